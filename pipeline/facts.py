@@ -1,0 +1,132 @@
+"""Facts extracted from an application, each with its evidence, and the check results on them.
+
+Extraction (pipeline.extract) produces `ApplicationFacts`; the rules engine (pipeline.checks)
+reads only these and produces `CheckResult`s; the reports (pipeline.report) read both.
+A value that was not found is None with a `reason`, never a guess.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from pipeline.model import BBox, Frozen
+
+Track = Literal["innovation_community", "open_source_community", "recommendation_form", "unknown"]
+EntityType = Literal["enterprise", "public_institution", "social_organization", "park_operator", "other"]
+Role = Literal["lead", "code_contributor", "application_unit"]
+Tenure = Literal["owned", "leased"]
+SealKind = Literal["round", "oval", "straddle"]
+Status = Literal["pass", "fail", "review"]
+Verdict = Literal["eligible", "ineligible", "needs_review"]
+
+
+class Evidence(Frozen):
+    file: str
+    page: int | None = None
+    bbox: BBox | None = None
+    text: str = ""
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    note: str = ""
+    """Why this evidence says what it says, e.g. 'USCC repaired: O→0 at position 9'."""
+
+
+class Fact(Frozen):
+    """One extracted value. `value` is None when not found; then `reason` says why."""
+
+    value: str | int | float | dt.date | None = None
+    evidence: tuple[Evidence, ...] = ()
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    reason: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.value is not None
+
+
+class Unit(Frozen):
+    """An applying unit: the applicant, or a consortium member."""
+
+    name: Fact = Fact()
+    uscc: Fact = Fact()
+    entity_type: Fact = Fact()
+    """value is an EntityType or None."""
+    declared_type_text: str = ""
+    """The 单位性质 as written, kept for the reviewer."""
+    roles: tuple[Role, ...] = ()
+    role_evidence: tuple[Evidence, ...] = ()
+
+
+class Site(Frozen):
+    tenure: Fact = Fact()
+    lease_start: Fact = Fact()
+    lease_end: Fact = Fact()
+    lease_years: Fact = Fact()
+
+
+class Target(Frozen):
+    indicator: str
+    """Canonical indicator name from the rules file when matched, else the text as written."""
+    value: float | None
+    unit: str = ""
+    written: str = ""
+    """The indicator text as written on the page."""
+    matched: bool = False
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Seal(Frozen):
+    file: str
+    page: int
+    bbox: BBox
+    kind: SealKind
+    text: str = ""
+    matched_unit: str | None = None
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    pages: tuple[int, ...] = ()
+    """For a straddle seal (骑缝章): every page carrying a slice of it."""
+    crop: str = ""
+    """File name of the saved crop, relative to the application's output folder."""
+
+
+class SealPlace(Frozen):
+    """A place that asks for a seal (申报单位（盖章）, 联合体各方（盖章）, 承诺书 单位（公章）)."""
+
+    label: str
+    file: str
+    page: int
+    bbox: BBox
+    unit: str | None = None
+    """Which unit is asked to seal here, when the page says."""
+    seal_index: int | None = None
+    """Index into ApplicationFacts.seals of the seal found at this place, if any."""
+
+
+class ApplicationFacts(Frozen):
+    track: Fact = Fact()
+    applicant: Unit = Unit()
+    site: Site = Site()
+    consortium: tuple[Unit, ...] = ()
+    seals: tuple[Seal, ...] = ()
+    seal_places: tuple[SealPlace, ...] = ()
+    targets: tuple[Target, ...] = ()
+    declared_on: Fact = Fact()
+    plan_sections: dict[str, Fact] = {}
+    """Keys: development_plan 发展规划, annual_targets 年度目标, implementation_plan 实施方案,
+    management_rules 管理制度 — value True-ish text when present."""
+    district: Fact = Fact()
+    """For a recommendation form (附件4): the recommending district."""
+    district_opinion: Fact = Fact()
+
+
+class CheckResult(Frozen):
+    rule: str
+    unit: str | None = None
+    """The unit a per-unit rule was checked for (name as extracted), else None."""
+    status: Status
+    detail: str
+    """One plain Chinese line for the reviewer."""
+    clause: str = ""
+    """The notice clause enforced, e.g. '一(一)2'."""
+    evidence: tuple[Evidence, ...] = ()

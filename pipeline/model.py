@@ -1,0 +1,97 @@
+"""Document model: Submission → Document → Page → Line → Word.
+
+Every later stage reads these and never goes back to raw files, so they are small, frozen and
+JSON-serialisable (pydantic). Boxes are fractions of the page, origin top-left, as SPEC §5 says,
+so a fact's evidence is independent of the dpi the page was read at.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BBox = tuple[float, float, float, float]
+"""[x0, y0, x1, y1] as fractions of page width/height, origin top-left."""
+
+PageSource = Literal["text_layer", "ocr", "docx"]
+FileKind = Literal["pdf", "tiff", "jpeg", "png", "bmp", "docx", "folder", "unknown"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Word(Frozen):
+    text: str
+    bbox: BBox
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Line(Frozen):
+    text: str
+    bbox: BBox
+    confidence: float = Field(ge=0.0, le=1.0)
+    words: tuple[Word, ...] = ()
+    engine: str = ""
+    """Which engine read this line: 'tesseract', 'rapidocr', 'text_layer', 'docx'."""
+
+
+class Page(Frozen):
+    file: str
+    """Path of the source file relative to the bundle (the evidence 'file')."""
+    number: int = Field(ge=1)
+    width: float
+    """Page width in pixels at `dpi` (or PDF points at 72 dpi for text layers)."""
+    height: float
+    dpi: int = 300
+    source: PageSource
+    engine: str = ""
+    rotation: int = 0
+    """Clockwise degrees the raw page was turned by before reading (0/90/180/270)."""
+    lines: tuple[Line, ...] = ()
+    table: bool = False
+    """True when `lines` came from a table cell (DOCX) so extractors can read rows."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def mean_confidence(self) -> float:
+        chars = sum(len(line.text) for line in self.lines)
+        if not chars:
+            return 0.0
+        return sum(line.confidence * len(line.text) for line in self.lines) / chars
+
+
+class DocumentError(Frozen):
+    code: str
+    """Stable machine code, e.g. 'encrypted_pdf', 'empty_file' (see pipeline.errors)."""
+    message: str
+    """One plain line for the reviewer (Chinese first, English after a '/')."""
+    file: str = ""
+    page: int | None = None
+
+
+class Document(Frozen):
+    file: str
+    sha256: str
+    kind: FileKind
+    pages: tuple[Page, ...] = ()
+    page_count: int = 0
+    errors: tuple[DocumentError, ...] = ()
+
+
+class SourceFile(Frozen):
+    path: str
+    sha256: str
+    pages: int
+
+
+class Submission(Frozen):
+    """One top-level entry of a bundle: a file, or a folder whose files belong together."""
+
+    name: str
+    """Top-level entry name relative to the bundle (file or folder)."""
+    files: tuple[str, ...]
+    """Bundle-relative paths of the files, in reading order."""
