@@ -1,0 +1,174 @@
+"""Tesseract engine (chi_sim, psm 3) through pytesseract: the bulk engine.
+
+Why it is set up this way (domain-notes §5):
+- OMP_THREAD_LIMIT=1: Tesseract's OpenMP threading was 2–4x slower; we parallelise with processes.
+- pytesseract given an array writes a PNG first (1–2 s a page); we write a BMP ourselves (~10 ms)
+  and pass the path.
+- Tesseract's "words" for Chinese are arbitrary 1–2 character runs, so lines are rebuilt from
+  `image_to_data` rows: words of one (block, paragraph, line) joined without spaces between CJK.
+- Upside-down pages read with very low confidence; only then we ask OSD for the orientation and
+  read again, so upright pages pay nothing for it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import pytesseract  # noqa: E402
+
+from pipeline.model import Line, Page, Word  # noqa: E402
+from pipeline.ocr.base import RasterPage, register  # noqa: E402
+from pipeline.ocr.preprocess import prepare_for_ocr, rotate_quadrant  # noqa: E402
+
+LOW_CONFIDENCE_PAGE = 0.62
+"""Mean page confidence under which the page may be upside down or sideways (right ≈ .91, wrong ≈ .46)."""
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]$")
+
+
+def join_words(words: list[str]) -> str:
+    """Join Tesseract word strings: a space only between two Latin/digit runs."""
+    out = ""
+    for w in words:
+        if out and _ASCII_WORD.search(out) and re.match(r"[A-Za-z0-9]", w):
+            out += " "
+        out += w
+    return out
+
+
+def lines_from_data(data: dict, width: int, height: int, engine: str = "tesseract") -> list[Line]:
+    """Group `image_to_data` rows into Lines with boxes as page fractions and confidences 0..1."""
+    groups: dict[tuple, list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if not str(text).strip():
+            continue
+        conf = float(data["conf"][i])
+        if conf < 0:
+            continue
+        key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        groups.setdefault(key, []).append(i)
+    lines: list[Line] = []
+    for idxs in groups.values():
+        words = []
+        for i in idxs:
+            x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
+            words.append(
+                Word(
+                    text=str(data["text"][i]).strip(),
+                    bbox=_frac(x, y, x + w, y + h, width, height),
+                    confidence=min(1.0, max(0.0, float(data["conf"][i]) / 100.0)),
+                )
+            )
+        text = join_words([w.text for w in words])
+        chars = sum(len(w.text) for w in words)
+        conf = sum(w.confidence * len(w.text) for w in words) / max(chars, 1)
+        x0 = min(w.bbox[0] for w in words)
+        y0 = min(w.bbox[1] for w in words)
+        x1 = max(w.bbox[2] for w in words)
+        y1 = max(w.bbox[3] for w in words)
+        lines.append(Line(text=text, bbox=(x0, y0, x1, y1), confidence=conf, words=tuple(words), engine=engine))
+    lines.sort(key=lambda ln: (round(ln.bbox[1], 3), ln.bbox[0]))
+    return lines
+
+
+def _frac(x0, y0, x1, y1, width, height) -> tuple[float, float, float, float]:
+    return (
+        round(max(0.0, min(1.0, x0 / width)), 5),
+        round(max(0.0, min(1.0, y0 / height)), 5),
+        round(max(0.0, min(1.0, x1 / width)), 5),
+        round(max(0.0, min(1.0, y1 / height)), 5),
+    )
+
+
+def write_fast_image(grey: np.ndarray, directory: str | None = None) -> str:
+    """Write an uncompressed BMP (fast to write and for Tesseract to read); caller deletes it."""
+    fd, path = tempfile.mkstemp(suffix=".bmp", prefix="jiebang-ocr-", dir=directory)
+    os.close(fd)
+    if not cv2.imwrite(path, grey):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def mean_confidence(lines: list[Line]) -> float:
+    chars = sum(len(ln.text) for ln in lines)
+    return sum(ln.confidence * len(ln.text) for ln in lines) / chars if chars else 0.0
+
+
+@dataclass
+class TesseractEngine:
+    lang: str = "chi_sim"
+    psm: int = 3
+    erase_rules: bool = True
+    timeout: float = 180.0
+    detect_orientation: bool = True
+    name: str = "tesseract"
+
+    def _read_grey(self, grey: np.ndarray) -> list[Line]:
+        path = write_fast_image(grey)
+        try:
+            data = pytesseract.image_to_data(
+                path,
+                lang=self.lang,
+                config=f"--psm {self.psm}",
+                output_type=pytesseract.Output.DICT,
+                timeout=self.timeout,
+            )
+        finally:
+            os.unlink(path)
+        h, w = grey.shape[:2]
+        return lines_from_data(data, w, h, self.name)
+
+    def orientation(self, grey: np.ndarray) -> int:
+        """Clockwise rotation (0/90/180/270) that makes the page upright, from Tesseract OSD."""
+        path = write_fast_image(grey)
+        try:
+            osd = pytesseract.image_to_osd(path, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=60)
+        except pytesseract.TesseractError:
+            return 0
+        finally:
+            os.unlink(path)
+        return int(osd.get("rotate", 0)) % 360
+
+    def read_lines(self, page: RasterPage) -> tuple[list[Line], int, np.ndarray]:
+        """Lines of the page, the clockwise rotation applied, and the upright RGB image."""
+        rgb = page.image
+        grey, _ = prepare_for_ocr(rgb, page.dpi, erase_rules=self.erase_rules)
+        lines = self._read_grey(grey)
+        rotation = 0
+        if self.detect_orientation and mean_confidence(lines) < LOW_CONFIDENCE_PAGE:
+            rot = self.orientation(grey)
+            candidates = [rot] if rot else [180]
+            for rot in candidates:
+                turned = rotate_quadrant(rgb, rot)
+                g2, _ = prepare_for_ocr(turned, page.dpi, erase_rules=self.erase_rules)
+                lines2 = self._read_grey(g2)
+                if mean_confidence(lines2) > mean_confidence(lines) + 0.05:
+                    lines, rotation, rgb = lines2, rot, turned
+        return lines, rotation, rgb
+
+    def read(self, page: RasterPage) -> Page:
+        lines, rotation, rgb = self.read_lines(page)
+        h, w = rgb.shape[:2]
+        return Page(
+            file=page.file,
+            number=page.number,
+            width=w,
+            height=h,
+            dpi=page.dpi,
+            source="ocr",
+            engine=self.name,
+            rotation=(page.rotation + rotation) % 360,
+            lines=tuple(lines),
+        )
+
+
+@register("tesseract")
+def make_tesseract(**options) -> TesseractEngine:
+    return TesseractEngine(**options)
