@@ -16,6 +16,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """Jiebang Intake: review scanned 揭榜挂帅 application bundles (渝经信软件〔2026〕9号).
+
+    Start with `jiebang run BUNDLE --out DIR`; `jiebang ocr FILE` shows what OCR read.
+    """
+
+
 COMMAND_MODULES = (
     "flows.cli",             # run, rerun
     "pipeline.reading_cli",  # ocr

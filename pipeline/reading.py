@@ -1,0 +1,341 @@
+"""Read one file of a submission into a `Document` (pages of lines) and the seals on its pages.
+
+Pages stream: the parent only plans (type, page count, text layers) and hands page numbers to worker
+processes, each of which opens the file, takes out one page's pixels, OCRs it and looks for seals,
+and returns only the small results. So memory stays bounded by workers × one page, whatever the
+file's length, and one bad page is one page error, not a lost file.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import multiprocessing as mp
+
+from pipeline.errors import InputError
+from pipeline.facts import Seal
+from pipeline.model import Document, DocumentError, FileKind, Frozen, Page
+from pipeline.ocr.base import RasterPage, get_engine
+from pipeline.readers.sniff import sniff
+
+log = logging.getLogger(__name__)
+
+OCR_SETTINGS_VERSION = "2026.11.26-1"
+"""Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
+MAX_PAGES = 500
+"""Booklets are tens of pages; a file far longer is read up to here and flagged."""
+DEFAULT_ENGINE = "cascade"
+
+
+class PageSeals(Frozen):
+    """Seal candidates found on one page (before straddle slices are joined across pages)."""
+
+    file: str
+    page: int
+    seals: tuple[Seal, ...] = ()
+    edge_slices: tuple[dict, ...] = ()
+
+
+class DocumentRead(Frozen):
+    document: Document
+    seals: tuple[Seal, ...] = ()
+    seconds: float = 0.0
+    ocr_pages: int = 0
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- planning (parent)
+
+
+@dataclass
+class PagePlan:
+    number: int
+    page: Page | None = None
+    """Already read (text layer, DOCX text); None means it needs a raster and OCR."""
+    raster_ref: tuple = ()
+    """What a worker needs to get the pixels: (kind, index-or-part)."""
+    seal_only: bool = False
+    """A text-layer page with images: render coarsely for seal detection only."""
+
+
+def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple[list[PagePlan], list[InputError], int]:
+    """Which pages exist and how each will be read. Raises InputError when the file is unreadable."""
+    notes: list[InputError] = []
+    plans: list[PagePlan] = []
+    if path.stat().st_size == 0:
+        raise InputError("empty_file", file=rel)
+    if kind == "pdf":
+        from pipeline.readers import pdf as pdfr
+
+        doc, notes = pdfr.open_pdf(path, rel)
+        try:
+            total = len(doc)
+            for i in range(min(total, max_pages)):
+                try:
+                    pp = pdfr.plan_page(doc, i, rel)
+                except Exception as exc:  # one broken page object is that page's problem
+                    notes.append(InputError("page_unreadable", type(exc).__name__, file=rel, page=i + 1))
+                    continue
+                if pp.text_page is not None:
+                    plans.append(PagePlan(i + 1, page=pp.text_page, raster_ref=("pdf", i), seal_only=pp.has_images))
+                else:
+                    plans.append(PagePlan(i + 1, raster_ref=("pdf", i)))
+        finally:
+            doc.close()
+    elif kind in ("tiff", "jpeg", "png", "bmp"):
+        from pipeline.readers import images
+
+        total = images.frame_count(path, rel)
+        plans = [PagePlan(i + 1, raster_ref=("image", i)) for i in range(min(total, max_pages))]
+    elif kind == "docx":
+        from pipeline.readers import docx_reader
+
+        content = docx_reader.read_docx(path, rel)
+        plans = [PagePlan(p.number, page=p) for p in content.pages]
+        n = len(plans)
+        plans += [PagePlan(n + k + 1, raster_ref=("docx", part)) for k, part in enumerate(content.image_parts)]
+        total = len(plans)
+        plans = plans[:max_pages]
+    else:
+        raise InputError("unsupported_type", "文件内容不是 PDF、TIFF、JPEG、PNG 或 DOCX / not a PDF, TIFF, JPEG, PNG or DOCX", file=rel)
+    if total > max_pages:
+        notes.append(InputError("too_many_pages", f"{total} > {max_pages}", file=rel))
+    if not plans:
+        raise InputError("no_pages", file=rel)
+    return plans, notes, total
+
+
+# --------------------------------------------------------------------------- page work (workers)
+
+
+def load_raster(path: Path, rel: str, ref: tuple, number: int, *, seal_only: bool = False) -> RasterPage | None:
+    kind, key = ref
+    if kind == "pdf":
+        from pipeline.readers import pdf as pdfr
+
+        doc, _ = pdfr.open_pdf(path, rel)
+        try:
+            dpi = pdfr.SEAL_RENDER_DPI if seal_only else pdfr.RENDER_DPI
+            return pdfr.raster(doc, key, rel, dpi=dpi)
+        finally:
+            doc.close()
+    if kind == "image":
+        from pipeline.readers import images
+
+        return images.raster(path, rel, key)
+    if kind == "docx":
+        from pipeline.readers import docx_reader
+
+        return docx_reader.image_raster(path, rel, key, number)
+    raise ValueError(kind)
+
+
+_ENGINES: dict[str, object] = {}
+
+
+def _engine(name: str):
+    if name not in _ENGINES:
+        _ENGINES[name] = get_engine(name)
+    return _ENGINES[name]
+
+
+SealHook = Callable[[RasterPage, Page | None, Path | None], PageSeals]
+
+
+def default_seal_hook(raster: RasterPage, page: Page | None, crops_dir: Path | None) -> PageSeals:
+    """Seal candidates on an upright page raster (pipeline.extract.seals), crops saved to crops_dir."""
+    try:
+        from pipeline.extract.seals import page_seals
+    except ImportError:
+        return PageSeals(file=raster.file, page=raster.number)
+    return page_seals(raster, page, crops_dir)
+
+
+@dataclass
+class PageTask:
+    path: str
+    rel: str
+    number: int
+    ref: tuple
+    engine: str
+    crops_dir: str | None
+    text_page: Page | None = None
+    seal_only: bool = False
+
+
+@dataclass
+class PageOutcome:
+    number: int
+    page: Page | None
+    seals: PageSeals | None
+    error: DocumentError | None
+    ocr: bool
+
+
+def process_page(task: PageTask, seal_hook: SealHook | None = default_seal_hook) -> PageOutcome:
+    """OCR one page and look for seals on it; any failure becomes that page's error."""
+    from pipeline.ocr.preprocess import rotate_quadrant
+
+    try:
+        raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
+        if raster is None:  # a DOCX image too small to be a page
+            return PageOutcome(task.number, None, None, None, False)
+        if task.text_page is not None:
+            page, ocr = task.text_page, False
+        else:
+            page, ocr = _engine(task.engine).read(raster), True
+            if page.rotation:
+                raster.image = rotate_quadrant(raster.image, page.rotation)
+        seals = None
+        if seal_hook is not None:
+            try:
+                seals = seal_hook(raster, page, Path(task.crops_dir) if task.crops_dir else None)
+            except Exception as exc:  # a seal bug must not lose the page's text
+                log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
+        return PageOutcome(task.number, page, seals, None, ocr)
+    except InputError as exc:
+        exc.page = exc.page or task.number
+        return PageOutcome(task.number, None, None, exc.to_error(), False)
+    except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
+        code = "ocr_timeout" if "timeout" in str(exc).lower() else "ocr_failed"
+        return PageOutcome(task.number, None, None, InputError(code, str(exc)[:120], file=task.rel, page=task.number).to_error(), False)
+    except Exception as exc:
+        err = InputError("page_unreadable", f"{type(exc).__name__}: {str(exc)[:100]}", file=task.rel, page=task.number)
+        return PageOutcome(task.number, None, None, err.to_error(), False)
+
+
+def _worker_init() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def page_pool(workers: int) -> ProcessPoolExecutor:
+    """One long-lived pool per size: engines and models load once per worker process.
+
+    'spawn', not fork: the caller may be a threaded Prefect worker, and forking threads deadlocks.
+    """
+    pool = _POOLS.get(workers)
+    if pool is None:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+        _POOLS[workers] = pool
+    return pool
+
+
+def shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(cancel_futures=True)
+    _POOLS.clear()
+
+
+def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None) -> Iterator[PageOutcome]:
+    if workers <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            out = process_page(t)
+            if on_page:
+                on_page(out.number)
+            yield out
+        return
+    pool = page_pool(workers)
+    try:
+        results = pool.map(process_page, tasks, chunksize=1)
+        for out in results:
+            if on_page:
+                on_page(out.number)
+            yield out
+    except Exception as exc:  # a worker died (OOM, segfault): the pool is unusable, say which file
+        _POOLS.pop(workers, None)
+        pool.shutdown(cancel_futures=True)
+        raise RuntimeError(f"OCR worker process failed: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+def read_document(
+    bundle_root: Path,
+    rel_path: str,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    workers: int = 1,
+    crops_dir: Path | None = None,
+    max_pages: int = MAX_PAGES,
+    on_page: Callable[[int], None] | None = None,
+) -> DocumentRead:
+    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`."""
+    started = time.perf_counter()
+    path = Path(bundle_root) / rel_path
+    kind: FileKind = "unknown"
+    sha = ""
+    try:
+        sha = file_sha256(path)
+        kind = sniff(path)
+        plans, notes, total = plan_document(path, rel_path, kind, max_pages)
+    except InputError as exc:
+        return DocumentRead(
+            document=Document(file=rel_path, sha256=sha, kind=kind, errors=(exc.to_error(),)),
+            seconds=time.perf_counter() - started,
+        )
+    except OSError as exc:
+        err = InputError("truncated", f"{type(exc).__name__}: {exc.strerror or exc}", file=rel_path)
+        return DocumentRead(document=Document(file=rel_path, sha256=sha, kind=kind, errors=(err.to_error(),)))
+    if crops_dir is not None:
+        crops_dir.mkdir(parents=True, exist_ok=True)
+    tasks = []
+    ready: dict[int, Page] = {}
+    for p in plans:
+        if p.page is not None and not p.seal_only:
+            ready[p.number] = p.page
+            continue
+        tasks.append(
+            PageTask(str(path), rel_path, p.number, p.raster_ref, engine, str(crops_dir) if crops_dir else None,
+                     text_page=p.page, seal_only=p.seal_only)
+        )
+    for number in ready:
+        if on_page:
+            on_page(number)
+    errors = [n.to_error() for n in notes]
+    page_seals: list[PageSeals] = []
+    ocr_pages = 0
+    for out in _run_tasks(tasks, workers, on_page):
+        if out.error is not None:
+            errors.append(out.error)
+        if out.page is not None:
+            ready[out.number] = out.page
+        if out.seals is not None:
+            page_seals.append(out.seals)
+        ocr_pages += int(out.ocr)
+    pages = tuple(ready[n] for n in sorted(ready))
+    if not pages and not errors:
+        errors.append(InputError("no_pages", file=rel_path).to_error())
+    seals = join_page_seals(page_seals)
+    doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
+    return DocumentRead(document=doc, seals=seals, seconds=round(time.perf_counter() - started, 3), ocr_pages=ocr_pages)
+
+
+def join_page_seals(page_seals: list[PageSeals]) -> tuple[Seal, ...]:
+    """Whole seals as found, plus straddle slices joined across consecutive pages."""
+    page_seals = sorted(page_seals, key=lambda s: s.page)
+    seals = [s for ps in page_seals for s in ps.seals]
+    if any(ps.edge_slices for ps in page_seals):
+        try:
+            from pipeline.extract.seals import join_edge_slices
+        except ImportError:
+            join_edge_slices = None
+        if join_edge_slices is not None:
+            seals += list(join_edge_slices(page_seals))
+    return tuple(seals)
