@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,5 +113,5 @@ def scan(img: Image.Image, *, angle: float = 0.0, seed: int = 1, jpeg_quality: i
         buf = io.BytesIO()
         out.save(buf, "JPEG", quality=jpeg_quality)
         out = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    _ = random
+        out.info = {}  # JPEG details would leak into a later TIFF save
     return out
