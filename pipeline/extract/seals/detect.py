@@ -323,9 +323,15 @@ def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandi
                 if near.sum() < 30:
                     continue
                 d = _classify_disc(xs[near], ys[near], mask, ppm, cfg, start=(cx + x, cy + y))
-                if d and all(math.hypot(d["ell"].cx - f["ell"].cx, d["ell"].cy - f["ell"].cy)
-                             > 0.5 * d["ell"].a for f in found):
+                if d:
                     found.append(d)
+            # best rims first; a disc centred inside an accepted one is the overlap, not a seal
+            kept: list[dict] = []
+            for d in sorted(found, key=lambda d: -d["ring"]):
+                if all(math.hypot(d["ell"].cx - k["ell"].cx, d["ell"].cy - k["ell"].cy)
+                       > 0.8 * max(k["ell"].a, k["ell"].b) for k in kept):
+                    kept.append(d)
+            found = kept
         for d in found:
             claimed[i] = True
             out.append(_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm))

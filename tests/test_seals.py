@@ -1,0 +1,182 @@
+"""Seal detection, reading, 骑缝章 joining, attribution and seal places on pages rendered here
+with pipeline.samples.seal_art (real OpenCV, real RapidOCR recogniser)."""
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pipeline.extract.seals import (
+    associate_places,
+    detect_seals,
+    find_seals,
+    match_unit,
+    read_seal_text,
+    save_crop,
+)
+from pipeline.facts import Seal
+from pipeline.model import Line, Page
+from pipeline.ocr.base import RasterPage
+from pipeline.samples import seal_art as sa
+
+UNITS = ["重庆市星辰软件科技有限公司", "重庆嘉陵信息技术有限公司", "重庆市星海软件科技有限公司"]
+
+
+def a4(dpi: int = 200, text: bool = True) -> Image.Image:
+    w, h = sa.mm_to_px(210, dpi), sa.mm_to_px(297, dpi)
+    img = Image.new("RGB", (w, h), (248, 246, 238))
+    if text:
+        d = ImageDraw.Draw(img)
+        f = sa.cjk_font(int(dpi * 0.14))
+        for i in range(36):
+            d.text((int(w * 0.1), int(h * 0.06) + i * int(dpi * 0.3)),
+                   "申报单位（盖章）：重庆某某科技有限公司 法定代表人（签字） 日期", font=f, fill=(25, 25, 25))
+    return img
+
+
+def raster(img: Image.Image, dpi: int = 200, number: int = 1, file: str = "a.pdf") -> RasterPage:
+    return RasterPage(file=file, number=number, image=np.asarray(img), dpi=dpi)
+
+
+def inside(box_px, cand, img: Image.Image, slack: float = 0.02) -> bool:
+    """The drawn box's centre lies in the detected bbox (fractions)."""
+    cx, cy = (box_px[0] + box_px[2]) / 2 / img.width, (box_px[1] + box_px[3]) / 2 / img.height
+    b = cand.bbox
+    return b[0] - slack <= cx <= b[2] + slack and b[1] - slack <= cy <= b[3] + slack
+
+
+@pytest.mark.parametrize("ink,fade,dpi", [
+    (sa.RED, 0.0, 300), (sa.RED, 0.65, 200), (sa.ORANGE_RED, 0.0, 200), (sa.DARK_RED, 0.2, 200),
+])
+def test_round_seal_over_text_found_in_every_ink(ink, fade, dpi):
+    rng = random.Random(5)
+    img = a4(dpi)
+    box = sa.draw_round_seal(img, (sa.mm_to_px(120, dpi), sa.mm_to_px(60, dpi)), sa.mm_to_px(40, dpi),
+                             UNITS[0], rng=rng, ink=ink, fade=fade, sub_text="申报专用章")
+    found = detect_seals(raster(img, dpi))
+    t = time.perf_counter()
+    detect_seals(raster(img, dpi))  # timed warm: the first call pays imports and OpenCV set-up
+    elapsed = time.perf_counter() - t
+    assert [c.kind for c in found] == ["round"]
+    assert inside(box, found[0], img)
+    assert 37 <= found[0].size_mm[0] <= 43
+    assert elapsed < 0.5  # budget 0.3 s; slack for a shared machine
+
+
+def test_oval_seal_and_two_seals_side_by_side():
+    rng = random.Random(8)
+    dpi = 200
+    img = a4(dpi)
+    sa.draw_oval_seal(img, (sa.mm_to_px(60, dpi), sa.mm_to_px(60, dpi)), (sa.mm_to_px(45, dpi), sa.mm_to_px(30, dpi)),
+                      "重庆外资电子有限公司", rng=rng, sub_text="财务专用章")
+    # two members' seals stamped overlapping: one red blob, two seals
+    sa.draw_round_seal(img, (sa.mm_to_px(70, dpi), sa.mm_to_px(200, dpi)), sa.mm_to_px(42, dpi), UNITS[0], rng=rng)
+    sa.draw_round_seal(img, (sa.mm_to_px(105, dpi), sa.mm_to_px(205, dpi)), sa.mm_to_px(40, dpi), UNITS[1], rng=rng)
+    kinds = sorted(c.kind for c in detect_seals(raster(img, dpi)))
+    assert kinds == ["oval", "round", "round"]
+
+
+@pytest.mark.parametrize("trap", ["heading", "rules", "underline", "logo", "big_logo", "blue_stamp", "blank"])
+def test_red_things_that_are_not_seals(trap):
+    dpi = 200
+    img = a4(dpi, text=trap != "blank")
+    rng = random.Random(2)
+    if trap == "heading":
+        sa.draw_red_heading(img, (sa.mm_to_px(20, dpi), sa.mm_to_px(15, dpi)), "重庆市经济和信息化委员会文件",
+                            sa.mm_to_px(11, dpi))
+        sa.draw_red_heading(img, (sa.mm_to_px(60, dpi), sa.mm_to_px(150, dpi)), "盖章", sa.mm_to_px(30, dpi))
+    elif trap == "rules":
+        sa.draw_red_rules(img, (sa.mm_to_px(20, dpi), sa.mm_to_px(80, dpi), sa.mm_to_px(190, dpi), sa.mm_to_px(200, dpi)))
+        sa.draw_red_rules(img, (sa.mm_to_px(60, dpi), sa.mm_to_px(220, dpi), sa.mm_to_px(100, dpi), sa.mm_to_px(260, dpi)),
+                          rows=1, cols=1)  # a lone 40 mm red square
+    elif trap == "underline":
+        sa.draw_red_rules(img, (sa.mm_to_px(20, dpi), sa.mm_to_px(100, dpi), sa.mm_to_px(200, dpi), sa.mm_to_px(101, dpi)),
+                          rows=1, cols=0)
+    elif trap == "logo":
+        sa.draw_red_logo(img, (sa.mm_to_px(170, dpi), sa.mm_to_px(25, dpi)), sa.mm_to_px(18, dpi), text="星")
+    elif trap == "big_logo":
+        sa.draw_red_logo(img, (sa.mm_to_px(100, dpi), sa.mm_to_px(150, dpi)), sa.mm_to_px(41, dpi))
+    elif trap == "blue_stamp":
+        sa.draw_round_seal(img, (sa.mm_to_px(100, dpi), sa.mm_to_px(150, dpi)), sa.mm_to_px(42, dpi), UNITS[0],
+                           rng=rng, ink=sa.BLUE)
+    assert detect_seals(raster(img, dpi)) == []
+
+
+def test_straddle_over_three_pages_is_one_seal_with_its_unit(tmp_path):
+    dpi = 200
+    rng = random.Random(13)
+    pages = [a4(dpi) for _ in range(4)]
+    sa.straddle_slices(pages[1:], sa.mm_to_px(150, dpi), sa.mm_to_px(42, dpi), UNITS[1], rng=rng)
+    rasters = [raster(p, dpi, number=i + 1, file="book.pdf") for i, p in enumerate(pages)]
+    per_page = [detect_seals(r) for r in rasters]
+    assert [len(c) for c in per_page] == [0, 1, 1, 1]
+    assert all(c[0].kind == "edge" and c[0].edge == "right" for c in per_page[1:])
+    seals = find_seals(rasters, UNITS, crop_dir=tmp_path)
+    assert len(seals) == 1
+    s = seals[0]
+    assert (s.kind, s.pages, s.page) == ("straddle", (2, 3, 4), 2)
+    assert s.matched_unit == UNITS[1]
+    assert (tmp_path / s.crop).is_file()
+
+
+def test_seal_text_read_and_matched_to_the_right_unit():
+    dpi = 300
+    rng = random.Random(21)
+    img = a4(dpi)
+    for i, (unit, x) in enumerate([(UNITS[2], 55), (UNITS[0], 150)]):
+        sa.draw_round_seal(img, (sa.mm_to_px(x, dpi), sa.mm_to_px(80 + 90 * i, dpi)), sa.mm_to_px(42, dpi), unit,
+                           rng=rng, sub_text="申报专用章" if i else "")
+    seals = find_seals([raster(img, dpi)], UNITS)
+    assert [s.matched_unit for s in seals] == [UNITS[2], UNITS[0]]
+    assert all(s.kind == "round" and s.confidence > 0.8 for s in seals)
+
+
+def test_illegible_seal_is_still_a_seal():
+    dpi = 200
+    img = a4(dpi)
+    sa.draw_round_seal(img, (sa.mm_to_px(100, dpi), sa.mm_to_px(150, dpi)), sa.mm_to_px(40, dpi), "囗囗囗囗囗囗囗囗",
+                       rng=random.Random(4), fade=0.5)
+    seals = find_seals([raster(img, dpi)], UNITS)
+    assert len(seals) == 1 and seals[0].matched_unit is None
+
+
+def test_read_seal_text_on_a_bare_crop():
+    img = Image.new("RGB", (560, 560), "white")
+    sa.draw_round_seal(img, (280, 280), 496, UNITS[0], rng=random.Random(1), rotation=0)
+    text, conf = read_seal_text(np.asarray(img))
+    assert match_unit(text, UNITS)[0] == UNITS[0] and conf > 0.5
+    assert read_seal_text(np.full((300, 300, 3), 255, np.uint8)) == ("", 0.0)
+
+
+def test_match_unit_needs_a_clear_winner():
+    assert match_unit("星海软件", UNITS)[0] == UNITS[2]
+    assert match_unit("重庆市星", UNITS)[0] is None  # both 星辰 and 星海 start so
+    assert match_unit("", UNITS)[0] is None
+    assert match_unit("重庆长江物流有限公司", UNITS)[0] is None
+
+
+def test_seal_places_link_the_seal_stamped_there():
+    def ln(text, box):
+        return Line(text=text, bbox=box, confidence=0.9)
+
+    page = Page(file="a.pdf", number=3, width=1654, height=2339, dpi=200, source="ocr", lines=(
+        ln("申报单位（盖章）：重庆市星辰软件科技有限公司", (0.1, 0.70, 0.6, 0.72)),
+        ln("联合体各方（盖章）：", (0.1, 0.80, 0.3, 0.82)),
+        ln("法定代表人（签字）：", (0.1, 0.75, 0.3, 0.77)),
+    ))
+    other = Page(file="a.pdf", number=4, width=1654, height=2339, dpi=200, source="ocr",
+                 lines=(ln("单位（公章）", (0.6, 0.5, 0.8, 0.52)),))
+    seals = [Seal(file="a.pdf", page=3, bbox=(0.45, 0.64, 0.65, 0.78), kind="round", matched_unit=UNITS[0]),
+             Seal(file="a.pdf", page=9, bbox=(0.6, 0.45, 0.8, 0.6), kind="round")]
+    places = associate_places([page, other], seals)
+    got = [(p.label, p.page, p.seal_index, p.unit) for p in places]
+    assert got == [("申报单位（盖章）", 3, 0, "重庆市星辰软件科技有限公司"), ("联合体各方（盖章）", 3, None, None),
+                   ("单位（公章）", 4, None, None)]
+
+
+def test_save_crop_writes_a_png(tmp_path):
+    name = save_crop(np.zeros((20, 30, 3), np.uint8), tmp_path, "seal 1/a")
+    assert name.endswith(".png") and Image.open(tmp_path / name).size == (30, 20)
