@@ -87,6 +87,35 @@ def _style_fonts(doc) -> None:
         title_ppr.remove(border)
 
 
+# Font table entries that tell Word and LibreOffice these are GB2312 (Chinese) fonts, with their
+# Chinese names as alternates; the template's Japanese ＭＳ 明朝/ゴシック entries are dropped so
+# renderers do not pick Japanese glyph forms.
+_CJK_FONT_ENTRIES = (
+    (CJK_FONT, "宋体", "02010600030101010101", "roman"),
+    (CJK_HEADING_FONT, "黑体", "02010609060101010101", "modern"),
+)
+
+
+def _font_table(doc) -> None:
+    from lxml import etree
+
+    part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    for font in root.findall(qn("w:font")):
+        charset = font.find(qn("w:charset"))
+        if charset is not None and charset.get(qn("w:val")) == "80":  # Shift-JIS
+            root.remove(font)
+    for name, alt, panose, family in _CJK_FONT_ENTRIES:
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, val in (("w:altName", alt), ("w:panose1", panose), ("w:charset", "86"),
+                         ("w:family", family), ("w:pitch", "variable")):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), val)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _shade(cell, hex_fill: str) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -213,8 +242,8 @@ def _header(doc, review: Mapping[str, Any]) -> None:
     doc.add_paragraph("揭榜挂帅申报材料形式审查表", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _write(sub, "依据：重庆市经济和信息化委员会《关于发布重庆市软信领域创新创业社区和开源社区建设运营"
-                "“揭榜挂帅”榜单的通知》（渝经信软件〔2026〕9号）", size=9, colour=GREY)
+    _write(sub, "依据：渝经信软件〔2026〕9号《关于发布重庆市软信领域创新创业社区和开源社区建设运营"
+                "“揭榜挂帅”榜单的通知》", size=9, colour=GREY)
 
     app, site = review["applicant"], review["site"]
     rows = [
@@ -251,7 +280,7 @@ def _header(doc, review: Mapping[str, Any]) -> None:
             _write(v, f"{i + 1}. {_unit_line(u)}", size=9.5, new_paragraph=i > 0)
 
     doc.add_paragraph("源文件", style="Heading 2")
-    files = _table(doc, [62, TEXT_W - 62 - 16, 16], header=["文件", "SHA-256", "页数"])
+    files = _table(doc, [52, TEXT_W - 52 - 14, 14], header=["文件", "SHA-256", "页数"])
     for f in review["source"]["files"]:
         a, b, c = _add_row(files)
         _write(a, f["path"], size=8.5)
@@ -307,7 +336,7 @@ def _checklist(doc, review: Mapping[str, Any], requirements) -> None:
     if not review["checks"]:
         _write(doc.add_paragraph(), "未能进行逐项审查（申报材料无法读取），请人工审查原件。", size=10.5)
         return
-    widths = [8, 46, 44, 44, 18, TEXT_W - 8 - 46 - 44 - 44 - 18]
+    widths = [12, 41, 42, 41, 21, TEXT_W - 12 - 41 - 42 - 41 - 21]
     table = _table(doc, widths, header=["序号", "审查要求（通知条款）", "核查结果", "证据（文件、页码、原文）",
                                         "状态", "审核人意见"])
     fills = labels()["colour"]
@@ -348,7 +377,7 @@ def _seals(doc, review: Mapping[str, Any], base: Path) -> int:
     if not seals:
         _write(doc.add_paragraph(), "未在申报材料中发现公章。", size=10.5)
     else:
-        widths = [8, 34, 52, 46, TEXT_W - 8 - 34 - 52 - 46]
+        widths = [12, 30, 52, 46, TEXT_W - 12 - 30 - 52 - 46]
         table = _table(doc, widths, header=["序号", "印章截图", "所属单位", "类型 / 印章文字", "位置"])
         for i, s in enumerate(seals, start=1):
             cells = _add_row(table)
@@ -358,7 +387,9 @@ def _seals(doc, review: Mapping[str, Any], base: Path) -> int:
             if crop is not None:
                 par = cells[1].paragraphs[0]
                 par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                par.add_run().add_picture(str(crop), width=Mm(28))
+                par.paragraph_format.space_before = Pt(3)
+                par.paragraph_format.space_after = Pt(3)
+                par.add_run().add_picture(str(crop), width=Mm(24))
                 embedded += 1
             else:
                 _write(cells[1], "（无截图）", size=8, colour=GREY, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -423,10 +454,11 @@ def _errors(doc, review: Mapping[str, Any]) -> None:
 
 
 def _sign_off(doc) -> None:
-    doc.add_paragraph("五、审核意见", style="Heading 1")
+    """Kept on one page with its heading (keep-with-next on every paragraph but the last row's)."""
+    doc.add_paragraph("五、审核意见", style="Heading 1").paragraph_format.keep_with_next = True
     table = _table(doc, [30, TEXT_W - 30])
     rows = [
-        ("审核结论", "□ 符合条件　　□ 不符合条件　　□ 需补充材料"),
+        ("审核结论", "　□符合条件　　□不符合条件　　□需补充材料"),  # leading 　 keeps □ in the CJK font
         ("审核意见", ""),
         ("审核人（签字）", ""),
         ("日期", "　　　　年　　月　　日"),
@@ -441,6 +473,10 @@ def _sign_off(doc) -> None:
             table.rows[-1].height = Mm(30)
         elif key == "审核人（签字）":
             table.rows[-1].height = Mm(12)
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = True
 
 
 def _core_properties(doc, review: Mapping[str, Any]) -> None:
@@ -459,6 +495,7 @@ def render_review_docx(review: Mapping[str, Any], *, base_dir: Path, requirement
     """(docx bytes, number of seal crops embedded) — pure apart from reading the crop files."""
     doc = Document()
     _style_fonts(doc)
+    _font_table(doc)
     _page_setup(doc, review)
     _header(doc, review)
     _verdict(doc, review, requirements)
