@@ -1,0 +1,385 @@
+"""Page layout of a generated booklet as drawing operations in millimetres (A4, origin top-left).
+
+One layout feeds every output: the Pillow scan renderer, the reportlab text-layer PDF and the
+seal truth (bbox computed from the layout, never from pixels). Pure: no drawing happens here.
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+from pipeline.samples import plan as P
+
+A4_W, A4_H = 210.0, 297.0
+PT = 25.4 / 72  # mm per point
+BLACK = (25, 25, 25)
+RED_TEXT = (205, 30, 30)
+
+
+@dataclass
+class Op:
+    kind: str  # text | line | seal | logo | signature
+    args: dict
+
+
+@dataclass
+class SealMark:
+    """A seal to stamp on this page. shape: round | oval; the straddle slice is added per booklet."""
+    unit: str
+    shape: str
+    cx: float
+    cy: float
+    w: float  # mm
+    h: float
+    rotation: float
+    sub_text: str = ""
+    ink_seed: int = 0
+
+
+@dataclass
+class PageLayout:
+    kind: str
+    ops: list[Op] = field(default_factory=list)
+    seals: list[SealMark] = field(default_factory=list)
+    red_traps: list[str] = field(default_factory=list)
+    native_docx: bool = True
+    """False for a page that DOCX output embeds as a scanned image (it carries seals)."""
+    blocks: list[tuple] = field(default_factory=list)
+    """Logical content (heading/para/table) for DOCX output."""
+
+
+def _ratio(ch: str) -> float:
+    """Advance width as a fraction of the font size (generous: serif capitals and digits run wide)."""
+    if ord(ch) >= 0x2E80:
+        return 1.0
+    return 0.64 if (ch.isupper() or ch.isdigit()) else 0.5
+
+
+def wrap(text: str, size_pt: float, width: float) -> list[str]:
+    lines, cur, w = [], "", 0.0
+    s = size_pt * PT
+    for ch in text:
+        cw = s * _ratio(ch)
+        if w + cw > width and cur:
+            lines.append(cur)
+            cur, w = "", 0.0
+        cur += ch
+        w += cw
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+class Flow:
+    """Top-to-bottom placement of headings, paragraphs, tables and signature blocks."""
+
+    def __init__(self, page: PageLayout, rng: random.Random, left: float = 26.0, right: float = 26.0,
+                 top: float = 28.0):
+        self.p, self.rng = page, rng
+        self.x0, self.x1, self.y = left, A4_W - right, top
+
+    def text(self, x, y, size, text, color=BLACK, font="body", anchor="l"):
+        self.p.ops.append(Op("text", dict(x=x, y=y, size=size, text=text, color=color, font=font, anchor=anchor)))
+
+    def line(self, x0, y0, x1, y1, width=0.3, color=BLACK):
+        self.p.ops.append(Op("line", dict(x0=x0, y0=y0, x1=x1, y1=y1, width=width, color=color)))
+
+    def space(self, mm):
+        self.y += mm
+
+    def heading(self, text, size=16.0, color=BLACK, center=True, font="title"):
+        for ln in wrap(text, size, self.x1 - self.x0):
+            if center:
+                self.text((self.x0 + self.x1) / 2, self.y, size, ln, color, font, "c")
+            else:
+                self.text(self.x0, self.y, size, ln, color, font)
+            self.y += size * PT * 1.6
+        self.p.blocks.append(("heading", text, color != BLACK))
+        if color != BLACK and "red_heading" not in self.p.red_traps:
+            self.p.red_traps.append("red_heading")
+
+    def para(self, text, size=12.0, indent=True, gap=1.7):
+        body = ("\u3000\u3000" if indent else "") + text
+        for ln in wrap(body, size, self.x1 - self.x0):
+            self.text(self.x0, self.y, size, ln)
+            self.y += size * PT * gap
+        self.y += size * PT * 0.4
+        self.p.blocks.append(("para", text))
+
+    def table(self, rows: list[list[str]], widths: list[float], size=11.0, red=False, header=True):
+        """Ruled table; widths are fractions of the text width. Cells wrap; rows grow."""
+        tw = self.x1 - self.x0
+        xs = [self.x0]
+        for f in widths:
+            xs.append(xs[-1] + f * tw)
+        color = RED_TEXT if red else BLACK
+        lw = 0.5 if red else 0.3
+        pad = 1.8
+        top = self.y
+        ys = [top]
+        for r, row in enumerate(rows):
+            cells = [wrap(c, size, xs[i + 1] - xs[i] - 2 * pad) or [""] for i, c in enumerate(row)]
+            hgt = max(len(c) for c in cells) * size * PT * 1.45 + 2 * pad
+            for i, lines in enumerate(cells):
+                yy = ys[-1] + pad
+                for ln in lines:
+                    font = "title" if (header and r == 0) else "body"
+                    self.text(xs[i] + pad, yy, size, ln, font=font)
+                    yy += size * PT * 1.45
+            ys.append(ys[-1] + hgt)
+        for yy in ys:
+            self.line(xs[0], yy, xs[-1], yy, lw, color)
+        for xx in xs:
+            self.line(xx, ys[0], xx, ys[-1], lw, color)
+        self.y = ys[-1] + 5
+        self.p.blocks.append(("table", rows, red))
+        if red and "red_table_rules" not in self.p.red_traps:
+            self.p.red_traps.append("red_table_rules")
+        return xs, ys
+
+    def seal(self, unit: P.UnitPlan, cx: float, cy: float, sub_text: str = ""):
+        if not unit.sealed:
+            return
+        if unit.seal_shape == "oval":
+            w, h, rot = 45.0, 30.0, self.rng.uniform(-10, 10)
+        else:
+            d = self.rng.choice([38.0, 40.0, 42.0])
+            w = h = d
+            rot = self.rng.uniform(-20, 20)
+        self.p.seals.append(SealMark(unit.name, unit.seal_shape, cx, cy, w, h, rot, sub_text,
+                                     self.rng.getrandbits(32)))
+
+    def signature(self, x, y):
+        self.p.ops.append(Op("signature", dict(x=x, y=y, w=24.0, h=9.0, seed=self.rng.getrandbits(32))))
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _title_color(app: P.AppPlan):
+    return RED_TEXT if app.red_heading else BLACK
+
+
+def cover(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    p = PageLayout("cover", native_docx=not app.applicant.sealed)
+    f = Flow(p, rng, top=30)
+    if app.red_logo:
+        p.ops.append(Op("logo", dict(cx=178.0, cy=30.0, size=16.0, text=app.applicant.name[2:4])))
+        p.red_traps.append("red_logo")
+    f.text(f.x0, f.y + 12, 12, P.content()["annex_label"][app.track], font="title")
+    f.space(40)
+    f.heading(P.content()["cover_titles"][app.track], size=20, color=_title_color(app))
+    f.space(10)
+    f.heading(f"（{app.community}）", size=16)
+    f.space(45)
+    x = f.x0 + 18
+    f.text(x, f.y, 15, f"申报单位（盖章）：{app.applicant.name}")
+    f.seal(app.applicant, x + 75, f.y + 4)
+    f.y += 14
+    if app.track == "open_source_community":
+        f.text(x, f.y, 15, f"联合体成员：{len(app.members)}家")
+        f.y += 14
+    f.text(x, f.y, 15, f"联 系 人：{app.applicant.contact}   {app.applicant.phone}")
+    f.y += 14
+    f.text(x, f.y, 15, f"申报日期：{app.date_text}")
+    f.y += 40
+    f.heading("重庆市经济和信息化委员会制", size=13)
+    p.blocks.insert(0, ("para", f"申报单位（盖章）：{app.applicant.name}"))
+    p.blocks.insert(1, ("para", f"申报日期：{app.date_text}"))
+    return p
+
+
+def commitment(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    p = PageLayout("commitment", native_docx=not app.applicant.sealed)
+    f = Flow(p, rng, top=35)
+    f.heading("承 诺 书", size=20)
+    f.space(8)
+    f.para("重庆市经济和信息化委员会：", indent=False, size=13)
+    f.para(rng.choice(P.content()["commitment"]), size=13, gap=1.9)
+    f.para("特此承诺。", size=13)
+    f.space(30)
+    x = 105.0
+    f.text(x, f.y, 13, f"单位（公章）：{app.applicant.name}" if len(app.applicant.name) < 14 else "单位（公章）：")
+    if len(app.applicant.name) >= 14:
+        f.text(x + 8, f.y + 8, 13, app.applicant.name)
+    f.seal(app.applicant, x + 42, f.y + 6)
+    f.y += 20
+    f.text(x, f.y, 13, "法定代表人（签字）：")
+    f.signature(x + 45, f.y - 2)
+    f.y += 12
+    f.text(x, f.y, 13, f"日期：{app.date_text}")
+    return p
+
+
+def basic_info(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    p = PageLayout("basic_info")
+    f = Flow(p, rng)
+    f.heading("一、申报单位基本情况", size=15, center=False)
+    a = app.applicant
+    rows = [
+        ["单位名称", a.name], ["统一社会信用代码", a.uscc], ["单位性质", a.type_text],
+        ["注册地址", a.address], ["法定代表人", a.legal_rep],
+        [rng.choice(["联系人/电话", "联系人及电话", "联系人、联系电话"]), f"{a.contact}  {a.phone}"],
+    ]
+    if rng.random() < 0.5:
+        rows.insert(3, ["成立时间", P.write_date(P.add_years(app.declared_on, -rng.randint(3, 15)), "arabic")])
+    f.table(rows, [0.32, 0.68], size=12, red=app.red_rules and rng.random() < 0.5, header=False)
+    f.space(4)
+    f.heading("二、单位简介", size=15, center=False)
+    f.para(f"{a.name}成立以来，长期深耕软件和信息服务领域，现有员工{rng.randint(40, 400)}人，其中研发人员占比"
+           f"{rng.randint(40, 80)}%，拥有软件著作权{rng.randint(10, 120)}项。单位内部管理规范、制度完备，"
+           "具备建设运营软信领域社区的能力和资源。")
+    return p
+
+
+def site(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    p = PageLayout("site")
+    f = Flow(p, rng)
+    f.heading("三、场地设施情况", size=15, center=False)
+    s = app.site
+    f.para(s.text)
+    tenure_txt = "自有产权" if s.tenure == "owned" else "租赁"
+    f.table([["项目", "内容"], ["场地权属", tenure_txt], ["场地面积", f"{s.area}平方米"],
+             ["配套设施", "共享会议室、路演厅、公共技术服务平台、餐饮及停车配套"]], [0.3, 0.7], size=12)
+    f.para("场地具备良好的基础设施和公共服务配套设施条件，网络、水电、安防等均已到位，能够满足“拎包入住”的基本办公条件。")
+    return p
+
+
+def plan_page(app: P.AppPlan, rng: random.Random, sections: list[str], number: str) -> PageLayout:
+    p = PageLayout("plan")
+    f = Flow(p, rng)
+    f.heading(f"{number}、发展规划与管理", size=15, center=False) if sections[0] == "发展规划" else None
+    for i, sec in enumerate(sections):
+        f.heading(f"（{'一二三四'[i]}）{sec}", size=13, center=False)
+        for txt in P.content()["plan_sections"][sec]:
+            f.para(txt)
+    return p
+
+
+def targets(app: P.AppPlan, rng: random.Random, number: str) -> PageLayout:
+    p = PageLayout("targets")
+    f = Flow(p, rng)
+    f.heading(f"{number}、建设目标", size=15, center=False)
+    f.para("对照榜单考核指标要求，本单位在实施周期内的建设目标如下：")
+    hdr = rng.choice([["序号", "指标名称", "单位", "目标值"], ["序号", "考核指标", "计量单位", "建设目标"]])
+    rows = [hdr] + [[str(i + 1), t.indicator, t.unit, t.written] for i, t in enumerate(app.targets)]
+    f.table(rows, [0.12, 0.45, 0.18, 0.25], size=12, red=app.red_rules)
+    f.para("以上目标均不低于榜单考核指标要求，将按年度分解落实。")
+    return p
+
+
+def agreement(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    p = PageLayout("agreement")
+    f = Flow(p, rng)
+    f.heading("联合体协议书", size=18, color=_title_color(app))
+    f.space(4)
+    for txt in P.content()["agreement_paragraphs"]:
+        f.para(txt)
+    f.para(f"联合体牵头单位为{app.applicant.name}，共{len(app.members)}家成员单位。"
+           + ("" if len(app.members) == 1 else "各成员单位及分工见成员表。"))
+    return p
+
+
+def members(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    sealed_any = any(m.sealed for m in app.members)
+    p = PageLayout("members", native_docx=not sealed_any)
+    f = Flow(p, rng)
+    f.heading("联合体成员单位表", size=15)
+    hdr = rng.choice([["序号", "单位名称", "统一社会信用代码", "角色"], ["序号", "成员单位名称", "统一社会信用代码", "联合体分工"]])
+    rows = [hdr] + [[str(i + 1), m.name, m.uscc, m.role_text] for i, m in enumerate(app.members)]
+    f.table(rows, [0.09, 0.38, 0.3, 0.23], size=10.5, red=app.red_rules and rng.random() < 0.5)
+    f.space(4)
+    f.text(f.x0, f.y, 13, "联合体各方（盖章）：")
+    f.y += 12
+    # two columns of signature slots, one per member, each with its seal
+    for i, m in enumerate(app.members):
+        col, row = i % 2, i // 2
+        x = f.x0 + 4 + col * 82
+        y = f.y + row * 48
+        f.text(x, y, 11, m.name if len(m.name) <= 15 else m.name[:15])
+        if len(m.name) > 15:
+            f.text(x, y + 5.5, 11, m.name[15:])
+        f.text(x, y + 13, 11, "（盖章）")
+        f.seal(m, x + 30, y + 14)
+    f.y += ((len(app.members) + 1) // 2) * 48
+    f.text(f.x0 + 90, min(f.y, 280), 12, f"签订日期：{app.date_text}")
+    return p
+
+
+def recommendation_form(district: str, division: str, apps: list[P.AppPlan], rng: random.Random,
+                        declared: str, authority: P.UnitPlan) -> PageLayout:
+    p = PageLayout("recommendation_form", native_docx=False)
+    f = Flow(p, rng, left=20, right=20)
+    f.text(f.x0, f.y, 12, "附件4", font="title")
+    f.space(10)
+    f.heading("重庆市软信领域创新创业社区和开源社区建设运营“揭榜挂帅”申报单位推荐表", size=16)
+    f.space(2)
+    f.text(f.x0, f.y, 12, f"推荐单位（盖章）：{authority.name}")
+    f.y += 9
+    rows = [["序号", "申报单位名称", "申报方向", "统一社会信用代码", "联系人及电话"]]
+    for i, a in enumerate(apps):
+        rows.append([str(i + 1), a.applicant.name, "创新创业社区" if a.track == "innovation_community" else "开源社区",
+                     a.applicant.uscc, f"{a.applicant.contact} {a.applicant.phone}"])
+    f.table(rows, [0.06, 0.3, 0.14, 0.26, 0.24], size=9)
+    f.text(f.x0, f.y, 12, "区县经信部门审核意见：")
+    f.y += 8
+    f.para("经审核，上述单位申报材料齐全，内容真实有效，符合申报条件，同意推荐。", size=12)
+    f.space(16)
+    x = 115.0
+    f.text(x, f.y, 12, f"{authority.name}（盖章）" if len(authority.name) < 16 else "（盖章）")
+    if len(authority.name) >= 16:
+        f.text(x - 20, f.y - 7, 12, authority.name)
+    f.seal(authority, x + 30, f.y + 2)
+    f.y += 12
+    f.text(x, f.y, 12, f"日期：{declared}")
+    return p
+
+
+def booklet(app: P.AppPlan) -> list[PageLayout]:
+    """All pages of one application booklet, in order."""
+    rng = random.Random(f"layout:{app.index}:{app.applicant.uscc}")
+    pages = [cover(app, rng), commitment(app, rng), basic_info(app, rng)]
+    if app.track == "innovation_community":
+        pages.append(site(app, rng))
+        pages.append(plan_page(app, rng, ["发展规划", "年度目标"], "四"))
+        pages.append(plan_page(app, rng, ["实施方案", "管理制度"], "四"))
+        pages.append(targets(app, rng, "五"))
+    else:
+        pages.append(agreement(app, rng))
+        pages.append(members(app, rng))
+        pages.append(targets(app, rng, "四"))
+    return pages
+
+
+# ---------------------------------------------------------------- seal geometry for truth
+
+
+def seal_bbox_mm(s: SealMark) -> tuple[float, float, float, float]:
+    """Axis-aligned box of the (rotated) seal outline, mm."""
+    a, b = s.w / 2, s.h / 2
+    t = math.radians(s.rotation)
+    hw = math.sqrt((a * math.cos(t)) ** 2 + (b * math.sin(t)) ** 2)
+    hh = math.sqrt((a * math.sin(t)) ** 2 + (b * math.cos(t)) ** 2)
+    return s.cx - hw, s.cy - hh, s.cx + hw, s.cy + hh
+
+
+def skew_box(box: tuple[float, float, float, float], angle_deg: float) -> tuple[float, float, float, float]:
+    """Envelope of a box (mm) after the page is rotated by angle_deg (counter-clockwise) about its centre."""
+    if not angle_deg:
+        return box
+    cx, cy = A4_W / 2, A4_H / 2
+    t = math.radians(angle_deg)
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        dx, dy = x - cx, y - cy
+        # PIL rotates counter-clockwise on screen (y down): x' = cx + dx cos + dy sin, y' = cy - dx sin + dy cos
+        xs.append(cx + dx * math.cos(t) + dy * math.sin(t))
+        ys.append(cy - dx * math.sin(t) + dy * math.cos(t))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def frac(box: tuple[float, float, float, float]) -> list[float]:
+    x0, y0, x1, y1 = box
+    return [round(max(0.0, x0) / A4_W, 4), round(max(0.0, y0) / A4_H, 4),
+            round(min(A4_W, x1) / A4_W, 4), round(min(A4_H, y1) / A4_H, 4)]

@@ -1,0 +1,461 @@
+"""What a generated bundle contains, decided before any pixel is drawn: units, defects, expected checks.
+
+Pure and cheap (no rendering), so tests can plan 20+ applications in milliseconds. Every random
+choice comes from `random.Random` seeded with a string, so one seed gives one bundle everywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from pipeline import uscc
+
+DEADLINE = dt.date(2026, 7, 23)
+FORMATS = ("tiff", "text_pdf", "jpeg_folder", "docx", "image_pdf")
+USCC_ALPHABET = uscc.ALPHABET
+
+# Defects in the order they are handed out: with few applications the first ones appear.
+DEFECTS = (
+    "missing_seal", "short_lease", "no_application_unit", "dishonest_debtor_hit",
+    "tax_violation_name_hit", "near_miss_name", "bad_uscc_check", "late_date",
+    "target_below_indicator", "member_without_seal", "disallowed_entity_type",
+    "single_member_consortium",
+)
+TRACK_ONLY = {
+    "short_lease": "innovation_community", "disallowed_entity_type": "innovation_community",
+    "no_application_unit": "open_source_community", "member_without_seal": "open_source_community",
+    "single_member_consortium": "open_source_community",
+}
+# Defects that cannot share an application (they touch the same unit or the same table).
+CONFLICTS = [
+    {"dishonest_debtor_hit", "tax_violation_name_hit", "near_miss_name", "bad_uscc_check"},
+    {"single_member_consortium", "no_application_unit", "member_without_seal"},
+    {"missing_seal", "member_without_seal"},
+    {"tax_violation_name_hit", "disallowed_entity_type"},
+]
+
+
+@lru_cache(maxsize=1)
+def content() -> dict:
+    """Word lists and wording variants (data/content.yaml)."""
+    text = resources.files("pipeline.samples").joinpath("data/content.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+# ---------------------------------------------------------------- numerals and dates
+
+_CN_DIGIT = "〇一二三四五六七八九"
+
+
+def cn_year(y: int) -> str:
+    return "".join(_CN_DIGIT[int(c)] for c in str(y))
+
+
+def cn_small(n: int) -> str:
+    """1..31 in Chinese numerals as written in dates (十, 十一, 二十, 三十一)."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _CN_DIGIT[ones]
+    head = "" if tens == 1 else _CN_DIGIT[tens]
+    return head + "十" + (_CN_DIGIT[ones] if ones else "")
+
+
+def write_date(d: dt.date, style: str) -> str:
+    if style == "cn":
+        return f"{cn_year(d.year)}年{cn_small(d.month)}月{cn_small(d.day)}日"
+    if style == "dot":
+        return f"{d.year}.{d.month}.{d.day}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def cn_number(n: int, rng: random.Random) -> str:
+    """A target value in Chinese numerals, sometimes in financial (大写) form."""
+    import cn2an
+
+    return cn2an.an2cn(n, "up" if rng.random() < 0.3 else "low")
+
+
+def add_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+# ---------------------------------------------------------------- units and codes
+
+@dataclass
+class UnitPlan:
+    name: str
+    uscc: str
+    entity_type: str
+    """SPEC entity type; 'other' for 个体工商户 and 机关 (not allowed to apply)."""
+    type_text: str
+    legal_rep: str
+    contact: str
+    phone: str
+    address: str
+    roles: list[str] = field(default_factory=list)
+    role_text: str = ""
+    seal_shape: str = "round"
+    sealed: bool = True
+    uscc_valid: bool = True
+
+
+def make_uscc(rng: random.Random, prefix: str, division: str) -> str:
+    """A code passing both check characters (GB 32100 pos 18, GB 11714 pos 17)."""
+    if prefix.startswith("9"):  # market-regulator bodies since 2015: MA + 6
+        body = "MA" + "".join(rng.choice(USCC_ALPHABET) for _ in range(6))
+    else:
+        body = "".join(rng.choice("0123456789") for _ in range(8))
+    first17 = prefix + division + body + uscc.org_code_check(body)
+    return uscc.complete(first17)
+
+
+def break_check_digit(code: str) -> str:
+    """Same code with a wrong position-18 character (position 17 still passes)."""
+    good = code[17]
+    i = USCC_ALPHABET.index(good)
+    return code[:17] + USCC_ALPHABET[(i + 7) % len(USCC_ALPHABET)]
+
+
+def _person(rng: random.Random) -> str:
+    c = content()
+    return rng.choice(c["surnames"]) + rng.choice(c["given_names"])
+
+
+def _phone(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+    return "023-" + "".join(rng.choice("0123456789") for _ in range(8))
+
+
+def make_unit(rng: random.Random, kind: str, used: set[str], bracket: bool = False) -> UnitPlan:
+    """kind: enterprise | public_institution | social_organization | park_operator | individual | organ."""
+    c = content()
+    division = rng.choice(list(c["districts"]))
+    district = c["districts"][division]
+    for _ in range(100):
+        core = rng.choice(c["name_cores"])
+        if kind == "enterprise":
+            ind = rng.choice(c["industries"])
+            suffix = rng.choice(c["company_suffixes"])
+            if bracket:
+                name = f"{core}{ind}（{rng.choice(c['bracket_places'])}）{suffix}"
+            else:
+                name = f"重庆{core}{ind}{suffix}"
+            prefix = "91"
+        elif kind == "park_operator":
+            name, prefix = f"重庆{core}{rng.choice(c['park_operators'])}", "91"
+        elif kind == "public_institution":
+            name, prefix = f"重庆市{core}{rng.choice(c['institutions'])}", "12"
+        elif kind == "social_organization":
+            if rng.random() < 0.5:
+                name, prefix = f"重庆市{core}{rng.choice(c['social_orgs_51'])}", "51"
+            else:
+                name, prefix = f"重庆{core}{rng.choice(c['social_orgs_52'])}", "52"
+        elif kind == "individual":
+            name, prefix = f"{district}{core}软件工作室", "92"
+        elif kind == "organ":
+            name, prefix = f"重庆市{district}{rng.choice(c['organs_11'])}", "11"
+        else:
+            raise ValueError(kind)
+        if name not in used:
+            break
+    used.add(name)
+    spec_type = {"individual": "other", "organ": "other"}.get(kind, kind)
+    return UnitPlan(
+        name=name, uscc=make_uscc(rng, prefix, division), entity_type=spec_type,
+        type_text=rng.choice(c["entity_type_text"][kind]), legal_rep=_person(rng),
+        contact=_person(rng), phone=_phone(rng),
+        address=f"重庆市{district}{rng.choice(c['roads'])}{rng.randint(1, 399)}号",
+        seal_shape="oval" if ("（" in name and rng.random() < 0.6) else "round",
+    )
+
+
+# ---------------------------------------------------------------- application plan
+
+@dataclass
+class SitePlan:
+    tenure: str
+    text: str
+    lease_start: dt.date | None = None
+    lease_end: dt.date | None = None
+    lease_years: float | None = None
+    area: int = 0
+
+
+@dataclass
+class TargetPlan:
+    indicator: str
+    unit: str
+    minimum: int
+    value: int
+    written: str
+
+
+@dataclass
+class AppPlan:
+    index: int
+    entry: str
+    fmt: str
+    track: str
+    applicant: UnitPlan
+    members: list[UnitPlan]
+    site: SitePlan | None
+    targets: list[TargetPlan]
+    declared_on: dt.date
+    date_text: str
+    defects: list[str]
+    community: str
+    font: str
+    dpi: int
+    straddle: bool
+    red_heading: bool
+    red_rules: bool
+    red_logo: bool
+    upside_down_page: int | None = None
+    near_miss_name: str | None = None
+    near_miss_uscc: str | None = None
+
+
+def assign_defects(n_innov: list[int], n_os: list[int], clean: set[int]) -> dict[int, list[str]]:
+    """Hand each defect to an application of a fitting track, fewest defects first, no conflicts."""
+    out: dict[int, list[str]] = {i: [] for i in n_innov + n_os}
+    total = len(n_innov) + len(n_os) - len(clean)
+    cap = 1 if total >= len(DEFECTS) else 3
+    for d in DEFECTS:
+        track = TRACK_ONLY.get(d)
+        pool = n_innov if track == "innovation_community" else n_os if track else n_innov + n_os
+        cands = [i for i in pool if i not in clean and len(out[i]) < cap
+                 and not any(d in g and set(out[i]) & g for g in CONFLICTS)]
+        if not cands:
+            continue
+        best = min(cands, key=lambda i: (len(out[i]), i))
+        out[best].append(d)
+    return out
+
+
+def _site(rng: random.Random, short: bool) -> SitePlan:
+    area = rng.choice([3200, 3600, 4200, 5000, 6800])
+    if not short and rng.random() < 0.3:
+        return SitePlan("owned", f"社区场地为本单位自有房产，已取得不动产权证书（渝（2021）{rng.choice(['渝北区','江北区','南岸区'])}不动产权第{rng.randint(100000, 999999)}号），建筑面积{area}平方米。", area=area)
+    start = dt.date(rng.choice([2024, 2025, 2026]), rng.randint(1, 12), 1)
+    if start > dt.date(2026, 7, 1):
+        start = start.replace(year=2025)
+    years = 2 if short else rng.choice([3, 5, 5, 10])
+    end = add_years(start, years) - dt.timedelta(days=1)
+    style = rng.choice(["range", "term_cn", "term_big", "term_months"])
+    start_txt = write_date(start, rng.choice(["arabic", "arabic", "cn"]))
+    term_cn = {2: "两年", 3: "三年", 5: "五年", 10: "十年"}[years]
+    term_big = {2: "贰年", 3: "叁年", 5: "伍年", 10: "拾年"}[years]
+    lead = f"社区场地位于重庆市{rng.choice(content()['roads'])}{rng.randint(1, 300)}号，租赁面积{area}平方米，"
+    if style == "range":
+        text = lead + f"租赁期限自{start_txt}至{write_date(end, 'arabic')}止，租赁合同及出租方产权证明见附件。"
+        return SitePlan("leased", text, start, end, float(years), area)
+    term = {"term_cn": f"租期{term_cn}", "term_big": f"租期{term_big}", "term_months": f"租期{years * 12}个月"}[style]
+    text = lead + f"自{start_txt}起{term}，租赁合同及出租方产权证明见附件。"
+    return SitePlan("leased", text, start, None, float(years), area)
+
+
+def _targets(rng: random.Random, track: str, below: bool) -> list[TargetPlan]:
+    out = []
+    inds = content()["indicators"][track]
+    low_i = rng.randrange(len(inds)) if below else -1
+    for i, ind in enumerate(inds):
+        m = ind["min"]
+        if i == low_i:
+            value = max(1, int(m * rng.choice([0.5, 0.6, 0.8])))
+        else:
+            value = int(m * rng.choice([1.0, 1.2, 1.5, 2.0]))
+        written = cn_number(value, rng) if rng.random() < 0.35 else str(value)
+        out.append(TargetPlan(ind["name"], ind["unit"], m, value, written))
+    return out
+
+
+def _consortium(rng: random.Random, lead: UnitPlan, defects: list[str], used: set[str]) -> list[UnitPlan]:
+    c = content()
+    if "single_member_consortium" in defects:
+        lead.roles = ["lead", "code_contributor", "application_unit"]
+        members = [lead]
+    else:
+        lead.roles = ["lead"] + (["code_contributor"] if rng.random() < 0.5 else [])
+        n = rng.choice([2, 3, 3, 4])
+        members = [lead]
+        kinds = ["enterprise", "enterprise", "public_institution", "social_organization"]
+        for k in range(1, n):
+            m = make_unit(rng, kinds[(k + rng.randrange(4)) % 4], used)
+            members.append(m)
+        members[1].roles = ["code_contributor"]
+        if "no_application_unit" in defects:
+            for m in members[2:]:
+                m.roles = ["code_contributor"]
+        else:
+            members[-1].roles = sorted(set(members[-1].roles) | {"application_unit"},
+                                       key=["lead", "code_contributor", "application_unit"].index)
+            for m in members[2:-1]:
+                m.roles = [rng.choice(["code_contributor", "application_unit"])]
+    for m in members:
+        m.role_text = "、".join(rng.choice(c["role_words"][r]) for r in m.roles)
+    if "member_without_seal" in defects:
+        members[-1].sealed = False
+    return members
+
+
+def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[str],
+                     used: set[str], dpi_choices=(200, 300)) -> AppPlan:
+    rng = random.Random(f"jiebang-samples:{seed}:{index}")
+    c = content()
+    if "near_miss_name" in defects:
+        kind = "enterprise"
+    elif "disallowed_entity_type" in defects:
+        kind = rng.choice(["individual", "organ"])
+    elif track == "innovation_community":
+        kind = rng.choice(["enterprise", "enterprise", "park_operator", "public_institution", "social_organization"])
+    else:
+        kind = "enterprise"
+    bracket = "tax_violation_name_hit" in defects or (kind == "enterprise" and rng.random() < 0.25)
+    applicant = make_unit(rng, kind if not bracket else "enterprise", used, bracket=bracket)
+    if "bad_uscc_check" in defects:
+        applicant.uscc = break_check_digit(applicant.uscc)
+        applicant.uscc_valid = False
+    if "missing_seal" in defects:
+        applicant.sealed = False
+    members = _consortium(rng, applicant, defects, used) if track == "open_source_community" else []
+    site = _site(rng, "short_lease" in defects) if track == "innovation_community" else None
+    if "late_date" in defects:
+        declared = DEADLINE + dt.timedelta(days=rng.randint(1, 8))
+    else:
+        declared = DEADLINE - dt.timedelta(days=rng.randint(1, 14))
+    style = ["arabic", "dot", "cn"][(index + seed) % 3]
+    app = AppPlan(
+        index=index, entry="", fmt=fmt, track=track, applicant=applicant, members=members, site=site,
+        targets=_targets(rng, track, "target_below_indicator" in defects),
+        declared_on=declared, date_text=write_date(declared, style), defects=list(defects),
+        community=rng.choice(c["community_names"][track]),
+        font=rng.choice(["serif", "sans", "wqy"]), dpi=rng.choice(list(dpi_choices)),
+        straddle=(index % 2 == 0) or rng.random() < 0.3,
+        red_heading=rng.random() < 0.6, red_rules=rng.random() < 0.5, red_logo=rng.random() < 0.5,
+    )
+    if "near_miss_name" in defects:
+        app.near_miss_name = near_miss(applicant.name)
+        app.near_miss_uscc = make_uscc(rng, "91", applicant.uscc[2:8])
+    return app
+
+
+def near_miss(name: str) -> str:
+    """A different company whose name differs from `name` by a word (科技→技术 …)."""
+    for a, b in sorted(content()["near_miss_swaps"].items(), key=lambda kv: -len(kv[0])):
+        if a in name:
+            return name.replace(a, b, 1)
+    return name.replace("重庆", "重庆市", 1) if name.startswith("重庆") and not name.startswith("重庆市") else "重庆" + name
+
+
+def plan_applications(seed: int, n_applications: int, dpi_choices=(200, 300)) -> list[AppPlan]:
+    """Tracks alternate (innovation first); formats rotate; defects spread as `assign_defects` says."""
+    tracks = ["innovation_community" if i % 2 == 0 else "open_source_community" for i in range(n_applications)]
+    innov = [i for i, t in enumerate(tracks) if t == "innovation_community"]
+    oss = [i for i, t in enumerate(tracks) if t == "open_source_community"]
+    # keep one clean application of each track in sets of 4 or more, so a demo shows an eligible case
+    clean = set()
+    if n_applications >= 4:
+        clean = {innov[-1]} if n_applications < 8 else {innov[-1], oss[-1]}
+    defects = assign_defects(innov, oss, clean)
+    used: set[str] = set()
+    apps = []
+    for i, track in enumerate(tracks):
+        fmt = FORMATS[i % len(FORMATS)]
+        app = plan_application(seed, i, track, fmt, defects[i], used, dpi_choices)
+        short = "创新" if track == "innovation_community" else "开源"
+        ext = {"tiff": ".tif", "text_pdf": ".pdf", "image_pdf": ".pdf", "docx": ".docx", "jpeg_folder": ""}[fmt]
+        app.entry = f"{i + 1:02d}_{short}_{app.applicant.name}{ext}"
+        apps.append(app)
+    return apps
+
+
+# ---------------------------------------------------------------- expected checks
+
+ACCEPT_ALSO = "also_acceptable"
+
+
+def expected_checks(app: AppPlan) -> list[dict]:
+    """Expected status of every SPEC §4 rule for this application, with the reason when not pass."""
+    units = app.members if app.track == "open_source_community" else [app.applicant]
+    out: list[dict] = []
+
+    def add(rule, unit, status, why="", also=()):
+        row = {"rule": rule, "unit": unit, "status": status}
+        if why:
+            row["why"] = why
+        if also:
+            row[ACCEPT_ALSO] = list(also)
+        out.append(row)
+
+    for u in units:
+        if u.uscc_valid:
+            add("entity.uscc_valid", u.name, "pass")
+        else:
+            add("entity.uscc_valid", u.name, "review", "第18位校验码不符：可能是识别错误或早期试点代码，需人工核对")
+    if app.track == "innovation_community":
+        a = app.applicant
+        if a.entity_type == "other":
+            add("entity.type_allowed", a.name, "fail", f"单位性质为{a.type_text}，不属于企业、事业单位、社会组织或产业园区运营管理机构")
+        else:
+            add("entity.type_allowed", a.name, "pass")
+    for u in units:
+        if "dishonest_debtor_hit" in app.defects and u is app.applicant:
+            add("credit.dishonest_debtor", u.name, "fail", "统一社会信用代码与失信被执行人名单一致")
+        elif "near_miss_name" in app.defects and u is app.applicant:
+            add("credit.dishonest_debtor", u.name, "pass",
+                f"名单中“{app.near_miss_name}”名称相近但统一社会信用代码不同，不是同一主体；提示人工核对也可接受",
+                also=("review",))
+        else:
+            add("credit.dishonest_debtor", u.name, "pass")
+    for u in units:
+        if "tax_violation_name_hit" in app.defects and u is app.applicant:
+            add("credit.tax_violation", u.name, "fail", "名单无代码，名称规范化（全角/半角括号）后完全一致")
+        else:
+            add("credit.tax_violation", u.name, "pass")
+    if app.track == "innovation_community":
+        add("site.tenure_proof", None, "pass")
+        if app.site.tenure == "leased":
+            if app.site.lease_years < 3:
+                add("site.lease_term", None, "fail", f"租期{app.site.lease_years:g}年，少于3年")
+            else:
+                add("site.lease_term", None, "pass")
+        add("plan.complete", None, "pass")
+    else:
+        n = len(app.members)
+        leads = sum("lead" in m.roles for m in app.members)
+        add("consortium.size", None, "pass" if n >= 2 and leads == 1 else "fail",
+            "" if n >= 2 else "联合体只有1家成员单位")
+        has_cc = any("code_contributor" in m.roles for m in app.members)
+        add("consortium.code_contributor", None, "pass" if has_cc else "fail")
+        has_au = any("application_unit" in m.roles for m in app.members)
+        add("consortium.application_unit", None, "pass" if has_au else "fail", "" if has_au else "联合体无应用单位")
+    for u in units:
+        if u.sealed:
+            add("seal.present", u.name, "pass")
+        else:
+            add("seal.present", u.name, "fail", "该单位在申报材料上没有加盖公章")
+    low = [t for t in app.targets if t.value < t.minimum]
+    add("targets.meet_indicators", None, "fail" if low else "pass",
+        "；".join(f"{t.indicator}{t.value}{t.unit}低于{t.minimum}{t.unit}" for t in low))
+    late = app.declared_on > DEADLINE
+    add("submission.deadline", None, "fail" if late else "pass",
+        f"申报日期{app.declared_on.isoformat()}晚于2026-07-23" if late else "")
+    add("district.recommendation", None, "pass")
+    return out
+
+
+def verdict(statuses: list[str]) -> str:
+    if "fail" in statuses:
+        return "ineligible"
+    if "review" in statuses:
+        return "needs_review"
+    return "eligible"
