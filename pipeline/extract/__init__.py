@@ -1,0 +1,58 @@
+"""Field extraction with evidence: documents (pages of lines with boxes) → ApplicationFacts.
+
+Pure functions, one module per kind of fact; labels and phrasings in patterns/*.yaml|jsonl.
+Seals and seal places are filled by the seal stage (pipeline.extract.seals), not here.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from pipeline.extract.consortium import extract_consortium, lead_of
+from pipeline.extract.dates import extract_declared_on
+from pipeline.extract.entity import unit_from_pages
+from pipeline.extract.layout import PageLayout, layouts
+from pipeline.extract.plans import extract_plan_sections
+from pipeline.extract.recommendation import extract_district
+from pipeline.extract.site import extract_site
+from pipeline.extract.targets import IndicatorSpec, default_indicators, extract_targets
+from pipeline.extract.track import detect_track
+from pipeline.facts import ApplicationFacts, Fact, Site, Unit
+from pipeline.model import Document
+
+__all__ = ["extract_facts", "facts_from_layouts", "IndicatorSpec", "default_indicators"]
+
+
+def extract_facts(documents: Sequence[Document], *, indicators: Sequence[IndicatorSpec] = ()) -> ApplicationFacts:
+    """All facts of one application (or of one recommendation form). `indicators` are the 榜单
+    indicators from the rules file; the SPEC §4 placeholders when none are given."""
+    return facts_from_layouts(layouts(documents), indicators=indicators or default_indicators())
+
+
+def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[IndicatorSpec]) -> ApplicationFacts:
+    track = detect_track(pages)
+    if track.value == "recommendation_form":
+        district, opinion = extract_district(pages)
+        return ApplicationFacts(track=track, declared_on=extract_declared_on(pages), district=district,
+                                district_opinion=opinion)
+    members: tuple[Unit, ...] = ()
+    applicant = unit_from_pages(pages)
+    if track.value == "open_source_community":
+        members = extract_consortium(pages)
+        lead = lead_of(members)
+        if lead is not None:
+            applicant = lead.model_copy(update={"roles": lead.roles})
+        elif not applicant.name.found:
+            applicant = unit_from_pages(pages, "lead_name")
+    innovation = track.value == "innovation_community"
+    site = extract_site(pages) if innovation else Site(
+        tenure=Fact(reason="开源社区申报不要求场地说明"))
+    plans = extract_plan_sections(pages)
+    return ApplicationFacts(
+        track=track,
+        applicant=applicant,
+        site=site,
+        consortium=members,
+        targets=extract_targets(pages, indicators, track.value),
+        declared_on=extract_declared_on(pages),
+        plan_sections=plans,
+    )

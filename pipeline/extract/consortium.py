@@ -1,0 +1,140 @@
+"""Consortium members (open-source track): name, USCC and roles from the member table and the
+agreement text, however the roles are phrased (phrases in patterns/roles.jsonl, read by spaCy).
+
+A member is keyed by its code when one is read, else by its name; OCR variants of one name merge
+(rapidfuzz ratio ≥ 90)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, name_fact, type_fact
+from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, find_names, labelled
+from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.nlp import role_mentions
+from pipeline.facts import Evidence, Unit
+
+ROLE_ORDER = ("lead", "code_contributor", "application_unit")
+
+
+@dataclass
+class _Member:
+    names: list[Found] = field(default_factory=list)
+    codes: list[Found] = field(default_factory=list)
+    types: list[Found] = field(default_factory=list)
+    roles: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def key_name(self) -> str:
+        return self.names[0].value if self.names else ""
+
+
+def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
+    ments = list(role_mentions(text))
+    chars = list(text)
+    for _, s, e, _ in ments:
+        chars[s:e] = "|" * (e - s)
+    masked = "".join(chars)
+    # 甲方/乙方 and member words are not part of a name
+    for w in ("甲方", "乙方", "丙方", "丁方", "戊方", "单位名称", "名称"):
+        masked = masked.replace(w, "|" * len(w))
+    return masked, ments
+
+
+def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], Found | None, list[Cell]]]:
+    """Units named in one row with the roles phrased beside them.
+
+    A row with one name (a member-table row, or 甲方（牵头单位）：A公司) gives every role in the row to
+    it; a cell with several names gives each role to the nearest name after it, or before it when the
+    role is in brackets right behind the name (A公司（牵头单位）)."""
+    text = "|".join(c.text for c in row)
+    masked, ments = _mask_roles(text)
+    names = [(n, s, e) for n, s, e in find_names(masked) if "|" not in n and len(n) >= 5]
+    if not names:
+        return []
+    code = None
+    m = USCC_TOKEN.search(text)
+    if m:
+        code = m.group()
+    roles_for: list[list[str]] = [[] for _ in names]
+    for label, s, e, _ in ments:
+        if label == "member":
+            continue
+        if len(names) == 1:
+            roles_for[0].append(label)
+            continue
+        after = [i for i, (_, ns, _) in enumerate(names) if ns >= e]
+        before = [i for i, (_, _, ne) in enumerate(names) if ne <= s and s - ne <= 2]
+        target = before[-1] if before else (after[0] if after else len(names) - 1)
+        roles_for[target].append(label)
+    out = []
+    for (n, _, _), roles in zip(names, roles_for):
+        out.append((n, roles, code if len(names) == 1 else None, list(row)))
+    return out
+
+
+def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
+    members: list[_Member] = []
+
+    def member_for(name: str, code: str | None) -> _Member:
+        for mb in members:
+            if code and any(c.value == code for c in mb.codes):
+                return mb
+            if any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
+                return mb
+        mb = _Member()
+        members.append(mb)
+        return mb
+
+    for page in pages:
+        for row in page.rows:
+            for name, roles, code, cells in _row_units(row):
+                if not roles and not code:
+                    continue  # a unit merely mentioned is not a member
+                conf = min(c.confidence for c in cells)
+                mb = member_for(name, code)
+                mb.names.append(Found(name, tuple(cells), 1.0, "row"))
+                if code:
+                    mb.codes.append(Found(code, tuple(cells), 1.0, "row"))
+                for r in roles:
+                    note = f"“{name}”被写明为{ {'lead': '牵头单位', 'code_contributor': '开源代码贡献单位', 'application_unit': '应用单位'}[r]}"
+                    mb.roles.setdefault(r, []).append(cells[0].evidence(conf, note))
+    # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
+    _fill_from_labels(pages, members)
+    units = []
+    for mb in members:
+        name = name_fact(mb.names, "成员单位名称")
+        code = code_fact(mb.codes)
+        etype, text = type_fact(mb.types, code)
+        roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
+        ev = tuple(e for r in roles for e in mb.roles[r][:1])
+        units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
+    return tuple(units)
+
+
+def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:
+    """Pair each labelled unit name with the code and 单位性质 labelled within the next rows of the
+    same page, and give them to the member of that name."""
+    for page in pages:
+        names = labelled([page], "applicant_name", accept_name)
+        if not names:
+            continue
+        codes = labelled([page], "uscc", accept_code)
+        types = labelled([page], "entity_type", accept_type_text)
+        for n in names:
+            mb = next((m for m in members if any(fuzz.ratio(n.value, f.value) >= 90 for f in m.names)), None)
+            if mb is None:
+                continue
+            y = n.cells[0].bbox[1]
+            near_codes = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < 0.25]
+            near_types = [t for t in types if 0 <= t.cells[0].bbox[1] - y < 0.3]
+            if near_codes:
+                mb.codes.append(near_codes[0])
+            if near_types and classify_declared(near_types[0].value):
+                mb.types.append(near_types[0])
+
+
+def lead_of(units: Sequence[Unit]) -> Unit | None:
+    leads = [u for u in units if "lead" in u.roles]
+    return leads[0] if leads else None

@@ -1,0 +1,96 @@
+"""The applying unit: full legal name, 统一社会信用代码, entity type (declared 单位性质 cross-checked with
+USCC positions 1–2; a disagreement lowers confidence and is said in the note, never hidden)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from pipeline.extract.config import labels
+from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
+from pipeline.extract.layout import PageLayout
+from pipeline.facts import Fact, Unit
+
+
+def classify_declared(text: str) -> str | None:
+    """单位性质 as written → entity type (order in labels.yaml: 园区运营企业 is a park operator)."""
+    for etype, words in labels()["entity_types"]:
+        if any(w in text for w in words):
+            return etype
+    return None
+
+
+def code_types(code: str) -> list[str]:
+    table = labels()["code_types"]
+    return table.get(code[:2], table["default"])
+
+
+def accept_type_text(text: str) -> str | None:
+    t = strip_value(text)
+    return t[:20] if t and classify_declared(t[:20]) else None
+
+
+def name_fact(found: Sequence[Found], what: str = "申报单位名称") -> Fact:
+    if not found:
+        return Fact(reason=f"未找到{what}（如“申报单位名称：……”）")
+    value, support, others = best(found)
+    conf = max(f.confidence for f in support)
+    note = ""
+    if others:
+        note = "材料中另有写法：" + "、".join(others[:3])
+        conf *= 0.85
+    return Fact(value=value, evidence=support[0].evidence(note, conf), confidence=conf)
+
+
+def code_fact(found: Sequence[Found]) -> Fact:
+    """Vote among the readings of the code; a repaired or failing reading says so in the note."""
+    if not found:
+        return Fact(reason="未找到统一社会信用代码")
+    readings = [(f, read_code(f.value, f.cells[-1].source)) for f in found]
+    valid = [(f, r) for f, r in readings if r.valid]
+    pool = valid or readings
+    score: dict[str, float] = {}
+    for f, r in pool:
+        score[r.value] = score.get(r.value, 0) + f.confidence * r.penalty
+    win = max(score, key=score.get)
+    f, r = max(((f, r) for f, r in pool if r.value == win), key=lambda fr: fr[0].confidence * fr[1].penalty)
+    conf = f.confidence * r.penalty
+    notes = [r.note] if r.note else []
+    others = [k for k in score if k != win]
+    if others:
+        notes.append("材料中另有代码：" + "、".join(others[:3]))
+        conf *= 0.8
+    return Fact(value=r.value, evidence=f.evidence("；".join(notes), conf), confidence=conf)
+
+
+def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
+    """Entity type from 单位性质, checked against the code; from the code alone when not declared."""
+    names = labels()["entity_type_names"]
+    code_val = code.value if isinstance(code.value, str) and len(code.value) >= 2 else None
+    implied = code_types(code_val) if code_val else []
+    if declared:
+        text, support, _ = best(declared)
+        text = canonical_name(text)
+        etype = classify_declared(text)
+        conf = max(f.confidence for f in support)
+        note = f"单位性质写为“{text}”"
+        if implied and etype not in implied:
+            note += (f"，但统一社会信用代码前两位“{code_val[:2]}”对应{names[implied[0]]}，两者不一致，请人工核对")
+            conf *= 0.5
+        elif implied:
+            note += f"，与统一社会信用代码前两位“{code_val[:2]}”相符"
+        return Fact(value=etype, evidence=support[0].evidence(note, conf), confidence=conf), text
+    if implied:
+        conf = code.confidence * 0.7
+        note = f"未写明单位性质，按统一社会信用代码前两位“{code_val[:2]}”推定为{names[implied[0]]}"
+        ev = tuple(e.model_copy(update={"note": note, "confidence": conf}) for e in code.evidence)
+        return Fact(value=implied[0], evidence=ev, confidence=conf), ""
+    return Fact(reason="未找到单位性质，也没有可用的统一社会信用代码"), ""
+
+
+def unit_from_pages(pages: Sequence[PageLayout], name_kind: str = "applicant_name") -> Unit:
+    """The applicant as the form's labels state it (innovation track, or a fallback)."""
+    names = labelled(pages, name_kind, accept_name)
+    codes = labelled(pages, "uscc", accept_code)
+    types = labelled(pages, "entity_type", accept_type_text)
+    code = code_fact(codes)
+    etype, text = type_fact(types, code)
+    return Unit(name=name_fact(names), uscc=code, entity_type=etype, declared_type_text=text)

@@ -1,0 +1,188 @@
+"""Label → value lookup over laid-out pages, and the value shapes shared by extractors (unit names,
+USCC readings). A value is taken from the rest of the label's cell, else the next cell in the row
+(table forms), else the first cell of the next row (label and value split over two lines)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
+
+from pipeline import uscc
+from pipeline.extract.config import label_regex, labels
+from pipeline.extract.layout import Cell, PageLayout
+
+_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
+_LEAD_PUNCT = re.compile(r"^[\s:：;；,，.。、]+")
+_PAREN_NOTE = re.compile(r"^[(（][^)）]{0,8}[)）]")
+_TRAIL = re.compile(r"[\s:：;；,，.。、]+$")
+
+
+@dataclass(frozen=True)
+class Found:
+    value: str
+    cells: tuple[Cell, ...]
+    """Label cell first, then the value cell when it is another one."""
+    quality: float
+    label: str
+
+    @property
+    def confidence(self) -> float:
+        return min(c.confidence for c in self.cells) * self.quality
+
+    def evidence(self, note: str = "", confidence: float | None = None):
+        conf = self.confidence if confidence is None else confidence
+        seen, out = set(), []
+        for c in self.cells:
+            if (c.page, c.bbox) not in seen:
+                seen.add((c.page, c.bbox))
+                out.append(c.evidence(conf, note))
+        return tuple(out)
+
+
+def strip_value(rest: str) -> str:
+    """Drop the colon and notes like （盖章） between a label and its value."""
+    prev = None
+    while prev != rest:
+        prev = rest
+        rest = _LEAD_PUNCT.sub("", rest)
+        rest = _PAREN_NOTE.sub("", rest)
+    return _TRAIL.sub("", rest)
+
+
+@lru_cache(maxsize=1)
+def _all_labels() -> re.Pattern:
+    words = sorted({w for ws in labels()["labels"].values() for w in ws if len(w) >= 4}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def cut_at_next_label(value: str) -> str:
+    m = _all_labels().search(value, 1)
+    return value[: m.start()] if m else value
+
+
+def _label_at(text: str, kind: str) -> tuple[re.Match, float] | None:
+    """The label, when it starts the cell (after numbering) or is followed by a colon."""
+    head = _NUMBERING.sub("", text)
+    offset = len(text) - len(head)
+    exact, fuzzy = label_regex(kind)
+    for rx, q in ((exact, 1.0), (fuzzy, 0.9)):
+        for m in rx.finditer(text):
+            at_start = m.start() <= offset
+            colon = text[m.end(): m.end() + 1] in (":", "：") or _PAREN_NOTE.match(text[m.end():])
+            if at_start or colon:
+                return m, q
+    return None
+
+
+def labelled(pages: Iterable[PageLayout], kind: str, accept: Callable[[str], str | None]) -> list[Found]:
+    """Every value of a `kind` label (see labels.yaml) that `accept` takes (it returns the cleaned
+    value or None), in reading order."""
+    out: list[Found] = []
+    for page in pages:
+        rows = page.rows
+        for r, row in enumerate(rows):
+            for i, cell in enumerate(row):
+                hit = _label_at(cell.text, kind)
+                if not hit:
+                    continue
+                m, q = hit
+                rest = strip_value(cell.text[m.end():])
+                if rest:
+                    v = accept(cut_at_next_label(rest))
+                    if v:
+                        out.append(Found(v, (cell,), q, m.group()))
+                    continue
+                nxt: list[tuple[Cell, float]] = []
+                if i + 1 < len(row):
+                    nxt.append((row[i + 1], 0.97))
+                if r + 1 < len(rows):
+                    below = [c for c in rows[r + 1] if c.bbox[2] > cell.bbox[0] - 0.02]
+                    if below:
+                        nxt.append((below[0], 0.9))
+                for c, q2 in nxt:
+                    if _label_at(c.text, kind):
+                        continue
+                    v = accept(cut_at_next_label(strip_value(c.text)))
+                    if v:
+                        out.append(Found(v, (cell, c), q * q2, m.group()))
+                        break
+    return out
+
+
+# ---------------------------------------------------------------- value shapes
+
+@lru_cache(maxsize=1)
+def _name_re() -> re.Pattern:
+    sfx = sorted(labels()["unit_name_suffixes"], key=len, reverse=True)
+    return re.compile(r"[\u4e00-\u9fff()（）A-Za-z0-9]{2,40}?(?:" + "|".join(map(re.escape, sfx)) + r")(?![\u4e00-\u9fff])")
+
+
+def canonical_name(text: str) -> str:
+    """Official names use full-width brackets; text was normalised to ASCII ones."""
+    return text.replace("(", "（").replace(")", "）")
+
+
+def accept_name(text: str) -> str | None:
+    """A unit name: 4+ Chinese characters, not a placeholder like （盖章）, ending in a unit suffix
+    (有限公司, 研究院, 协会 …) when one is there."""
+    t = strip_value(text)
+    bad = labels()["not_a_name"]
+    if not t or any(t.startswith(b) for b in bad):
+        return None
+    if sum("\u4e00" <= ch <= "\u9fff" for ch in t) < 4:
+        return None
+    m = _name_re().match(t)
+    return canonical_name(m.group()) if m and len(m.group()) >= 5 else None
+
+
+def find_names(text: str) -> list[tuple[str, int, int]]:
+    return [(canonical_name(m.group()), m.start(), m.end()) for m in _name_re().finditer(text)]
+
+
+_CODE_CHARS = re.compile(r"[0-9A-Za-z]+")
+
+
+def accept_code(text: str) -> str | None:
+    """An 18-character code reading (17–19 kept too, so a misread length is reported, not lost)."""
+    t = uscc.normalise(text)
+    m = _CODE_CHARS.match(t)
+    if not m:
+        return None
+    code = m.group().upper()
+    return code if 17 <= len(code) <= 19 else None
+
+
+USCC_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class CodeReading:
+    value: str
+    note: str
+    penalty: float
+    valid: bool
+
+
+def read_code(code: str, source: str) -> CodeReading:
+    """Validate a USCC as read; repair OCR confusions only for OCR pages and only when the repaired
+    code passes both checks (the note says what changed)."""
+    chk = uscc.check(code)
+    if chk.valid:
+        return CodeReading(chk.code, "", 1.0, True)
+    if source == "ocr":
+        fix = uscc.repair(code)
+        if fix and fix.changes:
+            return CodeReading(fix.code, "统一社会信用代码按识别易混字符修正（" + "，".join(fix.changes)
+                               + "），修正后两位校验码均通过", 0.85, True)
+    return CodeReading(chk.code, f"统一社会信用代码校验不通过：{chk.problem}", 0.6, False)
+
+
+def best(found: Sequence[Found], key: Callable[[Found], str] = lambda f: f.value) -> tuple[str, list[Found], list[str]]:
+    """Vote among readings of one field: the value with the most confidence behind it, the
+    readings that support it, and the other values (to surface a disagreement)."""
+    score: dict[str, float] = {}
+    for f in found:
+        score[key(f)] = score.get(key(f), 0.0) + f.confidence
+    win = max(score, key=lambda k: score[k])
+    return win, [f for f in found if key(f) == win], [k for k in score if k != win]

@@ -1,0 +1,168 @@
+"""Pages → rows of cells, by geometry, with the way back to each line's box and confidence.
+
+One model for every source: OCR engines give one Line per text run, the PDF text layer gives text
+rects, DOCX tables give one Line per table row with cells joined by ' | '. Cells are clustered into
+rows by vertical overlap and ordered left to right, so a label and its value are found whether they
+share a line, sit in two table cells, or the value is on the next line.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from statistics import median
+from typing import Sequence
+
+from pipeline.facts import Evidence
+from pipeline.model import BBox, Document, Line, Page
+
+CELL_SEP = " | "
+_WS = re.compile(r"\s+")
+_SPLIT_SPACES = re.compile(r"\s{3,}")
+
+
+def norm(text: str) -> str:
+    """NFKC (full-width → ASCII, ： → :), no whitespace, 〇-like circles unified."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = t.replace("○", "〇").replace("◯", "〇").replace("Ｏ", "O")
+    return _WS.sub("", t)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    """Normalised text (see `norm`)."""
+    raw: str
+    file: str
+    page: int
+    bbox: BBox
+    confidence: float
+    source: str
+    """Page source: text_layer / ocr / docx."""
+
+    def evidence(self, confidence: float | None = None, note: str = "") -> Evidence:
+        conf = self.confidence if confidence is None else confidence
+        return Evidence(file=self.file, page=self.page, bbox=self.bbox, text=self.raw,
+                        confidence=max(0.0, min(1.0, conf)), note=note)
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    file: str
+    number: int
+    source: str
+    rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join("".join(c.text for c in row) for row in self.rows)
+
+
+def _split_bbox(bbox: BBox, parts: list[str]) -> list[BBox]:
+    """Share a line's box among its cells by character count (DOCX rows have no geometry per cell)."""
+    x0, y0, x1, y1 = bbox
+    total = sum(max(len(p), 1) for p in parts) or 1
+    out, x = [], x0
+    for p in parts:
+        w = (x1 - x0) * max(len(p), 1) / total
+        out.append((x, y0, x + w, y1))
+        x += w
+    return out
+
+
+def line_cells(line: Line, page: Page) -> list[Cell]:
+    """A line as one or more cells: split on ' | ' (DOCX rows), on wide word gaps (OCR runs that
+    cross table columns) or on runs of 3+ spaces (text layers)."""
+    mk = lambda text, bbox, conf: Cell(norm(text), text.strip(), page.file, page.number, bbox, conf, page.source)  # noqa: E731
+    if "|" in line.text and (page.table or CELL_SEP in line.text):
+        parts = [p.strip() for p in line.text.split("|")]
+        return [mk(p, b, line.confidence) for p, b in zip(parts, _split_bbox(line.bbox, parts)) if p]
+    if len(line.words) >= 2:
+        heights = [w.bbox[3] - w.bbox[1] for w in line.words]
+        gap_limit = 2.5 * median(heights)
+        groups: list[list] = [[line.words[0]]]
+        for prev, w in zip(line.words, line.words[1:]):
+            if w.bbox[0] - prev.bbox[2] > gap_limit:
+                groups.append([w])
+            else:
+                groups[-1].append(w)
+        if len(groups) > 1:
+            cells = []
+            for g in groups:
+                text = "".join(w.text for w in g)
+                box = (min(w.bbox[0] for w in g), min(w.bbox[1] for w in g),
+                       max(w.bbox[2] for w in g), max(w.bbox[3] for w in g))
+                n = sum(len(w.text) for w in g) or 1
+                cells.append(mk(text, box, sum(w.confidence * len(w.text) for w in g) / n))
+            return cells
+    parts = [p for p in _SPLIT_SPACES.split(line.text.strip()) if p]
+    if len(parts) > 1:
+        return [mk(p, b, line.confidence) for p, b in zip(parts, _split_bbox(line.bbox, parts))]
+    return [mk(line.text, line.bbox, line.confidence)] if line.text.strip() else []
+
+
+def page_layout(page: Page) -> PageLayout:
+    """Cluster cells into rows: a cell joins a row when their vertical extents overlap by half."""
+    cells = [c for line in page.lines for c in line_cells(line, page) if c.text]
+    if page.source == "docx" or page.table:
+        # DOCX: one Line per paragraph or table row, already in reading order.
+        rows = []
+        for line in page.lines:
+            row = tuple(c for c in line_cells(line, page) if c.text)
+            if row:
+                rows.append(row)
+        return PageLayout(page.file, page.number, page.source, tuple(rows))
+    cells.sort(key=lambda c: ((c.bbox[1] + c.bbox[3]) / 2, c.bbox[0]))
+    rows: list[list[Cell]] = []
+    bands: list[tuple[float, float]] = []
+    for c in cells:
+        y0, y1 = c.bbox[1], c.bbox[3]
+        h = max(y1 - y0, 1e-6)
+        placed = False
+        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            b0, b1 = bands[i]
+            overlap = min(y1, b1) - max(y0, b0)
+            if overlap > 0.5 * min(h, b1 - b0):
+                rows[i].append(c)
+                bands[i] = (min(b0, y0), max(b1, y1))
+                placed = True
+                break
+        if not placed:
+            rows.append([c])
+            bands.append((y0, y1))
+    ordered = [tuple(sorted(r, key=lambda c: c.bbox[0])) for r in rows]
+    ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
+    return PageLayout(page.file, page.number, page.source, tuple(ordered))
+
+
+def layouts(documents: Sequence[Document]) -> list[PageLayout]:
+    return [page_layout(p) for d in documents for p in d.pages]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """All cells of some pages as one string, with each character's cell, for regexes that must
+    cross line breaks (a lease period wrapped over two lines)."""
+
+    text: str
+    starts: tuple[int, ...]
+    cells: tuple[Cell, ...]
+
+    def cells_between(self, start: int, end: int) -> list[Cell]:
+        from bisect import bisect_right
+
+        i = max(0, bisect_right(self.starts, start) - 1)
+        j = max(0, bisect_right(self.starts, max(start, end - 1)) - 1)
+        return list(self.cells[i:j + 1])
+
+
+def flow(pages: Sequence[PageLayout]) -> Flow:
+    parts, starts, cells, pos = [], [], [], 0
+    for p in pages:
+        for row in p.rows:
+            for c in row:
+                parts.append(c.text)
+                starts.append(pos)
+                cells.append(c)
+                pos += len(c.text)
+    return Flow("".join(parts), tuple(starts), tuple(cells))

@@ -1,0 +1,90 @@
+"""The community's site: owned (产权证明/不动产权证/自有) or leased (租赁), and the lease period from a
+date range (2026年7月1日至2029年6月30日, 2026.7.1—2029.6.30, Chinese numerals) or a written term
+(租期三年 / 叁年 / 36个月 / 5年). A term without an end date leaves lease_end empty with the reason."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from pipeline.extract.config import labels
+from pipeline.extract.layout import Cell, Flow, PageLayout, flow
+from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
+from pipeline.facts import Evidence, Fact, Site
+
+_RANGE_SEP = r"\s*(?:至|到|—+|–|-|~|～|－|起至)\s*"
+_RANGE = re.compile(rf"(?P<a>{DATE_RE.pattern}){_RANGE_SEP}(?P<b>{DATE_RE.pattern.replace('?P<', '?P<b_')})")
+_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?P<u>年|个月|月)")
+
+
+def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tuple[tuple[Evidence, ...], float]:
+    cells: list[Cell] = f.cells_between(start, end)
+    conf = min(c.confidence for c in cells) * conf_mult
+    return tuple(c.evidence(conf, note) for c in cells), conf
+
+
+def _first_keyword(text: str, words: list[str]) -> tuple[int, str] | None:
+    hits = [(text.find(w), w) for w in words if w in text]
+    return min(hits) if hits else None
+
+
+def extract_site(pages: Sequence[PageLayout]) -> Site:
+    f = flow(pages)
+    cfg = labels()["site"]
+    leased = _first_keyword(f.text, cfg["leased"])
+    owned = _first_keyword(f.text, cfg["owned"])
+    # a lease text also mentions the landlord's 产权证明, so lease wording decides
+    if leased:
+        pos, word = leased
+        ev, conf = _ev(f, pos, pos + len(word), 0.95, f"出现“{word}”，判定为租赁场地")
+        tenure = Fact(value="leased", evidence=ev, confidence=conf)
+    elif owned:
+        pos, word = owned
+        ev, conf = _ev(f, pos, pos + len(word), 0.95, f"出现“{word}”，判定为自有场地")
+        tenure = Fact(value="owned", evidence=ev, confidence=conf)
+    else:
+        return Site(tenure=Fact(reason="未找到场地产权证明或租赁说明"),
+                    lease_start=Fact(reason="未找到场地说明"), lease_end=Fact(reason="未找到场地说明"),
+                    lease_years=Fact(reason="未找到场地说明"))
+    if tenure.value == "owned":
+        why = "自有场地，无租赁期限"
+        return Site(tenure=tenure, lease_start=Fact(reason=why), lease_end=Fact(reason=why), lease_years=Fact(reason=why))
+    return Site(tenure=tenure, **_lease(f, max(0, leased[0] - 60)))
+
+
+def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
+    """The first lease period written after (or just before) the first lease wording."""
+    text = f.text
+    for m in _RANGE.finditer(text, near):
+        a = date_from_match(DATE_RE.match(m.group("a")))
+        b = date_from_match(DATE_RE.match(m.group("b")))
+        if a and b and b > a:
+            ev, conf = _ev(f, m.start(), m.end(), 0.95)
+            years = years_between(a, b)
+            note = f"租赁期限{a.isoformat()}至{b.isoformat()}，合{years:g}年"
+            ev = tuple(e.model_copy(update={"note": note}) for e in ev)
+            return {"lease_start": Fact(value=a, evidence=ev, confidence=conf),
+                    "lease_end": Fact(value=b, evidence=ev, confidence=conf),
+                    "lease_years": Fact(value=years, evidence=ev, confidence=conf)}
+    out: dict[str, Fact] = {}
+    t = _TERM.search(text, near)
+    if t:
+        n = cn_int(t.group("n"))
+        if n:
+            years = float(n) if t.group("u") == "年" else round(n / 12, 2)
+            ev, conf = _ev(f, t.start(), t.end(), 0.9, f"写明“{t.group()}”，合{years:g}年")
+            out["lease_years"] = Fact(value=years, evidence=ev, confidence=conf)
+            # the start date written just before the term: 自2026年7月1日起租期三年
+            before = text[max(0, t.start() - 30): t.start()]
+            starts = [m for m in DATE_RE.finditer(before)]
+            if starts:
+                m = starts[-1]
+                d = date_from_match(m)
+                if d:
+                    s0 = max(0, t.start() - 30) + m.start()
+                    ev2, conf2 = _ev(f, s0, s0 + len(m.group()), 0.9, "租赁起始日期")
+                    out["lease_start"] = Fact(value=d, evidence=ev2, confidence=conf2)
+            out["lease_end"] = Fact(reason="只写明租期，未写明到期日")
+    out.setdefault("lease_start", Fact(reason="未找到租赁起始日期"))
+    out.setdefault("lease_end", Fact(reason="未找到租赁到期日期"))
+    out.setdefault("lease_years", Fact(reason="未找到租赁期限（起止日期或租期）"))
+    return out

@@ -1,0 +1,152 @@
+"""Declared construction targets: indicator, value, unit, matched to the 榜单 indicators the caller
+passes (names and aliases, fuzzily: 入驻企业数 ≈ 入驻企业数量). Read from table rows (any source),
+values in Arabic or Chinese numerals, with 万 and thousands separators."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz
+
+from pipeline.extract.config import default_indicator_rows, labels
+from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.values import CN_DIGITS, parse_number
+from pipeline.facts import Target
+
+MATCH_MIN = 80
+
+
+class IndicatorSpec(BaseModel):
+    """One 榜单 indicator as the rules file states it."""
+
+    model_config = ConfigDict(frozen=True)
+    track: str
+    name: str
+    unit: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+def default_indicators() -> tuple[IndicatorSpec, ...]:
+    return tuple(IndicatorSpec(**row) for row in default_indicator_rows())
+
+
+_VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
+
+
+def _value(text: str) -> tuple[float, str] | None:
+    t = text.replace("≥", "").replace(">=", "").replace("不少于", "").replace("达到", "").replace("以上", "")
+    m = _VALUE.match(t)
+    if not m:
+        return None
+    v = parse_number(m.group("num"))
+    if v is None:
+        return None
+    unit = m.group("unit")
+    return (v, unit) if (not unit or unit in labels()["target_table"]["units"]) else None
+
+
+def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
+    best, score = None, 0.0
+    for ind in indicators:
+        for name in (ind.name, *ind.aliases):
+            s = 100.0 if name == text else fuzz.ratio(name, text)
+            if name in text and len(text) <= len(name) + 6:
+                s = max(s, 92.0)
+            if s > score:
+                best, score = ind, s
+    return (best, score) if score >= MATCH_MIN else (None, score)
+
+
+def _is_header(row: Sequence[Cell]) -> bool:
+    words = labels()["target_table"]["header_words"]
+    return any(any(w in c.text for w in words) for c in row) and not any(_value(c.text) for c in row[1:])
+
+
+def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorSpec], track: str | None = None) -> tuple[Target, ...]:
+    """Rows under a targets-table header (指标名称 …) or any row naming a known indicator."""
+    inds = [i for i in indicators if track in (None, "unknown", "recommendation_form") or i.track == track] or list(indicators)
+    units = labels()["target_table"]["units"]
+    out: list[Target] = []
+    seen: set[str] = set()
+    for page in pages:
+        in_table = False
+        value_col = None
+        for row in page.rows:
+            if _is_header(row):
+                in_table = True
+                vh = labels()["target_table"]["value_headers"]
+                value_col = next((i for i, c in enumerate(row) if any(w in c.text for w in vh)), None)
+                continue
+            t = _target_row(row, inds, units, value_col if in_table else None)
+            if t is None:
+                if in_table and len(row) < 2:
+                    in_table = False
+                continue
+            if not t.matched and not in_table:
+                continue
+            if t.matched and t.indicator in seen:
+                continue
+            seen.add(t.indicator)
+            out.append(t)
+    return tuple(out)
+
+
+def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str], value_col: int | None) -> Target | None:
+    cells = list(row)
+    # a leading 序号 cell is not the value
+    if len(cells) >= 3 and re.fullmatch(r"\d{1,2}|[一二三四五六七八九十]{1,2}", cells[0].text):
+        cells = cells[1:]
+        if value_col is not None:
+            value_col -= 1
+    if len(cells) < 2:
+        # one OCR run for the whole row: 入驻企业数量 家 45
+        if len(cells) == 1:
+            m = re.match(rf"^(?P<name>[\u4e00-\u9fff]{{3,20}}?)(?P<unit>{'|'.join(units)})?(?P<num>\d[\d,.]*万?)$", cells[0].text)
+            if m:
+                ind, score = match_indicator(m.group("name"), inds)
+                if ind:
+                    v = parse_number(m.group("num"))
+                    return _mk(ind, score, m.group("name"), v, m.group("unit") or ind.unit, [cells[0]])
+        return None
+    name_cell = cells[0]
+    ind, score = match_indicator(name_cell.text, inds)
+    unit = ""
+    value = None
+    value_cell = None
+    order = list(range(1, len(cells)))
+    if value_col is not None and 0 < value_col < len(cells):
+        order = [value_col] + [i for i in order if i != value_col]
+    for i in order:
+        c = cells[i]
+        if c.text in units and not unit:
+            unit = c.text
+            continue
+        got = _value(c.text)
+        if got and value is None:
+            value, u = got
+            unit = unit or u
+            value_cell = c
+    for c in cells[1:]:
+        if not unit and c.text in units:
+            unit = c.text
+    if value is None:
+        return None
+    if ind is None and not re.search(r"[\u4e00-\u9fff]{2,}", name_cell.text):
+        return None
+    used = [name_cell] + ([value_cell] if value_cell else [])
+    if ind is None:
+        conf = min(c.confidence for c in used) * 0.5
+        return Target(indicator=name_cell.raw, value=value, unit=unit, written=name_cell.raw, matched=False,
+                      evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
+    return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used)
+
+
+def _mk(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell]) -> Target:
+    conf = min(c.confidence for c in used) * (score / 100)
+    note = "" if score >= 100 else f"“{written}”按相近程度{score:.0f}%对应榜单指标“{ind.name}”"
+    if unit and ind.unit and unit != ind.unit:
+        note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
+        conf *= 0.7
+    return Target(indicator=ind.name, value=value, unit=unit, written=written, matched=True,
+                  evidence=tuple(c.evidence(conf, note) for c in used))

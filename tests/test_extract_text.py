@@ -1,0 +1,292 @@
+"""Extractors on hand-built pages: clean, OCR-noisy (O/0, spaces, full width, no colon), label and
+value split over two lines or two table cells, DOCX table rows joined by ' | '."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from pipeline import uscc
+from pipeline.extract import IndicatorSpec, default_indicators, extract_facts
+from pipeline.extract.layout import layouts, page_layout
+from pipeline.extract.values import parse_date, parse_number, years_between
+from pipeline.model import Document, Line, Page, Word
+
+CODE = "91500000MA5UA3W18Q"
+INST = uscc.complete("12500112" + "45678912"[:8] + uscc.org_code_check("45678912"))
+
+
+def page(rows, n=1, source="ocr", conf=0.95, table=False, file="a.pdf"):
+    """rows: list of str (one line each) or list of (x0, text) for several runs on one row."""
+    lines, y = [], 0.05
+    for row in rows:
+        runs = row if isinstance(row, list) else [(0.1, row)]
+        for x0, text in runs:
+            w = 0.012 * len(text)
+            lines.append(Line(text=text, bbox=(x0, y, min(x0 + w, 1.0), y + 0.015), confidence=conf, engine="tesseract"))
+        y += 0.03
+    return Page(file=file, number=n, width=2480, height=3508, source=source, lines=tuple(lines), table=table)
+
+
+def doc(*pages, file="a.pdf"):
+    return Document(file=file, sha256="0" * 64, kind="pdf", pages=tuple(pages), page_count=len(pages))
+
+
+COVER = ["附件2", "重庆市软信领域创新创业社区建设运营“揭榜挂帅”申报材料", "申报单位（盖章）：重庆云帆科技有限公司", "申报日期：2026年7月20日"]
+
+
+def innovation(info_rows, extra=(), source="ocr"):
+    return doc(page(COVER, 1, source), page(info_rows + list(extra), 2, source))
+
+
+# ---------------------------------------------------------------- values
+
+@pytest.mark.parametrize("text, want", [
+    ("2026年7月20日", dt.date(2026, 7, 20)), ("2026.7.20", dt.date(2026, 7, 20)), ("2026-07-20", dt.date(2026, 7, 20)),
+    ("二〇二六年七月二十日", dt.date(2026, 7, 20)), ("二O二六年七月一日", dt.date(2026, 7, 1)),
+    ("2026 年 7 月 1 日", dt.date(2026, 7, 1)), ("二〇二六年十二月三十一日", dt.date(2026, 12, 31)),
+])
+def test_dates_in_common_forms(text, want):
+    assert parse_date(text) == want
+
+
+def test_numbers_and_lease_years():
+    assert parse_number("1,200") == 1200 and parse_number("1.2万") == 12000
+    assert parse_number("肆拾伍") == 45 and parse_number("四十五") == 45 and parse_number("伍仟贰佰") == 5200
+    assert parse_number("约45家") is None
+    assert years_between(dt.date(2026, 7, 1), dt.date(2029, 6, 30)) == 3
+    assert years_between(dt.date(2026, 1, 1), dt.date(2027, 6, 30)) == pytest.approx(1.5, abs=0.01)
+
+
+# ---------------------------------------------------------------- applicant
+
+@pytest.mark.parametrize("rows", [
+    ["单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}", "单位性质：企业"],
+    ["单位名称重庆云帆科技有限公司", f"统一社会信用代码 {CODE[:4]} {CODE[4:8]} {CODE[8:12]} {CODE[12:]}", "单位性质 企业"],
+    ["单位名称：", "重庆云帆科技有限公司", "统一社会信用代码：", CODE, "单位性质：企业"],
+    [[(0.1, "单位名称"), (0.4, "重庆云帆科技有限公司")], [(0.1, "统一社会信用代码"), (0.4, CODE)], [(0.1, "单位性质"), (0.4, "企业")]],
+    ["单位名称：重庆云帆科技有限公司", "统一社会信用代码：" + CODE.translate(str.maketrans("0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ")), "单位性质：企业"],
+    ["单位名称：重庆云帆科技有限公司", "统一社会信用代玛：" + CODE, "单位性质：企业"],
+], ids=["colon", "no-colon-spaced-code", "split-lines", "two-cells", "full-width", "label-misread"])
+def test_applicant_name_code_type(rows):
+    f = extract_facts([innovation(rows)])
+    assert f.track.value == "innovation_community"
+    assert f.applicant.name.value == "重庆云帆科技有限公司"
+    assert f.applicant.uscc.value == CODE
+    assert f.applicant.entity_type.value == "enterprise"
+    ev = f.applicant.uscc.evidence[0]
+    assert ev.file == "a.pdf" and ev.page == 2 and ev.bbox is not None and 0 < ev.confidence <= 0.95
+
+
+def test_uscc_ocr_confusion_repaired_and_said():
+    noisy = CODE.replace("0", "O", 2).replace("1", "I", 1)
+    f = extract_facts([innovation(["单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{noisy}", "单位性质：企业"])])
+    assert f.applicant.uscc.value == CODE
+    assert "修正" in f.applicant.uscc.evidence[0].note
+    assert f.applicant.uscc.confidence < 0.95
+
+
+def test_uscc_failing_check_kept_as_read_not_repaired_on_text_layer():
+    bad = CODE[:17] + ("A" if CODE[17] != "A" else "B")
+    f = extract_facts([innovation(["单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{bad}"], source="text_layer")])
+    assert f.applicant.uscc.value == bad
+    assert not uscc.is_valid(f.applicant.uscc.value)
+    assert "校验不通过" in f.applicant.uscc.evidence[0].note
+
+
+def test_entity_type_disagreeing_with_code_is_surfaced():
+    f = extract_facts([innovation(["单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}", "单位性质：事业单位"])])
+    et = f.applicant.entity_type
+    assert et.value == "public_institution"
+    assert "不一致" in et.evidence[0].note and et.confidence < 0.6
+    f2 = extract_facts([innovation(["单位名称：重庆市软件评测中心", f"统一社会信用代码：{INST}", "单位性质：公益二类事业单位"])])
+    assert f2.applicant.entity_type.value == "public_institution" and "相符" in f2.applicant.entity_type.evidence[0].note
+
+
+@pytest.mark.parametrize("text, want", [("园区运营企业", "park_operator"), ("社会组织（社会团体）", "social_organization"),
+                                        ("民办非企业单位", "social_organization"), ("个体工商户", "other"), ("机关", "other"),
+                                        ("有限责任公司", "enterprise")])
+def test_entity_type_words(text, want):
+    f = extract_facts([innovation(["单位名称：重庆云帆科技有限公司", f"单位性质：{text}"])])
+    assert f.applicant.entity_type.value == want
+    assert f.applicant.declared_type_text == text
+
+
+def test_entity_type_from_code_when_not_declared():
+    f = extract_facts([innovation(["单位名称：重庆市软件评测中心", f"统一社会信用代码：{INST}"])])
+    assert f.applicant.entity_type.value == "public_institution"
+    assert "推定" in f.applicant.entity_type.evidence[0].note
+
+
+def test_missing_values_are_none_with_reason():
+    f = extract_facts([doc(page(["附件2", "创新创业社区申报书", "申报单位（盖章）：", "日期："]))])
+    assert f.applicant.name.value is None and "未找到" in f.applicant.name.reason
+    assert f.applicant.uscc.value is None and f.applicant.uscc.reason
+    assert f.declared_on.value is None and f.declared_on.reason
+    assert f.site.tenure.value is None and f.site.tenure.reason
+
+
+# ---------------------------------------------------------------- site
+
+@pytest.mark.parametrize("text, start, end, years", [
+    ("租赁期限自2026年7月1日至2029年6月30日止。", dt.date(2026, 7, 1), dt.date(2029, 6, 30), 3),
+    ("租赁期限：2026.7.1—2029.6.30", dt.date(2026, 7, 1), dt.date(2029, 6, 30), 3),
+    ("租赁期限自二〇二六年七月一日至二〇三一年六月三十日", dt.date(2026, 7, 1), dt.date(2031, 6, 30), 5),
+    ("租赁面积3200平方米，自2026年1月1日起租期叁年。", dt.date(2026, 1, 1), None, 3),
+    ("租赁面积3200平方米，自2025年3月1日起租期36个月。", dt.date(2025, 3, 1), None, 3),
+    ("场地为租赁，租期5年。", None, None, 5),
+    ("场地为租赁，租期两年。", None, None, 2),
+])
+def test_lease_period(text, start, end, years):
+    f = extract_facts([innovation(["单位名称：重庆云帆科技有限公司", text])])
+    s = f.site
+    assert s.tenure.value == "leased"
+    assert s.lease_start.value == start and s.lease_end.value == end and s.lease_years.value == years
+    if end is None:
+        assert s.lease_end.reason
+
+
+def test_lease_wrapped_over_two_lines_cites_both():
+    f = extract_facts([innovation(["社区场地位于重庆市金开大道1号，租赁面积3200平方米，租赁期限自2026年7月1日至", "2029年6月30日止，出租方产权证明见附件。"])])
+    assert f.site.lease_years.value == 3 and len(f.site.lease_years.evidence) == 2
+
+
+def test_owned_site():
+    f = extract_facts([innovation(["社区场地为本单位自有房产，已取得不动产权证书（渝（2021）渝北区不动产权第123456号）。"])])
+    assert f.site.tenure.value == "owned" and f.site.lease_years.value is None and f.site.lease_years.reason
+
+
+# ---------------------------------------------------------------- targets
+
+TABLE_ROWS = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数 | 家 | 45", "2 | 孵化场地面积 | 平方米 | 伍仟贰佰",
+              "3 | 年度创新创业活动 | 场 | 1.2万", "4 | 带动就业人数 | 人 | 1,200", "5 | 服务满意度调查 | 次 | 4"]
+
+
+def test_targets_docx_table_fuzzy_names_numerals_and_unmatched():
+    d = doc(page(COVER, 1), page(TABLE_ROWS, 2, source="docx", table=True))
+    f = extract_facts([d])
+    by = {t.indicator: t for t in f.targets}
+    assert by["入驻企业数量"].value == 45 and by["入驻企业数量"].written == "入驻企业数" and by["入驻企业数量"].matched
+    assert by["孵化场地面积"].value == 5200 and by["孵化场地面积"].unit == "平方米"
+    assert by["年度创新创业活动"].value == 12000
+    assert by["带动就业人数"].value == 1200
+    assert by["服务满意度调查"].matched is False
+    assert all(t.evidence and t.evidence[0].page == 2 for t in f.targets)
+
+
+def test_targets_geometry_rows_from_runs():
+    rows = [[(0.1, "序号"), (0.2, "指标名称"), (0.5, "单位"), (0.7, "目标值")]]
+    for i, (n, u, v) in enumerate([("入驻企业数量", "家", "45"), ("带动就业人数", "人", "三百八十")], 1):
+        rows.append([(0.1, str(i)), (0.2, n), (0.5, u), (0.7, v)])
+    f = extract_facts([doc(page(COVER, 1), page(rows, 2))])
+    assert {(t.indicator, t.value, t.unit) for t in f.targets} == {("入驻企业数量", 45, "家"), ("带动就业人数", 380, "人")}
+
+
+def test_targets_from_word_boxes_of_one_ocr_run():
+    words = [Word(text=t, bbox=(x, 0.3, x + 0.01 * len(t), 0.315), confidence=0.9)
+             for x, t in [(0.1, "1"), (0.2, "社区开发者人数"), (0.5, "人"), (0.7, "1500")]]
+    line = Line(text="1社区开发者人数人1500", bbox=(0.1, 0.3, 0.74, 0.315), confidence=0.9, words=tuple(words))
+    p = Page(file="b.pdf", number=1, width=1, height=1, source="ocr", lines=(line,))
+    assert [c.text for c in page_layout(p).rows[0]] == ["1", "社区开发者人数", "人", "1500"]
+    inds = [IndicatorSpec(track="open_source_community", name="社区开发者人数", unit="人")]
+    f = extract_facts([Document(file="b.pdf", sha256="x", kind="pdf", pages=(p,))], indicators=inds)
+    assert f.targets[0].indicator == "社区开发者人数" and f.targets[0].value == 1500
+
+
+# ---------------------------------------------------------------- dates, plans, track
+
+@pytest.mark.parametrize("line", ["申报日期：2026年7月20日", "申报日期 2026.7.20", "申报日期：二〇二六年七月二十日", "申报日期：2026-07-20"])
+def test_declared_on(line):
+    f = extract_facts([doc(page(["附件2", "创新创业社区", line]))])
+    assert f.declared_on.value == dt.date(2026, 7, 20)
+
+
+def test_declared_on_prefers_labelled_date_over_signature_date():
+    f = extract_facts([doc(page(["附件2", "创新创业社区", "日期：2026年7月1日", "申报日期：2026年7月20日"]))])
+    assert f.declared_on.value == dt.date(2026, 7, 20)
+
+
+def test_plan_sections_are_headings_not_mentions():
+    rows = ["一、发展规划", "立足重庆软件产业……", "（二）年度目标", "3.实施方案", "制定《社区入驻管理办法》等管理制度，建立服务质量监督与退出机制。"]
+    f = extract_facts([innovation(rows)])
+    ps = f.plan_sections
+    assert ps["development_plan"].found and ps["annual_targets"].found and ps["implementation_plan"].found
+    assert not ps["management_rules"].found and ps["management_rules"].reason
+
+
+@pytest.mark.parametrize("rows, want", [
+    (["附件3", "重庆市软信领域开源社区建设运营“揭榜挂帅”申报材料"], "open_source_community"),
+    (["附 件 2", "重庆市软信领域创新创业杜区建设运营申报材料"], "innovation_community"),
+    (["附件4", "申报单位推荐表", "申报方向：开源社区"], "recommendation_form"),
+    (["申报材料", "目录"], "unknown"),
+])
+def test_track(rows, want):
+    assert extract_facts([doc(page(rows))]).track.value == want
+
+
+# ---------------------------------------------------------------- consortium
+
+B = uscc.complete("91500105MA5U" + "XY12" + uscc.org_code_check("MA5UXY12")[0])
+C = INST
+
+
+def test_consortium_from_member_table_and_agreement():
+    cover = ["附件3", "重庆市软信领域开源社区建设运营“揭榜挂帅”申报材料", "申报日期：2026年7月15日"]
+    table = ["序号 | 单位名称 | 统一社会信用代码 | 联合体分工",
+             f"1 | 重庆云帆科技有限公司 | {CODE} | 联合体牵头方",
+             f"2 | 重庆渝芯软件有限公司 | {B} | 开源代码贡献单位",
+             f"3 | 重庆市嘉陵软件评测中心 | {C} | 成员单位（应用单位）"]
+    agreement = ["联合体协议", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方（代码贡献方）：重庆渝芯软件有限公司",
+                 "丙方：重庆市嘉陵软件评测中心（应用推广单位）", "联合体由牵头单位负责申报材料的组织编制。"]
+    d = doc(page(cover, 1), page(table, 2, source="docx", table=True), page(agreement, 3))
+    f = extract_facts([d])
+    assert f.track.value == "open_source_community"
+    got = {u.name.value: (u.uscc.value, u.roles) for u in f.consortium}
+    assert got == {"重庆云帆科技有限公司": (CODE, ("lead",)), "重庆渝芯软件有限公司": (B, ("code_contributor",)),
+                   "重庆市嘉陵软件评测中心": (C, ("application_unit",))}
+    assert f.applicant.name.value == "重庆云帆科技有限公司" and f.applicant.uscc.value == CODE
+    assert f.applicant.entity_type.value == "enterprise"
+    assert all(u.role_evidence for u in f.consortium)
+
+
+def test_consortium_roles_only_in_agreement_codes_on_member_pages():
+    cover = ["附件3", "开源社区建设运营申报材料"]
+    agreement = ["甲方（联合体牵头方）：重庆云帆科技有限公司", "乙方（开源代码贡献单位、应用单位）：重庆渝芯软件有限公司"]
+    p3 = ["单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}", "单位性质：企业"]
+    p4 = ["单位名称：重庆渝芯软件有限公司", f"统一社会信用代码：{B}", "单位性质：民营企业"]
+    f = extract_facts([doc(page(cover, 1), page(agreement, 2), page(p3, 3), page(p4, 4))])
+    got = {u.name.value: (u.uscc.value, u.roles) for u in f.consortium}
+    assert got == {"重庆云帆科技有限公司": (CODE, ("lead",)),
+                   "重庆渝芯软件有限公司": (B, ("code_contributor", "application_unit"))}
+
+
+# ---------------------------------------------------------------- recommendation form
+
+def test_recommendation_form_district_and_opinion():
+    rows = ["附件4", "申报单位推荐表", "推荐单位：重庆市渝北区经济和信息化委员会", "申报单位：重庆云帆科技有限公司",
+            "推荐意见：", "经审核，该单位申报材料真实完整，符合申报条件，同意推荐。", "（盖章）", "日期：2026年7月22日"]
+    f = extract_facts([doc(page(rows))])
+    assert f.track.value == "recommendation_form"
+    assert f.district.value == "渝北区"
+    assert "同意推荐" in f.district_opinion.value
+    assert f.declared_on.value == dt.date(2026, 7, 22)
+
+
+# ---------------------------------------------------------------- speed and defaults
+
+def test_default_indicators_are_spec_table():
+    names = {(i.track, i.name, i.unit) for i in default_indicators()}
+    assert ("innovation_community", "孵化场地面积", "平方米") in names and len(names) == 9
+
+
+def test_extraction_is_fast():
+    rows = ["单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}", "单位性质：企业", "租赁期限自2026年7月1日至2029年6月30日止"]
+    filler = ["本社区立足重庆软件和信息服务业，打造创新创业环境，三年内建成具有区域影响力的社区。"] * 30
+    d = doc(*[page(COVER, 1)] + [page(rows + filler, n) for n in range(2, 22)])
+    extract_facts([d])  # warm caches (spaCy, patterns)
+    t = time.perf_counter()
+    extract_facts([d])
+    per_page = (time.perf_counter() - t) / 21
+    assert per_page < 0.05, per_page
+    assert len(layouts([d])) == 21
