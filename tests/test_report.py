@@ -6,6 +6,7 @@ drawn here; outputs are read back with jsonschema, python-docx and openpyxl.
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -206,6 +207,11 @@ def test_second_write_is_byte_identical(app_dir):
     docx1 = write_review_docx(d, review).read_bytes()
     docx2 = write_review_docx(d, _review()).read_bytes()
     assert docx1 == docx2
+    # the only time inside the archive is the run date (zip members and core properties)
+    stamps = {i.date_time for i in zipfile.ZipFile(d / "review.docx").infolist()}
+    assert stamps == {(2026, 7, 25, 0, 0, 0)}
+    core = zipfile.ZipFile(d / "review.docx").read("docProps/core.xml").decode()
+    assert set(re.findall(r"\d{4}-\d{2}-\d{2}T[0-9:]+Z", core)) == {"2026-07-25T00:00:00Z"}
 
 
 # ---- review.docx ----------------------------------------------------------------------
@@ -269,7 +275,7 @@ def test_docx_for_an_unreadable_submission(tmp_path):
     r = error_review(application_id="坏文件-0123456789", entry="坏文件.pdf", errors=["文件为空（0 字节）"])
     doc = open_docx(str(write_review_docx(safe_child(tmp_path, r["application_id"]), r)))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "未能进行逐项审查" in text and "文件为空" in text and "未在申报材料中发现公章" in text
+    assert "未能进行逐项审查" in text and "文件为空" in text and "未能检查印章" in text
     assert any("需人工复核" in c.text for t in doc.tables for row in t.rows for c in row.cells)
 
 
@@ -314,4 +320,7 @@ def test_summary_xlsx_and_json(tmp_path, app_dir):
     first = (xlsx.read_bytes(), js.read_bytes())
     write_summary(out, [ok, bad, review], [finding])  # input order does not matter
     assert (xlsx.read_bytes(), js.read_bytes()) == first
+    assert {i.date_time for i in zipfile.ZipFile(xlsx).infolist()} == {(2026, 7, 25, 0, 0, 0)}
+    core = zipfile.ZipFile(xlsx).read("docProps/core.xml").decode()
+    assert set(re.findall(r"\d{4}-\d{2}-\d{2}T[0-9:]+Z", core)) == {"2026-07-25T00:00:00Z"}
     assert sorted(p.name for p in out.iterdir()) == ["summary.json", "summary.xlsx"]

@@ -192,6 +192,11 @@ def _field(par, instr: str, placeholder: str = "1") -> None:
     par._p.append(fld)
 
 
+def _unreadable(review: Mapping[str, Any]) -> bool:
+    """An error review: nothing could be checked and the errors say why."""
+    return not review["checks"] and bool(review["errors"])
+
+
 def _short(text: str, limit: int = MAX_EVIDENCE_TEXT) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -299,8 +304,11 @@ def _verdict(doc, review: Mapping[str, Any], requirements) -> None:
     _write(cell, label("verdict", review["verdict"]), bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
     n = review["counts"]
     par = doc.add_paragraph()
-    _write(par, f"共审查 {len(review['checks'])} 项：符合 {n['pass']} 项，不符合 {n['fail']} 项，"
-                f"需人工复核 {n['review']} 项。", size=10.5)
+    if _unreadable(review):
+        _write(par, "申报材料无法读取，系统未能逐项审查，请人工审查原件。", size=10.5)
+    else:
+        _write(par, f"共审查 {len(review['checks'])} 项：符合 {n['pass']} 项，不符合 {n['fail']} 项，"
+                    f"需人工复核 {n['review']} 项。", size=10.5)
     for status, head in (("fail", "不符合项"), ("review", "需人工复核项")):
         items = [c for c in review["checks"] if c["status"] == status]
         if items:
@@ -375,7 +383,8 @@ def _seals(doc, review: Mapping[str, Any], base: Path) -> int:
     seals = review["seals"]
     embedded = 0
     if not seals:
-        _write(doc.add_paragraph(), "未在申报材料中发现公章。", size=10.5)
+        _write(doc.add_paragraph(), "申报材料无法读取，未能检查印章。" if _unreadable(review)
+               else "未在申报材料中发现公章。", size=10.5)
     else:
         widths = [12, 30, 52, 46, TEXT_W - 12 - 30 - 52 - 46]
         table = _table(doc, widths, header=["序号", "印章截图", "所属单位", "类型 / 印章文字", "位置"])
@@ -419,7 +428,8 @@ def _targets(doc, review: Mapping[str, Any]) -> None:
     doc.add_paragraph("三、建设目标与榜单指标", style="Heading 1")
     targets = review["targets"]
     if not targets:
-        _write(doc.add_paragraph(), "未提取到建设目标。", size=10.5)
+        _write(doc.add_paragraph(), "申报材料无法读取，未能提取建设目标。" if _unreadable(review)
+               else "未提取到建设目标。", size=10.5)
         return
     widths = [50, 26, 26, 22, TEXT_W - 50 - 26 - 26 - 22]
     table = _table(doc, widths, header=["指标", "申报目标值", "榜单最低要求", "是否达到", "出处"])
