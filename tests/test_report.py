@@ -95,7 +95,7 @@ def _review(**over):
               entry="江北区/星辰开源社区", source_files=SOURCES, facts=FACTS, checks=CHECKS,
               verdict="ineligible", errors=[DocumentError(code="page_unreadable", message="该页无法读取",
                                                           file=F2, page=2)],
-              run_date=RUN_DATE, minimums=MINIMUMS)
+              run_date=RUN_DATE, minimums=MINIMUMS, placeholder_indicators={"社区开发者人数"})
     kw.update(over)
     return build_review(**kw)
 
@@ -141,6 +141,7 @@ def test_review_has_the_spec_shape_and_validates(app_dir):
     assert data["seals"][2]["pages"] == [1, 2, 3]
     assert data["targets"][0]["value"] == 12 and data["targets"][0]["minimum"] == 10
     assert data["targets"][1]["meets_minimum"] is False and data["targets"][2]["meets_minimum"] is None
+    assert [t["minimum_is_placeholder"] for t in data["targets"]] == [False, True, None]
     # checks come in SPEC §4 order with requirement texts and clauses filled in
     assert [c["rule"] for c in data["checks"]] == ["entity.uscc_valid", "entity.uscc_valid", "consortium.size",
                                                    "seal.present", "targets.meet_indicators", "submission.deadline"]
@@ -245,7 +246,7 @@ def test_docx_has_checklist_rows_seal_images_and_sign_off(app_dir):
     assert "重庆星辰软件有限公司" in all_cells and "未能匹配到申报单位" in all_cells and "骑缝章" in all_cells
     # header, verdict, targets with minimums, errors, sign-off
     for needle in (review["application_id"], "软信领域开源社区", "91500000MA5U7E5X8L", _sha("a"),
-                   "牵头单位、开源代码贡献单位", "不符合条件", "社区开发者人数（人）", "1,000", "未达到",
+                   "牵头单位、开源代码贡献单位", "不符合条件", "社区开发者人数（人）", "1,000（暂定）", "未达到",
                    "该页无法读取", "审核人（签字）", "日期"):
         assert needle in text + all_cells, needle
     sec = doc.sections[0]
@@ -324,3 +325,35 @@ def test_summary_xlsx_and_json(tmp_path, app_dir):
     core = zipfile.ZipFile(xlsx).read("docProps/core.xml").decode()
     assert set(re.findall(r"\d{4}-\d{2}-\d{2}T[0-9:]+Z", core)) == {"2026-07-25T00:00:00Z"}
     assert sorted(p.name for p in out.iterdir()) == ["summary.json", "summary.xlsx"]
+
+
+# ---- with the real extractor and rules file ------------------------------------------------
+
+def test_review_from_real_extraction_and_rules_file(tmp_path):
+    """Facts from pipeline.extract on a text page, texts and minimums from pipeline/checks/rules.yaml."""
+    from pipeline.checks.rules import RULE_IDS, load_rules
+    from pipeline.extract import extract_facts
+    from pipeline.model import Document, Line, Page
+    from pipeline.report.texts import requirement_text
+
+    texts = ["重庆市软信领域创新创业社区建设运营“揭榜挂帅”申报材料", "申报单位名称：重庆星辰软件有限公司",
+             "统一社会信用代码：91500000MA5U7E5X8L", "单位性质：企业", "租赁期限：2023年1月1日至2027年12月31日",
+             "申报日期：二〇二六年七月二十日"]
+    lines = tuple(Line(text=t, bbox=(0.1, 0.05 + i * 0.05, 0.9, 0.09 + i * 0.05), confidence=0.95)
+                  for i, t in enumerate(texts))
+    page = Page(file="a.pdf", number=1, width=2480, height=3508, source="ocr", lines=lines)
+    doc = Document(file="a.pdf", sha256=_sha("a"), kind="pdf", pages=(page,), page_count=1)
+    facts = extract_facts([doc])
+    rules = load_rules()
+    inds = rules.indicators["innovation_community"]
+    checks = [CheckResult(rule=r, status="pass", detail="通过") for r in RULE_IDS]
+    r = build_review(application_id=application_id("a.pdf", [_sha("a")]), entry="a.pdf",
+                     source_files=[SourceFile(path="a.pdf", sha256=_sha("a"), pages=1)], facts=facts, checks=checks,
+                     verdict="eligible", run_date=RUN_DATE, requirements=rules.requirements(),
+                     minimums={i.name: i.min for i in inds}, placeholder_indicators={i.name for i in inds if i.placeholder})
+    data = json.loads(write_review_json(safe_child(tmp_path, r["application_id"]), r).read_text(encoding="utf-8"))
+    assert data["track"] == "innovation_community" and data["applicant"]["uscc"] == "91500000MA5U7E5X8L"
+    assert data["site"]["lease_start"] == "2023-01-01" and data["declared_on"] == "2026-07-20"
+    assert {c["requirement"] for c in data["checks"]} == set(rules.requirements().values())
+    assert all(requirement_text(rid) for rid in RULE_IDS)  # the fallback file covers every contract rule id
+    assert open_docx(str(write_review_docx(tmp_path / r["application_id"], r))).tables

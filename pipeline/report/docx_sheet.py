@@ -442,7 +442,8 @@ def _targets(doc, review: Mapping[str, Any]) -> None:
         if t.get("written") and t["written"] != t["indicator"]:
             _write(cells[0], f"原文：{t['written']}", size=7.5, colour=GREY, new_paragraph=True)
         _write(cells[1], _num(t["value"]), size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _write(cells[2], _num(t["minimum"]), size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _write(cells[2], _num(t["minimum"]) + ("（暂定）" if t.get("minimum_is_placeholder") else ""),
+               size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
         meets = t["meets_minimum"]
         if meets is None:
             _write(cells[3], "—", size=9, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
@@ -178,7 +178,7 @@ def _seal_place(p: SealPlace) -> dict:
     }
 
 
-def _target(t: Target, minimums: Mapping[str, float] | None) -> dict:
+def _target(t: Target, minimums: Mapping[str, float] | None, placeholders: Collection[str]) -> dict:
     minimum = (minimums or {}).get(t.indicator)
     value = _num(t.value)
     meets = None if value is None or minimum is None else bool(value >= minimum)
@@ -189,6 +189,7 @@ def _target(t: Target, minimums: Mapping[str, float] | None) -> dict:
         "written": t.written or None,
         "matched": t.matched,
         "minimum": _num(minimum),
+        "minimum_is_placeholder": None if minimum is None else t.indicator in placeholders,
         "meets_minimum": meets,
         "evidence": [_evidence(e) for e in t.evidence],
     }
@@ -250,11 +251,15 @@ def build_review(
     run_date: str | None = None,
     requirements: Mapping[str, str] | None = None,
     minimums: Mapping[str, float] | None = None,
+    placeholder_indicators: Collection[str] = (),
 ) -> dict:
     """The review.json content for one application (SPEC §5 plus reviewer aids).
 
     `requirements` maps rule id → requirement text from the rules file (fallback: rule_texts.yaml);
-    `minimums` maps canonical indicator → the 榜单 minimum, shown beside each declared target.
+    `minimums` maps canonical indicator → the 榜单 minimum, shown beside each declared target;
+    `placeholder_indicators` names those whose minimum is still a placeholder (附件1 not public).
+    From the rules file: `requirements=rules.requirements()`,
+    `minimums={i.name: i.min for i in rules.indicators[track]}`, placeholders where `i.placeholder`.
     """
     if verdict not in _VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
@@ -309,7 +314,7 @@ def build_review(
         "consortium": consortium,
         "seals": [_seal(s) for s in facts.seals],
         "seal_places": [_seal_place(p) for p in facts.seal_places],
-        "targets": [_target(t, minimums) for t in facts.targets],
+        "targets": [_target(t, minimums, set(placeholder_indicators)) for t in facts.targets],
         "declared_on": declared_on,
         "plan_sections": plan_sections,
         "provenance": dict(sorted(prov.fields.items())),
