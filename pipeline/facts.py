@@ -86,6 +86,9 @@ class Seal(Frozen):
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     pages: tuple[int, ...] = ()
     """For a straddle seal (骑缝章): every page carrying a slice of it."""
+    files: tuple[str, ...] = ()
+    """For a straddle over a folder of one-page files (JPEG folder): the file of each entry of
+    `pages`; empty when all slices are in `file`."""
     crop: str = ""
     """File name of the saved crop, relative to the application's output folder."""
 

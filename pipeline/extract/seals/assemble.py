@@ -35,15 +35,23 @@ def _slice_y_mm(c: SealCandidate) -> float:
     return c.center[1] * c.page_size_mm[1]
 
 
-def _chains(edges: list[SealCandidate], tol_mm: float) -> list[list[SealCandidate]]:
+def _next_page(a: SealCandidate, b: SealCandidate, order: dict) -> bool:
+    """b is on the page right after a: same file and page + 1, or the next file of one folder."""
+    if a.file == b.file:
+        return b.page == a.page + 1
+    pa, pb = Path(a.file).parent, Path(b.file).parent
+    return str(pa) not in ("", ".") and pa == pb and order[(b.file, b.page)] == order[(a.file, a.page)] + 1
+
+
+def _chains(edges: list[SealCandidate], tol_mm: float, order: dict) -> list[list[SealCandidate]]:
     """Greedy chains of slices on consecutive pages with matching edge, height and ink."""
-    edges = sorted(edges, key=lambda c: (c.file, c.edge or "", c.page, c.center[1]))
+    edges = sorted(edges, key=lambda c: (order[(c.file, c.page)], c.center[1]))
     chains: list[list[SealCandidate]] = []
     for c in edges:
         best = None
         for ch in chains:
             last = ch[-1]
-            if (last.file == c.file and last.edge == c.edge and last.page == c.page - 1
+            if (last.edge == c.edge and _next_page(last, c, order)
                     and abs(_slice_y_mm(last) - _slice_y_mm(c)) <= tol_mm
                     and min(abs(last.hue - c.hue), 180 - abs(last.hue - c.hue)) <= 10):
                 d = abs(_slice_y_mm(last) - _slice_y_mm(c))
@@ -88,7 +96,8 @@ def join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True) -> li
     cfg = settings()
     edges = [c for _, _, cands in per_page for c in cands if c.kind == "edge"]
     out: list[tuple[Seal, np.ndarray | None]] = []
-    for ch in _chains(edges, cfg["straddle_y_tolerance_mm"]):
+    order = {(f, n): k for k, (f, n, _) in enumerate(per_page)}
+    for ch in _chains(edges, cfg["straddle_y_tolerance_mm"], order):
         crop = stitch_slices(ch)
         text, tconf = "", 0.0
         if read_text and crop is not None and len(ch) > 1:
@@ -99,7 +108,8 @@ def join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True) -> li
         first = ch[0]
         out.append((Seal(file=first.file, page=first.page, bbox=_clip(first.bbox), kind="straddle",
                          text=text, confidence=round(min(1.0, conf), 3),
-                         pages=tuple(c.page for c in ch)), crop))
+                         pages=tuple(c.page for c in ch),
+                         files=tuple(c.file for c in ch) if len({c.file for c in ch}) > 1 else ()), crop))
     return out
 
 
@@ -119,6 +129,7 @@ def match_unit(text: str, unit_names: Sequence[str]) -> tuple[str | None, float]
     cfg = settings()
     generic = cfg["generic_words"]
     t = _core(text, generic)
+    unit_names = list(dict.fromkeys(unit_names))  # the applicant is often also a consortium member
     if len(t) < 2 or not unit_names:
         return None, 0.0
     scored = []

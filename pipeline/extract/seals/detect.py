@@ -332,6 +332,9 @@ def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandi
                        > 0.8 * max(k["ell"].a, k["ell"].b) for k in kept):
                     kept.append(d)
             found = kept
+        # a "disc" whose rim would run past the page's side is a 骑缝章 slice (e.g. half a seal)
+        found = [d for d in found if touch < d["ell"].cx - max(d["ell"].a, d["ell"].b) + touch * 2
+                 and d["ell"].cx + max(d["ell"].a, d["ell"].b) < W - 1 + touch]
         for d in found:
             claimed[i] = True
             out.append(_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm))
