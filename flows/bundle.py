@@ -1,0 +1,362 @@
+"""The `review_bundle` flow: intake → one read task per file → one review task per submission →
+bundle summary. Orchestration only: every decision about documents lives in the stage functions.
+
+Why it is shaped like this (domain-notes §7):
+- Reads are cached by CONTENT (file SHA-256 + engine + OCR settings version + a hash of the reading
+  code) with persisted results under OUT/.jiebang/cache, so a rerun of a crashed or partly failed
+  run redoes only the files that did not finish. Prefect's default policy keys on the run id and
+  hashes paths as strings, which would reuse nothing across runs.
+- Tasks are per file and per submission, never per page: pages are parallel inside `read_document`
+  (one shared process pool), and thousands of mapped tasks strain a Prefect server.
+- A failed submission is recorded (`error_submission`) and the others finish; transient OCR
+  failures are retried a bounded number of times and are never cached, so a rerun retries them.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows import progress
+from pipeline.errors import InputError
+from pipeline.intake import open_bundle
+from pipeline.model import DocumentError
+
+STATE_DIR = ".jiebang"
+"""Hidden folder in OUT: the read cache, seal crops, the extracted zip."""
+RUN_RECORD = "run.json"
+TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
+READ_RETRIES = 2
+READ_RETRY_DELAYS = [2.0, 10.0]
+READING_CODE = ("reading.py", "ocr", "readers", "extract/seals")
+"""Paths under pipeline/ whose source is part of the read cache key."""
+
+
+# --------------------------------------------------------------------------- stage lookup
+
+
+@dataclass
+class Stages:
+    """The stage functions the flow calls, resolved at call time (a unit test may swap one)."""
+
+    read_document: Callable | None = None
+    file_sha256: Callable | None = None
+    review_submission: Callable | None = None
+    error_submission: Callable | None = None
+    finish_bundle: Callable | None = None
+    load_context: Callable | None = None
+
+    def get(self, name: str) -> Callable:
+        fn = getattr(self, name)
+        if fn is None:
+            module = "pipeline.reading" if name in ("read_document", "file_sha256") else "pipeline.process"
+            fn = getattr(importlib.import_module(module), name)
+        return fn
+
+
+stages = Stages()
+
+
+@lru_cache(maxsize=1)
+def reading_code_version() -> str:
+    """Hash of the reading/OCR/seal source: a code change invalidates cached reads by itself."""
+    base = Path(__file__).resolve().parent.parent / "pipeline"
+    h = hashlib.sha256()
+    for rel in READING_CODE:
+        p = base / rel
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json"):
+                h.update(str(f.relative_to(base)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def read_cache_key(_ctx, params: dict[str, Any]) -> str:
+    from pipeline.reading import OCR_SETTINGS_VERSION
+
+    return f"read-{params['sha256']}-{params['engine']}-{OCR_SETTINGS_VERSION}-{reading_code_version()}"
+
+
+class TransientReadError(Exception):
+    """A read whose pages hit OCR crashes/timeouts: retried, never cached; carries the partial read."""
+
+    def __init__(self, rel_path: str, codes: list[str], read: Any = None):
+        super().__init__(f"{rel_path}: {', '.join(codes)}")
+        self.rel_path, self.codes, self.read = rel_path, codes, read
+
+    def __reduce__(self):  # survive pickling to and from Dask workers
+        return (TransientReadError, (self.rel_path, self.codes, self.read))
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+@task(
+    name="read-file",
+    task_run_name="read {rel_path}",
+    cache_key_fn=read_cache_key,
+    persist_result=True,
+    retries=READ_RETRIES,
+    retry_delay_seconds=READ_RETRY_DELAYS,
+)
+def read_file(bundle_root: str, rel_path: str, sha256: str, engine: str, workers: int, crops_dir: str):
+    """Read one file (all its pages, in parallel inside read_document)."""
+    read = stages.get("read_document")(
+        Path(bundle_root), rel_path, engine=engine, workers=workers, crops_dir=Path(crops_dir),
+        on_page=progress.page_callback(rel_path),
+    )
+    codes = sorted({e.code for e in read.document.errors} & TRANSIENT_CODES)
+    if codes:
+        raise TransientReadError(rel_path, codes, read)
+    return read
+
+
+@task(name="review-submission", task_run_name="review {entry}", cache_policy=NO_CACHE, persist_result=False)
+def review_submission(entry: str, reads: list, errors: list, context: dict) -> dict:
+    """Extraction, checks and the review sheet of one submission."""
+    return stages.get("review_submission")(
+        entry, reads, rules=context["rules"], credit=context["credit"], out_dir=Path(context["out"]),
+        crops_dir=Path(context["crops"]), run_date=context["run_date"], errors=tuple(errors),
+    )
+
+
+@task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)
+def bundle_summary(reviews: list[dict], context: dict) -> dict:
+    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"])
+
+
+# --------------------------------------------------------------------------- the flow
+
+
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    return f"review-{Path(flow_run.parameters.get('bundle', 'bundle')).name}"
+
+
+def _internal_error(entry: str, exc: BaseException) -> DocumentError:
+    detail = f"{type(exc).__name__}: {str(exc)[:160]}"
+    return InputError("internal_error", detail, file=entry).to_error()
+
+
+def _failed_read_error(rel: str, exc: BaseException) -> DocumentError:
+    code = exc.codes[0] if isinstance(exc, TransientReadError) else "internal_error"
+    detail = "重试后仍失败，可用 jiebang rerun 重跑 / still failing after retries"
+    return InputError(code, f"{detail} ({str(exc)[:120]})", file=rel).to_error()
+
+
+def write_record(out: Path, record: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".{RUN_RECORD}.tmp"
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, out / RUN_RECORD)
+
+
+@flow(name="review-bundle", flow_run_name=_run_name, task_runner=ThreadPoolTaskRunner(max_workers=2))
+def review_bundle(
+    bundle: str,
+    out: str,
+    credit_lists: list[str] | None = None,
+    rules: str | None = None,
+    workers: int = 1,
+    ocr_engine: str = "cascade",
+    run_date: str | None = None,
+    page_workers: int | None = None,
+) -> dict:
+    """Review every submission of a bundle (folder or .zip) into OUT; returns the run record."""
+    from prefect.runtime import flow_run
+
+    t0 = time.perf_counter()
+    out_dir = Path(out).resolve()
+    state_dir = out_dir / STATE_DIR
+    cache_dir, crops_dir = state_dir / "cache", state_dir / "crops"
+    params = dict(bundle=str(bundle), out=str(out), credit_lists=list(credit_lists or []), rules=rules,
+                  workers=workers, ocr_engine=ocr_engine, run_date=run_date, page_workers=page_workers)
+    record: dict[str, Any] = {"flow_run_id": str(flow_run.id), "status": "running", "parameters": params,
+                              "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    write_record(out_dir, record)
+
+    rules_obj, credit = stages.get("load_context")(Path(rules) if rules else None, [Path(c) for c in credit_lists or []])
+    context = {"rules": rules_obj, "credit": credit, "out": str(out_dir), "crops": str(crops_dir), "run_date": run_date}
+    b = open_bundle(Path(bundle), state_dir / "work")
+    sha = stages.get("file_sha256")
+    files = {rel: sha(b.root / rel) for s in b.submissions for rel in s.files}
+    t_intake = time.perf_counter() - t0
+    progress.emit("start", submissions=len(b.submissions), files=len(files))
+
+    # reads: one task per file, all submitted up front; the runner bounds concurrency
+    reader = read_file.with_options(
+        result_storage=cache_dir, retry_delay_seconds=READ_RETRY_DELAYS,
+    )
+    pw = page_workers or workers
+    t1 = time.perf_counter()
+    futures = {
+        reader.submit(str(b.root), rel, digest, ocr_engine, pw, str(crops_dir)): rel for rel, digest in files.items()
+    }
+    reads: dict[str, Any] = {}
+    read_errors: dict[str, DocumentError] = {}
+    cached: set[str] = set()
+    review_futures = {}
+    waiting = {s.name: set(s.files) for s in b.submissions}
+    # submissions with no readable files go straight to review
+    for s in b.submissions:
+        if not s.files:
+            review_futures[s.name] = None
+    for fut in as_completed(list(futures)):
+        rel = futures[fut]
+        fut.wait()
+        state = fut.state
+        if state.is_completed():
+            reads[rel] = fut.result()
+            if state.name == "Cached":
+                cached.add(rel)
+        else:
+            exc = state.result(raise_on_failure=False)
+            read_errors[rel] = _failed_read_error(rel, exc)
+            partial = getattr(exc, "read", None)
+            if partial is not None:
+                reads[rel] = partial
+        doc = reads[rel].document if rel in reads else None
+        progress.emit("file_done", file=rel, pages=doc.page_count if doc else 0, cached=state.name == "Cached")
+        for s in b.submissions:
+            if rel in waiting[s.name]:
+                waiting[s.name].discard(rel)
+                if not waiting[s.name]:
+                    review_futures[s.name] = _submit_review(s, reads, read_errors, b.errors, context)
+    t_read = time.perf_counter() - t1
+
+    # reviews, in bundle order; an exception becomes that submission's error review
+    reviews, outcomes, failed = [], {}, []
+    for s in b.submissions:
+        fut = review_futures.get(s.name)
+        errors = list(b.errors.get(s.name, [])) + [read_errors[f] for f in s.files if f in read_errors]
+        review, reason = None, None
+        if fut is not None:
+            fut.wait()
+            if fut.state.is_completed():
+                review = fut.result()
+            else:
+                exc = fut.state.result(raise_on_failure=False)
+                reason = f"{type(exc).__name__}: {exc}"
+                errors.append(_internal_error(s.name, exc))
+        if review is None:
+            review = stages.get("error_submission")(s.name, list(s.files), errors, out_dir=out_dir, run_date=run_date)
+        if reason or any(f in read_errors for f in s.files):
+            failed.append(s.name)
+        reviews.append(review)
+        outcomes[s.name] = {"application_id": review.get("application_id"), "verdict": review.get("verdict"),
+                            "failed": reason or ([read_errors[f].message for f in s.files if f in read_errors] or None)}
+        progress.emit("submission_done", entry=s.name, verdict=review.get("verdict"))
+    t_review = time.perf_counter() - t1 - t_read
+
+    t3 = time.perf_counter()
+    summary = bundle_summary.submit(reviews, context)
+    summary.wait()
+    summary_ok = summary.state.is_completed()
+    t_summary = time.perf_counter() - t3
+
+    total = time.perf_counter() - t0
+    pages = sum(r.document.page_count for r in reads.values())
+    fresh_pages = sum(r.ocr_pages for rel, r in reads.items() if rel not in cached)
+    record.update(
+        status="failed" if failed or not summary_ok else "completed",
+        finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        submissions=len(b.submissions),
+        failed_submissions=failed,
+        summary_error=None if summary_ok else str(summary.state.result(raise_on_failure=False)),
+        files=len(files),
+        cached_files=len(cached),
+        pages=pages,
+        ocr_pages_this_run=fresh_pages,
+        pages_per_second=round(pages / t_read, 3) if t_read > 0 else None,
+        timings_s={"intake": round(t_intake, 3), "read": round(t_read, 3), "review": round(t_review, 3),
+                   "summary": round(t_summary, 3), "total": round(total, 3)},
+        outcomes=outcomes,
+    )
+    write_record(out_dir, record)
+    _artifact(record)
+    progress.emit("end", record=record)
+    if record["status"] == "failed":
+        from prefect.states import Failed
+
+        # Every submission has its sheet, but some work did not finish: Failed makes the run
+        # visible and retryable in the UI; `jiebang rerun` redoes only that work (cache).
+        return Failed(message=f"{len(failed)} 份申报材料未完成处理，可重跑", data=record)
+    return record
+
+
+def _submit_review(s, reads, read_errors, intake_errors, context):
+    ok_reads = [reads[f] for f in s.files if f in reads]
+    if not ok_reads:
+        return None  # nothing could be read: error_submission in the flow
+    errors = list(intake_errors.get(s.name, [])) + [read_errors[f] for f in s.files if f in read_errors]
+    return review_submission.submit(s.name, ok_reads, errors, context)
+
+
+def _artifact(record: dict) -> None:
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        t = record["timings_s"]
+        md = (
+            f"### 申报材料包审查 {Path(record['parameters']['bundle']).name}\n\n"
+            f"| 项目 | 数值 |\n|---|---|\n| 申报材料数 | {record['submissions']} |\n"
+            f"| 失败（可重跑） | {len(record['failed_submissions'])} |\n| 文件 / 缓存命中 | {record['files']} / {record['cached_files']} |\n"
+            f"| 页数 | {record['pages']} |\n| 页/秒 | {record['pages_per_second']} |\n"
+            + "".join(f"| {k} 秒 | {v} |\n" for k, v in t.items())
+        )
+        create_markdown_artifact(markdown=md, key="jiebang-run", description="per-run timings")
+    except Exception:  # an artifact is a convenience, never a reason to fail a run
+        pass
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def run_bundle(
+    bundle: Path,
+    out: Path,
+    *,
+    credit_lists: list[Path] | tuple = (),
+    rules: Path | None = None,
+    workers: int = 1,
+    ocr_engine: str = "cascade",
+    run_date: str | None = None,
+    dask_address: str | None = None,
+):
+    """Run the flow with the right task runner; returns the final Prefect state.
+
+    `dask_address` 'local' starts a throwaway LocalCluster with `workers` processes; any other value
+    is a scheduler address (tcp://host:8786). On Dask, files are spread over the cluster's workers
+    and each reads its pages in-process (Dask workers are daemons and cannot start page pools).
+    """
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address == "local":
+            runner = DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "threads_per_worker": 1,
+                                                    "processes": True, "dashboard_address": None})
+        else:
+            runner = DaskTaskRunner(address=dask_address)
+        page_workers = 1
+    else:
+        runner = ThreadPoolTaskRunner(max_workers=max(2, workers))
+        page_workers = workers
+    f = review_bundle.with_options(task_runner=runner)
+    return f(
+        bundle=str(bundle), out=str(out), credit_lists=[str(c) for c in credit_lists],
+        rules=str(rules) if rules else None, workers=workers, ocr_engine=ocr_engine, run_date=run_date,
+        page_workers=page_workers, return_state=True,
+    )

@@ -1,0 +1,147 @@
+"""`jiebang run` and `jiebang rerun` (SPEC §6): the bundle flow on Prefect's embedded local mode.
+
+Prefect is imported inside the commands (importing `flows` first sets its quiet, offline defaults),
+so `jiebang --help` stays fast. Exit codes: 0 when every submission got a review sheet, 2 when the
+run could not start (missing bundle, unreadable rules/credit list, unopenable zip), 1 when a sheet
+could not be written for some submission.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+
+EXIT_CANNOT_RUN = 2
+EXIT_INCOMPLETE = 1
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"jiebang: {message}", err=True)
+    raise typer.Exit(code=EXIT_CANNOT_RUN)
+
+
+def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> None:
+    """Refuse in a second what would otherwise fail after Prefect's start-up."""
+    if not bundle.exists():
+        _fail(f"找不到申报材料包 / bundle not found: {bundle}")
+    for p, what in [(rules, "规则文件 / rules file"), *[(c, "信用名单 / credit list") for c in credit_lists]]:
+        if p is not None and not p.is_file():
+            _fail(f"找不到{what}: {p}")
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+        os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL", "ERROR")
+
+
+def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress) -> int:
+    """Run the flow with a progress display; print the one-line outcome; return the exit code."""
+    import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+    from flows import progress
+    from flows.bundle import run_bundle
+    from flows.display import ProgressDisplay
+    from pipeline.errors import RunError
+
+    display = ProgressDisplay(enabled=show_progress)
+    progress.set_listener(display.handle)
+    try:
+        with display:
+            state = run_bundle(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
+                               ocr_engine=ocr_engine, run_date=run_date, dask_address=dask_address)
+    finally:
+        progress.set_listener(None)
+        try:
+            from pipeline.reading import shutdown_pools
+
+            shutdown_pools()
+        except ImportError:
+            pass
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        root = result
+        while root.__cause__ is not None and not isinstance(root, RunError):
+            root = root.__cause__
+        if isinstance(root, RunError):
+            typer.echo(f"jiebang: {root}", err=True)
+            return EXIT_CANNOT_RUN
+        typer.echo(f"jiebang: 运行失败 / run failed: {type(root).__name__}: {str(root).splitlines()[0] if str(root) else ''}", err=True)
+        typer.echo(f"  可用 `jiebang rerun {bundle} --out {out}` 重跑（已完成的部分取自缓存）", err=True)
+        return EXIT_INCOMPLETE
+    record = result
+    typer.echo(_summary_line(record, out))
+    if record["status"] == "failed":
+        typer.echo(f"  {len(record['failed_submissions'])} 份未完成（已写入错误审查表）: "
+                   f"{', '.join(record['failed_submissions'][:5])}；"
+                   f"可用 `jiebang rerun {bundle} --out {out}` 只重跑未完成部分", err=True)
+    written = sum(1 for o in record["outcomes"].values() if o.get("application_id"))
+    return 0 if written == record["submissions"] else EXIT_INCOMPLETE
+
+
+def _summary_line(record: dict, out: Path) -> str:
+    verdicts: dict[str, int] = {}
+    for o in record["outcomes"].values():
+        verdicts[o.get("verdict") or "?"] = verdicts.get(o.get("verdict") or "?", 0) + 1
+    t = record["timings_s"]
+    parts = ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
+    return (f"{record['submissions']} 份申报材料 → {out} ({parts}); {record['pages']} 页, "
+            f"{record['cached_files']}/{record['files']} 个文件取自缓存, {t['total']:.1f} s, "
+            f"{record['pages_per_second'] or 0:.2f} 页/秒")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        bundle: Path = typer.Argument(..., help="申报材料包：文件夹或 .zip"),
+        out: Path = typer.Option(..., "--out", help="输出目录（审查表、汇总表）"),
+        credit_list: list[Path] = typer.Option([], "--credit-list", help="信用名单导出文件（CSV/XLSX），可多次给出"),
+        rules: Path | None = typer.Option(None, "--rules", help="规则文件（YAML），默认用内置规则"),
+        workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="OCR 进程数（每核一个最好）"),
+        ocr_engine: str = typer.Option("cascade", "--ocr-engine", help="tesseract | rapidocr | cascade"),
+        dask_address: str | None = typer.Option(None, "--dask-address",
+                                                help="Dask 调度器地址 tcp://host:8786，或 local 启动本机临时集群"),
+        run_date: str | None = typer.Option(None, "--run-date", help="审查日期 YYYY-MM-DD（默认今天）"),
+        no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
+        verbose: bool = typer.Option(False, "--verbose", help="显示 Prefect 日志"),
+    ) -> None:
+        """Review every submission of a bundle: one review sheet each, plus the bundle summary."""
+        _precheck(bundle, rules, credit_list)
+        _quiet_prefect(verbose)
+        code = execute(bundle, out, credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine,
+                       dask_address=dask_address, run_date=run_date, show_progress=not no_progress)
+        raise typer.Exit(code=code)
+
+    @app.command("rerun")
+    def rerun(
+        bundle: Path = typer.Argument(..., help="上次运行的申报材料包"),
+        out: Path = typer.Option(..., "--out", help="上次运行的输出目录"),
+        force: bool = typer.Option(False, "--force", help="上次已成功也重跑（已完成部分取自缓存）"),
+        no_progress: bool = typer.Option(False, "--no-progress"),
+        verbose: bool = typer.Option(False, "--verbose"),
+    ) -> None:
+        """Rerun the last failed run of a bundle with its settings; finished work comes from the cache."""
+        record_path = out / "run.json"
+        if not record_path.is_file():
+            _fail(f"输出目录中没有运行记录 / no run record in {out}（先用 jiebang run）")
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+            p = record["parameters"]
+        except (ValueError, KeyError) as exc:
+            _fail(f"运行记录无法读取 / unreadable run record {record_path}: {exc}")
+        if Path(p["bundle"]).resolve() != bundle.resolve():
+            _fail(f"该输出目录上次处理的是 {p['bundle']}，不是 {bundle}")
+        if record.get("status") == "completed" and not force:
+            typer.echo(f"上次运行（{record.get('flow_run_id')}）已成功完成，无需重跑；用 --force 强制重跑。")
+            raise typer.Exit(code=0)
+        typer.echo(f"重跑上次{'中断' if record.get('status') == 'running' else '失败'}的运行 {record.get('flow_run_id')}"
+                   f"（已完成的部分取自缓存）", err=True)
+        credit = [Path(c) for c in p.get("credit_lists") or []]
+        rules = Path(p["rules"]) if p.get("rules") else None
+        _precheck(bundle, rules, credit)
+        _quiet_prefect(verbose)
+        code = execute(bundle, out, credit_lists=credit, rules=rules, workers=p.get("workers", 1),
+                       ocr_engine=p.get("ocr_engine", "cascade"), dask_address=None, run_date=p.get("run_date"),
+                       show_progress=not no_progress)
+        raise typer.Exit(code=code)

@@ -1,0 +1,150 @@
+"""The bundle flow's own logic on a real (embedded) Prefect: failure isolation, bounded retries,
+content-keyed caching across runs. Stage functions are small fakes injected into `flows.bundle.stages`
+inside this one test module; the real stages are exercised in tests/test_flow_real.py."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+from flows import bundle as fb
+from pipeline.model import Document, DocumentError
+from pipeline.reading import DocumentRead
+
+
+class FakeStages:
+    """Records every call; `fail_reads` holds files whose OCR 'crashes' until `heal()`."""
+
+    def __init__(self):
+        self.reads: list[str] = []
+        self.reviews: list[str] = []
+        self.fail_reads: set[str] = set()
+        self.fail_reviews: set[str] = set()
+
+    def read_document(self, root, rel, *, engine, workers, crops_dir, on_page=None):
+        self.reads.append(rel)
+        assert (Path(root) / rel).is_file()
+        errors = ()
+        if rel in self.fail_reads:
+            errors = (DocumentError(code="ocr_failed", message="Tesseract crashed", file=rel, page=1),)
+        return DocumentRead(document=Document(file=rel, sha256="-", kind="jpeg", page_count=1, errors=errors), ocr_pages=1)
+
+    def review_submission(self, entry, reads, *, rules, credit, out_dir, crops_dir, run_date, errors=()):
+        self.reviews.append(entry)
+        if entry in self.fail_reviews:
+            raise ValueError(f"extractor bug on {entry}")
+        review = {"application_id": entry.replace("/", "_"), "verdict": "eligible",
+                  "files": [r.document.file for r in reads], "errors": [e.code for e in errors]}
+        (out_dir / review["application_id"]).mkdir(parents=True, exist_ok=True)
+        (out_dir / review["application_id"] / "review.json").write_text(json.dumps(review))
+        return review
+
+    def error_submission(self, entry, files, errors, *, out_dir, run_date):
+        review = {"application_id": entry.replace("/", "_"), "verdict": "needs_review", "files": list(files),
+                  "errors": [e.code for e in errors]}
+        (out_dir / review["application_id"]).mkdir(parents=True, exist_ok=True)
+        (out_dir / review["application_id"] / "review.json").write_text(json.dumps(review))
+        return review
+
+    def finish_bundle(self, out_dir, reviews, *, rules):
+        (out_dir / "summary.json").write_text(json.dumps([r["application_id"] for r in reviews]))
+        return {}
+
+    def load_context(self, rules_path, credit_lists):
+        return {"rules": 1}, {"credit": 1}
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    f = FakeStages()
+    for name in ("read_document", "review_submission", "error_submission", "finish_bundle", "load_context"):
+        monkeypatch.setattr(fb.stages, name, getattr(f, name))
+    monkeypatch.setattr(fb, "READ_RETRY_DELAYS", [0.0, 0.0])
+    return f
+
+
+def _bundle(root: Path) -> Path:
+    root.mkdir()
+    (root / "a.jpg").write_bytes(b"a")
+    (root / "b.jpg").write_bytes(b"b")
+    (root / "c").mkdir()
+    (root / "c" / "1.jpg").write_bytes(b"c1")
+    (root / "c" / "2.jpg").write_bytes(b"c2")
+    (root / "d.jpg").write_bytes(b"a")  # same bytes as a.jpg: same cache entry
+    return root
+
+
+def test_isolation_retries_and_content_cache(fake, tmp_path):
+    bundle, out = _bundle(tmp_path / "bundle"), tmp_path / "out"
+    fake.fail_reads = {"b.jpg"}
+    fake.fail_reviews = {"c"}
+
+    state = fb.run_bundle(bundle, out, workers=2)
+    record = state.result(raise_on_failure=False)
+    # every submission got a sheet although one read kept crashing and one review raised
+    assert state.name == "Failed" and record["status"] == "failed"
+    assert sorted(record["failed_submissions"]) == ["b.jpg", "c"]
+    for app in ("a.jpg", "b.jpg", "c", "d.jpg"):
+        assert (out / app / "review.json").is_file()
+    c = json.loads((out / "c" / "review.json").read_text())
+    assert c["verdict"] == "needs_review" and c["errors"] == ["internal_error"]
+    b = json.loads((out / "b.jpg" / "review.json").read_text())
+    assert b["errors"] == ["ocr_failed"]  # partial read still reviewed, with the reason
+    # the crashing file was tried 1 + READ_RETRIES times, every other file once
+    assert fake.reads.count("b.jpg") == 1 + fb.READ_RETRIES
+    assert sorted(r for r in fake.reads if r != "b.jpg") in (["a.jpg", "c/1.jpg", "c/2.jpg", "d.jpg"],
+                                                               ["a.jpg", "c/1.jpg", "c/2.jpg"])
+    assert json.loads((out / "summary.json").read_text()) == ["a.jpg", "b.jpg", "c", "d.jpg"]
+    saved = json.loads((out / "run.json").read_text())
+    assert saved["status"] == "failed" and saved["timings_s"]["total"] > 0 and saved["pages"] == 5
+
+    # rerun after the fault is gone: only the crashed file is read again, finished ones are cached
+    fake.reads.clear()
+    fake.fail_reads, fake.fail_reviews = set(), set()
+    state = fb.run_bundle(bundle, out, workers=2)
+    record = state.result()
+    assert fake.reads == ["b.jpg"]
+    assert record["status"] == "completed" and record["cached_files"] == 4
+    assert json.loads((out / "c" / "review.json").read_text())["verdict"] == "eligible"
+
+    # a renamed copy of a file is still a cache hit (content, not path); a changed file is not
+    (bundle / "a.jpg").rename(bundle / "a2.jpg")
+    (bundle / "b.jpg").write_bytes(b"b changed")
+    fake.reads.clear()
+    fb.run_bundle(bundle, out, workers=2).result()
+    assert fake.reads == ["b.jpg"]
+
+
+def test_cli_refuses_in_one_line_without_starting_prefect(tmp_path):
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "找不到申报材料包" in res.output and len(res.output.strip().splitlines()) == 1
+    (tmp_path / "b").mkdir()
+    res = runner.invoke(app, ["run", str(tmp_path / "b"), "--out", str(tmp_path / "o"), "--rules", str(tmp_path / "r.yaml")])
+    assert res.exit_code == 2 and "规则文件" in res.output
+    res = runner.invoke(app, ["rerun", str(tmp_path / "b"), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "没有运行记录" in res.output
+
+
+def test_cli_run_and_rerun_with_fake_stages(fake, tmp_path):
+    from pipeline.cli import app
+
+    bundle, out = _bundle(tmp_path / "bundle"), tmp_path / "out"
+    fake.fail_reviews = {"a.jpg"}
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", str(bundle), "--out", str(out), "--workers", "2", "--no-progress"])
+    assert res.exit_code == 0, res.output  # every submission has a sheet, even the failed one
+    assert "4 份申报材料" in res.output and "jiebang rerun" in res.output
+    fake.fail_reviews = set()
+    fake.reads.clear()
+    res = runner.invoke(app, ["rerun", str(bundle), "--out", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert fake.reads == [] and "5/5 个文件取自缓存" in res.output
+    res = runner.invoke(app, ["rerun", str(bundle), "--out", str(out)])
+    assert res.exit_code == 0 and "无需重跑" in res.output
