@@ -233,11 +233,18 @@ def _classify_edge(xs, ys, side: str, ppm: float, cfg: dict) -> dict | None:
     # circle: half(x)^2 + x^2 = 2 x0 x + (R^2 - x0^2): linear in (x0, K)
     rlo, rhi = (v * ppm for v in cfg["edge_radius_mm"])
     if len(x) >= 4 and np.ptp(x) >= 2:
-        A = np.stack([2 * x, np.ones_like(x)], axis=1)
-        sol, *_ = np.linalg.lstsq(A, half**2 + x**2, rcond=None)
-        x0, k = sol
-        r2 = k + x0 * x0
-        R = math.sqrt(r2) if r2 > 0 else 0.0
+        use = np.ones(len(x), bool)
+        for _ in range(2):  # refit without columns cut through characters (rim not inked there)
+            A = np.stack([2 * x[use], np.ones(use.sum())], axis=1)
+            sol, *_ = np.linalg.lstsq(A, half[use] ** 2 + x[use] ** 2, rcond=None)
+            x0, k = sol
+            r2 = k + x0 * x0
+            R = math.sqrt(r2) if r2 > 0 else 0.0
+            pred = np.sqrt(np.clip(R * R - (x - x0) ** 2, 0, None))
+            nxt = np.abs(half - pred) <= cfg["edge_fit_residual"] * max(R, 1.0)
+            if nxt.sum() < max(4, 0.5 * len(x)):
+                break
+            use = nxt
     else:
         x0, R = float(x.mean()), float(half.max())
     thin = w_mm < 6.0
@@ -254,7 +261,7 @@ def _classify_edge(xs, ys, side: str, ppm: float, cfg: dict) -> dict | None:
         good = res <= cfg["edge_fit_residual"] * R
         if good.mean() < 0.6:
             return None
-        if np.abs((t + b) / 2 - cy).mean() > 0.05 * R:
+        if np.median(np.abs((t + b) / 2 - cy)) > 0.05 * R:
             return None
     conf = 0.6 if thin else 0.75
     return dict(kind="edge", R=R, x0=x0, cy=cy, conf=conf, h_mm=h_mm)
