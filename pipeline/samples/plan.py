@@ -42,8 +42,8 @@ CONFLICTS = [
 
 @lru_cache(maxsize=1)
 def content() -> dict:
-    """Word lists and wording variants (data/content.yaml)."""
-    text = resources.files("pipeline.samples").joinpath("data/content.yaml").read_text("utf-8")
+    """Word lists and wording variants (content.yaml)."""
+    text = resources.files("pipeline.samples").joinpath("content.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
 

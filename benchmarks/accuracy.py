@@ -1,0 +1,256 @@
+"""Compare a run's review.json files with a generated bundle's truth.json.
+
+    python benchmarks/accuracy.py TRUTH_JSON OUT_DIR [--json] [--show-errors]
+
+Prints coverage, per-field accuracy, seal precision/recall at page level (straddle seals separately),
+per-rule status accuracy and verdict accuracy. Submissions are matched by their files: a review's
+`source.files[].path` (bundle-relative) against the truth's `files`. A truth submission without a
+review counts as wrong everywhere (no submission may be dropped). `compare` is pure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+APP_FIELDS = ("track", "applicant.name", "applicant.uscc", "applicant.entity_type", "declared_on",
+              "consortium.members", "consortium.roles", "targets")
+SITE_FIELDS = ("site.tenure", "site.lease_start", "site.lease_end", "site.lease_years")
+
+
+def norm(text) -> str:
+    """NFKC (full-width brackets and digits → ASCII), no spaces, upper-case."""
+    if text is None:
+        return ""
+    t = unicodedata.normalize("NFKC", str(text)).upper()
+    return "".join(t.split())
+
+
+def _path(p: str) -> str:
+    p = p.replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+
+
+def match_reviews(truth: dict, reviews: list[dict]) -> dict[str, dict]:
+    """entry → review whose source files overlap the truth submission's files."""
+    out: dict[str, dict] = {}
+    for sub in truth["submissions"]:
+        want = {_path(f) for f in sub["files"]}
+        for r in reviews:
+            got = {_path(f.get("path", "")) for f in (r.get("source") or {}).get("files", [])}
+            if any(g == w or g.endswith("/" + w) for g in got for w in want):
+                out[sub["entry"]] = r
+                break
+    return out
+
+
+class Tally:
+    def __init__(self):
+        self.c = defaultdict(lambda: [0, 0])
+
+    def add(self, key: str, ok: bool):
+        self.c[key][0] += int(ok)
+        self.c[key][1] += 1
+
+    def add_counts(self, key: str, correct: int, total: int):
+        self.c[key][0] += correct
+        self.c[key][1] += total
+
+    def as_dict(self) -> dict:
+        return {k: {"correct": v[0], "total": v[1], "accuracy": round(v[0] / v[1], 4) if v[1] else None}
+                for k, v in sorted(self.c.items())}
+
+
+def _get(d: dict | None, dotted: str):
+    for part in dotted.split("."):
+        if not isinstance(d, dict):
+            return None
+        d = d.get(part)
+    return d
+
+
+def _same_value(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, (int, float)) and not isinstance(a, bool):
+        try:
+            return abs(float(a) - float(b)) <= 0.05
+        except (TypeError, ValueError):
+            return False
+    return norm(a) == norm(b)
+
+
+def _members(t_exp: dict, rev: dict | None) -> tuple[int, int, int]:
+    """(names found, names+roles right, denominator = max(len truth, len review))."""
+    truth = t_exp.get("consortium") or []
+    got = (rev or {}).get("consortium") or []
+    by_name = {norm(m.get("name")): m for m in got}
+    names = roles = 0
+    for m in truth:
+        g = by_name.get(norm(m["name"]))
+        if g is not None:
+            names += 1
+            roles += set(g.get("roles") or []) == set(m["roles"])
+    return names, roles, max(len(truth), len(got))
+
+
+def _targets(t_exp: dict, rev: dict | None) -> tuple[int, int]:
+    truth = t_exp.get("targets") or []
+    got = (rev or {}).get("targets") or []
+    by_ind = {norm(t.get("indicator")): t for t in got}
+    ok = 0
+    for t in truth:
+        g = by_ind.get(norm(t["indicator"]))
+        ok += bool(g) and _same_value(t["value"], g.get("value")) and norm(t["unit"]) == norm(g.get("unit"))
+    return ok, max(len(truth), len(got))
+
+
+def _seal_pages(seals: list[dict], straddle: bool) -> set[tuple[str, int]]:
+    return {(_path(s["file"]), int(s["page"])) for s in seals if (s.get("kind") == "straddle") == straddle}
+
+
+def _prf(truth: set, got: set) -> dict:
+    tp, fp, fn = len(truth & got), len(got - truth), len(truth - got)
+    return {"tp": tp, "fp": fp, "fn": fn,
+            "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else None}
+
+
+def _rule_match(tc: dict, checks: list[dict]) -> dict | None:
+    same_rule = [c for c in checks if c.get("rule") == tc["rule"]]
+    for c in same_rule:
+        if norm(c.get("unit")) == norm(tc.get("unit")):
+            return c
+    return same_rule[0] if len(same_rule) == 1 else None
+
+
+def _review_seal_pages(rev: dict | None, want_files: set[str], straddle: bool) -> set[tuple[str, int]]:
+    """Review seal pages, file paths mapped onto the truth's bundle-relative names."""
+    out = set()
+    for s in (rev or {}).get("seals") or []:
+        if (s.get("kind") == "straddle") != straddle:
+            continue
+        p = _path(s.get("file", ""))
+        for w in want_files:
+            if p == w or p.endswith("/" + w):
+                p = w
+        pages = s.get("pages") or [s.get("page")]
+        for pg in pages:
+            if pg is not None:
+                out.add((p, int(pg)))
+    return out
+
+
+def compare(truth: dict, reviews: list[dict]) -> dict:
+    """Pure comparison: truth.json dict and review.json dicts → metrics and a list of mismatches."""
+    matched = match_reviews(truth, reviews)
+    fields, rules, verdicts = Tally(), Tally(), Tally()
+    seal_t, seal_g, str_t, str_g = set(), set(), set(), set()
+    errors: list[str] = []
+    for sub in truth["submissions"]:
+        entry, exp = sub["entry"], sub["expected"]
+        rev = matched.get(entry)
+        want = {_path(f) for f in sub["files"]}
+        seal_t |= _seal_pages(exp.get("seals") or [], False)
+        str_t |= _seal_pages(exp.get("seals") or [], True)
+        seal_g |= _review_seal_pages(rev, want, False)
+        str_g |= _review_seal_pages(rev, want, True)
+        for tc in exp.get("checks") or []:
+            rc = _rule_match(tc, (rev or {}).get("checks") or [])
+            ok_statuses = {tc["status"], *tc.get("also_acceptable", [])}
+            ok = rc is not None and rc.get("status") in ok_statuses
+            rules.add(tc["rule"], ok)
+            if not ok:
+                errors.append(f"{entry}: {tc['rule']} [{tc.get('unit') or '-'}] expected {tc['status']}, "
+                              f"got {rc.get('status') if rc else 'missing'}")
+        if sub["kind"] != "application":
+            continue
+        for f in APP_FIELDS[:5]:
+            ok = _same_value(_get(exp, f), _get(rev, f)) if rev else False
+            fields.add(f, ok)
+            if not ok:
+                errors.append(f"{entry}: {f} expected {_get(exp, f)!r}, got {_get(rev, f)!r}")
+        if exp["track"] == "innovation_community":
+            for f in SITE_FIELDS:
+                ok = _same_value(_get(exp, f), _get(rev, f)) if rev else False
+                fields.add(f, ok)
+                if not ok:
+                    errors.append(f"{entry}: {f} expected {_get(exp, f)!r}, got {_get(rev, f)!r}")
+        else:
+            names, roles, denom = _members(exp, rev)
+            fields.add_counts("consortium.members", names, denom)
+            fields.add_counts("consortium.roles", roles, denom)
+            if roles < denom:
+                errors.append(f"{entry}: consortium {roles}/{denom} members with right name and roles")
+        ok_t, denom_t = _targets(exp, rev)
+        fields.add_counts("targets", ok_t, denom_t)
+        if ok_t < denom_t:
+            errors.append(f"{entry}: targets {ok_t}/{denom_t} right")
+        if exp.get("verdict") is not None:
+            allowed = {exp["verdict"], *exp.get("verdict_also_acceptable", [])}
+            got = (rev or {}).get("verdict")
+            verdicts.add("verdict", got in allowed)
+            if got not in allowed:
+                errors.append(f"{entry}: verdict expected {exp['verdict']}, got {got}")
+    n = len(truth["submissions"])
+    return {
+        "coverage": {"submissions": n, "with_review": len(matched),
+                     "ratio": round(len(matched) / n, 4) if n else None,
+                     "unmatched_reviews": len(reviews) - len(set(map(id, matched.values())))},
+        "fields": fields.as_dict(),
+        "seals": {"page": _prf(seal_t, seal_g), "straddle": _prf(str_t, str_g)},
+        "rules": rules.as_dict(),
+        "verdict": verdicts.as_dict().get("verdict", {"correct": 0, "total": 0, "accuracy": None}),
+        "mismatches": errors,
+    }
+
+
+def load_reviews(out_dir: Path) -> list[dict]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted(Path(out_dir).glob("*/review.json"))]
+
+
+def format_report(res: dict, show_errors: bool = False) -> str:
+    def pct(v):
+        return "  -  " if v is None else f"{v * 100:5.1f}%"
+
+    cov = res["coverage"]
+    lines = [f"coverage: {cov['with_review']}/{cov['submissions']} submissions have a review ({pct(cov['ratio'])});"
+             f" unmatched reviews: {cov['unmatched_reviews']}", "", "fields:"]
+    for k, v in res["fields"].items():
+        lines.append(f"  {k:24s} {pct(v['accuracy'])}  ({v['correct']}/{v['total']})")
+    lines.append("seals (page level):")
+    for k, v in res["seals"].items():
+        lines.append(f"  {k:24s} precision {pct(v['precision'])}  recall {pct(v['recall'])}"
+                     f"  (tp {v['tp']}, fp {v['fp']}, fn {v['fn']})")
+    lines.append("rules (status):")
+    for k, v in res["rules"].items():
+        lines.append(f"  {k:28s} {pct(v['accuracy'])}  ({v['correct']}/{v['total']})")
+    v = res["verdict"]
+    lines.append(f"verdict: {pct(v['accuracy'])}  ({v['correct']}/{v['total']})")
+    if show_errors and res["mismatches"]:
+        lines.append("")
+        lines.append("mismatches:")
+        lines += [f"  {e}" for e in res["mismatches"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("truth", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ap.add_argument("--show-errors", action="store_true", help="list every mismatch")
+    a = ap.parse_args(argv)
+    truth = json.loads(a.truth.read_text("utf-8"))
+    res = compare(truth, load_reviews(a.out))
+    print(json.dumps(res, ensure_ascii=False, indent=1) if a.json else format_report(res, a.show_errors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
