@@ -32,7 +32,8 @@ def default_indicator_rows() -> list[dict]:
 def label_regex(kind: str) -> tuple[re.Pattern, re.Pattern]:
     """(exact, fuzzy) regexes for the labels of `kind`, longest label first.
 
-    The fuzzy one accepts any one character of a 4+ character label misread (OCR), e.g. 统一社会信用代玛.
+    The fuzzy one accepts one character of a 4+ character label misread or dropped by OCR
+    (统一社会信用代玛, 报单位名称).
     """
     words = sorted(labels()["labels"][kind], key=len, reverse=True)
     exact = re.compile("|".join(map(re.escape, words)))
@@ -40,5 +41,6 @@ def label_regex(kind: str) -> tuple[re.Pattern, re.Pattern]:
     for w in words:
         if len(w) >= 4:
             variants += [re.escape(w[:i]) + "." + re.escape(w[i + 1:]) for i in range(len(w))]
+            variants += [re.escape(w[:i] + w[i + 1:]) for i in range(len(w))]  # one character dropped
     fuzzy = re.compile("|".join(variants)) if variants else exact
     return exact, fuzzy

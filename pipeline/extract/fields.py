@@ -115,7 +115,7 @@ def labelled(pages: Iterable[PageLayout], kind: str, accept: Callable[[str], str
 @lru_cache(maxsize=1)
 def _name_re() -> re.Pattern:
     sfx = sorted(labels()["unit_name_suffixes"], key=len, reverse=True)
-    return re.compile(r"[\u4e00-\u9fff()（）A-Za-z0-9]{2,40}?(?:" + "|".join(map(re.escape, sfx)) + r")(?![\u4e00-\u9fff])")
+    return re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff()（）A-Za-z0-9]{1,40}?(?:" + "|".join(map(re.escape, sfx)) + r")(?![\u4e00-\u9fff])")
 
 
 def canonical_name(text: str) -> str:
@@ -136,8 +136,17 @@ def accept_name(text: str) -> str | None:
     return canonical_name(m.group()) if m and len(m.group()) >= 5 else None
 
 
+_LEAD_WORDS = re.compile(r"^(?:[为是由系即与和及共]|其中|包括)+")
+
+
 def find_names(text: str) -> list[tuple[str, int, int]]:
-    return [(canonical_name(m.group()), m.start(), m.end()) for m in _name_re().finditer(text)]
+    """Unit names in running text (联合体牵头单位为重庆……公司 → 重庆……公司)."""
+    out = []
+    for m in _name_re().finditer(text):
+        lead = _LEAD_WORDS.match(m.group())
+        k = lead.end() if lead else 0
+        out.append((canonical_name(m.group()[k:]), m.start() + k, m.end()))
+    return out
 
 
 _CODE_CHARS = re.compile(r"[0-9A-Za-z]+")

@@ -132,7 +132,38 @@ def page_layout(page: Page) -> PageLayout:
             bands.append((y0, y1))
     ordered = [tuple(sorted(r, key=lambda c: c.bbox[0])) for r in rows]
     ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
-    return PageLayout(page.file, page.number, page.source, tuple(ordered))
+    return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered)))
+
+
+def _xoverlap(a: Cell, b: Cell) -> float:
+    return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+
+
+def _join(a: Cell, b: Cell) -> Cell:
+    box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+    return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source)
+
+
+def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
+    """Join the second line of a wrapped table cell (a long unit name, 牵头单位、开源代码贡献单位) to
+    its row: a row right under a table row, with fewer cells, none in the first column, each under
+    one cell of the row above."""
+    out: list[tuple[Cell, ...]] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if prev and len(prev) >= 2 and len(row) < len(prev):
+            h = median([c.bbox[3] - c.bbox[1] for c in prev + row])
+            gap = min(c.bbox[1] for c in row) - max(c.bbox[3] for c in prev)
+            homes = [max(range(len(prev)), key=lambda i: _xoverlap(prev[i], c)) for c in row]
+            fits = all(_xoverlap(prev[i], c) > 0.5 * (c.bbox[2] - c.bbox[0]) for i, c in zip(homes, row))
+            if gap < 0.9 * h and fits and 0 not in homes and len(set(homes)) == len(homes):
+                merged = list(prev)
+                for i, c in zip(homes, row):
+                    merged[i] = _join(merged[i], c)
+                out[-1] = tuple(merged)
+                continue
+        out.append(row)
+    return out
 
 
 def layouts(documents: Sequence[Document]) -> list[PageLayout]:

@@ -4,6 +4,7 @@ values in Arabic or Chinese numerals, with 万 and thousands separators."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from pydantic import BaseModel, ConfigDict
@@ -39,7 +40,10 @@ def _value(text: str) -> tuple[float, str] | None:
     m = _VALUE.match(t)
     if not m:
         return None
-    v = parse_number(m.group("num"))
+    num = m.group("num")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):  # 1.500: a thousands comma read as a point
+        num = num.replace(".", "")
+    v = parse_number(num)
     if v is None:
         return None
     unit = m.group("unit")
@@ -56,6 +60,16 @@ def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[Ind
             if s > score:
                 best, score = ind, s
     return (best, score) if score >= MATCH_MIN else (None, score)
+
+
+@lru_cache(maxsize=4)
+def _one_run(units: tuple[str, ...]) -> re.Pattern:
+    """序号, name, unit and value read as one run: '4年度开源活动场二十四', '1开源项目数量个12'."""
+    u = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff]{{3,20}}?)(?P<unit>{u})?(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)$")
+
+
+_ONE_RUN = _one_run
 
 
 def _is_header(row: Sequence[Cell]) -> bool:
@@ -102,16 +116,17 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
     if len(cells) < 2:
         # one OCR run for the whole row: 入驻企业数量 家 45
         if len(cells) == 1:
-            m = re.match(rf"^(?P<name>[\u4e00-\u9fff]{{3,20}}?)(?P<unit>{'|'.join(units)})?(?P<num>\d[\d,.]*万?)$", cells[0].text)
+            m = _ONE_RUN(tuple(units)).match(cells[0].text)
             if m:
                 ind, score = match_indicator(m.group("name"), inds)
                 if ind:
-                    v = parse_number(m.group("num"))
+                    got = _value(m.group("num"))
+                    v = got[0] if got else None
                     return _mk(ind, score, m.group("name"), v, m.group("unit") or ind.unit, [cells[0]])
         return None
     name_cell = cells[0]
-    ind, score = match_indicator(name_cell.text, inds)
-    unit = ""
+    name_text, unit = _split_name_cell(name_cell.text, units)
+    ind, score = match_indicator(name_text, inds)
     value = None
     value_cell = None
     order = list(range(1, len(cells)))
@@ -140,6 +155,15 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         return Target(indicator=name_cell.raw, value=value, unit=unit, written=name_cell.raw, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
     return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used)
+
+
+def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:
+    """OCR may read 序号, name and unit as one run ('2孵化场地面积平方米'): take them apart."""
+    t = re.sub(r"^\d{1,2}(?=[\u4e00-\u9fff])", "", text)
+    for u in sorted(units, key=len, reverse=True):
+        if t.endswith(u) and len(t) > len(u) + 2:
+            return t[: -len(u)], u
+    return t, ""
 
 
 def _mk(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell]) -> Target:
