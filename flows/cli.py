@@ -145,3 +145,39 @@ def register(app: typer.Typer) -> None:
                        ocr_engine=p.get("ocr_engine", "cascade"), dask_address=None, run_date=p.get("run_date"),
                        show_progress=not no_progress)
         raise typer.Exit(code=code)
+
+    @app.command("watch")
+    def watch(
+        inbox: Path = typer.Argument(..., exists=True, file_okay=False, help="收件文件夹：放入的每个文件夹或 .zip 启动一次审查"),
+        out_root: Path = typer.Option(..., "--out-root", help="每个材料包的输出写到 OUT_ROOT/<材料包名>"),
+        deployment: str | None = typer.Option(None, "--deployment",
+                                              help="交给 Prefect 服务器上的部署运行，如 review-bundle/review-bundle；不给则在本进程运行"),
+        credit_list: list[Path] = typer.Option([], "--credit-list"),
+        rules: Path | None = typer.Option(None, "--rules"),
+        workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1),
+        ocr_engine: str = typer.Option("cascade", "--ocr-engine"),
+        interval: float = typer.Option(10.0, "--interval", help="轮询间隔（秒）"),
+        once: bool = typer.Option(False, "--once", help="只检查一次后退出"),
+    ) -> None:
+        """Watch an inbox folder and start one run per new bundle."""
+        _quiet_prefect(False)
+        import flows  # noqa: F401
+        from flows.inbox import Inbox, deployment_starter, local_starter
+
+        if deployment:
+            start = deployment_starter(deployment, {"credit_lists": [str(c.resolve()) for c in credit_list],
+                                                    "rules": str(rules.resolve()) if rules else None,
+                                                    "workers": workers, "ocr_engine": ocr_engine})
+        else:
+            start = local_starter(credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine)
+
+        def announced(bundle: Path, out: Path):
+            typer.echo(f"新材料包 {bundle.name} → {out}", err=True)
+            return start(bundle, out)
+
+        box = Inbox(inbox, out_root)
+        if once:
+            box.poll(announced)
+        else:
+            box.watch(announced, interval=interval)
+
