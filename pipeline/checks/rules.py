@@ -40,6 +40,7 @@ class Thresholds(_Strict):
 
 class EntityRules(_Strict):
     allowed_types: tuple[EntityType, ...] = Field(min_length=1)
+    code_prefixes: dict[EntityType, tuple[str, ...]] = {}
 
 
 class SiteRules(_Strict):

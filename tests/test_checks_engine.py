@@ -1,0 +1,390 @@
+"""Rules engine: every SPEC §4 rule with pass, fail and review cases on hand-made facts."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import ValidationError
+
+from pipeline import uscc
+from pipeline.checks import engine as E
+from pipeline.checks.credit import CreditIndex, load_credit_list
+from pipeline.checks.rules import RULE_IDS, load_rules
+from pipeline.facts import ApplicationFacts, Evidence, Fact, Seal, SealPlace, Site, Target, Unit
+
+RULES = load_rules()
+BOX = (0.1, 0.1, 0.3, 0.12)
+HUAWEI, XIAOMI, CHANGAN = "914403001922038216", "91110108551385082Q", "9150000020286320X6"
+MA5U = "91500000MA5UA3W18Q"
+TENCENT = "91440300708461136T"
+
+
+def fact(value, conf=0.95, text=None, note=""):
+    if value is None:
+        return Fact(reason="未找到")
+    ev = Evidence(file="a.pdf", page=1, bbox=BOX, text=str(value if text is None else text), confidence=conf, note=note)
+    return Fact(value=value, evidence=(ev,), confidence=conf)
+
+
+def unit(name, code=None, etype=None, roles=(), conf=0.95, type_text=""):
+    role_ev = (Evidence(file="a.pdf", page=3, text="、".join(roles), confidence=conf),) if roles else ()
+    return Unit(name=fact(name, conf), uscc=fact(code, conf), entity_type=fact(etype, conf),
+                declared_type_text=type_text, roles=tuple(roles), role_evidence=role_ev)
+
+
+def seal(name, conf=0.9, page=5):
+    return Seal(file="a.pdf", page=page, bbox=(0.6, 0.7, 0.8, 0.85), kind="round", text=name or "", matched_unit=name,
+                confidence=conf)
+
+
+PLANS = {k: fact("有") for k in RULES.plan_sections}
+INNOV_TARGETS = tuple(Target(indicator=i.name, value=i.min * 1.5, unit=i.unit, matched=True,
+                             evidence=(Evidence(file="a.pdf", page=8, text=i.name, confidence=0.95),))
+                      for i in RULES.indicators["innovation_community"])
+OSS_TARGETS = tuple(Target(indicator=i.name, value=i.min, unit=i.unit, matched=True,
+                           evidence=(Evidence(file="a.pdf", page=8, text=i.name, confidence=0.95),))
+                    for i in RULES.indicators["open_source_community"])
+
+
+def innovation(**kw) -> ApplicationFacts:
+    base = dict(
+        track=fact("innovation_community"),
+        applicant=unit("重庆云杉科技有限公司", MA5U, "enterprise", type_text="有限责任公司"),
+        site=Site(tenure=fact("leased"), lease_start=fact(dt.date(2026, 7, 1)), lease_end=fact(dt.date(2029, 6, 30)),
+                  lease_years=fact(3)),
+        seals=(seal("重庆云杉科技有限公司"),),
+        targets=INNOV_TARGETS,
+        declared_on=fact(dt.date(2026, 7, 20)),
+        plan_sections=PLANS,
+    )
+    base.update(kw)
+    return ApplicationFacts(**base)
+
+
+LEAD = unit("重庆云杉科技有限公司", MA5U, "enterprise", ("lead",))
+CODE = unit("重庆开源软件有限公司", TENCENT, "enterprise", ("code_contributor",))
+APPL = unit("重庆应用数据有限公司", XIAOMI, "enterprise", ("application_unit",))
+
+
+def open_source(**kw) -> ApplicationFacts:
+    members = kw.pop("consortium", (LEAD, CODE, APPL))
+    base = dict(
+        track=fact("open_source_community"),
+        applicant=LEAD,
+        consortium=members,
+        seals=tuple(seal(str(m.name.value)) for m in members),
+        targets=OSS_TARGETS,
+        declared_on=fact(dt.date(2026, 7, 23)),
+    )
+    base.update(kw)
+    return ApplicationFacts(**base)
+
+
+def by_rule(results, rule, unit_name=None):
+    hits = [r for r in results if r.rule == rule and (unit_name is None or r.unit == unit_name)]
+    assert len(hits) == 1, (rule, unit_name, hits)
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def credit(tmp_path_factory) -> CreditIndex:
+    d = tmp_path_factory.mktemp("credit")
+    debt = d / "失信被执行人.csv"
+    debt.write_text(
+        "被执行人姓名/名称,身份证号码/组织机构代码,执行法院,案号,发布时间\n"
+        f"重庆失信科技有限公司,{HUAWEI},重庆市第一中级人民法院,(2025)渝01执1号,2025-03-01\n"
+        f"重庆旧码实业有限公司,{CHANGAN[8:16]}-{CHANGAN[16]},重庆市第五中级人民法院,(2016)渝05执9号,2016-01-05\n"
+        "重庆云杉技术有限公司,91500112MA5U0000XX,重庆市渝北区人民法院,(2025)渝0112执5号,2025-05-01\n",
+        encoding="gb18030")
+    tax = d / "重大税收违法.csv"
+    tax.write_text(
+        "纳税人名称,纳税人识别号,案件性质,主要违法事实,公布日期,撤出日期\n"
+        "重庆偷税（集团）有限责任公司,,偷税,隐匿收入,2025-06-01,\n"
+        "重庆已撤出有限公司,,偷税,隐匿收入,2023-06-01,2024-01-01\n"
+        "重庆模糊名称科技有限公司,,虚开增值税专用发票,虚开,2025-06-01,\n",
+        encoding="utf-8-sig")
+    return CreditIndex.build([load_credit_list(debt), load_credit_list(tax)], RULES.thresholds.fuzzy_name)
+
+
+# ------------------------------------------------------------------ entity.uscc_valid
+
+def test_uscc_valid_pass_review_missing_and_low_confidence():
+    ok = E.check_uscc_valid(unit("甲", MA5U), "甲", RULES)
+    assert ok.status == "pass" and ok.clause == "一(一)1, 一(二)1" and ok.evidence
+    bad18 = E.check_uscc_valid(unit("甲", "91350203M0001QKT19"), "甲", RULES)  # legal but fails pos 18
+    assert bad18.status == "review" and "第18位" in bad18.detail
+    bad17 = MA5U[:16] + ("0" if MA5U[16] != "0" else "1")
+    r17 = E.check_uscc_valid(unit("甲", uscc.complete(bad17[:17])), "甲", RULES)
+    assert r17.status == "review" and "第17位" in r17.detail
+    assert E.check_uscc_valid(unit("甲", None), "甲", RULES).status == "review"
+    assert E.check_uscc_valid(unit("甲", MA5U, conf=0.5), "甲", RULES).status == "review"
+
+
+def test_uscc_valid_never_fails():
+    for code in ("91110000800088421P", "9133010057462616XH", "91500000MA5U7ABC1X", "12345", "N2500000MA5UA3W18Q"):
+        assert E.check_uscc_valid(unit("甲", code), "甲", RULES).status == "review"
+
+
+@pytest.mark.parametrize("code", [HUAWEI, XIAOMI, CHANGAN, MA5U, "91500000MA5UTMTB6F", "91110000600037341L",
+                                  "91110000800088421P", "91350203M0001QKT19"])
+def test_stdnum_cross_check_on_digit_prefix_codes(code):
+    """stdnum agrees on position 18 for codes with digits in 1–8; it never looks at position 17."""
+    assert stdnum_uscc.is_valid(code) == uscc.check(code).check18_ok
+
+
+def test_stdnum_rejects_legal_letter_prefix_codes_and_ignores_position_17():
+    # a well-formed code from 登记管理部门 Y (其他) / N (农业): valid for us, a format error for stdnum
+    for first8 in ("Y1500000", "N2500112"):
+        body = "MA5UA3W1"
+        code = uscc.complete(first8 + body + uscc.org_code_check(body))
+        assert uscc.is_valid(code)
+        with pytest.raises(ValidationError):
+            stdnum_uscc.validate(code)
+    # wrong position 17, position 18 recomputed: stdnum accepts it, we do not
+    body = "MA5UA3W1"
+    wrong17 = "0" if uscc.org_code_check(body) != "0" else "1"
+    code = uscc.complete("91500000" + body + wrong17)
+    assert stdnum_uscc.is_valid(code) and not uscc.is_valid(code)
+
+
+# ------------------------------------------------------------------ entity.type_allowed
+
+def test_type_allowed():
+    ok = E.check_type_allowed(unit("甲", MA5U, "enterprise", type_text="有限责任公司"), "甲", RULES)
+    assert ok.status == "pass"
+    park = E.check_type_allowed(unit("甲", "12500000MA5UA3W1" + "XX", "park_operator"), "甲", RULES)
+    assert park.status == "pass"
+    bad = E.check_type_allowed(unit("甲", None, "other", type_text="个体工商户"), "甲", RULES)
+    assert bad.status == "fail" and "个体工商户" in bad.detail
+    assert E.check_type_allowed(unit("甲", None, "other", conf=0.4), "甲", RULES).status == "review"
+    assert E.check_type_allowed(unit("甲", MA5U, None), "甲", RULES).status == "review"
+    # declared 事业单位 but the code says enterprise (91): the reviewer decides
+    clash = E.check_type_allowed(unit("甲", MA5U, "public_institution", type_text="事业单位"), "甲", RULES)
+    assert clash.status == "review" and "91" in clash.detail
+
+
+# ------------------------------------------------------------------ credit.*
+
+def test_credit_uscc_hit_fails_with_record_evidence(credit):
+    r = E.check_credit("credit.dishonest_debtor", "dishonest_debtor", unit("重庆某某有限公司", HUAWEI), "x", RULES, credit)
+    assert r.status == "fail" and "第2行" in r.detail
+    ev = r.evidence[0]
+    assert ev.file.endswith("失信被执行人.csv") and "sha256" in ev.note and "重庆失信科技有限公司" in ev.text
+
+
+def test_credit_org_code_hit_fails(credit):
+    r = E.check_credit("credit.dishonest_debtor", "dishonest_debtor", unit("重庆长安汽车股份有限公司", CHANGAN), "x", RULES, credit)
+    assert r.status == "fail" and "组织机构代码" in r.detail
+
+
+def test_credit_exact_normalised_name_without_code_fails(credit):
+    u = unit("重庆偷税(集团)有限公司", XIAOMI)
+    r = E.check_credit("credit.tax_violation", "tax_violation", u, "x", RULES, credit)
+    assert r.status == "fail" and "名称规范化后" in r.detail
+
+
+def test_credit_removed_record_does_not_hit(credit):
+    r = E.check_credit("credit.tax_violation", "tax_violation", unit("重庆已撤出有限公司", XIAOMI), "x", RULES, credit)
+    assert r.status == "pass"
+
+
+def test_credit_fuzzy_name_without_code_is_review(credit):
+    r = E.check_credit("credit.tax_violation", "tax_violation", unit("重庆模糊名称技术有限公司", None), "x", RULES, credit)
+    assert r.status == "review" and "相似度" in r.detail and r.evidence[0].note.startswith("重大税收违法失信主体名单第4行")
+
+
+def test_credit_near_miss_name_with_different_code_is_not_a_fail(credit):
+    r = E.check_credit("credit.dishonest_debtor", "dishonest_debtor", unit("重庆云杉科技有限公司", MA5U), "x", RULES, credit)
+    assert r.status == "pass" and "不是同一主体" in r.detail
+
+
+def test_credit_review_without_lists_or_identity(credit):
+    assert E.check_credit("credit.tax_violation", "tax_violation", unit("甲", MA5U), "x", RULES, None).status == "review"
+    only_debt = CreditIndex.build([l for l in credit.lists if l.kind == "dishonest_debtor"])
+    r = E.check_credit("credit.tax_violation", "tax_violation", unit("甲", MA5U), "x", RULES, only_debt)
+    assert r.status == "review" and "未提供重大税收违法失信主体名单" in r.detail
+    r = E.check_credit("credit.tax_violation", "tax_violation", unit(None, None), "x", RULES, credit)
+    assert r.status == "review"
+    # not listed, but the name was read poorly and the code is missing
+    r = E.check_credit("credit.tax_violation", "tax_violation", unit("重庆无关有限公司", None, conf=0.5), "x", RULES, credit)
+    assert r.status == "review"
+
+
+# ------------------------------------------------------------------ seal.present
+
+def test_seal_present_pass_fail_review():
+    f = open_source()
+    assert E.check_seal(CODE, "c", f, RULES).status == "pass"
+    none = open_source(seals=())
+    r = E.check_seal(CODE, "c", none, RULES)
+    assert r.status == "fail" and "未发现任何公章" in r.detail
+    others = open_source(seals=(seal("重庆云杉科技有限公司"), seal("重庆应用数据有限公司")))
+    r = E.check_seal(CODE, "c", others, RULES)
+    assert r.status == "fail" and "其他单位" in r.detail
+    unread = open_source(seals=(seal("重庆云杉科技有限公司"), seal(None)))
+    assert E.check_seal(CODE, "c", unread, RULES).status == "review"
+    low = open_source(seals=(seal("重庆开源软件有限公司", conf=0.3),))
+    assert E.check_seal(CODE, "c", low, RULES).status == "review"
+
+
+def test_seal_attributed_through_its_seal_place():
+    place = SealPlace(label="联合体成员（盖章）", file="a.pdf", page=6, bbox=BOX, unit="重庆开源软件有限公司", seal_index=1)
+    f = open_source(seals=(seal("重庆云杉科技有限公司"), seal(None, page=6)), seal_places=(place,))
+    r = E.check_seal(CODE, "c", f, RULES)
+    assert r.status == "pass" and r.evidence[0].page == 6
+
+
+# ------------------------------------------------------------------ site.*
+
+def test_tenure_proof():
+    assert E.check_tenure_proof(innovation(), RULES).status == "pass"
+    assert E.check_tenure_proof(innovation(site=Site()), RULES).status == "review"
+    assert E.check_tenure_proof(innovation(site=Site(tenure=fact("owned", 0.3))), RULES).status == "review"
+
+
+def test_lease_term():
+    assert E.check_lease_term(innovation(), RULES).status == "pass"  # 2026-07-01 .. 2029-06-30 is 3 years
+    short = innovation(site=Site(tenure=fact("leased"), lease_start=fact(dt.date(2026, 7, 1)),
+                                 lease_end=fact(dt.date(2029, 6, 28))))
+    r = E.check_lease_term(short, RULES)
+    assert r.status == "fail" and "少于3年" in r.detail
+    two = innovation(site=Site(tenure=fact("leased"), lease_years=fact(2)))
+    assert E.check_lease_term(two, RULES).status == "fail"
+    assert E.check_lease_term(innovation(site=Site(tenure=fact("leased"), lease_years=fact(2, 0.4))), RULES).status == "review"
+    assert E.check_lease_term(innovation(site=Site(tenure=fact("leased"))), RULES).status == "review"
+    assert E.check_lease_term(innovation(site=Site(tenure=fact("owned"))), RULES) is None
+    clash = innovation(site=Site(tenure=fact("leased"), lease_start=fact(dt.date(2026, 7, 1)),
+                                 lease_end=fact(dt.date(2031, 6, 30)), lease_years=fact(3)))
+    assert E.check_lease_term(clash, RULES).status == "review"
+
+
+def test_plan_complete():
+    assert E.check_plan(innovation(), RULES).status == "pass"
+    part = {k: v for k, v in PLANS.items() if k != "management_rules"}
+    r = E.check_plan(innovation(plan_sections=part), RULES)
+    assert r.status == "review" and "管理制度" in r.detail
+    low = {**PLANS, "annual_targets": fact("有", 0.5)}
+    assert E.check_plan(innovation(plan_sections=low), RULES).status == "review"
+
+
+# ------------------------------------------------------------------ consortium.*
+
+def test_consortium_size():
+    assert E.check_consortium_size(open_source(), RULES).status == "pass"
+    r = E.check_consortium_size(open_source(consortium=(LEAD,)), RULES)
+    assert r.status == "fail" and "只有1家" in r.detail
+    two_leads = unit("重庆开源软件有限公司", TENCENT, "enterprise", ("lead", "code_contributor"))
+    r = E.check_consortium_size(open_source(consortium=(LEAD, two_leads, APPL)), RULES)
+    assert r.status == "fail" and "牵头单位有2家" in r.detail
+    assert E.check_consortium_size(open_source(consortium=()), RULES).status == "review"
+    shaky = unit("重庆开源软件有限公司", TENCENT, "enterprise", ("code_contributor",), conf=0.5)
+    assert E.check_consortium_size(open_source(consortium=(LEAD, shaky, APPL)), RULES).status == "review"
+
+
+def test_consortium_roles():
+    assert E.check_code_contributor(open_source(), RULES).status == "pass"
+    assert E.check_application_unit(open_source(), RULES).status == "pass"
+    r = E.check_application_unit(open_source(consortium=(LEAD, CODE)), RULES)
+    assert r.status == "fail" and r.detail == "联合体无应用单位" and r.clause == "一(二)3"
+    assert E.check_code_contributor(open_source(consortium=(LEAD, APPL)), RULES).status == "fail"
+    assert E.check_code_contributor(open_source(consortium=()), RULES).status == "review"
+    shaky = unit("重庆开源软件有限公司", TENCENT, "enterprise", ("code_contributor",), conf=0.5)
+    assert E.check_code_contributor(open_source(consortium=(LEAD, shaky, APPL)), RULES).status == "review"
+
+
+# ------------------------------------------------------------------ targets, deadline
+
+def test_targets():
+    r = E.check_targets(innovation(), RULES, "innovation_community")
+    assert r.status == "pass" and "占位值" in r.detail
+    low = tuple(t.model_copy(update={"value": 10.0}) if t.indicator == "入驻企业数量" else t for t in INNOV_TARGETS)
+    r = E.check_targets(innovation(targets=low), RULES, "innovation_community")
+    assert r.status == "fail" and "入驻企业数量10家低于30家" in r.detail
+    missing = INNOV_TARGETS[1:]
+    r = E.check_targets(innovation(targets=missing), RULES, "innovation_community")
+    assert r.status == "review" and "入驻企业数量" in r.detail
+    # an alias spelling counts as the indicator
+    alias = (Target(indicator="入驻企业数", value=40, unit="家", written="入驻企业数",
+                    evidence=(Evidence(file="a.pdf", page=8, confidence=0.95),)),) + INNOV_TARGETS[1:]
+    assert E.check_targets(innovation(targets=alias), RULES, "innovation_community").status == "pass"
+    other_unit = tuple(t.model_copy(update={"unit": "万平方米", "value": 0.5}) if t.indicator == "孵化场地面积" else t
+                       for t in INNOV_TARGETS)
+    assert E.check_targets(innovation(targets=other_unit), RULES, "innovation_community").status == "review"
+    shaky = tuple(t.model_copy(update={"value": 1.0, "evidence": (Evidence(file="a.pdf", confidence=0.3),)})
+                  if t.indicator == "带动就业人数" else t for t in INNOV_TARGETS)
+    assert E.check_targets(innovation(targets=shaky), RULES, "innovation_community").status == "review"
+
+
+def test_deadline():
+    assert E.check_deadline(innovation(declared_on=fact(dt.date(2026, 7, 23))), RULES).status == "pass"
+    r = E.check_deadline(innovation(declared_on=fact(dt.date(2026, 7, 24))), RULES)
+    assert r.status == "fail" and "晚于2026-07-23" in r.detail
+    assert E.check_deadline(innovation(declared_on=fact(None)), RULES).status == "review"
+    assert E.check_deadline(innovation(declared_on=fact(dt.date(2026, 7, 1), 0.4)), RULES).status == "review"
+    assert E.check_deadline(innovation(declared_on=fact("2026-07-30")), RULES).status == "fail"
+
+
+# ------------------------------------------------------------------ district, verdict, assembly
+
+def test_district_recommendation():
+    form = ApplicationFacts(track=fact("recommendation_form"), district=fact("渝北区"),
+                            seals=(seal("重庆市渝北区经济和信息化委员会"),))
+    r = E.district_recommendation([form], RULES)
+    assert r.status == "pass" and r.clause == "二(二)" and "渝北区" in r.detail
+    assert E.district_recommendation([], RULES).status == "fail"
+    unsealed = form.model_copy(update={"seals": ()})
+    assert E.district_recommendation([unsealed], RULES).status == "review"
+    faint = form.model_copy(update={"seals": (seal("渝北区", conf=0.3),)})
+    assert E.district_recommendation([faint], RULES).status == "review"
+
+
+def test_verdict():
+    mk = lambda s: E._result(RULES, "seal.present", s, "x")  # noqa: E731
+    assert E.verdict([mk("pass"), mk("pass")]) == "eligible"
+    assert E.verdict([mk("pass"), mk("review")]) == "needs_review"
+    assert E.verdict([mk("review"), mk("fail")]) == "ineligible"
+    assert E.verdict([]) == "needs_review"
+
+
+def test_run_checks_innovation_clean_is_eligible(credit):
+    results = E.run_checks(innovation(), RULES, credit)
+    rules = [r.rule for r in results]
+    assert rules == [r for r in RULE_IDS if r in RULES.rules and "innovation_community" in RULES.rules[r].tracks]
+    assert all(r.status == "pass" for r in results), [(r.rule, r.detail) for r in results if r.status != "pass"]
+    assert E.verdict(results) == "eligible"
+    assert all(r.clause and r.detail for r in results)
+
+
+def test_run_checks_open_source_runs_per_unit_rules_for_every_member(credit):
+    results = E.run_checks(open_source(), RULES, credit)
+    assert not any(r.rule.startswith(("site.", "plan.", "entity.type")) for r in results)
+    for rule in ("entity.uscc_valid", "credit.dishonest_debtor", "credit.tax_violation", "seal.present"):
+        assert sorted(r.unit for r in results if r.rule == rule) == sorted(
+            str(m.name.value) for m in (LEAD, CODE, APPL))
+    # the lead's near-miss listing is no fail; one member on a list makes the application ineligible
+    assert E.verdict(results) == "eligible"
+    listed = unit("重庆开源软件有限公司", HUAWEI, "enterprise", ("code_contributor",))
+    bad = E.run_checks(open_source(consortium=(LEAD, listed, APPL)), RULES, credit)
+    assert by_rule(bad, "credit.dishonest_debtor", "重庆开源软件有限公司").status == "fail"
+    assert E.verdict(bad) == "ineligible"
+
+
+def test_run_checks_unknown_track_reviews_track_rules():
+    results = E.run_checks(innovation(track=fact(None)), RULES, None)
+    r = by_rule(results, "site.lease_term")
+    assert r.status == "review" and "申报类型" in r.detail
+    assert E.verdict(results) == "needs_review"
+
+
+def test_rules_file_swaps_thresholds(tmp_path: Path):
+    text = (Path(E.__file__).with_name("rules.yaml")).read_text(encoding="utf-8")
+    p = tmp_path / "rules.yaml"
+    p.write_text(text.replace("deadline: 2026-07-23", "deadline: 2026-07-31")
+                 .replace("lease_min_years: 3", "lease_min_years: 5"), encoding="utf-8")
+    custom = load_rules(p)
+    late = innovation(declared_on=fact(dt.date(2026, 7, 30)))
+    assert E.check_deadline(late, RULES).status == "fail"
+    assert E.check_deadline(late, custom).status == "pass"
+    assert E.check_lease_term(innovation(), custom).status == "fail"
