@@ -135,12 +135,13 @@ def _review_seal_pages(rev: dict | None, want_files: set[str], straddle: bool) -
     for s in (rev or {}).get("seals") or []:
         if (s.get("kind") == "straddle") != straddle:
             continue
-        p = _path(s.get("file", ""))
-        for w in want_files:
-            if p == w or p.endswith("/" + w):
-                p = w
         pages = s.get("pages") or [s.get("page")]
-        for pg in pages:
+        files = s.get("files") or [s.get("file", "")] * len(pages)  # a straddle over a JPEG folder
+        for f, pg in zip(files, pages):
+            p = _path(f)
+            for w in want_files:
+                if p == w or p.endswith("/" + w):
+                    p = w
             if pg is not None:
                 out.add((p, int(pg)))
     return out

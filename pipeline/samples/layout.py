@@ -75,9 +75,10 @@ class Flow:
     """Top-to-bottom placement of headings, paragraphs, tables and signature blocks."""
 
     def __init__(self, page: PageLayout, rng: random.Random, left: float = 26.0, right: float = 26.0,
-                 top: float = 28.0):
+                 top: float = 28.0, body: float = 12.0):
         self.p, self.rng = page, rng
         self.x0, self.x1, self.y = left, A4_W - right, top
+        self.body = body
 
     def text(self, x, y, size, text, color=BLACK, font="body", anchor="l"):
         self.p.ops.append(Op("text", dict(x=x, y=y, size=size, text=text, color=color, font=font, anchor=anchor)))
@@ -99,7 +100,8 @@ class Flow:
         if color != BLACK and "red_heading" not in self.p.red_traps:
             self.p.red_traps.append("red_heading")
 
-    def para(self, text, size=12.0, indent=True, gap=1.7):
+    def para(self, text, size=None, indent=True, gap=1.7):
+        size = size or self.body
         body = ("\u3000\u3000" if indent else "") + text
         for ln in wrap(body, size, self.x1 - self.x0):
             self.text(self.x0, self.y, size, ln)
@@ -157,13 +159,18 @@ class Flow:
 # ---------------------------------------------------------------- pages
 
 
+def _flow(p: PageLayout, rng: random.Random, app: P.AppPlan, **kw) -> Flow:
+    """A flow in this booklet's typesetting (margins, body size)."""
+    return Flow(p, rng, left=app.margin, right=app.margin, body=app.body_pt, **kw)
+
+
 def _title_color(app: P.AppPlan):
     return RED_TEXT if app.red_heading else BLACK
 
 
 def cover(app: P.AppPlan, rng: random.Random) -> PageLayout:
     p = PageLayout("cover", native_docx=not app.applicant.sealed)
-    f = Flow(p, rng, top=30)
+    f = _flow(p, rng, app, top=30)
     if app.red_logo:
         p.ops.append(Op("logo", dict(cx=178.0, cy=30.0, size=16.0, text=app.applicant.name[2:4])))
         p.red_traps.append("red_logo")
@@ -192,7 +199,7 @@ def cover(app: P.AppPlan, rng: random.Random) -> PageLayout:
 
 def commitment(app: P.AppPlan, rng: random.Random) -> PageLayout:
     p = PageLayout("commitment", native_docx=not app.applicant.sealed)
-    f = Flow(p, rng, top=35)
+    f = _flow(p, rng, app, top=35)
     f.heading("承 诺 书", size=20)
     f.space(8)
     f.para("重庆市经济和信息化委员会：", indent=False, size=13)
@@ -214,7 +221,7 @@ def commitment(app: P.AppPlan, rng: random.Random) -> PageLayout:
 
 def basic_info(app: P.AppPlan, rng: random.Random) -> PageLayout:
     p = PageLayout("basic_info")
-    f = Flow(p, rng)
+    f = _flow(p, rng, app)
     f.heading("一、申报单位基本情况", size=15, center=False)
     a = app.applicant
     rows = [
@@ -235,7 +242,7 @@ def basic_info(app: P.AppPlan, rng: random.Random) -> PageLayout:
 
 def site(app: P.AppPlan, rng: random.Random) -> PageLayout:
     p = PageLayout("site")
-    f = Flow(p, rng)
+    f = _flow(p, rng, app)
     f.heading("三、场地设施情况", size=15, center=False)
     s = app.site
     f.para(s.text)
@@ -246,9 +253,35 @@ def site(app: P.AppPlan, rng: random.Random) -> PageLayout:
     return p
 
 
+def lease_contract(app: P.AppPlan, rng: random.Random) -> PageLayout:
+    """Excerpt of the lease contract: both parties sign and seal (the lessor's seal is not the applicant's)."""
+    s, a = app.site, app.applicant
+    p = PageLayout("lease_contract", native_docx=not (a.sealed or s.lessor.sealed))
+    f = _flow(p, rng, app)
+    f.heading("房屋租赁合同（摘录）", size=16)
+    f.space(2)
+    f.para(f"出租方（甲方）：{s.lessor.name}", indent=False)
+    f.para(f"承租方（乙方）：{a.name}", indent=False)
+    f.para(f"第一条  甲方将位于重庆市{rng.choice(P.content()['roads'])}的房屋出租给乙方使用，租赁面积{s.area}平方米，"
+           "用途为创新创业社区运营及办公。")
+    f.para(f"第二条  租赁期限：{s.period_text}。租赁期满，乙方享有同等条件下的优先续租权。")
+    f.para(f"第三条  租金按季度支付，每平方米每月{rng.randint(25, 60)}元，物业管理费另计。")
+    f.para("第四条  本合同一式肆份，甲乙双方各执贰份，自双方签字盖章之日起生效。")
+    f.space(18)
+    y = f.y
+    f.text(f.x0, y, 12, "甲方（盖章）：")
+    f.text(f.x0, y + 8, 12, s.lessor.name)
+    f.seal(s.lessor, f.x0 + 35, y + 8)
+    f.text(f.x0 + 88, y, 12, "乙方（盖章）：")
+    f.text(f.x0 + 88, y + 8, 12, a.name if len(a.name) <= 16 else a.name[:16])
+    f.seal(a, f.x0 + 88 + 35, y + 8)
+    f.text(f.x0, y + 24, 12, f"签订日期：{P.write_date(s.lease_start - P.dt.timedelta(days=rng.randint(3, 20)), 'arabic')}")
+    return p
+
+
 def plan_page(app: P.AppPlan, rng: random.Random, sections: list[str], number: str) -> PageLayout:
     p = PageLayout("plan")
-    f = Flow(p, rng)
+    f = _flow(p, rng, app)
     f.heading(f"{number}、发展规划与管理", size=15, center=False) if sections[0] == "发展规划" else None
     for i, sec in enumerate(sections):
         f.heading(f"（{'一二三四'[i]}）{sec}", size=13, center=False)
@@ -259,7 +292,7 @@ def plan_page(app: P.AppPlan, rng: random.Random, sections: list[str], number: s
 
 def targets(app: P.AppPlan, rng: random.Random, number: str) -> PageLayout:
     p = PageLayout("targets")
-    f = Flow(p, rng)
+    f = _flow(p, rng, app)
     f.heading(f"{number}、建设目标", size=15, center=False)
     f.para("对照榜单考核指标要求，本单位在实施周期内的建设目标如下：")
     hdr = rng.choice([["序号", "指标名称", "单位", "目标值"], ["序号", "考核指标", "计量单位", "建设目标"]])
@@ -271,7 +304,7 @@ def targets(app: P.AppPlan, rng: random.Random, number: str) -> PageLayout:
 
 def agreement(app: P.AppPlan, rng: random.Random) -> PageLayout:
     p = PageLayout("agreement")
-    f = Flow(p, rng)
+    f = _flow(p, rng, app)
     f.heading("联合体协议书", size=18, color=_title_color(app))
     f.space(4)
     for txt in P.content()["agreement_paragraphs"]:
@@ -284,7 +317,7 @@ def agreement(app: P.AppPlan, rng: random.Random) -> PageLayout:
 def members(app: P.AppPlan, rng: random.Random) -> PageLayout:
     sealed_any = any(m.sealed for m in app.members)
     p = PageLayout("members", native_docx=not sealed_any)
-    f = Flow(p, rng)
+    f = _flow(p, rng, app)
     f.heading("联合体成员单位表", size=15)
     hdr = rng.choice([["序号", "单位名称", "统一社会信用代码", "角色"], ["序号", "成员单位名称", "统一社会信用代码", "联合体分工"]])
     rows = [hdr] + [[str(i + 1), m.name, m.uscc, m.role_text] for i, m in enumerate(app.members)]
@@ -342,6 +375,8 @@ def booklet(app: P.AppPlan) -> list[PageLayout]:
     pages = [cover(app, rng), commitment(app, rng), basic_info(app, rng)]
     if app.track == "innovation_community":
         pages.append(site(app, rng))
+        if app.site.tenure == "leased":
+            pages.append(lease_contract(app, rng))
         pages.append(plan_page(app, rng, ["发展规划", "年度目标"], "四"))
         pages.append(plan_page(app, rng, ["实施方案", "管理制度"], "四"))
         pages.append(targets(app, rng, "五"))

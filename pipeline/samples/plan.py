@@ -188,6 +188,9 @@ class SitePlan:
     lease_end: dt.date | None = None
     lease_years: float | None = None
     area: int = 0
+    period_text: str = ""
+    """The lease period as written (the contract page repeats it in the same form)."""
+    lessor: UnitPlan | None = None
 
 
 @dataclass
@@ -219,6 +222,9 @@ class AppPlan:
     red_heading: bool
     red_rules: bool
     red_logo: bool
+    margin: float = 26.0
+    """Left/right page margin, mm (booklets are typeset differently)."""
+    body_pt: float = 12.0
     upside_down_page: int | None = None
     near_miss_name: str | None = None
     near_miss_uscc: str | None = None
@@ -256,11 +262,13 @@ def _site(rng: random.Random, short: bool) -> SitePlan:
     term_big = {2: "贰年", 3: "叁年", 5: "伍年", 10: "拾年"}[years]
     lead = f"社区场地位于重庆市{rng.choice(content()['roads'])}{rng.randint(1, 300)}号，租赁面积{area}平方米，"
     if style == "range":
-        text = lead + f"租赁期限自{start_txt}至{write_date(end, 'arabic')}止，租赁合同及出租方产权证明见附件。"
-        return SitePlan("leased", text, start, end, float(years), area)
+        period = f"自{start_txt}至{write_date(end, 'arabic')}止"
+        text = lead + f"租赁期限{period}，租赁合同及出租方产权证明见附件。"
+        return SitePlan("leased", text, start, end, float(years), area, period)
     term = {"term_cn": f"租期{term_cn}", "term_big": f"租期{term_big}", "term_months": f"租期{years * 12}个月"}[style]
-    text = lead + f"自{start_txt}起{term}，租赁合同及出租方产权证明见附件。"
-    return SitePlan("leased", text, start, None, float(years), area)
+    period = f"自{start_txt}起{term}"
+    text = lead + f"{period}，租赁合同及出租方产权证明见附件。"
+    return SitePlan("leased", text, start, None, float(years), area, period)
 
 
 def _targets(rng: random.Random, track: str, below: bool) -> list[TargetPlan]:
@@ -328,6 +336,8 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
         applicant.sealed = False
     members = _consortium(rng, applicant, defects, used) if track == "open_source_community" else []
     site = _site(rng, "short_lease" in defects) if track == "innovation_community" else None
+    if site and site.tenure == "leased":
+        site.lessor = make_unit(rng, "park_operator" if rng.random() < 0.5 else "enterprise", used)
     if "late_date" in defects:
         declared = DEADLINE + dt.timedelta(days=rng.randint(1, 8))
     else:
@@ -342,6 +352,8 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
         straddle=(index % 2 == 0) or rng.random() < 0.3,
         red_heading=rng.random() < 0.6, red_rules=rng.random() < 0.5, red_logo=rng.random() < 0.5,
     )
+    app.margin = rng.choice([22.0, 25.0, 26.0, 28.0])
+    app.body_pt = rng.choice([12.0, 12.0, 13.0, 14.0])
     if "near_miss_name" in defects:
         app.near_miss_name = near_miss(applicant.name)
         app.near_miss_uscc = make_uscc(rng, "91", applicant.uscc[2:8])

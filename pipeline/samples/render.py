@@ -120,13 +120,18 @@ class ScanLook:
     jpeg_quality: int
     grey: bool = False
     seed: int = 0
+    gutter: float = 0.0
+    """Darkening at the bound (left) edge: a booklet does not lie flat on the glass."""
+    specks: int = 0
+    """Toner specks and dust."""
 
 
 def pick_look(rng: random.Random, dpi: int, rotation: int = 0) -> ScanLook:
     paper = rng.choice([(246, 244, 236), (240, 238, 232), (248, 242, 222), (236, 236, 236), (250, 247, 235)])
     return ScanLook(dpi=dpi, skew=round(rng.uniform(-2.0, 2.0), 2), rotation=rotation, paper=paper,
                     blur=round(rng.uniform(0.5, 1.1) * dpi / 300, 2), noise=round(rng.uniform(4.0, 9.0), 1),
-                    jpeg_quality=rng.choice([55, 60, 65]), seed=rng.getrandbits(32))
+                    jpeg_quality=rng.choice([55, 60, 65]), seed=rng.getrandbits(32),
+                    gutter=rng.choice([0.0, 0.0, 0.12, 0.22]), specks=rng.choice([0, 20, 60]))
 
 
 def scan(img: Image.Image, look: ScanLook) -> Image.Image:
@@ -141,7 +146,14 @@ def scan(img: Image.Image, look: ScanLook) -> Image.Image:
     ramp = np.linspace(0.0, 1.0, w, dtype=np.float32)[None, :] * g.uniform(-0.04, 0.04)
     tone = (np.asarray(look.paper, dtype=np.float32) / 255.0)[None, None, :]
     light = (0.97 + 0.05 * (shade - 0.5) + ramp)[..., None]
+    if look.gutter:
+        x = np.arange(w, dtype=np.float32)[None, :, None] / w
+        light = light * (1.0 - look.gutter * np.exp(-x / 0.025))
     arr = arr * tone * light
+    for _ in range(look.specks):
+        cx, cy, r = g.integers(0, w), g.integers(0, h), g.uniform(0.6, 2.2) * look.dpi / 300
+        y0, y1, x0, x1 = max(0, int(cy - r)), min(h, int(cy + r) + 1), max(0, int(cx - r)), min(w, int(cx + r) + 1)
+        arr[y0:y1, x0:x1] *= g.uniform(0.2, 0.6)
     # toner is never pure black
     arr = np.maximum(arr, 0.08)
     out = Image.fromarray(np.clip(arr * 255, 0, 255).astype(np.uint8), "RGB")
