@@ -126,22 +126,21 @@ def _key(text: str) -> str:
 
 
 def _node_at(node: yaml.Node | None, loc: tuple) -> yaml.Node | None:
-    """The deepest YAML node along a pydantic error location."""
+    """The YAML node along a pydantic error location: the key of the last mapping step (its line
+    is where a reader looks), or the deepest node that exists."""
     best = node
     for part in loc:
+        nxt = key = None
         if isinstance(node, yaml.MappingNode):
-            nxt = None
             for k, v in node.value:
                 if str(k.value) == str(part):
-                    nxt = v
+                    key, nxt = k, v
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             nxt = node.value[part]
-        else:
-            nxt = None
         if nxt is None:
             break
-        node = best = nxt
+        node, best = nxt, (key or nxt)
     return best
 
 
