@@ -51,6 +51,9 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], Found | None, 
     text = "|".join(c.text for c in row)
     masked, ments = _mask_roles(text)
     names = [(n, s, e) for n, s, e in find_names(masked) if "|" not in n and len(n) >= 5]
+    if not names and len(row) > 1:
+        # a name OCR split into two runs of one cell (重庆市天府信息技术服务联 | 合会): read the row joined
+        return _row_units(tuple([_joined(row)]))
     if not names:
         return []
     code = None
@@ -74,6 +77,17 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], Found | None, 
     return out
 
 
+def _joined(row: Sequence[Cell]) -> Cell:
+    a = row[0]
+    text = ""
+    for c in row:
+        # OCR of a wrapped cell may repeat the character at the break (服务联 | 联合会)
+        text += c.text[1:] if (c.source == "ocr" and text and c.text[:1] == text[-1:] and not c.text[:1].isascii()) else c.text
+    box = (min(c.bbox[0] for c in row), min(c.bbox[1] for c in row), max(c.bbox[2] for c in row), max(c.bbox[3] for c in row))
+    return Cell(text, " ".join(c.raw for c in row), a.file, a.page, box,
+                min(c.confidence for c in row), a.source, a.origin)
+
+
 def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
     members: list[_Member] = []
 
@@ -87,10 +101,12 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
         members.append(mb)
         return mb
 
+    mentions: list[Found] = []
     for page in pages:
         for row in page.rows:
             for name, roles, code, cells in _row_units(row):
                 if not roles and not code:
+                    mentions.append(Found(name, tuple(cells), 0.9, "mention"))
                     continue  # a unit merely mentioned is not a member
                 conf = min(c.confidence for c in cells)
                 mb = member_for(name, code)
@@ -100,6 +116,11 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
                 for r in roles:
                     note = f"“{name}”被写明为{ {'lead': '牵头单位', 'code_contributor': '开源代码贡献单位', 'application_unit': '应用单位'}[r]}"
                     mb.roles.setdefault(r, []).append(cells[0].evidence(conf, note))
+    # names written elsewhere (signature slots, agreement) vote on how a member's name is spelled
+    for m in mentions:
+        mb = next((mb for mb in members if any(fuzz.ratio(m.value, f.value) >= 90 for f in mb.names)), None)
+        if mb is not None:
+            mb.names.append(m)
     # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
     _fill_from_labels(pages, members)
     units = []

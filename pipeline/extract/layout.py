@@ -39,6 +39,9 @@ class Cell:
     confidence: float
     source: str
     """Page source: text_layer / ocr / docx."""
+    origin: int = -1
+    """Index of the Line it came from: runs of one Line stay apart, runs of different Lines that
+    touch are joined (text-layer fragments)."""
 
     def evidence(self, confidence: float | None = None, note: str = "") -> Evidence:
         conf = self.confidence if confidence is None else confidence
@@ -58,25 +61,40 @@ class PageLayout:
         return "\n".join("".join(c.text for c in row) for row in self.rows)
 
 
+def _width(text: str) -> float:
+    return max(sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text), 0.5)
+
+
 def _split_bbox(bbox: BBox, parts: list[str]) -> list[BBox]:
-    """Share a line's box among its cells by character count (DOCX rows have no geometry per cell)."""
+    """Share a line's box among its cells by text width (DOCX rows have no geometry per cell)."""
     x0, y0, x1, y1 = bbox
-    total = sum(max(len(p), 1) for p in parts) or 1
+    total = sum(_width(p) for p in parts) or 1
     out, x = [], x0
     for p in parts:
-        w = (x1 - x0) * max(len(p), 1) / total
+        w = (x1 - x0) * _width(p) / total
         out.append((x, y0, x + w, y1))
         x += w
     return out
 
 
-def line_cells(line: Line, page: Page) -> list[Cell]:
-    """A line as one or more cells: split on ' | ' (DOCX rows), on wide word gaps (OCR runs that
-    cross table columns) or on runs of 3+ spaces (text layers)."""
-    mk = lambda text, bbox, conf: Cell(norm(text), text.strip(), page.file, page.number, bbox, conf, page.source)  # noqa: E731
+_SCRIPT_GAP = re.compile(r"(?<=[0-9A-Za-z])\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+(?=[0-9A-Za-z])")
+
+
+def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
+    """A line as one or more cells: split on ' | ' (DOCX rows); per word box for RapidOCR lines
+    (its boxes are text runs or re-read table cells); on wide word gaps for Tesseract runs that
+    cross table columns; on runs of 3+ spaces (text layers). Inside a run, a space between Chinese
+    and Latin/digits also separates cells (1 重庆……公司 9150…… 牵头方)."""
+    def mk(text: str, bbox: BBox, conf: float) -> list[Cell]:
+        parts = [p for p in _SCRIPT_GAP.split(text.strip()) if p] if page.source == "ocr" else [text.strip()]
+        boxes = _split_bbox(bbox, parts) if len(parts) > 1 else [bbox]
+        return [Cell(norm(p), p, page.file, page.number, b, conf, page.source, origin) for p, b in zip(parts, boxes)]
+
     if "|" in line.text and (page.table or CELL_SEP in line.text):
         parts = [p.strip() for p in line.text.split("|")]
-        return [mk(p, b, line.confidence) for p, b in zip(parts, _split_bbox(line.bbox, parts)) if p]
+        return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) if p for c in mk(p, b, line.confidence)]
+    if line.engine == "rapidocr" and len(line.words) >= 2:
+        return [c for w in line.words for c in mk(w.text, w.bbox, w.confidence)]
     if len(line.words) >= 2:
         heights = [w.bbox[3] - w.bbox[1] for w in line.words]
         gap_limit = 2.5 * median(heights)
@@ -93,17 +111,17 @@ def line_cells(line: Line, page: Page) -> list[Cell]:
                 box = (min(w.bbox[0] for w in g), min(w.bbox[1] for w in g),
                        max(w.bbox[2] for w in g), max(w.bbox[3] for w in g))
                 n = sum(len(w.text) for w in g) or 1
-                cells.append(mk(text, box, sum(w.confidence * len(w.text) for w in g) / n))
+                cells += mk(text, box, sum(w.confidence * len(w.text) for w in g) / n)
             return cells
     parts = [p for p in _SPLIT_SPACES.split(line.text.strip()) if p]
     if len(parts) > 1:
-        return [mk(p, b, line.confidence) for p, b in zip(parts, _split_bbox(line.bbox, parts))]
-    return [mk(line.text, line.bbox, line.confidence)] if line.text.strip() else []
+        return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) for c in mk(p, b, line.confidence)]
+    return mk(line.text, line.bbox, line.confidence) if line.text.strip() else []
 
 
 def page_layout(page: Page) -> PageLayout:
     """Cluster cells into rows: a cell joins a row when their vertical extents overlap by half."""
-    cells = [c for line in page.lines for c in line_cells(line, page) if c.text]
+    cells = [c for k, line in enumerate(page.lines) for c in line_cells(line, page, k) if c.text]
     if page.source == "docx" or page.table:
         # DOCX: one Line per paragraph or table row, already in reading order.
         rows = []
@@ -130,9 +148,27 @@ def page_layout(page: Page) -> PageLayout:
         if not placed:
             rows.append([c])
             bands.append((y0, y1))
-    ordered = [tuple(sorted(r, key=lambda c: c.bbox[0])) for r in rows]
+    ordered = [merge_fragments(sorted(r, key=lambda c: c.bbox[0])) for r in rows]
     ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
     return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered)))
+
+
+FRAGMENT_GAP = 0.6
+"""Runs closer than this many text heights are one cell (PDF text layers split a line into runs
+per font change; table cells are at least two paddings apart)."""
+
+
+def merge_fragments(row: list[Cell]) -> tuple[Cell, ...]:
+    out: list[Cell] = []
+    for c in row:
+        if out:
+            prev = out[-1]
+            h = min(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
+            if c.origin != prev.origin and c.bbox[0] - prev.bbox[2] < FRAGMENT_GAP * h:
+                out[-1] = _join(prev, c)
+                continue
+        out.append(c)
+    return tuple(out)
 
 
 def _xoverlap(a: Cell, b: Cell) -> float:
@@ -141,7 +177,7 @@ def _xoverlap(a: Cell, b: Cell) -> float:
 
 def _join(a: Cell, b: Cell) -> Cell:
     box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
-    return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source)
+    return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source, b.origin)
 
 
 def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:

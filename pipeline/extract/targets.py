@@ -81,8 +81,8 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
     """Rows under a targets-table header (指标名称 …) or any row naming a known indicator."""
     inds = [i for i in indicators if track in (None, "unknown", "recommendation_form") or i.track == track] or list(indicators)
     units = labels()["target_table"]["units"]
-    out: list[Target] = []
-    seen: set[str] = set()
+    in_tables: list[Target] = []
+    loose: list[Target] = []
     for page in pages:
         in_table = False
         value_col = None
@@ -97,12 +97,18 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
                 if in_table and len(row) < 2:
                     in_table = False
                 continue
-            if not t.matched and not in_table:
-                continue
-            if t.matched and t.indicator in seen:
-                continue
-            seen.add(t.indicator)
-            out.append(t)
+            if in_table:
+                in_tables.append(t)
+            elif t.matched:
+                loose.append(t)
+    # a row of the targets table beats the same indicator named elsewhere (场地面积 in the site table)
+    out: list[Target] = []
+    seen: set[str] = set()
+    for t in in_tables + loose:
+        if t.matched and t.indicator in seen:
+            continue
+        seen.add(t.indicator)
+        out.append(t)
     return tuple(out)
 
 
