@@ -19,8 +19,7 @@ from pathlib import Path
 import multiprocessing as mp
 
 from pipeline.errors import InputError
-from pipeline.facts import Seal
-from pipeline.model import Document, DocumentError, FileKind, Frozen, Page
+from pipeline.model import BBox, Document, DocumentError, FileKind, Frozen, Page
 from pipeline.ocr.base import RasterPage, get_engine
 from pipeline.readers.sniff import sniff
 
@@ -33,18 +32,31 @@ MAX_PAGES = 500
 DEFAULT_ENGINE = "cascade"
 
 
-class PageSeals(Frozen):
-    """Seal candidates found on one page (before straddle slices are joined across pages)."""
+class SealFind(Frozen):
+    """A seal candidate as found on one page (pipeline.extract.seals.SealCandidate without its
+    pixels: the crop is a PNG in the crops folder). Kept unjoined and unattributed: straddle slices
+    may continue in the submission's next file, and the unit names come only from extraction."""
 
     file: str
     page: int
-    seals: tuple[Seal, ...] = ()
-    edge_slices: tuple[dict, ...] = ()
+    bbox: BBox
+    kind: str
+    confidence: float
+    center: tuple[float, float]
+    size_mm: tuple[float, float]
+    ring: float = 0.0
+    star: bool = False
+    edge: str | None = None
+    hue: float = 0.0
+    text: str = ""
+    text_confidence: float = 0.0
+    page_size_mm: tuple[float, float] = (0.0, 0.0)
+    crop_file: str = ""
 
 
 class DocumentRead(Frozen):
     document: Document
-    seals: tuple[Seal, ...] = ()
+    seal_finds: tuple[SealFind, ...] = ()
     seconds: float = 0.0
     ocr_pages: int = 0
 
@@ -152,16 +164,20 @@ def _engine(name: str):
     return _ENGINES[name]
 
 
-SealHook = Callable[[RasterPage, Page | None, Path | None], PageSeals]
+def find_seals_on_page(raster: RasterPage, crops_dir: Path | None, tag: str) -> list[SealFind]:
+    """Seal candidates on an upright page, their arc text read, crops saved as PNG in crops_dir."""
+    from dataclasses import asdict
 
+    from pipeline.extract.seals import detect_seals, save_crop
 
-def default_seal_hook(raster: RasterPage, page: Page | None, crops_dir: Path | None) -> PageSeals:
-    """Seal candidates on an upright page raster (pipeline.extract.seals), crops saved to crops_dir."""
-    try:
-        from pipeline.extract.seals import page_seals
-    except ImportError:
-        return PageSeals(file=raster.file, page=raster.number)
-    return page_seals(raster, page, crops_dir)
+    finds = []
+    for k, cand in enumerate(detect_seals(raster, read_text=True)):
+        crop_file = ""
+        if crops_dir is not None and cand.crop is not None and cand.crop.size:
+            crop_file = save_crop(cand.crop, crops_dir, f"find_{tag}_p{raster.number}_{k}")
+        fields = {key: v for key, v in asdict(cand).items() if key != "crop"}
+        finds.append(SealFind(**fields, crop_file=crop_file))
+    return finds
 
 
 @dataclass
@@ -174,47 +190,50 @@ class PageTask:
     crops_dir: str | None
     text_page: Page | None = None
     seal_only: bool = False
+    tag: str = ""
+    """Short content hash of the file: keeps crop names unique and stable across runs."""
+    seals: bool = True
 
 
 @dataclass
 class PageOutcome:
     number: int
     page: Page | None
-    seals: PageSeals | None
+    seals: list[SealFind]
     error: DocumentError | None
     ocr: bool
 
 
-def process_page(task: PageTask, seal_hook: SealHook | None = default_seal_hook) -> PageOutcome:
+def process_page(task: PageTask) -> PageOutcome:
     """OCR one page and look for seals on it; any failure becomes that page's error."""
     from pipeline.ocr.preprocess import rotate_quadrant
 
     try:
         raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
         if raster is None:  # a DOCX image too small to be a page
-            return PageOutcome(task.number, None, None, None, False)
+            return PageOutcome(task.number, None, [], None, False)
         if task.text_page is not None:
             page, ocr = task.text_page, False
         else:
             page, ocr = _engine(task.engine).read(raster), True
             if page.rotation:
                 raster.image = rotate_quadrant(raster.image, page.rotation)
-        seals = None
-        if seal_hook is not None:
+        seals: list[SealFind] = []
+        if task.seals:
             try:
-                seals = seal_hook(raster, page, Path(task.crops_dir) if task.crops_dir else None)
+                seals = find_seals_on_page(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
         return PageOutcome(task.number, page, seals, None, ocr)
     except InputError as exc:
         exc.page = exc.page or task.number
-        return PageOutcome(task.number, None, None, exc.to_error(), False)
+        return PageOutcome(task.number, None, [], exc.to_error(), False)
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
         code = "ocr_timeout" if "timeout" in str(exc).lower() else "ocr_failed"
-        return PageOutcome(task.number, None, None, InputError(code, str(exc)[:120], file=task.rel, page=task.number).to_error(), False)
+        return PageOutcome(task.number, None, [], InputError(code, str(exc)[:120], file=task.rel, page=task.number).to_error(), False)
     except Exception as exc:
         err = InputError("page_unreadable", f"{type(exc).__name__}: {str(exc)[:100]}", file=task.rel, page=task.number)
-        return PageOutcome(task.number, None, None, err.to_error(), False)
+        return PageOutcome(task.number, None, [], err.to_error(), False)
 
 
 def _worker_init() -> None:
@@ -275,6 +294,7 @@ def read_document(
     crops_dir: Path | None = None,
     max_pages: int = MAX_PAGES,
     on_page: Callable[[int], None] | None = None,
+    seals: bool = True,
 ) -> DocumentRead:
     """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`."""
     started = time.perf_counter()
@@ -298,44 +318,30 @@ def read_document(
     tasks = []
     ready: dict[int, Page] = {}
     for p in plans:
-        if p.page is not None and not p.seal_only:
+        if p.page is not None and (not p.seal_only or not seals):
             ready[p.number] = p.page
             continue
         tasks.append(
             PageTask(str(path), rel_path, p.number, p.raster_ref, engine, str(crops_dir) if crops_dir else None,
-                     text_page=p.page, seal_only=p.seal_only)
+                     text_page=p.page, seal_only=p.seal_only, tag=sha[:10], seals=seals)
         )
     for number in ready:
         if on_page:
             on_page(number)
     errors = [n.to_error() for n in notes]
-    page_seals: list[PageSeals] = []
+    finds: list[SealFind] = []
     ocr_pages = 0
     for out in _run_tasks(tasks, workers, on_page):
         if out.error is not None:
             errors.append(out.error)
         if out.page is not None:
             ready[out.number] = out.page
-        if out.seals is not None:
-            page_seals.append(out.seals)
+        finds.extend(out.seals)
         ocr_pages += int(out.ocr)
     pages = tuple(ready[n] for n in sorted(ready))
     if not pages and not errors:
         errors.append(InputError("no_pages", file=rel_path).to_error())
-    seals = join_page_seals(page_seals)
+    finds.sort(key=lambda f: (f.page, f.bbox[1], f.bbox[0]))
     doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
-    return DocumentRead(document=doc, seals=seals, seconds=round(time.perf_counter() - started, 3), ocr_pages=ocr_pages)
-
-
-def join_page_seals(page_seals: list[PageSeals]) -> tuple[Seal, ...]:
-    """Whole seals as found, plus straddle slices joined across consecutive pages."""
-    page_seals = sorted(page_seals, key=lambda s: s.page)
-    seals = [s for ps in page_seals for s in ps.seals]
-    if any(ps.edge_slices for ps in page_seals):
-        try:
-            from pipeline.extract.seals import join_edge_slices
-        except ImportError:
-            join_edge_slices = None
-        if join_edge_slices is not None:
-            seals += list(join_edge_slices(page_seals))
-    return tuple(seals)
+    return DocumentRead(document=doc, seal_finds=tuple(finds), seconds=round(time.perf_counter() - started, 3),
+                        ocr_pages=ocr_pages)
