@@ -92,16 +92,27 @@ class Decision:
 
 def choose(t_text: str, t_conf: float, r_text: str, r_conf: float) -> tuple[str, str]:
     """(winner engine, rule) for two readings of one line; see the module docstring."""
-    if not r_text.strip():
+    return choose_block([(t_text, t_conf)], [(r_text, r_conf)] if r_text.strip() else [])
+
+
+def choose_block(t_lines: list[tuple[str, float]], r_lines: list[tuple[str, float]]) -> tuple[str, str]:
+    """(winner engine, rule) for two readings of a block of lines, same rules as for one line:
+    empty, then the number of valid USCCs, then of known labels, then char-weighted confidence."""
+    if not any(t.strip() for t, _ in r_lines):
         return "tesseract", "empty"
-    t_ok, r_ok = uscc_ok(t_text), uscc_ok(r_text)
+    t_ok, r_ok = (sum(uscc_ok(t) for t, _ in ls) for ls in (t_lines, r_lines))
     if t_ok != r_ok:
-        return ("rapidocr" if r_ok else "tesseract"), "uscc_checksum"
+        return ("rapidocr" if r_ok > t_ok else "tesseract"), "uscc_checksum"
     labels = known_labels()
-    t_lab, r_lab = label_of(t_text) in labels, label_of(r_text) in labels
+    t_lab, r_lab = (sum(label_of(t) in labels for t, _ in ls) for ls in (t_lines, r_lines))
     if t_lab != r_lab:
-        return ("rapidocr" if r_lab else "tesseract"), "known_label"
-    return ("rapidocr" if r_conf >= t_conf else "tesseract"), "confidence"
+        return ("rapidocr" if r_lab > t_lab else "tesseract"), "known_label"
+    return ("rapidocr" if mean_conf(r_lines) >= mean_conf(t_lines) else "tesseract"), "confidence"
+
+
+def mean_conf(lines: list[tuple[str, float]]) -> float:
+    chars = sum(len(t) for t, _ in lines)
+    return sum(c * len(t) for t, c in lines) / chars if chars else 0.0
 
 
 def why_reread(line: Line, cells: int, cfg: dict) -> tuple[str, ...]:
@@ -149,13 +160,41 @@ def crop(grey: np.ndarray, box: tuple[float, float, float, float], pad: float) -
     return grey[y0:y1, x0:x1]
 
 
-def erase_crop_rules(img: np.ndarray, fill: float = 0.85) -> np.ndarray:
+def unreliable_blocks(lines: list[Line], chosen: list[int]) -> list[list[int]]:
+    """Groups of line indices whose Tesseract boxes overlap another line's box (mis-segmented text,
+    usually under a seal), grown to every line that overlaps the group; only groups holding a
+    chosen line. A crop of such a box cuts through neighbouring lines, so these are re-read by
+    RapidOCR detection over the block instead."""
+    def overlap(a, b):
+        return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+    n = len(lines)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if overlap(lines[i].bbox, lines[j].bbox):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    want = set(chosen)
+    return [g for g in groups.values() if len(g) > 1 and want & set(g)]
+
+
+def erase_crop_rules(img: np.ndarray, fill: float = 0.8) -> np.ndarray:
     """White out table rules in a line crop: columns/rows inked over `fill` of the crop's height/width.
 
-    The crop has a margin above and below the glyphs, so no character stroke spans it; a cell
-    border does, and RapidOCR would read it as 1 or |.
+    The crop has a margin above and below the glyphs (glyphs fill at most ~2/3 of its height), so
+    no character stroke spans it; a cell border does, and RapidOCR would read it as 1 or |.
     """
-    ink = img < 128
+    ink = img < 200  # thin rules come out light grey after blur and JPEG
     cols = ink.mean(axis=0) >= fill
     rows = ink.mean(axis=1) >= fill
     if not cols.any() and not rows.any():
@@ -178,7 +217,7 @@ def uncovered_regions(grey: np.ndarray, dpi: int, lines: list[Line], min_chars: 
     scale = min(1.0, 50.0 / max(dpi, 1))
     small = cv2.resize(grey, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     small = remove_rules(small, max(1, int(dpi * scale)))
-    ink = (small < 150).astype(np.uint8)
+    ink = (small < 200).astype(np.uint8)  # strokes average out to grey at 50 dpi
     heights = [(ln.bbox[3] - ln.bbox[1]) * h * scale for ln in lines]
     ch = float(np.median(heights)) if heights else 0.17 * 50 / 25.4 * 25.4 / 6  # ~12 pt at 50 dpi
     ch = max(ch, 3.0)
@@ -187,8 +226,8 @@ def uncovered_regions(grey: np.ndarray, dpi: int, lines: list[Line], min_chars: 
         pad = ch * 0.3
         ink[int(max(0, y0 * h * scale - pad)):int(y1 * h * scale + pad) + 1,
             int(max(0, x0 * w * scale - pad)):int(x1 * w * scale + pad) + 1] = 0
-    k = max(1, int(round(ch * 0.6)))
-    merged = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * k + 1, max(1, k // 2) * 2 + 1)))
+    k = max(1, int(round(ch * 1.2)))  # bridges the space after a full-width colon
+    merged = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * k + 1, max(1, k // 4) * 2 + 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
     out = []
     for i in range(1, n):
@@ -252,8 +291,14 @@ class CascadeEngine:
 
     def _reread(self, grey, lines, cells, chosen, cfg) -> list[Line]:
         h, w = grey.shape[:2]
+        out: list[Line | None] = list(lines)
+        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"]])
+        in_block = {i for b in blocks for i in b}
+        extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         crops, owners = [], []
         for i, _ in chosen:
+            if i in in_block:
+                continue
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
             if len(cells[i]) < cfg["table_min_cells"]:  # not a table row: one crop, a little wider
                 b = lines[i].bbox
@@ -266,8 +311,9 @@ class CascadeEngine:
         per_line: dict[int, list[tuple[str, float]]] = {}
         for i, r in zip(owners, readings):
             per_line.setdefault(i, []).append(r)
-        out: list[Line | None] = list(lines)
         for i, why in chosen:
+            if i in in_block:
+                continue
             parts = per_line.get(i, [])
             r_text = " ".join(t.strip() for t, _ in parts if t.strip())
             chars = sum(len(t) for t, _ in parts) or 1
@@ -285,7 +331,34 @@ class CascadeEngine:
                     for box, (txt, s) in zip(cells[i], parts) if txt.strip()
                 )
                 out[i] = Line(text=r_text, bbox=t.bbox, confidence=float(r_conf), words=words, engine="rapidocr")
-        return [ln for ln in out if ln is not None]
+        return [ln for ln in out if ln is not None] + extra
+
+    def _reread_block(self, grey, lines, block, why, cfg, out) -> list[Line]:
+        """RapidOCR detection + recognition over a block of lines whose Tesseract boxes overlap;
+        the block's readings are compared as a whole (`choose_block`)."""
+        h, w = grey.shape[:2]
+        x0 = min(lines[i].bbox[0] for i in block) * w
+        y0 = min(lines[i].bbox[1] for i in block) * h
+        x1 = max(lines[i].bbox[2] for i in block) * w
+        y1 = max(lines[i].bbox[3] for i in block) * h
+        pad = cfg["margin"] * float(np.median([(lines[i].bbox[3] - lines[i].bbox[1]) * h for i in block]))
+        ox, oy = int(max(0, x0 - 2 * pad)), int(max(0, y0 - pad))
+        sub = grey[oy:int(min(h, y1 + pad)), ox:int(min(w, x1 + 2 * pad))]
+        items, _ = self.detect(sub, region=True)
+        shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
+        r_lines = rapid.boxes_to_lines(shifted, w, h)
+        t_pairs = [(lines[i].text, lines[i].confidence) for i in block]
+        r_pairs = [(ln.text, ln.confidence) for ln in r_lines]
+        winner, rule = choose_block(t_pairs, r_pairs)
+        r_text = "\n".join(t for t, _ in r_pairs)
+        for i in block:
+            self.decisions.append(Decision(i, why.get(i, ("overlap",)) + ("block",), lines[i].text, lines[i].confidence,
+                                           r_text, mean_conf(r_pairs), winner, rule))
+        if winner != "rapidocr":
+            return []
+        for i in block:
+            out[i] = None
+        return r_lines
 
     def _fill_gaps(self, grey, dpi, lines, cfg) -> list[Line]:
         h, w = grey.shape[:2]
@@ -296,7 +369,7 @@ class CascadeEngine:
             pad = int(0.1 * dpi)
             ox, oy = max(0, x0 - pad), max(0, y0 - pad)
             sub = grey[oy:min(h, y1 + pad), ox:min(w, x1 + pad)]
-            items, _ = self.detect(sub)
+            items, _ = self.detect(sub, region=True)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
             out.extend(rapid.boxes_to_lines(shifted, w, h))
         return out

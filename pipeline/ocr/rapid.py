@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import yaml
@@ -114,20 +115,34 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     return [(str(t), float(np.clip(s, 0.0, 1.0))) for t, s in zip(out.txts, out.scores)]
 
 
-def detect_and_read(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
+def detect_and_read(grey: np.ndarray, region: bool = False) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
     """Full RapidOCR on a grey image: ((quadrilateral 4x2 in pixels, text, score) per box, upside_down).
 
     The steps of `RapidOCR.__call__` (3.10.0) are run one by one to keep the angle classifier's
     verdicts: when most lines were turned 180° the page itself is upside down (the texts are
     already upright; only the boxes and their order need turning).
+
+    `region=True` is for a small part of a page (a few lines): the detector then works at the
+    crop's own scale instead of enlarging its short side to 736 px (5x the work on a line strip).
     """
     engine = ocr_instance()
     with _LOCK:
-        engine.update_params(use_det=True, use_cls=bool(settings()["use_cls"]), use_rec=True)
-        ori = engine.load_img(_bgr(grey))
-        img, op_record = engine.preprocess_img(ori)
-        det, cls, rec, crops = engine.run_ocr_steps(img, op_record)
-        res = engine.build_final_output(ori, det, cls, rec, crops, op_record)
+        det = engine.text_det
+        saved = det.limit_type, det.limit_side_len
+        if region:
+            det.limit_type, det.limit_side_len = "max", int(settings()["max_side_len"])
+        try:
+            return _detect_and_read(engine, grey)
+        finally:
+            det.limit_type, det.limit_side_len = saved
+
+
+def _detect_and_read(engine, grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
+    engine.update_params(use_det=True, use_cls=bool(settings()["use_cls"]), use_rec=True)
+    ori = engine.load_img(_bgr(grey))
+    img, op_record = engine.preprocess_img(ori)
+    det, cls, rec, crops = engine.run_ocr_steps(img, op_record)
+    res = engine.build_final_output(ori, det, cls, rec, crops, op_record)
     verdicts = [label for label, score in (cls.cls_res or []) if score > engine.cfg.Cls.cls_thresh]
     upside_down = bool(cls.cls_res) and sum("180" in v for v in verdicts) > len(cls.cls_res) / 2
     if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res) == 0:
@@ -140,6 +155,35 @@ def _join(a: str, b: str) -> str:
     if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
         return a + " " + b
     return a + b
+
+
+def group_rows(items: list, span: Callable[[object], tuple[float, float]], row_overlap: float) -> list[list]:
+    """Items grouped into text rows, top to bottom (order inside a row is left to the caller).
+
+    `span(item)` gives the item's (top, bottom); two items share a row when their vertical overlap
+    is at least `row_overlap` of the shorter one (compared with the row's median top/bottom).
+    """
+    ordered = sorted(items, key=lambda it: sum(span(it)) / 2)
+    rows: list[list] = []
+    for it in ordered:
+        top, bottom = span(it)
+        for row in reversed(rows[-3:]):
+            r0 = float(np.median([span(r)[0] for r in row]))
+            r1 = float(np.median([span(r)[1] for r in row]))
+            if min(r1, bottom) - max(r0, top) >= row_overlap * min(r1 - r0, bottom - top):
+                row.append(it)
+                break
+        else:
+            rows.append([it])
+    rows.sort(key=lambda r: float(np.median([sum(span(it)) / 2 for it in r])))
+    return rows
+
+
+def reading_order(lines: list[Line], row_overlap: float | None = None) -> list[Line]:
+    """Lines sorted into rows (top to bottom), left to right within a row."""
+    ov = settings()["row_overlap"] if row_overlap is None else row_overlap
+    rows = group_rows(list(lines), lambda ln: (ln.bbox[1], ln.bbox[3]), ov)
+    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
 
 
 def boxes_to_lines(items: list[tuple[np.ndarray, str, float]], width: float, height: float,
@@ -163,21 +207,7 @@ def boxes_to_lines(items: list[tuple[np.ndarray, str, float]], width: float, hei
         x0, y0 = float(quad[:, 0].min()), float(quad[:, 1].min())
         x1, y1 = float(quad[:, 0].max()), float(quad[:, 1].max())
         boxes.append((x0, y0, x1, y1, text, float(np.clip(score, 0.0, 1.0))))
-    boxes.sort(key=lambda b: (b[1] + b[3]) / 2)
-    rows: list[list[tuple]] = []
-    for b in boxes:
-        placed = False
-        for row in reversed(rows[-3:]):
-            ry0 = float(np.median([r[1] for r in row]))
-            ry1 = float(np.median([r[3] for r in row]))
-            overlap = min(ry1, b[3]) - max(ry0, b[1])
-            if overlap >= row_overlap * min(ry1 - ry0, b[3] - b[1]):
-                row.append(b)
-                placed = True
-                break
-        if not placed:
-            rows.append([b])
-    rows.sort(key=lambda r: float(np.median([(b[1] + b[3]) / 2 for b in r])))
+    rows = group_rows(boxes, lambda b: (b[1], b[3]), row_overlap)
     lines: list[Line] = []
 
     def frac(b):
