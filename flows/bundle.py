@@ -29,7 +29,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
-from pipeline.errors import InputError
+from pipeline.errors import InputError, RunError
 from pipeline.intake import open_bundle
 from pipeline.model import DocumentError
 
@@ -188,9 +188,13 @@ def review_bundle(
                               "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     write_record(out_dir, record)
 
-    rules_obj, credit = stages.get("load_context")(Path(rules) if rules else None, [Path(c) for c in credit_lists or []])
+    try:
+        rules_obj, credit = stages.get("load_context")(Path(rules) if rules else None, [Path(c) for c in credit_lists or []])
+        b = open_bundle(Path(bundle), state_dir / "work")
+    except RunError as exc:  # cannot run at all: say so in the record too, nothing to rerun
+        write_record(out_dir, {**record, "status": "refused", "error": str(exc)})
+        raise
     context = {"rules": rules_obj, "credit": credit, "out": str(out_dir), "crops": str(crops_dir), "run_date": run_date}
-    b = open_bundle(Path(bundle), state_dir / "work")
     sha = stages.get("file_sha256")
     files = {rel: sha(b.root / rel) for s in b.submissions for rel in s.files}
     t_intake = time.perf_counter() - t0

@@ -59,9 +59,8 @@ def test_corrupt_file_still_gets_a_sheet_and_rerun_is_all_cached(counting, tmp_p
     corrupt = [json.loads(t) for t in reviews.values() if "损坏" in t]
     assert len(corrupt) == 1 and corrupt[0]["verdict"] == "needs_review" and corrupt[0]["errors"]
     assert (out / "summary.json").is_file() and (out / "summary.xlsx").is_file()
-    assert sorted(c.calls) == sorted(f for s in ["01_创新_重庆甲科技有限公司/01.jpg", "01_创新_重庆甲科技有限公司/02.jpg",
-                                                 "02_开源_重庆乙软件有限公司.docx", "03_损坏的申报书.pdf",
-                                                 "04_附件4_渝北区推荐表.jpg"] for f in [s])
+    assert sorted(c.calls) == ["01_创新_重庆甲科技有限公司/01.jpg", "01_创新_重庆甲科技有限公司/02.jpg",
+                               "02_开源_重庆乙软件有限公司.docx", "03_损坏的申报书.pdf", "04_附件4_渝北区推荐表.jpg"]
     assert record["pages"] >= 4 and record["pages_per_second"] > 0
     assert set(record["timings_s"]) == {"intake", "read", "review", "summary", "total"}
 
@@ -78,14 +77,14 @@ def test_run_broken_after_two_reads_reruns_only_the_rest(counting, tmp_path):
     record = state.result(raise_on_failure=False)
     assert state.name == "Failed" and record["status"] == "failed" and record["failed_submissions"]
     assert len(_reviews(out)) == 4  # still a sheet for everyone, failures say why
-    finished = set(c.done)
-    assert len(finished) == 2
+    finished = set(c.done)  # two reader threads: one more read may slip in before the crash
+    assert 2 <= len(finished) < 5
 
     c2 = counting()
     record2 = fb.run_bundle(bundle, out, workers=1, ocr_engine="tesseract", run_date=RUN_DATE).result()
     assert record2["status"] == "completed"
-    assert len(c2.calls) == 5 - 2 and not finished & set(c2.calls)  # only the unfinished files
-    assert record2["cached_files"] == 2
+    assert len(c2.calls) == 5 - len(finished) and not finished & set(c2.calls)  # only the unfinished files
+    assert record2["cached_files"] == len(finished)
 
 
 def test_hostile_zip_good_application_reviewed_bad_entries_explained(counting, tmp_path):
