@@ -12,11 +12,18 @@ from rapidfuzz import fuzz
 
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, find_names, labelled
-from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.nlp import role_mentions
 from pipeline.facts import Evidence, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
+ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
+
+
+def _holding(cells: Sequence[Cell], text: str) -> tuple[Cell, ...]:
+    """The cell that holds `text` (the whole row when it spans cells)."""
+    hit = [c for c in cells if text and text in c.text]
+    return (hit[0],) if hit else tuple(cells)
 
 
 @dataclass
@@ -105,17 +112,20 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
     for page in pages:
         for row in page.rows:
             for name, roles, code, cells in _row_units(row):
+                name_cells = _holding(cells, norm(name))
                 if not roles and not code:
-                    mentions.append(Found(name, tuple(cells), 0.9, "mention"))
+                    mentions.append(Found(name, name_cells, 0.9, "mention"))
                     continue  # a unit merely mentioned is not a member
-                conf = min(c.confidence for c in cells)
                 mb = member_for(name, code)
-                mb.names.append(Found(name, tuple(cells), 1.0, "row"))
+                mb.names.append(Found(name, name_cells, 1.0, "row"))
                 if code:
-                    mb.codes.append(Found(code, tuple(cells), 1.0, "row"))
+                    mb.codes.append(Found(code, _holding(cells, code), 1.0, "row"))
                 for r in roles:
-                    note = f"“{name}”被写明为{ {'lead': '牵头单位', 'code_contributor': '开源代码贡献单位', 'application_unit': '应用单位'}[r]}"
-                    mb.roles.setdefault(r, []).append(cells[0].evidence(conf, note))
+                    word = ROLE_NAMES[r]
+                    role_cells = [c for c in cells if any(lb == r for lb, *_ in role_mentions(c.text))] or list(name_cells)
+                    conf = min(c.confidence for c in role_cells)
+                    note = f"“{name}”的分工写为“{role_cells[0].raw}”，认定为{word}"
+                    mb.roles.setdefault(r, []).append(role_cells[0].evidence(conf, note))
     # names written elsewhere (signature slots, agreement) vote on how a member's name is spelled
     for m in mentions:
         mb = next((mb for mb in members if any(fuzz.ratio(m.value, f.value) >= 90 for f in mb.names)), None)
