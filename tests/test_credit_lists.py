@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import uscc
-from pipeline.checks.credit import CreditIndex, load_credit_list, normalise_name
+from pipeline.checks.credit import CreditIndex, load_credit_list, normalise_name, normalise_names
 from pipeline.errors import RunError
 
 HUAWEI, XIAOMI, CHANGAN = "914403001922038216", "91110108551385082Q", "9150000020286320X6"
@@ -214,6 +214,12 @@ NAMES = st.text(alphabet=st.sampled_from(list("重庆市科技有限责任公司
 def test_name_normalisation_is_idempotent(name):
     once = normalise_name(name)
     assert normalise_name(once) == once
+
+
+@given(st.lists(NAMES, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_bulk_normalisation_equals_one_by_one(names):
+    assert normalise_names(names) == [normalise_name(n) for n in names]
 
 
 @given(name=st.text(min_size=2, max_size=16, alphabet=st.characters(whitelist_categories=("Lo",))),

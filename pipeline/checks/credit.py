@@ -47,7 +47,7 @@ _SUFFIXES = (("有限责任公司", "有限公司"),)
 def normalise_name(name: str | None) -> str:
     """Comparable form of a unit name: NFKC (full→half width), upper case, no brackets or spaces,
     有限责任公司 → 有限公司. Idempotent (property-tested)."""
-    t = name or ""
+    t = (name or "").replace("\x00", "")
     for _ in range(4):
         t = _DROP.sub("", unicodedata.normalize("NFKC", t).upper())
         for a, b in _SUFFIXES:
@@ -57,6 +57,21 @@ def normalise_name(name: str | None) -> str:
         if t.isascii() and t.upper() == t or (unicodedata.is_normalized("NFKC", t) and t.upper() == t):
             break
     return t
+
+
+def normalise_names(names: list[str]) -> list[str]:
+    """normalise_name over many names in a few passes over one joined string (a million names
+    in well under a second). NUL separates them: NFKC, upper() and the drop pattern leave it
+    alone, and as a starter character it stops composition across names."""
+    joined = "\x00".join(n.replace("\x00", "") for n in names)
+    t = _DROP.sub("", unicodedata.normalize("NFKC", joined).upper())
+    for a, b in _SUFFIXES:
+        t = t.replace(a, b)
+    if t.upper() == t and unicodedata.is_normalized("NFKC", t):
+        out = t.split("\x00")
+        if len(out) == len(names):
+            return out
+    return [normalise_name(n) for n in names]  # rare input: let each name settle on its own
 
 
 # ------------------------------------------------------------------ headers
@@ -386,9 +401,18 @@ class _Keys:
         self.first: dict[str, int] = {}
         self.more: dict[str, list[int]] = {}
 
-    def put(self, key: str, gid: int) -> None:
-        if self.first.setdefault(key, gid) != gid:
-            self.more.setdefault(key, []).append(gid)
+    @classmethod
+    def of(cls, keys: list[str | None]) -> "_Keys":
+        """Index gid → key (None/'' skipped) in bulk: dict(zip) runs in C."""
+        k = cls()
+        pairs = [(key, g) for g, key in enumerate(keys) if key]
+        k.first = dict(reversed(pairs))  # reversed: the smallest gid wins
+        if len(k.first) < len(pairs):
+            first = k.first
+            for key, g in pairs:
+                if first[key] != g:
+                    k.more.setdefault(key, []).append(g)
+        return k
 
     def get(self, key: str) -> list[int]:
         g = self.first.get(key)
@@ -408,22 +432,10 @@ class CreditIndex:
         self.fuzzy_limit = 5
         """At most this many fuzzy hits per unit (the closest), enough evidence for a reviewer."""
         self._offsets = np.cumsum([0] + [len(cl) for cl in lists])
-        self._norm: list[str] = []
-        self._by_uscc, self._by_org, self._by_name = _Keys(), _Keys(), _Keys()
-        norm = self._norm
-        gid = 0
-        put_uscc, put_org, put_name = self._by_uscc.put, self._by_org.put, self._by_name.put
-        for cl in lists:
-            for name, code, org in zip(cl.names, cl.usccs, cl.orgs):
-                key = normalise_name(name)
-                norm.append(key)
-                if code:
-                    put_uscc(code, gid)
-                if org:
-                    put_org(org, gid)
-                if key:
-                    put_name(key, gid)
-                gid += 1
+        self._norm = norm = normalise_names([n for cl in lists for n in cl.names])
+        self._by_uscc = _Keys.of([c for cl in lists for c in cl.usccs])
+        self._by_org = _Keys.of([c for cl in lists for c in cl.orgs])
+        self._by_name = _Keys.of(norm)
         self._norm_arr = np.array(norm, dtype=object)
         self._lens = np.fromiter((len(n) for n in norm), dtype=np.int32, count=len(norm))
         self._build_bigrams()
@@ -456,7 +468,7 @@ class CreditIndex:
         keys = cps[:-1] * 0x110000 + cps[1:]
         same = owner[:-1] == owner[1:]
         keys, gids = keys[same], owner[:-1][same]
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)
         self._bg_keys = keys[order]
         self._bg_gids = gids[order]
 
