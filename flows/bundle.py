@@ -134,7 +134,7 @@ def review_submission(entry: str, reads: list, errors: list, context: dict) -> d
 
 @task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)
 def bundle_summary(reviews: list[dict], context: dict) -> dict:
-    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"])
+    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"])
 
 
 # --------------------------------------------------------------------------- the flow

@@ -49,7 +49,7 @@ class FakeStages:
         (out_dir / review["application_id"] / "review.json").write_text(json.dumps(review))
         return review
 
-    def finish_bundle(self, out_dir, reviews, *, rules):
+    def finish_bundle(self, out_dir, reviews, *, rules, run_date=None):
         (out_dir / "summary.json").write_text(json.dumps([r["application_id"] for r in reviews]))
         return {}
 
