@@ -46,6 +46,7 @@ def innovation(info_rows, extra=(), source="ocr"):
     ("2026年7月20日", dt.date(2026, 7, 20)), ("2026.7.20", dt.date(2026, 7, 20)), ("2026-07-20", dt.date(2026, 7, 20)),
     ("二〇二六年七月二十日", dt.date(2026, 7, 20)), ("二O二六年七月一日", dt.date(2026, 7, 1)),
     ("2026 年 7 月 1 日", dt.date(2026, 7, 1)), ("二〇二六年十二月三十一日", dt.date(2026, 12, 31)),
+    ("二二五年八月一日", dt.date(2025, 8, 1)), ("二O〇二六年七月十五日", dt.date(2026, 7, 15)),
 ])
 def test_dates_in_common_forms(text, want):
     assert parse_date(text) == want

@@ -17,7 +17,7 @@ _SMALL_CN = "[一二三四五六七八九十]"
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?"
     r"|(?P<y2>(?:19|20)\d{2})\s*[.\-/．]\s*(?P<m2>\d{1,2})\s*[.\-/．]\s*(?P<d2>\d{1,2})(?!\d)"
-    rf"|(?P<y3>{_YEAR_CN}{{4,5}})年(?P<m3>{_SMALL_CN}{{1,2}})月(?P<d3>{_SMALL_CN}{{1,3}})日?"
+    rf"|(?P<y3>{_YEAR_CN}{{3,5}})年(?P<m3>{_SMALL_CN}{{1,2}})月(?P<d3>{_SMALL_CN}{{1,3}})日?"
 )
 NUMBER_RE = re.compile(rf"\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+")
 
@@ -65,6 +65,8 @@ def date_from_match(m: re.Match) -> dt.date | None:
     if m.group("y2"):
         return _date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
     year = "".join(_CN_YEAR_DIGIT[c] for c in m.group("y3"))
+    if len(year) == 3 and year[0] == "2" and year[1] != "0":  # OCR dropped the 〇 of 二〇二五 (20xx only)
+        year = "20" + year[1:]
     if len(year) == 5:  # OCR doubled the 〇 (二O〇二六): drop one of two adjacent zeros
         k = year.find("00")
         year = year[:k] + year[k + 1:] if k >= 0 else ""
