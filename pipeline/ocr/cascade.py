@@ -270,9 +270,9 @@ class CascadeEngine:
     def read(self, page: RasterPage) -> Page:
         cfg = self.config()
         lines, rotation, rgb = self.tesseract.read_lines(page)
-        # The grey Tesseract saw (same deskew), levelled for RapidOCR; line boxes are in its frame.
+        # The grey Tesseract saw (levelled red channel, same deskew) minus the rule erasure: line
+        # boxes are in its frame, and RapidOCR reads through rules (crops erase their own).
         grey, _ = prepare_for_ocr(rgb, page.dpi, erase_rules=False)
-        grey = rapid.ocr_grey(grey)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
         cells = [split_cells(ln, w, h, cfg["cell_gap_heights"]) for ln in lines]

@@ -25,7 +25,7 @@ import yaml
 
 from pipeline.model import Line, Page, Word
 from pipeline.ocr.base import RasterPage, register
-from pipeline.ocr.preprocess import red_channel
+from pipeline.ocr.preprocess import levelled_red
 
 CONFIG_PATH = Path(__file__).with_name("rapid.yaml")
 ENGINE = "rapidocr"
@@ -78,22 +78,14 @@ def ocr_instance():
     return engine
 
 
-def ocr_grey(image: np.ndarray, white_point: float | None = None) -> np.ndarray:
-    """Grey input for RapidOCR: the red channel of an RGB page, levelled so red ink turns white.
+def ocr_grey(image: np.ndarray) -> np.ndarray:
+    """Grey input for RapidOCR: the levelled red channel (preprocess.levelled_red).
 
-    In the plain red channel (preprocess.red_channel) seal ink is still light grey (~0.8 of the
-    paper level), dark enough for RapidOCR to read the seal's arc text and 申报专用章 into the
-    page; everything lighter than `white_point` x the paper level (median) is stretched to white,
-    black text stays black.
+    In the plain red channel seal ink is still light grey, dark enough for RapidOCR to read the
+    seal's arc text and 申报专用章 into the page; levelling stretches it to white while black text
+    stays black.
     """
-    grey = red_channel(image)
-    wp = settings()["white_point"] if white_point is None else white_point
-    if not wp:
-        return grey
-    paper = float(np.median(grey[::4, ::4]))
-    hi = max(1.0, wp * paper)
-    lut = np.clip(np.arange(256, dtype=np.float32) * (255.0 / hi), 0, 255).astype(np.uint8)
-    return lut[grey]
+    return levelled_red(image)
 
 
 def _bgr(grey: np.ndarray) -> np.ndarray:
