@@ -227,6 +227,8 @@ def test_seal_present_pass_fail_review():
     assert E.check_seal(CODE, "c", unread, RULES).status == "review"
     low = open_source(seals=(seal("重庆开源软件有限公司", conf=0.3),))
     assert E.check_seal(CODE, "c", low, RULES).status == "review"
+    nameless = unit(None, TENCENT, roles=("code_contributor",))
+    assert E.check_seal(nameless, "c", others, RULES).status == "review"
 
 
 def test_seal_attributed_through_its_seal_place():

@@ -112,6 +112,18 @@ def test_xlsx_id_columns_stay_text(tmp_path):
     assert cl.usccs == [HUAWEI] and cl.fields(0)["序号"] == "7"
 
 
+def test_xlsx_long_id_stored_as_number_is_reported_not_trusted(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["纳税人名称", "纳税人识别号", "案件性质"])
+    ws.append(["重庆数字化有限公司", 915000002028632000, "偷税"])  # what Excel does to an all-digit code
+    ws.append(["重庆文本有限公司", HUAWEI, "偷税"])
+    wb.save(tmp_path / "num.xlsx")
+    cl = load_credit_list(tmp_path / "num.xlsx")
+    assert cl.names == ["重庆数字化有限公司", "重庆文本有限公司"] and cl.usccs == [None, HUAWEI]
+    assert [r for r, _ in cl.warnings] == [2] and "失真" in cl.summary()
+
+
 def test_kind_given_overrides_detection_and_unknown_kind_is_refused(tmp_path):
     p = write_csv(tmp_path / "plain.csv", ["企业名称", "统一社会信用代码"], [["重庆甲有限公司", MA5U]], "utf-8")
     with pytest.raises(RunError, match="名单类型"):

@@ -159,7 +159,8 @@ def _cell_text(v: object) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+        # Excel keeps 15 significant digits: a longer ID typed as a number is already damaged
+        return str(int(v)) if abs(v) < 1e15 else f"{v:.15g}"
     return str(v).replace("\u3000", " ").strip()
 
 
@@ -217,6 +218,9 @@ class CreditList:
     rows: list[str] = field(default_factory=list)
     """Each row's cells joined by \\x1f (one string per row keeps a million rows affordable)."""
     malformed: list[tuple[int, str]] = field(default_factory=list)
+    """Rows skipped: (row number, reason)."""
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    """Rows kept with a problem the reviewer should know about (e.g. an ID stored as a number)."""
     removed: int = 0
 
     def __len__(self) -> int:
@@ -237,6 +241,9 @@ class CreditList:
         if self.malformed:
             rows = "、".join(str(r) for r, _ in self.malformed[:10])
             s += f"，跳过格式错误的行 {len(self.malformed)} 行（第 {rows}{' 等' if len(self.malformed) > 10 else ''} 行）"
+        if self.warnings:
+            rows = "、".join(str(r) for r, _ in self.warnings[:10])
+            s += f"，代码被存为数字已失真 {len(self.warnings)} 行（第 {rows}{' 等' if len(self.warnings) > 10 else ''} 行）"
         return s
 
 
@@ -349,6 +356,9 @@ def _read_table(rows: Iterator[list], path: Path, digest: str, kind: str | None,
             if code is None and i < m and cells[i]:
                 c2, o2 = _codes(cells[i])
                 code, org = code or c2, org or o2
+        for i in (uscc_i, org_i, *ids):
+            if i is not None and i < m and "e+" in cells[i]:
+                cl.warnings.append((n, f"“{header[i]}”被存为数字（{cells[i]}），代码已失真，仅按名称比对"))
         if not name and code is None and org is None:
             if any(c.strip() for c in cells):  # a blank line is no row at all
                 bad.append((n, "既无名称也无统一社会信用代码/组织机构代码"))

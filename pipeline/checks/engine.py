@@ -245,6 +245,8 @@ def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) ->
         return _result(rules, rule, "pass", f"{where}有该单位公章", ev, label)
     if not seals:
         return _result(rules, rule, "fail", "申报材料上未发现任何公章", place_ev, label)
+    if name is None:
+        return _result(rules, rule, "review", "单位名称未识别，无法确认材料上的公章是否属于该单位，请核对", place_ev, label)
     unattributed = [s for s in seals if not s.matched_unit]
     if unattributed:
         ev = [Evidence(file=s.file, page=s.page, bbox=s.bbox, text=s.text, confidence=s.confidence,
