@@ -36,16 +36,18 @@ def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[Indi
                                 district_opinion=opinion)
     members: tuple[Unit, ...] = ()
     applicant = unit_from_pages(pages)
-    if track.value == "open_source_community":
+    if track.value in ("open_source_community", "unknown"):
         members = extract_consortium(pages)
         lead = lead_of(members)
-        if lead is not None:
-            applicant = lead.model_copy(update={"roles": lead.roles})
-        elif not applicant.name.found:
-            applicant = unit_from_pages(pages, "lead_name")
-    innovation = track.value == "innovation_community"
-    site = extract_site(pages) if innovation else Site(
-        tenure=Fact(reason="开源社区申报不要求场地说明"))
+        if track.value == "open_source_community":
+            # the applicant of an open-source application is the consortium's lead unit
+            if lead is not None:
+                applicant = lead
+            elif not applicant.name.found:
+                applicant = unit_from_pages(pages, "lead_name")
+    no_site = Fact(reason="开源社区申报不要求场地说明")
+    site = extract_site(pages) if track.value != "open_source_community" else Site(
+        tenure=no_site, lease_start=no_site, lease_end=no_site, lease_years=no_site)
     plans = extract_plan_sections(pages)
     return ApplicationFacts(
         track=track,
