@@ -110,8 +110,29 @@ def _targets(t_exp: dict, rev: dict | None) -> tuple[int, int]:
     return ok, max(len(truth), len(got))
 
 
-def _seal_pages(seals: list[dict], straddle: bool) -> set[tuple[str, int]]:
-    return {(_path(s["file"]), int(s["page"])) for s in seals if (s.get("kind") == "straddle") == straddle}
+def _seal_pages(sub: dict, straddle: bool) -> set[tuple[str, int]]:
+    return {(_path(s["file"]), int(s["page"])) for s in sub["expected"].get("seals") or []
+            if (s.get("kind") == "straddle") == straddle}
+
+
+def _docx_page_map(sub: dict, rev: dict | None) -> dict[tuple[str, int], int]:
+    """DOCX has no pages of its own. When the review numbers a Word file's pages differently from the
+    truth (page breaks), map its page numbers onto the truth's: a reader that cuts text into
+    pseudo-pages and appends embedded scans last gives scan k the page (pages read − scans + k)."""
+    images = {p["embedded_image"]: p["page"] for p in sub.get("pages", []) if p.get("embedded_image")}
+    if not images or not rev:
+        return {}
+    out = {}
+    for f in (rev.get("source") or {}).get("files", []):
+        read = f.get("pages")
+        path = _path(f.get("path", ""))
+        if not isinstance(read, int) or read == len(sub["pages"]):
+            continue
+        for k, truth_page in images.items():
+            out[(path, read - len(images) + k)] = truth_page
+        for p in range(1, read + 1):  # text pseudo-pages: never a truth page
+            out.setdefault((path, p), -p)
+    return out
 
 
 def _prf(truth: set, got: set) -> dict:
@@ -129,8 +150,10 @@ def _rule_match(tc: dict, checks: list[dict]) -> dict | None:
     return same_rule[0] if len(same_rule) == 1 else None
 
 
-def _review_seal_pages(rev: dict | None, want_files: set[str], straddle: bool) -> set[tuple[str, int]]:
+def _review_seal_pages(rev: dict | None, want_files: set[str], straddle: bool,
+                       page_map: dict | None = None) -> set[tuple[str, int]]:
     """Review seal pages, file paths mapped onto the truth's bundle-relative names."""
+    page_map = page_map or {}
     out = set()
     for s in (rev or {}).get("seals") or []:
         if (s.get("kind") == "straddle") != straddle:
@@ -143,7 +166,8 @@ def _review_seal_pages(rev: dict | None, want_files: set[str], straddle: bool) -
                 if p == w or p.endswith("/" + w):
                     p = w
             if pg is not None:
-                out.add((p, int(pg)))
+                raw = (_path(f), int(pg))
+                out.add((p, page_map.get(raw, int(pg))))
     return out
 
 
@@ -157,10 +181,11 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
         entry, exp = sub["entry"], sub["expected"]
         rev = matched.get(entry)
         want = {_path(f) for f in sub["files"]}
-        seal_t |= _seal_pages(exp.get("seals") or [], False)
-        str_t |= _seal_pages(exp.get("seals") or [], True)
-        seal_g |= _review_seal_pages(rev, want, False)
-        str_g |= _review_seal_pages(rev, want, True)
+        pmap = _docx_page_map(sub, rev)
+        seal_t |= _seal_pages(sub, False)
+        str_t |= _seal_pages(sub, True)
+        seal_g |= _review_seal_pages(rev, want, False, pmap)
+        str_g |= _review_seal_pages(rev, want, True, pmap)
         for tc in exp.get("checks") or []:
             rc = _rule_match(tc, (rev or {}).get("checks") or [])
             ok_statuses = {tc["status"], *tc.get("also_acceptable", [])}

@@ -97,8 +97,12 @@ def test_every_planted_defect_is_in_the_truth_with_its_expected_check(seed):
         if not s["defects"]:
             assert exp["verdict"] == "eligible"
     # the near miss is recorded as pass, with review also acceptable, and never fails
-    nm = [c for s in apps for c in s["expected"]["checks"] if c.get("also_acceptable")]
-    assert nm and all(c["status"] == "pass" and c["also_acceptable"] == ["review"] for c in nm)
+    nm = [c for s in apps for c in s["expected"]["checks"] if c["rule"].startswith("credit.") and c.get("also_acceptable")]
+    assert len(nm) == 1 and nm[0]["status"] == "pass" and nm[0]["also_acceptable"] == ["review"]
+    # district.recommendation is bundle-level: only the 附件4 form carries it
+    assert not any(c["rule"] == "district.recommendation" for s in apps for c in s["expected"]["checks"])
+    form = truth["submissions"][-1]["expected"]
+    assert [c["rule"] for c in form["checks"]] == ["district.recommendation"]
     planted = Counter((h["list"], h["match"]) for h in truth["credit"]["planted"])
     assert planted == {("dishonest_debtor", "uscc"): 1, ("tax_violation", "name"): 1,
                        ("dishonest_debtor", "near_miss"): 1}
@@ -242,3 +246,22 @@ def test_scan_look_is_within_bounds():
     buf = io.BytesIO()
     Image.fromarray(out.astype(np.uint8)).save(buf, "JPEG", quality=look.jpeg_quality)
     assert buf.tell() > 0
+
+
+def test_written_files_carry_no_time_or_path(tmp_path):
+    """Image PDF and XLSX bytes depend only on content: no save time, no temp-file names."""
+    from pipeline.samples.credit import write_tax_xlsx
+    from pipeline.samples.files import write_image_pdf
+
+    buf = io.BytesIO()
+    Image.new("RGB", (160, 226), (240, 238, 230)).save(buf, "JPEG", quality=60)
+    rows = [["重庆某某商贸有限公司", "91500000MA5UA3W18Q", "", "重庆市", "", "", "偷税", "", "", "", "", "2026-01-05"]]
+    outs = []
+    for k in ("a", "b"):
+        d = tmp_path / k
+        d.mkdir()
+        write_image_pdf(d / "x.pdf", [buf.getvalue()] * 2)
+        write_tax_xlsx(d / "x.xlsx", rows)
+        outs.append(((d / "x.pdf").read_bytes(), (d / "x.xlsx").read_bytes()))
+    assert outs[0] == outs[1]
+    assert buf.getvalue() in outs[0][0]  # the JPEG is embedded unchanged, binary

@@ -131,3 +131,21 @@ def test_cli_reads_review_files(tmp_path, capsys):
     assert accuracy.main([str(tmp_path / "truth.json"), str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "coverage: 3/3" in out and "verdict: 100.0%" in out
+
+
+def test_docx_pages_are_mapped_when_the_reader_numbers_embedded_scans_last():
+    """Truth numbers a Word file by its page breaks; a reader with 3 text pseudo-pages + 2 scans
+    reports the scans as pages 4 and 5."""
+    truth = {"submissions": [{
+        "entry": "a.docx", "files": ["a.docx"], "kind": "recommendation_form",
+        "pages": [{"file": "a.docx", "page": 1, "embedded_image": 1}, {"file": "a.docx", "page": 2, "embedded_image": None},
+                  {"file": "a.docx", "page": 3, "embedded_image": 2}],
+        "expected": {"seals": [{"file": "a.docx", "page": 1, "kind": "round"}, {"file": "a.docx", "page": 3, "kind": "oval"}],
+                     "checks": [], "verdict": None}}]}
+    rev = {"source": {"files": [{"path": "a.docx", "pages": 5}]},
+           "seals": [{"file": "a.docx", "page": 4, "kind": "round"}, {"file": "a.docx", "page": 2, "kind": "round"}]}
+    res = accuracy.compare(truth, [rev])
+    assert res["seals"]["page"] == {"tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5}
+    rev["source"]["files"][0]["pages"] = 3  # same convention as the truth: no mapping
+    rev["seals"] = [{"file": "a.docx", "page": 1, "kind": "round"}, {"file": "a.docx", "page": 3, "kind": "oval"}]
+    assert accuracy.compare(truth, [rev])["seals"]["page"]["recall"] == 1.0

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
+import re
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -22,6 +23,9 @@ def normalise_zip(path: Path) -> None:
     """Rewrite an OOXML zip with fixed entry times (python-docx/openpyxl stamp the current time)."""
     with zipfile.ZipFile(path) as z:
         items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    items = [(n, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, d) if n == "docProps/core.xml" else d)
+             for n, d in items]  # openpyxl stamps the save time over ours
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in items:
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
@@ -34,15 +38,28 @@ def write_image_pdf(path: Path, jpegs: list[bytes]) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.setCreator("Scanner")
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, data in enumerate(jpegs):
-            f = Path(tmp) / f"{i}.jpg"
-            f.write_bytes(data)
-            c.drawImage(str(f), 0, 0, width=A4[0], height=A4[1])
+    from reportlab.lib.utils import ImageReader
+
+    with _binary_streams():
+        c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+        c.setCreator("Scanner")
+        for data in jpegs:  # an ImageReader over JPEG bytes is embedded as is, named by content
+            c.drawImage(ImageReader(io.BytesIO(data)), 0, 0, width=A4[0], height=A4[1])
             c.showPage()
         c.save()
+
+
+@contextmanager
+def _binary_streams():
+    """reportlab ASCII85-encodes streams by default (+25% size); scanners write binary."""
+    from reportlab import rl_config
+
+    old = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = old
 
 
 def write_tiff(path: Path, images: list[Image.Image], dpi: int, quality: int) -> None:
@@ -86,14 +103,20 @@ def _seal_rgba(s, dpi: int = 200) -> Image.Image:
 
 def write_text_pdf(path: Path, pages: list[PageLayout]) -> None:
     """Vector text with a real text layer (WenQuanYi Zen Hei), seals placed as images."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
 
     if "WQY" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("WQY", WQY, subfontIndex=0))
+    with _binary_streams():
+        _draw_text_pdf(path, pages)
+
+
+def _draw_text_pdf(path: Path, pages: list[PageLayout]) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.setCreator("Microsoft Word")
     H = A4_H * MM

@@ -72,13 +72,21 @@ def _seal_truth(sub: SubmissionPlan) -> list[dict]:
 def _page_truth(sub: SubmissionPlan, seals: list[dict]) -> list[dict]:
     sealed = {(s["file"], s["page"]) for s in seals}
     out = []
+    n_images = 0
     for i, page in enumerate(sub.pages):
         f, pg = _where(sub.entry, sub.fmt, i)
         look = sub.looks[i]
-        out.append({"file": f, "page": pg, "dpi": look.dpi if look else None,
-                    "rotation": look.rotation if look else 0, "skew": look.skew if look else 0.0,
-                    "format": PAGE_FORMAT[sub.fmt], "has_seal": (f, pg) in sealed, "content": page.kind,
-                    "red_traps": list(page.red_traps)})
+        row = {"file": f, "page": pg, "dpi": look.dpi if look else None,
+               "rotation": look.rotation if look else 0, "skew": look.skew if look else 0.0,
+               "format": PAGE_FORMAT[sub.fmt], "has_seal": (f, pg) in sealed, "content": page.kind,
+               "red_traps": list(page.red_traps)}
+        if sub.fmt == "docx":
+            # page = the page-break-separated page of the Word file; a reader that has no pages may
+            # number embedded scans instead: embedded_image is this page's position among them
+            if look is not None:
+                n_images += 1
+            row["embedded_image"] = n_images if look is not None else None
+        out.append(row)
     return out
 
 

@@ -453,16 +453,16 @@ def expected_checks(app: AppPlan) -> list[dict]:
     for u in units:
         if u.sealed:
             add("seal.present", u.name, "pass")
-        else:
-            add("seal.present", u.name, "fail", "该单位在申报材料上没有加盖公章")
+        else:  # no seal found is also missing evidence (SPEC: review); a person confirms either way
+            add("seal.present", u.name, "fail", "该单位在申报材料上没有加盖公章（未检出印章时标“需人工核对”亦可）",
+                also=("review",))
     low = [t for t in app.targets if t.value < t.minimum]
     add("targets.meet_indicators", None, "fail" if low else "pass",
         "；".join(f"{t.indicator}{t.value}{t.unit}低于{t.minimum}{t.unit}" for t in low))
     late = app.declared_on > DEADLINE
     add("submission.deadline", None, "fail" if late else "pass",
         f"申报日期{app.declared_on.isoformat()}晚于2026-07-23" if late else "")
-    add("district.recommendation", None, "pass")
-    return out
+    return out  # district.recommendation is bundle-level: the 附件4 form's submission carries it
 
 
 def verdict(statuses: list[str]) -> str:
