@@ -94,6 +94,20 @@ def test_tab_separated_and_quoted_cells(tmp_path):
     assert cl.names == ["重庆,逗号有限公司"] and cl.fields(0)["主要违法事实"] == "多行\n事实"
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_unquoted_fast_path_and_csv_module_agree(tmp_path, newline):
+    body = newline.join(["被执行人名称,统一社会信用代码,执行法院", f"重庆甲\u2028乙有限公司,{MA5U},法院", "", f"重庆丙有限公司,{HUAWEI},法院"]) + newline
+    plain = load_credit_list(_write(tmp_path / "plain.csv", body))
+    quoted = load_credit_list(_write(tmp_path / "quoted.csv", body.replace("法院", '"法院"')))
+    assert plain.names == quoted.names == ["重庆甲\u2028乙有限公司", "重庆丙有限公司"]
+    assert plain.row_numbers == quoted.row_numbers == [2, 4]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
 def test_xlsx_with_title_row_dates_and_removal(tmp_path):
     p = write_xlsx(tmp_path / "税收.xlsx", TAX_HEADER, TAX_ROWS, title="重大税收违法失信主体名单（2026年第3季度）")
     cl = load_credit_list(p, as_of=dt.date(2026, 11, 1))
