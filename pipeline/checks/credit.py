@@ -488,7 +488,7 @@ class CreditIndex:
         keys, gids = keys[same], owner[:-1][same]
         order = np.argsort(keys, kind="stable")  # radix sort for integers: faster than quicksort here
         self._bg_keys = keys[order]
-        self._bg_gids = gids[order]
+        self._bg_gids = gids[order].astype(np.int32) if len(names) < 2**31 else gids[order]
 
     def _fuzzy_candidates(self, key: str) -> np.ndarray:
         if len(key) < 2 or not len(self._bg_keys):
