@@ -10,5 +10,9 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".jiebang" / "prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+try:  # Prefect does not create a missing parent folder: its SQLite open would fail after a long wait
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass

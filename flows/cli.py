@@ -49,8 +49,16 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
     progress.set_listener(display.handle)
     try:
         with display:
-            state = run_bundle(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
-                               ocr_engine=ocr_engine, run_date=run_date, dask_address=dask_address)
+            try:
+                state = run_bundle(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
+                                   ocr_engine=ocr_engine, run_date=run_date, dask_address=dask_address)
+            except RunError as exc:
+                typer.echo(f"jiebang: {exc}", err=True)
+                return EXIT_CANNOT_RUN
+            except Exception as exc:  # Prefect could not start (embedded server, Dask scheduler)
+                first = (str(exc).splitlines() or [""])[0]
+                typer.echo(f"jiebang: 无法启动运行 / could not start the run: {type(exc).__name__}: {first}", err=True)
+                return EXIT_CANNOT_RUN
     finally:
         progress.set_listener(None)
         try:
