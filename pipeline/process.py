@@ -71,7 +71,9 @@ def unit_names(facts: ApplicationFacts) -> list[str]:
 
 
 def source_files(reads: Sequence[DocumentRead]) -> list[SourceFile]:
-    return [SourceFile(path=r.document.file, sha256=r.document.sha256, pages=r.document.page_count) for r in reads]
+    """Files that could at least be hashed; one that vanished or cannot be opened is in errors only."""
+    return [SourceFile(path=r.document.file, sha256=r.document.sha256, pages=r.document.page_count)
+            for r in reads if r.document.sha256]
 
 
 def app_dir_for(out_dir: Path, entry: str, shas: Sequence[str]) -> tuple[str, Path]:
@@ -163,7 +165,7 @@ def error_submission(
     from pipeline.report.docx_sheet import write_review_docx
     from pipeline.report.review import error_review, write_review_json
 
-    shas = [r.document.sha256 for r in reads] or [f"unreadable:{f}" for f in files] or [f"unreadable:{entry}"]
+    shas = [r.document.sha256 for r in reads if r.document.sha256] or [f"unreadable:{f}" for f in files] or [f"unreadable:{entry}"]
     app_id, app_dir = app_dir_for(out_dir, entry, shas)
     review = error_review(application_id=app_id, entry=entry, errors=list(errors),
                           source_files=source_files(reads), run_date=_today(run_date))
