@@ -163,7 +163,8 @@ def merge_fragments(row: list[Cell]) -> tuple[Cell, ...]:
     for c in row:
         if out:
             prev = out[-1]
-            h = min(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
+            # max: a thin glyph (一) has a box far lower than the line's text height
+            h = max(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
             if c.origin != prev.origin and c.bbox[0] - prev.bbox[2] < FRAGMENT_GAP * h:
                 out[-1] = _join(prev, c)
                 continue

@@ -115,7 +115,8 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
 def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str], value_col: int | None) -> Target | None:
     cells = list(row)
     # a leading 序号 cell is not the value
-    if len(cells) >= 3 and re.fullmatch(r"\d{1,2}|[一二三四五六七八九十]{1,2}", cells[0].text):
+    if len(cells) >= 3 and (re.fullmatch(r"\d{1,2}|[一二三四五六七八九十]{1,2}", cells[0].text)
+                            or (len(cells[0].text) <= 2 and not re.search(r"[\u4e00-\u9fff]", cells[0].text))):
         cells = cells[1:]
         if value_col is not None:
             value_col -= 1
@@ -133,6 +134,8 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
     name_cell = cells[0]
     name_text, unit = _split_name_cell(name_cell.text, units)
     ind, score = match_indicator(name_text, inds)
+    if ind is not None and _names_two(name_text, inds):
+        return None  # two table rows read as one (代码贡献者人数年度开源活动): the value cannot be trusted
     value = None
     value_cell = None
     order = list(range(1, len(cells)))
@@ -161,6 +164,11 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         return Target(indicator=name_cell.raw, value=value, unit=unit, written=name_cell.raw, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
     return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used)
+
+
+def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
+    hits = {i.name for i in inds for n in (i.name, *i.aliases) if len(n) >= 4 and n in text}
+    return len(hits) >= 2
 
 
 def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:

@@ -33,11 +33,10 @@ def detect_track(pages: Sequence[PageLayout]) -> Fact:
     ev: dict[str, tuple[float, Cell]] = {}
     by_file: dict[str, int] = {}
     for page in pages:
+        # the first pages count most; later ones still count (a DOCX puts its scanned cover last)
         k = by_file.get(page.file, 0)
-        if k >= FIRST_PAGES:
-            continue
         by_file[page.file] = k + 1
-        weight = 1.0 if k == 0 else 0.5
+        weight = 1.0 if k == 0 else 0.5 if k < FIRST_PAGES else 0.3
         for row in page.rows:
             for cell in row:
                 t = cell.text
