@@ -335,3 +335,29 @@ def test_targets_table_beats_site_area_mention():
     rows = ["场地面积 | 5000平方米", "序号 | 指标名称 | 单位 | 目标值", "1 | 孵化场地面积 | 平方米 | 肆仟伍佰"]
     f = extract_facts([doc(page(COVER, 1), page(rows, 2, source="docx", table=True))], indicators=inds)
     assert [(t.indicator, t.value) for t in f.targets] == [("孵化场地面积", 4500)]
+
+
+def test_thin_glyph_run_joins_its_neighbour():
+    """pdfium's box of 一 is a thin stroke: the gap test uses the taller box."""
+    y = 0.5
+    lines = [_ln("代码贡献者人数", 0.2, y, 0.4, y + 0.012), _ln("一", 0.70, y + 0.005, 0.712, y + 0.006),
+             _ln("百五十", 0.713, y, 0.75, y + 0.012)]
+    p = Page(file="t.pdf", number=1, width=595, height=842, source="text_layer", lines=tuple(lines))
+    assert [c.text for c in page_layout(p).rows[0]] == ["代码贡献者人数", "一百五十"]
+
+
+def test_misread_row_number_and_two_rows_read_as_one():
+    rows = [[(0.1, "序号"), (0.2, "指标名称"), (0.5, "单位"), (0.7, "目标值")],
+            [(0.1, "<"), (0.2, "社区开发者人数"), (0.5, "人"), (0.7, "1500")],
+            [(0.1, "34"), (0.2, "代码贡献者人数年度开源活动"), (0.5, "人场"), (0.7, "20024")]]
+    f = extract_facts([doc(page(["附件3", "开源社区申报材料"], 1), page(rows, 2))])
+    assert [(t.indicator, t.value) for t in f.targets] == [("社区开发者人数", 1500)]
+
+
+def test_track_from_annex_label_on_a_late_page():
+    """A DOCX whose sealed cover is an embedded scan: its text pages come first, the cover (red title
+    invisible to OCR) last."""
+    pages = [page(["一、申报单位基本情况"], 1, "docx"), page(["单位名称 | 重庆云帆科技有限公司"], 2, "docx", table=True),
+             page(["三、场地设施情况"], 3, "docx"), page(["四、发展规划与管理"], 4, "docx"),
+             page(["附件2", "（数字创意创业街区）", "申报单位（盖章）：重庆云帆科技有限公司"], 5)]
+    assert extract_facts([doc(*pages)]).track.value == "innovation_community"
