@@ -33,9 +33,6 @@ class _Member:
     types: list[Found] = field(default_factory=list)
     roles: dict[str, list[Evidence]] = field(default_factory=dict)
 
-    def key_name(self) -> str:
-        return self.names[0].value if self.names else ""
-
 
 def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
     ments = list(role_mentions(text))
@@ -49,7 +46,7 @@ def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
     return masked, ments
 
 
-def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], Found | None, list[Cell]]]:
+def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, list[Cell]]]:
     """Units named in one row with the roles phrased beside them.
 
     A row with one name (a member-table row, or 甲方（牵头单位）：A公司) gives every role in the row to
