@@ -8,6 +8,8 @@ Why it is shaped like this (domain-notes §7):
   hashes paths as strings, which would reuse nothing across runs.
 - Tasks are per file and per submission, never per page: pages are parallel inside `read_document`
   (one shared process pool), and thousands of mapped tasks strain a Prefect server.
+- Reviews are cached too (reads + errors + rules, credit lists, pipeline code, run date), so a
+  rerun of a finished bundle only pays Prefect's start-up; a sheet deleted from OUT is rewritten.
 - A failed submission is recorded (`error_submission`) and the others finish; transient OCR
   failures are retried a bounded number of times and are never cached, so a rerun retries them.
 """
@@ -123,7 +125,35 @@ def read_file(bundle_root: str, rel_path: str, sha256: str, engine: str, workers
     return read
 
 
-@task(name="review-submission", task_run_name="review {entry}", cache_policy=NO_CACHE, persist_result=False)
+def review_cache_key(_ctx, params: dict[str, Any]) -> str:
+    """Everything a sheet depends on: the reads (as data, so a partial read never stands in for a
+    full one), the intake/read errors, rules + credit lists + pipeline code (the fingerprint), the
+    run date and where it is written."""
+    c = params["context"]
+    h = hashlib.sha256()
+    for part in (params["entry"], c["fingerprint"], c["out"], c["run_date"] or time.strftime("%Y-%m-%d")):
+        h.update(str(part).encode() + b"\0")
+    for r in params["reads"]:
+        h.update(r.model_dump_json().encode())
+    for e in params["errors"]:
+        h.update(e.model_dump_json().encode())
+    return f"review-{h.hexdigest()}"
+
+
+def context_fingerprint(rules: str | None, credit_lists: list[str]) -> str:
+    """Hash of the rules file, the credit lists and the whole pipeline source."""
+    h = hashlib.sha256()
+    for f in [rules, *credit_lists]:
+        h.update(Path(f).read_bytes() if f and Path(f).is_file() else b"default")
+    base = Path(__file__).resolve().parent.parent / "pipeline"
+    for f in sorted(base.rglob("*")):
+        if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json"):
+            h.update(str(f.relative_to(base)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@task(name="review-submission", task_run_name="review {entry}", cache_key_fn=review_cache_key, persist_result=True)
 def review_submission(entry: str, reads: list, errors: list, context: dict) -> dict:
     """Extraction, checks and the review sheet of one submission."""
     return stages.get("review_submission")(
@@ -194,7 +224,8 @@ def review_bundle(
     except RunError as exc:  # cannot run at all: say so in the record too, nothing to rerun
         write_record(out_dir, {**record, "status": "refused", "error": str(exc)})
         raise
-    context = {"rules": rules_obj, "credit": credit, "out": str(out_dir), "crops": str(crops_dir), "run_date": run_date}
+    context = {"rules": rules_obj, "credit": credit, "out": str(out_dir), "crops": str(crops_dir), "run_date": run_date,
+               "fingerprint": context_fingerprint(rules, list(credit_lists or [])), "cache": str(cache_dir)}
     sha = stages.get("file_sha256")
     files = {rel: sha(b.root / rel) for s in b.submissions for rel in s.files}
     t_intake = time.perf_counter() - t0
@@ -251,6 +282,8 @@ def review_bundle(
             fut.wait()
             if fut.state.is_completed():
                 review = fut.result()
+                if fut.state.name == "Cached" and not _sheet_on_disk(out_dir, review):
+                    review = _submit_review(s, reads, read_errors, b.errors, context, refresh=True).result()
             else:
                 exc = fut.state.result(raise_on_failure=False)
                 reason = f"{type(exc).__name__}: {exc}"
@@ -301,12 +334,19 @@ def review_bundle(
     return record
 
 
-def _submit_review(s, reads, read_errors, intake_errors, context):
+def _submit_review(s, reads, read_errors, intake_errors, context, refresh: bool = False):
     ok_reads = [reads[f] for f in s.files if f in reads]
     if not ok_reads:
         return None  # nothing could be read: error_submission in the flow
     errors = list(intake_errors.get(s.name, [])) + [read_errors[f] for f in s.files if f in read_errors]
-    return review_submission.submit(s.name, ok_reads, errors, context)
+    reviewer = review_submission.with_options(result_storage=Path(context["cache"]), refresh_cache=refresh)
+    return reviewer.submit(s.name, ok_reads, errors, context)
+
+
+def _sheet_on_disk(out_dir: Path, review: dict) -> bool:
+    """A cached review is only good while its sheet is still in OUT (someone may have deleted it)."""
+    app = out_dir / str(review.get("application_id") or "-")
+    return (app / "review.json").is_file()
 
 
 def _artifact(record: dict) -> None:

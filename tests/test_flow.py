@@ -4,6 +4,7 @@ inside this one test module; the real stages are exercised in tests/test_flow_re
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,15 @@ def test_isolation_retries_and_content_cache(fake, tmp_path):
     assert fake.reads == ["b.jpg"]
     assert record["status"] == "completed" and record["cached_files"] == 4
     assert json.loads((out / "c" / "review.json").read_text())["verdict"] == "eligible"
+
+    # a finished bundle reruns from the cache entirely; a deleted sheet is written again
+    fake.reads.clear()
+    fake.reviews.clear()
+    fb.run_bundle(bundle, out, workers=2).result()
+    assert fake.reads == [] and fake.reviews == []
+    shutil.rmtree(out / "a.jpg")
+    fb.run_bundle(bundle, out, workers=2).result()
+    assert fake.reviews == ["a.jpg"] and (out / "a.jpg" / "review.json").is_file()
 
     # a renamed copy of a file is still a cache hit (content, not path); a changed file is not
     (bundle / "a.jpg").rename(bundle / "a2.jpg")
