@@ -70,18 +70,24 @@ class Stages:
 stages = Stages()
 
 
+PIPELINE_SRC = Path(__file__).resolve().parent.parent / "pipeline"
+
+
+def _source_hash(h, rels: tuple[str, ...] = ("",)) -> None:
+    """Feed the source files (code and config) under pipeline/<rel> into hash `h`."""
+    for rel in rels:
+        p = PIPELINE_SRC / rel
+        for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
+            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json"):
+                h.update(str(f.relative_to(PIPELINE_SRC)).encode())
+                h.update(f.read_bytes())
+
+
 @lru_cache(maxsize=1)
 def reading_code_version() -> str:
     """Hash of the reading/OCR/seal source: a code change invalidates cached reads by itself."""
-    base = Path(__file__).resolve().parent.parent / "pipeline"
     h = hashlib.sha256()
-    for rel in READING_CODE:
-        p = base / rel
-        files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        for f in files:
-            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json"):
-                h.update(str(f.relative_to(base)).encode())
-                h.update(f.read_bytes())
+    _source_hash(h, READING_CODE)
     return h.hexdigest()[:16]
 
 
@@ -145,11 +151,7 @@ def context_fingerprint(rules: str | None, credit_lists: list[str]) -> str:
     h = hashlib.sha256()
     for f in [rules, *credit_lists]:
         h.update(Path(f).read_bytes() if f and Path(f).is_file() else b"default")
-    base = Path(__file__).resolve().parent.parent / "pipeline"
-    for f in sorted(base.rglob("*")):
-        if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json"):
-            h.update(str(f.relative_to(base)).encode())
-            h.update(f.read_bytes())
+    _source_hash(h)
     return h.hexdigest()
 
 
