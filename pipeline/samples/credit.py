@@ -66,7 +66,7 @@ def tax_row(rng: random.Random, name: str, code: str, org_code: str, address: st
     q = (pub.month - 1) // 3 + 1
     return [
         name, code, org_code, address, f"{legal_rep}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
-        f"{P._person(rng)}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
+        f"{P.person_name(rng)}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
         rng.choice(c["tax_cases"]), rng.choice(c["tax_facts"]),
         "依照《中华人民共和国税收征收管理法》等相关规定，对其处追缴税款、加收滞纳金并处罚款",
         f"{pub.year}年第{q}季度", rng.choice(c["tax_offices"]), pub.isoformat(),
@@ -81,13 +81,13 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int) -> tuple[list[list
     tax: list[list[str]] = []
     for i in range(n_rows):
         if rng.random() < 0.45:
-            dis.append(dishonest_row(rng, P._person(rng), _person_id(rng), org=False))
+            dis.append(dishonest_row(rng, P.person_name(rng), _person_id(rng), org=False))
         else:
             name, code, _ = _filler_org(rng, used)
-            dis.append(dishonest_row(rng, name, code, org=True, legal_rep=P._person(rng)))
+            dis.append(dishonest_row(rng, name, code, org=True, legal_rep=P.person_name(rng)))
     for i in range(max(1, n_rows * 2 // 3)):
         name, code, div = _filler_org(rng, used)
-        tax.append(tax_row(rng, name, code, code[8:17], f"{name[:2]}市某区某路{rng.randint(1, 300)}号", P._person(rng)))
+        tax.append(tax_row(rng, name, code, code[8:17], f"{name[:2]}市{rng.choice(P.content()['roads'])}{rng.randint(1, 300)}号", P.person_name(rng)))
     hits: list[dict] = []
     for a in apps:
         u = a.applicant
@@ -104,7 +104,7 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int) -> tuple[list[list
                          "listed_name": half, "listed_code": "", "expected": "fail"})
         if "near_miss_name" in a.defects:
             pos = rng.randrange(len(dis) + 1)
-            dis.insert(pos, dishonest_row(rng, a.near_miss_name, a.near_miss_uscc, org=True, legal_rep=P._person(rng)))
+            dis.insert(pos, dishonest_row(rng, a.near_miss_name, a.near_miss_uscc, org=True, legal_rep=P.person_name(rng)))
             hits.append({"list": "dishonest_debtor", "application": a.entry, "unit": u.name, "match": "near_miss",
                          "listed_name": a.near_miss_name, "listed_code": a.near_miss_uscc, "expected": "pass",
                          "why": "名称相近但统一社会信用代码不同，不是同一主体（提示人工核对亦可）"})

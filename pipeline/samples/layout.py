@@ -282,7 +282,8 @@ def lease_contract(app: P.AppPlan, rng: random.Random) -> PageLayout:
 def plan_page(app: P.AppPlan, rng: random.Random, sections: list[str], number: str) -> PageLayout:
     p = PageLayout("plan")
     f = _flow(p, rng, app)
-    f.heading(f"{number}、发展规划与管理", size=15, center=False) if sections[0] == "发展规划" else None
+    if sections[0] == "发展规划":
+        f.heading(f"{number}、发展规划与管理", size=15, center=False)
     for i, sec in enumerate(sections):
         f.heading(f"（{'一二三四'[i]}）{sec}", size=13, center=False)
         for txt in P.content()["plan_sections"][sec]:

@@ -124,7 +124,7 @@ def break_check_digit(code: str) -> str:
     return code[:17] + USCC_ALPHABET[(i + 7) % len(USCC_ALPHABET)]
 
 
-def _person(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
     c = content()
     return rng.choice(c["surnames"]) + rng.choice(c["given_names"])
 
@@ -171,8 +171,8 @@ def make_unit(rng: random.Random, kind: str, used: set[str], bracket: bool = Fal
     spec_type = {"individual": "other", "organ": "other"}.get(kind, kind)
     return UnitPlan(
         name=name, uscc=make_uscc(rng, prefix, division), entity_type=spec_type,
-        type_text=rng.choice(c["entity_type_text"][kind]), legal_rep=_person(rng),
-        contact=_person(rng), phone=_phone(rng),
+        type_text=rng.choice(c["entity_type_text"][kind]), legal_rep=person_name(rng),
+        contact=person_name(rng), phone=_phone(rng),
         address=f"重庆市{district}{rng.choice(c['roads'])}{rng.randint(1, 399)}号",
         seal_shape="oval" if ("（" in name and rng.random() < 0.6) else "round",
     )
