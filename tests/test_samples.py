@@ -265,3 +265,16 @@ def test_written_files_carry_no_time_or_path(tmp_path):
         outs.append(((d / "x.pdf").read_bytes(), (d / "x.xlsx").read_bytes()))
     assert outs[0] == outs[1]
     assert buf.getvalue() in outs[0][0]  # the JPEG is embedded unchanged, binary
+
+
+def test_samples_command_refuses_a_folder_holding_another_bundle(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    (tmp_path / "bundle").mkdir()
+    (tmp_path / "bundle" / "其他单位.pdf").write_bytes(b"%PDF-1.4")
+    res = CliRunner().invoke(app, ["samples", str(tmp_path), "--applications", "1"])
+    assert res.exit_code == 2
+    assert "其他单位.pdf" in res.output
+    assert not (tmp_path / "truth.json").exists()

@@ -19,7 +19,11 @@ def register(app: typer.Typer) -> None:
 
         from pipeline.samples.generator import generate_bundle
 
-        generate_bundle(out, seed=seed, n_applications=applications, n_credit_rows=credit_rows)
+        try:
+            generate_bundle(out, seed=seed, n_applications=applications, n_credit_rows=credit_rows)
+        except FileExistsError as exc:
+            typer.echo(f"jiebang: {exc}", err=True)
+            raise typer.Exit(code=2)
         truth = json.loads((out / "truth.json").read_text("utf-8"))
         for sub in truth["submissions"]:
             verdict = sub["expected"].get("verdict") or "-"

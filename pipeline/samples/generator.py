@@ -245,6 +245,10 @@ def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_
     bundle.mkdir(parents=True, exist_ok=True)
     credit_dir.mkdir(parents=True, exist_ok=True)
     plan = plan_truth(seed, n_applications, dpi_choices, n_credit_rows)
+    stale = sorted({p.name for p in bundle.iterdir()} - {sub.entry for sub in plan.submissions})
+    if stale:  # another set's submissions would silently join this bundle
+        raise FileExistsError(f"{bundle} 已有其他申报材料 / already holds other submissions: {', '.join(stale[:3])}"
+                              " — choose an empty folder")
     for sub in plan.submissions:
         _render_submission(sub, bundle)
     C.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
