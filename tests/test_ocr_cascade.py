@@ -90,31 +90,34 @@ def test_rapidocr_reads_only_the_crops_it_should(sample, run):
     cfg = cascade.settings()
     assert rec.calls == 1  # one batched recognition call per page
     reread = {d.index for d in eng.decisions}
-    by_text = {squash(ln.text): i for i, ln in enumerate(tess.seen)}
     # Re-read: key facts and table rows, whatever Tesseract's confidence.
     for t in sample.lines:
         if t.kind == "table" or t.text.startswith(("统一社会信用代码", "申报单位名称", "申报日期", "场地租赁期限")):
             i = next(i for i, ln in enumerate(tess.seen) if ln.bbox[1] <= (t.box[1] + t.box[3]) / 2 / sample.image.shape[0] <= ln.bbox[3])
             assert i in reread, t.text
-    # Not re-read: confident lines with no key fact (phone, address, the paragraph).
+    # Not re-read: confident lines with no key fact (phone, legal representative, the paragraph).
+    checked = 0
     for i, ln in enumerate(tess.seen):
         s = squash(ln.text)
-        if s.startswith(("联系电话", "注册地址", "本单位承诺", "不少于三年")) and ln.confidence >= cfg["line_confidence"] \
+        if s.startswith(("联系电话", "法定代表人:", "本单位承诺", "不少于三年")) and ln.confidence >= cfg["line_confidence"] \
                 and min(w.confidence for w in ln.words) >= cfg["word_confidence"]:
             assert i not in reread, ln.text
             assert page.lines[[squash(x.text) for x in page.lines].index(s)].engine == "tesseract"
+            checked += 1
+    assert checked >= 1
     # Every re-read line had a reason, and a low-confidence reason is true of Tesseract's line.
     for d in eng.decisions:
         assert d.why
         if "low_confidence" in d.why:
             ln = tess.seen[d.index]
             assert ln.confidence < cfg["line_confidence"] or min(w.confidence for w in ln.words) < cfg["word_confidence"]
-    # One crop per re-read line, one per cell for table rows (5 columns).
+    # One crop per re-read line, one per cell for table rows (5 columns); lines in an overlapping
+    # block go to RapidOCR detection instead.
     tables = sum("table" in d.why for d in eng.decisions)
     assert tables == 7
-    assert len(rec.crops) == (len(eng.decisions) - tables) + 5 * tables
+    cropped = [d for d in eng.decisions if "block" not in d.why]
+    assert len(rec.crops) == sum(5 if "table" in d.why else 1 for d in cropped)
     assert len(reread) < len(tess.seen)
-    _ = by_text
 
 
 def test_low_confidence_only_reads_fewer_crops(sample, run):
@@ -161,6 +164,17 @@ def test_choose_rules():
     assert cascade.choose("3示范应用场景作", 0.85, "3 示范应用场景 个", 0.99) == ("rapidocr", "confidence")
     assert cascade.choose("本单位承诺", 0.95, "本単位承诺", 0.90) == ("tesseract", "confidence")
     assert cascade.choose("日期:2026年", 0.40, "  ", 0.0) == ("tesseract", "empty")
+
+
+def test_unreliable_blocks_group_overlapping_boxes():
+    from pipeline.model import Line
+
+    def line(y0, y1, x0=0.1, x1=0.5):
+        return Line(text="x", bbox=(x0, y0, x1, y1), confidence=0.5)
+
+    lines = [line(0.10, 0.12), line(0.50, 0.54), line(0.53, 0.57), line(0.56, 0.58, 0.45, 0.9), line(0.70, 0.72)]
+    assert cascade.unreliable_blocks(lines, [2]) == [[1, 2, 3]]
+    assert cascade.unreliable_blocks(lines, [0, 4]) == []
 
 
 def test_crop_rules_erased():
