@@ -157,15 +157,17 @@ def repair(text: str, max_ambiguous: int = 1) -> Repair | None:
     return None
 
 
+# 92 个体工商户 and 93 农民专业合作社 are registered by the market regulator but are not
+# enterprises in the notice's sense (企业): they map to "other".
 ENTITY_BY_PREFIX = {
-    "91": "enterprise", "92": "enterprise", "93": "enterprise",
+    "91": "enterprise",
     "12": "public_institution",
     "51": "social_organization", "52": "social_organization", "53": "social_organization",
 }
 
 
 def entity_type_from_code(code: str) -> str | None:
-    """Entity type implied by positions 1–2 (9x enterprise, 12 institution, 5x social org)."""
+    """Entity type implied by positions 1–2 (91 enterprise, 12 institution, 51–53 social org)."""
     c = normalise(code)
     if len(c) < 2:
         return None
