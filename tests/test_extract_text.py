@@ -361,3 +361,11 @@ def test_track_from_annex_label_on_a_late_page():
              page(["三、场地设施情况"], 3, "docx"), page(["四、发展规划与管理"], 4, "docx"),
              page(["附件2", "（数字创意创业街区）", "申报单位（盖章）：重庆云帆科技有限公司"], 5)]
     assert extract_facts([doc(*pages)]).track.value == "innovation_community"
+
+
+def test_unreadable_document_gives_reasons_not_values():
+    f = extract_facts([Document(file="x.pdf", sha256="", kind="pdf")])
+    assert f.track.value == "unknown" and f.track.reason
+    for fact in (f.applicant.name, f.applicant.uscc, f.applicant.entity_type, f.declared_on, f.site.tenure):
+        assert fact.value is None and fact.reason
+    assert f.targets == () and f.consortium == ()
