@@ -163,6 +163,7 @@ def _seal(s: Seal) -> dict:
         "matched_unit": s.matched_unit,
         "confidence": round(s.confidence, 4),
         "pages": list(s.pages) or [s.page],
+        "files": list(s.files),
         "crop": s.crop or None,
     }
 
