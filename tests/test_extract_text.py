@@ -369,3 +369,16 @@ def test_unreadable_document_gives_reasons_not_values():
     for fact in (f.applicant.name, f.applicant.uscc, f.applicant.entity_type, f.declared_on, f.site.tenure):
         assert fact.value is None and fact.reason
     assert f.targets == () and f.consortium == ()
+
+
+def test_lease_start_from_the_contract_when_the_site_page_is_spoilt():
+    rows = ["社区场地位于重庆市北部新区高新园38号，租赁面积3600平方米，自", "二@〇二五年六月一日起租期五年，租赁合同见附件。",
+            "房屋租赁合同（摘录）", "第二条租赁期限：自二〇二五年六月一日起租期五年。"]
+    s = extract_facts([innovation(rows)]).site
+    assert (s.lease_start.value, s.lease_years.value) == (dt.date(2025, 6, 1), 5)
+
+
+def test_specks_beside_target_values():
+    rows = ["序号 | 考核指标 | 计量单位 | 建设目标", "1 | 年度创新创业活动 | 场 | ·四十八", "2 | 孵化场地面积 | 平方米. | 叁仟陆佰"]
+    f = extract_facts([doc(page(COVER, 1), page(rows, 2, source="docx", table=True))])
+    assert {(t.indicator, t.value, t.unit) for t in f.targets} == {("年度创新创业活动", 48, "场"), ("孵化场地面积", 3600, "平方米")}

@@ -66,24 +66,30 @@ def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
                     "lease_end": Fact(value=b, evidence=ev, confidence=conf),
                     "lease_years": Fact(value=years, evidence=ev, confidence=conf)}
     out: dict[str, Fact] = {}
-    t = _TERM.search(text, near)
-    if t:
+    terms = list(_TERM.finditer(text, near))
+    years = None
+    for t in terms:
         n = cn_int(t.group("n"))
-        if n:
-            years = float(n) if t.group("u") == "年" else round(n / 12, 2)
-            ev, conf = _ev(f, t.start(), t.end(), 0.9, f"写明“{t.group()}”，合{years:g}年")
-            out["lease_years"] = Fact(value=years, evidence=ev, confidence=conf)
-            # the start date written just before the term: 自2026年7月1日起租期三年
-            before = text[max(0, t.start() - 30): t.start()]
-            starts = [m for m in DATE_RE.finditer(before)]
-            if starts:
-                m = starts[-1]
-                d = date_from_match(m)
-                if d:
-                    s0 = max(0, t.start() - 30) + m.start()
-                    ev2, conf2 = _ev(f, s0, s0 + len(m.group()), 0.9, "租赁起始日期")
-                    out["lease_start"] = Fact(value=d, evidence=ev2, confidence=conf2)
+        if not n:
+            continue
+        y = float(n) if t.group("u") == "年" else round(n / 12, 2)
+        if years is None:
+            years = y
+            ev, conf = _ev(f, t.start(), t.end(), 0.9, f"写明“{t.group()}”，合{y:g}年")
+            out["lease_years"] = Fact(value=y, evidence=ev, confidence=conf)
             out["lease_end"] = Fact(reason="只写明租期，未写明到期日")
+        if y != years:
+            continue
+        # the start date written just before the term: 自2026年7月1日起租期三年 (the site page, else
+        # the lease contract excerpt when OCR spoilt the first one)
+        before = text[max(0, t.start() - 30): t.start()]
+        starts = list(DATE_RE.finditer(before))
+        d = date_from_match(starts[-1]) if starts else None
+        if d:
+            s0 = max(0, t.start() - 30) + starts[-1].start()
+            ev2, conf2 = _ev(f, s0, s0 + len(starts[-1].group()), 0.9, "租赁起始日期")
+            out["lease_start"] = Fact(value=d, evidence=ev2, confidence=conf2)
+            break
     out.setdefault("lease_start", Fact(reason="未找到租赁起始日期"))
     out.setdefault("lease_end", Fact(reason="未找到租赁到期日期"))
     out.setdefault("lease_years", Fact(reason="未找到租赁期限（起止日期或租期）"))

@@ -36,6 +36,7 @@ _VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[
 
 
 def _value(text: str) -> tuple[float, str] | None:
+    text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
     t = text.replace("≥", "").replace(">=", "").replace("不少于", "").replace("达到", "").replace("以上", "")
     m = _VALUE.match(t)
     if not m:
@@ -143,8 +144,8 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         order = [value_col] + [i for i in order if i != value_col]
     for i in order:
         c = cells[i]
-        if c.text in units and not unit:
-            unit = c.text
+        if c.text.strip("·.,:;、") in units and not unit:
+            unit = c.text.strip("·.,:;、")
             continue
         got = _value(c.text)
         if got and value is None:
@@ -152,8 +153,8 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
             unit = unit or u
             value_cell = c
     for c in cells[1:]:
-        if not unit and c.text in units:
-            unit = c.text
+        if not unit and c.text.strip("·.,:;、") in units:
+            unit = c.text.strip("·.,:;、")
     if value is None:
         return None
     if ind is None and not re.search(r"[\u4e00-\u9fff]{2,}", name_cell.text):
