@@ -382,3 +382,9 @@ def test_specks_beside_target_values():
     rows = ["序号 | 考核指标 | 计量单位 | 建设目标", "1 | 年度创新创业活动 | 场 | ·四十八", "2 | 孵化场地面积 | 平方米. | 叁仟陆佰"]
     f = extract_facts([doc(page(COVER, 1), page(rows, 2, source="docx", table=True))])
     assert {(t.indicator, t.value, t.unit) for t in f.targets} == {("年度创新创业活动", 48, "场"), ("孵化场地面积", 3600, "平方米")}
+
+
+def test_lease_terms_that_disagree_are_surfaced():
+    rows = ["租赁面积3600平方米，自2025年6月1日起租期五年。", "房屋租赁合同（摘录）", "第二条租赁期限：自2025年6月1日起租期两年。"]
+    y = extract_facts([innovation(rows)]).site.lease_years
+    assert y.value == 5 and "不一致" in y.evidence[0].note and y.confidence < 0.6

@@ -51,6 +51,13 @@ def extract_site(pages: Sequence[PageLayout]) -> Site:
     return Site(tenure=tenure, **_lease(f, max(0, leased[0] - 60)))
 
 
+def _term_years(t: re.Match) -> float | None:
+    n = cn_int(t.group("n"))
+    if not n:
+        return None
+    return float(n) if t.group("u") == "年" else round(n / 12, 2)
+
+
 def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
     """The first lease period written after (or just before) the first lease wording."""
     text = f.text
@@ -69,10 +76,9 @@ def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
     terms = list(_TERM.finditer(text, near))
     years = None
     for t in terms:
-        n = cn_int(t.group("n"))
-        if not n:
+        y = _term_years(t)
+        if y is None:
             continue
-        y = float(n) if t.group("u") == "年" else round(n / 12, 2)
         if years is None:
             years = y
             ev, conf = _ev(f, t.start(), t.end(), 0.9, f"写明“{t.group()}”，合{y:g}年")
@@ -90,6 +96,14 @@ def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
             ev2, conf2 = _ev(f, s0, s0 + len(starts[-1].group()), 0.9, "租赁起始日期")
             out["lease_start"] = Fact(value=d, evidence=ev2, confidence=conf2)
             break
+    others = sorted({v for t in terms if (v := _term_years(t)) is not None and v != years})
+    if years is not None and others:
+        # the site page and the lease contract disagree: say so, a person decides
+        f0 = out["lease_years"]
+        note = f"材料中另写有租期{'、'.join(f'{v:g}年' for v in others)}，与{years:g}年不一致，请核对租赁合同"
+        conf = f0.confidence * 0.6
+        out["lease_years"] = f0.model_copy(update={"confidence": conf, "evidence": tuple(
+            e.model_copy(update={"note": e.note + "；" + note, "confidence": conf}) for e in f0.evidence)})
     out.setdefault("lease_start", Fact(reason="未找到租赁起始日期"))
     out.setdefault("lease_end", Fact(reason="未找到租赁到期日期"))
     out.setdefault("lease_years", Fact(reason="未找到租赁期限（起止日期或租期）"))
