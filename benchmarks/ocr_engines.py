@@ -13,7 +13,12 @@ Metrics:
 - s/page: wall clock, and CPU seconds of this process plus its children (tesseract), which is
   steadier on a shared machine. "x CLI" is the wall-time ratio to the raw CLI.
 
-Usage: .venv/bin/python benchmarks/ocr_engines.py [--pages 10] [--engines tesseract,rapidocr,cascade]
+Page sets: `forms` (default; every page a sealed form with a ruled table: the worst case for the
+cascade, nearly every line is a key fact) and `booklet` (3 form pages in 10, the rest running text
+from the notice, like a booklet's 实施方案 pages).
+
+Usage: .venv/bin/python benchmarks/ocr_engines.py [--pages 10] [--set forms|booklet]
+                                                  [--engines tesseract,rapidocr,cascade]
 `engine_rows(pages, engines)` is the function benchmarks/ocr_throughput.py can call.
 """
 from __future__ import annotations
@@ -34,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from benchmarks.ocr_pages import SamplePage, benchmark_set  # noqa: E402
+from benchmarks.ocr_pages import SamplePage, benchmark_set, booklet_set  # noqa: E402
 from pipeline.ocr.base import RasterPage, get_engine  # noqa: E402
 
 ENGINES = {
@@ -139,9 +144,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=10)
     ap.add_argument("--engines", default="tesseract,rapidocr,cascade,cascade-lean,cascade-lowconf")
+    ap.add_argument("--set", choices=["forms", "booklet"], default="forms",
+                    help="forms: every page a sealed form with a table; booklet: 3 form pages in 10, the rest prose")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    pages = benchmark_set(args.pages)
+    pages = benchmark_set(args.pages) if args.set == "forms" else booklet_set(args.pages)
     print(f"rendered {len(pages)} pages in {time.perf_counter() - t0:.1f} s "
           f"({sum(p.dpi == 300 for p in pages)} at 300 dpi, {sum(p.dpi == 200 for p in pages)} at 200 dpi; "
           f"{sum(len(p.lines) for p in pages)} truth lines)", flush=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -194,4 +195,53 @@ def benchmark_set(n: int = 10) -> list[SamplePage]:
         dpi = 200 if s % 3 == 2 else 300
         font = (SANS, SERIF, ZENHEI)[s % 3]
         pages.append(render_page(100 + s, dpi=dpi, seal=(s != n - 1), font=font))
+    return pages
+
+
+NOTICE = Path("/work/shared/reference/notice-2026-9.txt")
+
+
+def _prose_source() -> str:
+    if NOTICE.is_file():
+        text = NOTICE.read_text(encoding="utf-8")
+    else:  # the paragraph repeated: still prose, no key facts
+        text = PARAGRAPH * 20
+    return "".join(text.split())
+
+
+def render_prose_page(seed: int, dpi: int = 300, scan: bool = True, font=SANS) -> SamplePage:
+    """A page of running text (the booklet's 实施方案 pages): few key facts, no table, no seal."""
+    rng = random.Random(seed)
+    W, H = mm_to_px(210, dpi), mm_to_px(297, dpi)
+    img = Image.new("RGB", (W, H), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    k = dpi / 300.0
+    body = _font(font, int(42 * k))
+    src = _prose_source()
+    start = rng.randrange(0, max(1, len(src) - 1200))
+    text = src[start:start + 1100]
+    x, y, maxw = int(230 * k), int(260 * k), W - 2 * int(230 * k)
+    lines: list[TruthLine] = []
+    buf = ""
+    for ch in text:
+        if d.textlength(buf + ch, font=body) > maxw:
+            lines.append(TruthLine(buf, "paragraph", _text(d, (x, y), buf, body)))
+            y += int(72 * k)
+            buf = ""
+            if y > H - int(300 * k):
+                break
+        buf += ch
+    if scan:
+        img = scan_effects(img, rng)
+    return SamplePage(np.asarray(img), dpi, lines, {}, None)
+
+
+def booklet_set(n: int = 10) -> list[SamplePage]:
+    """A booklet-like mix: 3 form pages to every 7 prose pages (200/300 dpi alternating)."""
+    pages = []
+    for s in range(n):
+        dpi = 200 if s % 2 else 300
+        font = (SANS, SERIF, ZENHEI)[s % 3]
+        pages.append(render_page(300 + s, dpi=dpi, font=font) if s % 10 in (0, 4, 7)
+                     else render_prose_page(300 + s, dpi=dpi, font=font))
     return pages

@@ -145,6 +145,17 @@ def test_dropped_line_is_recovered_by_gap_fill(sample):
     assert order.index(line.text) == 2  # back in its place: heading, unit name, USCC
 
 
+def test_page_tesseract_cannot_read_goes_whole_to_rapidocr(sample):
+    """When most lines are low-confidence (forced here by a threshold above 1), RapidOCR reads the page."""
+    rec = CountingRecogniser()
+    eng = cascade.CascadeEngine(line_confidence=1.01, recognise=rec)
+    page = eng.read(RasterPage("form.jpg", 1, sample.image, dpi=200))
+    assert rec.calls == 0
+    assert [d.rule for d in eng.decisions] == ["full_page_fraction"]
+    assert {ln.engine for ln in page.lines} == {"rapidocr"}
+    assert f"统一社会信用代码：{sample.facts['uscc']}" in [ln.text for ln in page.lines]
+
+
 def test_upside_down_page(sample):
     turned = np.ascontiguousarray(sample.image[::-1, ::-1])
     page = get_engine("cascade").read(RasterPage("flipped.jpg", 2, turned, dpi=200))
