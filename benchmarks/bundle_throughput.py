@@ -86,6 +86,7 @@ class PeakRss:
 
     def __init__(self, pid: int):
         self.proc, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self.at_peak: list[tuple[str, int]] = []
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
 
@@ -93,13 +94,16 @@ class PeakRss:
         while not self._stop.is_set():
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
-                rss = 0
+                rss, parts = 0, []
                 for p in procs:
                     try:
-                        rss += p.memory_info().rss
+                        m = p.memory_info().rss
+                        rss += m
+                        parts.append((" ".join(p.cmdline()[1:4])[-60:], round(m / 2**20)))
                     except psutil.Error:
                         pass
-                self.peak = max(self.peak, rss)
+                if rss > self.peak:
+                    self.peak, self.at_peak = rss, parts
             except psutil.Error:
                 pass
             time.sleep(0.2)
@@ -111,7 +115,7 @@ class PeakRss:
 
 
 def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, workers: int, env: dict) -> dict:
-    cmd = [str(Path(sys.executable).with_name("jiebang")), "run", str(bundle), "--out", str(out), "--workers", str(workers),
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", str(bundle), "--out", str(out), "--workers", str(workers),
            "--ocr-engine", engine, "--run-date", RUN_DATE, "--no-progress"]
     for c in credit:
         cmd += ["--credit-list", str(c)]
@@ -121,10 +125,11 @@ def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, worker
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
     peak = mon.stop()
+    breakdown = sorted(mon.at_peak, key=lambda x: -x[1])
     record = {}
     if (out / "run.json").is_file():
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    return {"wall_s": round(wall, 2), "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20),
+    return {"wall_s": round(wall, 2), "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20), "peak_breakdown_mb": breakdown,
             "flow_total_s": record.get("timings_s", {}).get("total"), "timings_s": record.get("timings_s"),
             "pages": record.get("pages"), "cached_files": record.get("cached_files"),
             "stdout": stdout.strip()[-300:], "stderr": stderr.strip()[-300:]}
@@ -159,13 +164,14 @@ def main() -> None:
     ap.add_argument("--engines", default="tesseract,cascade")
     ap.add_argument("--ocrmypdf", action="store_true", help="pip-install ocrmypdf into a temp venv if missing")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: temporary)")
+    ap.add_argument("--bundle", type=Path, help="an existing generated folder (bundle/ + credit/) instead of generating")
     ap.add_argument("--json", type=Path, default=Path("bundle_throughput.json"))
     args = ap.parse_args()
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="jiebang-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     results: dict = {"workers": args.workers, "cpus": os.cpu_count(), "load_at_start": os.getloadavg()}
-    gen = tmp / "gen"
+    gen = args.bundle or tmp / "gen"
     if not (gen / "bundle").is_dir():
         t = time.perf_counter()
         generate(gen, args.apps)
@@ -180,8 +186,13 @@ def main() -> None:
     results["floor_s"] = round(floor, 2)
     print(f"tesseract floor: {floor:.1f} s", file=sys.stderr)
 
+    # a frozen copy of the code: edits in the working tree during the benchmark must not change cache keys
+    snap = tmp / "code"
+    shutil.rmtree(snap, ignore_errors=True)
+    for pkg in ("pipeline", "flows"):
+        shutil.copytree(REPO / pkg, snap / pkg, ignore=shutil.ignore_patterns("__pycache__"))
     env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "OMP_THREAD_LIMIT": "1"}
+           "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(snap)}
     warm = tmp / "warm"  # the first flow in a fresh PREFECT_HOME also creates the database: not timed
     warm.mkdir(exist_ok=True)
     jiebang_run(warm, tmp / "warm-out", [], "tesseract", 1, env)
