@@ -10,7 +10,10 @@ Which lines are re-read (cascade.yaml):
 - key facts: label keywords (单位, 信用代码, 租赁, 日期 …), unit-name suffixes (公司, 研究院 …)
   or patterns (18-char codes, dates);
 - table rows: lines Tesseract's word gaps split into ≥ `table_min_cells` cells (re-read per cell).
-Ink that no Tesseract line covers (a dropped line) goes to RapidOCR detection + recognition.
+Chosen lines whose Tesseract boxes overlap other lines (mis-segmented, usually under a seal) are
+re-read as a block by RapidOCR detection + recognition, since a crop would cut through the
+neighbours; so is ink no Tesseract line covers (a dropped line). A page where most lines are
+low-confidence is read whole by RapidOCR.
 
 Which reading wins, first rule that separates them:
 1. an empty RapidOCR reading never wins; the Tesseract line is dropped as noise (seal residue,
@@ -63,11 +66,9 @@ def uscc_ok(text: str) -> bool:
 
 
 def label_of(text: str) -> str:
+    """The label before the first colon (NFKC turns ：into :), or ''."""
     t = nfkc(text)
-    for sep in (":",):
-        if sep in t:
-            return t.split(sep, 1)[0]
-    return ""
+    return t.split(":", 1)[0] if ":" in t else ""
 
 
 @lru_cache(maxsize=1)
@@ -131,18 +132,33 @@ def why_reread(line: Line, cells: int, cfg: dict) -> tuple[str, ...]:
     return tuple(why)
 
 
-def split_cells(line: Line, width: int, height: int, gap_heights: float) -> list[tuple[float, float, float, float]]:
-    """Pixel boxes of the line's cells: its words grouped where the gap exceeds `gap_heights` x line height.
+def has_rule(grey: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> bool:
+    """True when a vertical rule (a column dark over 90% of the line's height) lies in [x0, x1)."""
+    strip = grey[int(max(0, y0)):int(y1) + 1, int(max(0, x0)):int(x1) + 1]
+    return strip.size > 0 and bool(((strip < 200).mean(axis=0) >= 0.9).any())
 
-    Each cell is widened to the middle of the gaps around it (and the outer cells to the line
-    ends): Tesseract sometimes drops a character at a cell's edge, and its word box with it.
+
+def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0.0,
+                unruled_gap_heights: float = 2.0) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of the line's cells: its words split at gaps wider than `gap_heights` x line
+    height that hold a vertical rule, or wider than `unruled_gap_heights` without one.
+
+    Running text has gaps of up to ~0.75 line heights (after 。，, and where Tesseract's word boxes
+    are tight), so a wide gap alone does not make a table. Each cell is widened to the middle of
+    the gaps around it and the outer cells by `pad`: Tesseract sometimes drops a character at a
+    cell's edge, and its word box with it.
     """
+    height, width = grey.shape[:2]
     words = sorted(line.words, key=lambda w: w.bbox[0]) or [Word(text=line.text, bbox=line.bbox, confidence=line.confidence)]
     h = (line.bbox[3] - line.bbox[1]) * height
+    ly0, ly1 = line.bbox[1] * height, line.bbox[3] * height
     cells: list[list[float]] = []
     for w in words:
         x0, y0, x1, y1 = w.bbox[0] * width, w.bbox[1] * height, w.bbox[2] * width, w.bbox[3] * height
-        if cells and x0 - cells[-1][2] <= gap_heights * h:
+        gap = x0 - cells[-1][2] if cells else 0.0
+        joined = bool(cells) and not (gap > unruled_gap_heights * h or
+                                      (gap > gap_heights * h and has_rule(grey, cells[-1][2], x0, ly0, ly1)))
+        if joined:
             c = cells[-1]
             c[0], c[1], c[2], c[3] = min(c[0], x0), min(c[1], y0), max(c[2], x1), max(c[3], y1)
         else:
@@ -150,13 +166,16 @@ def split_cells(line: Line, width: int, height: int, gap_heights: float) -> list
     for a, b in zip(cells, cells[1:]):
         mid = (a[2] + b[0]) / 2
         a[2], b[0] = mid - 0.1 * h, mid + 0.1 * h
+    cells[0][0] -= pad
+    cells[-1][2] += pad
     return [tuple(c) for c in cells]
 
 
-def crop(grey: np.ndarray, box: tuple[float, float, float, float], pad: float) -> np.ndarray:
+def crop(grey: np.ndarray, box: tuple[float, float, float, float], pad_y: float) -> np.ndarray:
+    """The box (already as wide as wanted) with `pad_y` pixels of margin above and below."""
     h, w = grey.shape[:2]
-    x0, y0 = int(max(0, box[0] - pad)), int(max(0, box[1] - pad))
-    x1, y1 = int(min(w, box[2] + pad)), int(min(h, box[3] + pad))
+    x0, y0 = int(max(0, box[0])), int(max(0, box[1] - pad_y))
+    x1, y1 = int(min(w, box[2])), int(min(h, box[3] + pad_y))
     return grey[y0:y1, x0:x1]
 
 
@@ -219,8 +238,7 @@ def uncovered_regions(grey: np.ndarray, dpi: int, lines: list[Line], min_chars: 
     small = remove_rules(small, max(1, int(dpi * scale)))
     ink = (small < 200).astype(np.uint8)  # strokes average out to grey at 50 dpi
     heights = [(ln.bbox[3] - ln.bbox[1]) * h * scale for ln in lines]
-    ch = float(np.median(heights)) if heights else 0.17 * 50 / 25.4 * 25.4 / 6  # ~12 pt at 50 dpi
-    ch = max(ch, 3.0)
+    ch = max(float(np.median(heights)) if heights else 4.0 * dpi * scale / 50, 3.0)  # ~4 px: 12 pt at 50 dpi
     for ln in lines:
         x0, y0, x1, y1 = ln.bbox
         pad = ch * 0.3
@@ -275,12 +293,13 @@ class CascadeEngine:
         grey, _ = prepare_for_ocr(rgb, page.dpi, erase_rules=False)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
-        cells = [split_cells(ln, w, h, cfg["cell_gap_heights"]) for ln in lines]
+        cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
+                             cfg["unruled_gap_heights"]) for ln in lines]
         chosen = [(i, why_reread(ln, len(cells[i]), cfg)) for i, ln in enumerate(lines)]
         chosen = [(i, why) for i, why in chosen if why]
         low = sum("low_confidence" in why for _, why in chosen)
         if len(lines) >= 3 and low > cfg["full_page_fraction"] * len(lines):
-            out = self._whole_page(grey, w, h)
+            out = self._whole_page(rgb, w, h)
         else:
             out = self._reread(grey, lines, cells, chosen, cfg)
             if cfg["fill_gaps"]:
@@ -300,9 +319,9 @@ class CascadeEngine:
             if i in in_block:
                 continue
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
-            if len(cells[i]) < cfg["table_min_cells"]:  # not a table row: one crop, a little wider
+            if len(cells[i]) < cfg["table_min_cells"]:  # not a table row: one crop, wider
                 b = lines[i].bbox
-                wide = cfg["margin"] * (b[3] - b[1]) * h
+                wide = cfg["line_widen"] * (b[3] - b[1]) * h
                 cells[i] = [(b[0] * w - wide, b[1] * h, b[2] * w + wide, b[3] * h)]
             for box in cells[i]:
                 crops.append(erase_crop_rules(crop(grey, box, pad)))
@@ -374,8 +393,10 @@ class CascadeEngine:
             out.extend(rapid.boxes_to_lines(shifted, w, h))
         return out
 
-    def _whole_page(self, grey, w, h) -> list[Line]:
-        items, _ = self.detect(grey)
+    def _whole_page(self, rgb, w, h) -> list[Line]:
+        """RapidOCR as the rapidocr engine reads a page: on the upright page, not deskewed (the
+        detector copes with skew; measured, it missed a line of a deskewed prose page)."""
+        items, _ = self.detect(rapid.ocr_grey(rgb))
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_fraction"))
         return rapid.boxes_to_lines(items, w, h)
 
