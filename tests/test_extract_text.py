@@ -388,3 +388,16 @@ def test_lease_terms_that_disagree_are_surfaced():
     rows = ["租赁面积3600平方米，自2025年6月1日起租期五年。", "房屋租赁合同（摘录）", "第二条租赁期限：自2025年6月1日起租期两年。"]
     y = extract_facts([innovation(rows)]).site.lease_years
     assert y.value == 5 and "不一致" in y.evidence[0].note and y.confidence < 0.6
+
+
+@pytest.mark.parametrize("rows", [
+    # wrapped name end and role end read as one run under the row
+    [[(0.1, "1"), (0.2, "重庆渝芯网络科技(西部科学城)有限"), (0.45, B), (0.71, "牵头单位、代码贡")], [(0.2, "公司献单位")]],
+    # the name's end read into the role cell
+    [[(0.1, "1"), (0.2, "重庆渝芯网络科技(西部科学城)股份"), (0.45, B + "牵头单位、代码贡有限公司献单位")]],
+], ids=["one-run-continuation", "name-tail-in-role-cell"])
+def test_member_row_wrapped_cells_misread_by_ocr(rows):
+    f = extract_facts([doc(page(["附件3", "开源社区申报材料"], 1), page(rows, 2))])
+    (u,) = f.consortium
+    assert u.name.value.startswith("重庆渝芯网络科技（西部科学城）") and u.name.value.endswith("公司")
+    assert u.uscc.value == B and u.roles == ("lead", "code_contributor")

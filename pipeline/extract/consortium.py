@@ -5,13 +5,14 @@ A member is keyed by its code when one is read, else by its name; OCR variants o
 (rapidfuzz ratio ≥ 90)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from rapidfuzz import fuzz
 
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, name_fact, type_fact
-from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, find_names, labelled
+from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.nlp import role_mentions
 from pipeline.facts import Evidence, Unit
@@ -81,6 +82,55 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     return out
 
 
+def _with_text(c: Cell, text: str) -> Cell:
+    return Cell(text, text, c.file, c.page, c.bbox, c.confidence, c.source, c.origin)
+
+
+def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
+    """Member-table rows whose wrapped name and role came back from OCR as ONE run under the row
+    (…（西部科学城）有限 / 牵头单位、代码贡 + '公司献单位'): split that run where the name becomes a
+    full unit name, give the rest to the role cell."""
+    out: list[tuple[Cell, ...]] = []
+    i = 0
+    while i < len(rows):
+        row = tuple(rows[i])
+        nxt = rows[i + 1] if i + 1 < len(rows) else ()
+        code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
+        if (code_at is not None and 1 <= code_at < len(row) - 1 and len(nxt) == 1
+                and not USCC_TOKEN.search(nxt[0].text) and nxt[0].bbox[0] > row[0].bbox[2]
+                and not role_mentions(nxt[0].text) and not find_names(nxt[0].text)):
+            name_k, role_k, cont = code_at - 1, len(row) - 1, nxt[0].text
+            cut = next((k for k in range(len(cont) + 1) if accept_name(row[name_k].text + cont[:k]) == canonical_name(row[name_k].text + cont[:k])), 0)
+            cells = list(row)
+            cells[name_k] = _with_text(row[name_k], row[name_k].text + cont[:cut])
+            cells[role_k] = _with_text(row[role_k], row[role_k].text + cont[cut:])
+            out.append(tuple(cells))
+            i += 2
+            continue
+        out.append(_move_name_tail(row, code_at) if code_at else row)
+        i += 1
+    return out
+
+
+_NAME_TAIL = re.compile(r"股份有限公司|有限责任公司|有限公司|公司")
+
+
+def _move_name_tail(row: tuple[Cell, ...], code_at: int) -> tuple[Cell, ...]:
+    """OCR may read the wrapped end of a name into the role cell (代码贡有限公司献单位): move it back
+    when it completes the name cell."""
+    name = row[code_at - 1]
+    if accept_name(name.text) == canonical_name(name.text):
+        return row
+    for k in range(code_at, len(row)):
+        m = _NAME_TAIL.search(row[k].text)
+        if m and accept_name(name.text + m.group()) == canonical_name(name.text + m.group()):
+            cells = list(row)
+            cells[code_at - 1] = _with_text(name, name.text + m.group())
+            cells[k] = _with_text(row[k], row[k].text[: m.start()] + row[k].text[m.end():])
+            return tuple(cells)
+    return row
+
+
 def _joined(row: Sequence[Cell]) -> Cell:
     a = row[0]
     text = ""
@@ -107,7 +157,7 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
 
     mentions: list[Found] = []
     for page in pages:
-        for row in page.rows:
+        for row in _stitch(page.rows):
             for name, roles, code, cells in _row_units(row):
                 name_cells = _holding(cells, norm(name))
                 if not roles and not code:
