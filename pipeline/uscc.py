@@ -17,7 +17,8 @@ _W17 = [3, 7, 9, 10, 5, 8, 4, 2]
 # OCR confusions: characters that never occur in a USCC mapped to what they usually are.
 CONFUSIONS = {"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"}
 # Characters that do occur but are often misread, tried only when the code fails as read.
-AMBIGUOUS = {"B": "8", "8": "B", "D": "0", "0": "D", "G": "6", "6": "G", "Q": "0", "T": "7", "7": "T", "1": "L", "L": "1"}
+AMBIGUOUS = {"B": "8", "8": "B", "D": "0", "0": "DQ", "G": "6", "6": "G", "Q": "0", "T": "7", "7": "T", "1": "L", "L": "1"}
+"""char → what OCR may have misread it for (several alternatives for 0: D and Q)."""
 # Positions 2–8 (机构类别 + 行政区划码) are always digits: a letter there is a misread digit.
 DIGIT_LOOKALIKE = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "G": "6", "T": "7", "B": "8"}
 
@@ -138,17 +139,18 @@ def repair(text: str, max_ambiguous: int = 1) -> Repair | None:
     if is_valid(base):
         return Repair(base, tuple(changes))
     positions = [i for i, ch in enumerate(base) if i >= 8 and ch in AMBIGUOUS]
-    from itertools import combinations
+    from itertools import combinations, product
 
     for k in range(1, max_ambiguous + 1):
         hits = []
         for combo in combinations(positions, k):
-            cand = list(base)
-            for i in combo:
-                cand[i] = AMBIGUOUS[cand[i]]
-            s = "".join(cand)
-            if is_valid(s):
-                hits.append((s, combo))
+            for alts in product(*(AMBIGUOUS[base[i]] for i in combo)):
+                cand = list(base)
+                for i, alt in zip(combo, alts):
+                    cand[i] = alt
+                s = "".join(cand)
+                if is_valid(s):
+                    hits.append((s, combo))
         if len(hits) == 1:  # an ambiguous repair is no repair
             s, combo = hits[0]
             return Repair(s, tuple(changes) + tuple(f"{base[i]}→{s[i]} @{i + 1}" for i in combo))

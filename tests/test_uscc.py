@@ -64,3 +64,8 @@ def test_entity_type_from_positions_1_2():
     assert uscc.entity_type_from_code("12500000MB1234567X") == "public_institution"
     assert uscc.entity_type_from_code("52500000MJ1234567X") == "social_organization"
     assert uscc.entity_type_from_code("92500000MA1234567X") == "other"
+
+
+def test_repair_q_read_as_zero():
+    r = uscc.repair("91500000MA5UA3W180")  # final Q read as 0
+    assert r is not None and r.code == "91500000MA5UA3W18Q"
