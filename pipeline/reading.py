@@ -238,6 +238,22 @@ def process_page(task: PageTask) -> PageOutcome:
 
 def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    _exit_with_parent()
+
+
+def _exit_with_parent(interval: float = 2.0) -> None:
+    """A page worker whose parent was killed (kill -9) must not live on as an orphan holding ~1 GB."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -262,7 +278,7 @@ def shutdown_pools() -> None:
 
 
 def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None) -> Iterator[PageOutcome]:
-    if workers <= 1 or len(tasks) <= 1:
+    if workers <= 1:  # with a pool, even a one-page file goes to it: OCR models stay out of this process
         for t in tasks:
             out = process_page(t)
             if on_page:

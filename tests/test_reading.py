@@ -256,3 +256,37 @@ def test_two_thousand_page_pdf_is_capped_and_streamed(tmp_path):
     assert doc.page_count == 2000 and len(doc.pages) == 300
     assert [e.code for e in doc.errors] == ["too_many_pages"]
     assert peak < 200 * 1024 * 1024
+
+
+def test_page_workers_exit_when_their_parent_is_killed(tmp_path):
+    """kill -9 of a run must not leave OCR worker processes behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "from pipeline.reading import page_pool\n"
+        "import time\n"
+        "if __name__ == '__main__':\n"
+        "    pool = page_pool(2)\n"
+        "    list(pool.map(time.sleep, [1.5, 1.5]))  # both workers up and initialised\n"
+        "    print('ready', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert proc.stdout.readline().strip() == "ready"
+    children = [c for c in psutil.Process(proc.pid).children(recursive=True)]
+    workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+    assert len(workers) == 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
+        time.sleep(0.5)
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
