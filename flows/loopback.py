@@ -70,6 +70,9 @@ def run_loopback(bundles: list[Path], out_root: Path, *, timeout: float = 300, w
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": url,
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "INFO",
+           # which worker ran a run is read from the workers' INFO logs: undo a quieter
+           # level a `jiebang` command may have set in this process's environment
+           "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "INFO",
            "PREFECT_WORKER_QUERY_SECONDS": "2", "OMP_THREAD_LIMIT": "1",
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     prefect = str(Path(sys.executable).with_name("prefect"))
