@@ -290,3 +290,15 @@ def test_page_workers_exit_when_their_parent_is_killed(tmp_path):
     while time.time() < deadline and any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
         time.sleep(0.5)
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+def test_text_layer_runs_split_mid_word_are_joined_but_cells_stay_apart():
+    from pipeline.readers.pdf import merge_fragments
+
+    def ln(text, x0, x1, y0=0.10, y1=0.112):
+        return Line(text=text, bbox=(x0, y0, x1, y1), confidence=1.0, engine="text_layer")
+
+    got = merge_fragments([ln("联合体", 0.722, 0.774), ln("分", 0.775, 0.792), ln("工", 0.793, 0.809),
+                           ln("铜锣软件", 0.18, 0.30), ln("91500112MAHANAMC8U", 0.486, 0.682, 0.101, 0.11)])
+    assert [g.text for g in got] == ["铜锣软件", "91500112MAHANAMC8U", "联合体分工"]
+    assert got[2].bbox == (0.722, 0.10, 0.809, 0.112)

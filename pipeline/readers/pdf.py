@@ -75,8 +75,39 @@ def text_lines(page: pdfium.PdfPage) -> list[Line]:
             lines.append(Line(text=text, bbox=bbox, confidence=1.0, engine="text_layer"))
     finally:
         tp.close()
-    lines.sort(key=lambda ln: (round(ln.bbox[1], 3), ln.bbox[0]))
-    return lines
+    return merge_fragments(lines)
+
+
+def merge_fragments(lines: list[Line], max_gap: float = 0.5) -> list[Line]:
+    """Join text runs that pdfium splits mid-word (at font or style changes): same baseline band
+    (vertical overlap ≥ half the shorter run) and a horizontal gap under `max_gap` x the line height.
+    Table cells stay apart: their padding is wider than that."""
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+        for row in rows:
+            r = row[-1].bbox
+            overlap = min(r[3], ln.bbox[3]) - max(r[1], ln.bbox[1])
+            if overlap >= 0.5 * min(r[3] - r[1], ln.bbox[3] - ln.bbox[1]):
+                row.append(ln)
+                break
+        else:
+            rows.append([ln])
+    out: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda ln: ln.bbox[0])
+        cur = row[0]
+        for ln in row[1:]:
+            height = max(cur.bbox[3] - cur.bbox[1], ln.bbox[3] - ln.bbox[1])
+            if 0 <= ln.bbox[0] - cur.bbox[2] <= max_gap * height or ln.bbox[0] < cur.bbox[2] <= ln.bbox[2]:
+                box = (min(cur.bbox[0], ln.bbox[0]), min(cur.bbox[1], ln.bbox[1]),
+                       max(cur.bbox[2], ln.bbox[2]), max(cur.bbox[3], ln.bbox[3]))
+                cur = Line(text=cur.text + ln.text, bbox=box, confidence=1.0, engine="text_layer")
+            else:
+                out.append(cur)
+                cur = ln
+        out.append(cur)
+    out.sort(key=lambda ln: (round(ln.bbox[1], 3), ln.bbox[0]))
+    return out
 
 
 def page_text(page: pdfium.PdfPage) -> str:
