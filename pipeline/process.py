@@ -215,8 +215,3 @@ def finish_bundle(out_dir: Path, reviews: Sequence[dict], *, rules, run_date: st
     finding = bundle_finding(reviews, rules)
     xlsx, js = write_summary(Path(out_dir), list(reviews), [finding], run_date=_today(run_date))
     return {"summary_xlsx": str(xlsx), "summary_json": str(js), "district_recommendation": finding.status}
-
-
-def check_bundle_path(bundle: Path) -> None:
-    if not Path(bundle).exists():
-        raise RunError(f"申报材料包不存在 / bundle not found: {bundle}")

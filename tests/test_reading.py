@@ -302,3 +302,14 @@ def test_text_layer_runs_split_mid_word_are_joined_but_cells_stay_apart():
                            ln("铜锣软件", 0.18, 0.30), ln("91500112MAHANAMC8U", 0.486, 0.682, 0.101, 0.11)])
     assert sorted(g.text for g in got) == sorted(["铜锣软件", "91500112MAHANAMC8U", "联合体分工"])
     assert next(g for g in got if g.text == "联合体分工").bbox == (0.722, 0.10, 0.809, 0.112)
+
+
+def test_seal_find_mirrors_every_seal_candidate_field():
+    """SealFind is the serialisable twin of SealCandidate (crop array → crop file): keep them in step."""
+    from dataclasses import fields
+
+    from pipeline.extract.seals import SealCandidate
+    from pipeline.reading import SealFind
+
+    candidate = {f.name for f in fields(SealCandidate)} - {"crop"}
+    assert candidate == set(SealFind.model_fields) - {"crop_file"}
