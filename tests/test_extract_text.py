@@ -390,6 +390,62 @@ def test_lease_terms_that_disagree_are_surfaced():
     assert y.value == 5 and "不一致" in y.evidence[0].note and y.confidence < 0.6
 
 
+def test_wrapped_cell_line_in_several_runs_rejoins_its_cell():
+    """A text layer gives the wrapped line of a role cell as two runs (、 | 应用单位): both belong to
+    the role cell above, the name's last character to the name cell."""
+    y, h = 0.159, 0.013
+    lines = [_ln("1", 0.115, y, 0.123, y + h), _ln("铜锣软件（西部科学城）有限责任公", 0.184, y, 0.466, y + h),
+             _ln("91500112MAHANAMC8U", 0.486, y + 0.002, 0.682, y + 0.011), _ln("牵头方、开源贡献方", 0.722, y, 0.88, y + h),
+             _ln("司", 0.185, 0.178, 0.199, 0.19), _ln("应用单位", 0.74, 0.178, 0.81, 0.19), _ln("、", 0.724, 0.187, 0.727, 0.19)]
+    p = Page(file="m.pdf", number=1, width=595, height=842, source="text_layer", lines=tuple(lines))
+    rows = page_layout(p).rows
+    assert [c.text for c in rows[0]] == ["1", "铜锣软件(西部科学城)有限责任公司", "91500112MAHANAMC8U", "牵头方、开源贡献方、应用单位"]
+    assert len(rows) == 1
+    (u,) = extract_facts([Document(file="m.pdf", sha256="0" * 64, kind="pdf", pages=(p,), page_count=1)]).consortium
+    assert u.roles == ("lead", "code_contributor", "application_unit")
+
+
+def test_member_table_roles_from_a_real_text_pdf_and_the_agreement(tmp_path):
+    """The generator's own text-layer PDF (reportlab, WenQuanYi): a one-member consortium whose name and
+    roles wrap in their cells, and an agreement sentence that names only the lead. Roles of both
+    sources add up; the table's are not lost to the sentence."""
+    import random
+
+    from pipeline.reading import read_document
+    from pipeline.samples.files import write_text_pdf
+    from pipeline.samples.layout import Flow, PageLayout
+
+    name, code = "铜锣软件（西部科学城）有限责任公司", uscc.complete("91500112MAHANAMC" + uscc.org_code_check("MAHANAMC"))
+    cover = PageLayout("cover")
+    f = Flow(cover, random.Random(1), left=22.0, right=22.0)
+    f.heading("附件3", center=False)
+    f.heading("重庆市软信领域开源社区建设运营“揭榜挂帅”申报材料")
+    agreement = PageLayout("agreement")
+    f = Flow(agreement, random.Random(2), left=22.0, right=22.0)
+    f.heading("联合体协议书", size=18)
+    f.para(f"联合体牵头单位为{name}，共1家成员单位。")
+    # a booklet's worth of distinct characters before the table: reportlab's 256-glyph font subsets
+    # then change inside the role cell (、 and 单位 in the first, 应用 in the next) and pdfium splits its
+    # runs there (、 | 应用 | 单位), as in the generated bundles
+    f.para("负责组织编制、项目统筹。" + "".join(chr(0x4E00 + i) for i in range(300)))
+    members = PageLayout("members")
+    f = Flow(members, random.Random(3), left=22.0, right=22.0)  # the role cell wraps as 牵头方、开源贡献方 / 、应用单位
+    f.heading("联合体成员单位表", size=15)
+    f.table([["序号", "成员单位名称", "统一社会信用代码", "联合体分工"], ["1", name, code, "牵头方、开源贡献方、应用单位"]],
+            [0.09, 0.38, 0.3, 0.23], size=10.5)
+    write_text_pdf(tmp_path / "m.pdf", [cover, agreement, members])
+    import pypdfium2 as pdfium
+
+    tp = pdfium.PdfDocument(tmp_path / "m.pdf")[2].get_textpage()
+    assert "、" in [tp.get_text_bounded(*tp.get_rect(i)).strip() for i in range(tp.count_rects())]
+    d = read_document(tmp_path, "m.pdf", seals=False).document
+    assert [p.source for p in d.pages] == ["text_layer"] * 3
+    (u,) = extract_facts([d]).consortium
+    assert (u.name.value, u.uscc.value) == (name, code)
+    assert u.roles == ("lead", "code_contributor", "application_unit")
+    assert any("应用单位" in e.text and e.page == 3 for e in u.role_evidence)
+
+
 @pytest.mark.parametrize("rows", [
     # wrapped name end and role end read as one run under the row
     [[(0.1, "1"), (0.2, "重庆渝芯网络科技(西部科学城)有限"), (0.45, B), (0.71, "牵头单位、代码贡")], [(0.2, "公司献单位")]],

@@ -304,6 +304,24 @@ def test_text_layer_runs_split_mid_word_are_joined_but_cells_stay_apart():
     assert next(g for g in got if g.text == "联合体分工").bbox == (0.722, 0.10, 0.809, 0.112)
 
 
+def test_text_layer_punctuation_runs_join_their_neighbours():
+    """pdfium boxes a full-width mark by its ink (、 sits in the bottom-left corner of its em), so the
+    rest of the em looks like a gap: a punctuation-only run joins within one em; cells stay apart."""
+    from pipeline.readers.pdf import merge_fragments
+
+    def ln(text, x0, x1, y0=0.178, y1=0.19):
+        return Line(text=text, bbox=(x0, y0, x1, y1), confidence=1.0, engine="text_layer")
+
+    aspect = 595 / 842
+    got = merge_fragments([ln("司", 0.185, 0.199), ln("应用单位", 0.74, 0.81), ln("、", 0.724, 0.727, 0.187, 0.19),
+                           ln("完备", 0.3, 0.33), ln("，", 0.331, 0.334, 0.186, 0.19), ln("具备", 0.347, 0.377)],
+                          aspect=aspect)
+    assert sorted(g.text for g in got) == sorted(["司", "、应用单位", "完备，具备"])
+    # a lone mark a table column away stays a cell of its own
+    got = merge_fragments([ln("单位名称", 0.1, 0.17), ln("：", 0.2, 0.203, 0.18, 0.188)], aspect=aspect)
+    assert len(got) == 2
+
+
 def test_seal_find_mirrors_every_seal_candidate_field():
     """SealFind is the serialisable twin of SealCandidate (crop array → crop file): keep them in step."""
     from dataclasses import fields

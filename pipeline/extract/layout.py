@@ -184,7 +184,7 @@ def _join(a: Cell, b: Cell) -> Cell:
 def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
     """Join the second line of a wrapped table cell (a long unit name, 牵头单位、开源代码贡献单位) to
     its row: a row right under a table row, with fewer cells, none in the first column, each under
-    one cell of the row above."""
+    one cell of the row above (several runs under one cell are that cell's wrapped line, left to right)."""
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -193,7 +193,7 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
             gap = min(c.bbox[1] for c in row) - max(c.bbox[3] for c in prev)
             homes = [max(range(len(prev)), key=lambda i: _xoverlap(prev[i], c)) for c in row]
             fits = all(_xoverlap(prev[i], c) > 0.5 * (c.bbox[2] - c.bbox[0]) for i, c in zip(homes, row))
-            if gap < 0.9 * h and fits and 0 not in homes and len(set(homes)) == len(homes):
+            if gap < 0.9 * h and fits and 0 not in homes:
                 merged = list(prev)
                 for i, c in zip(homes, row):
                     merged[i] = _join(merged[i], c)

@@ -75,13 +75,21 @@ def text_lines(page: pdfium.PdfPage) -> list[Line]:
             lines.append(Line(text=text, bbox=bbox, confidence=1.0, engine="text_layer"))
     finally:
         tp.close()
-    return merge_fragments(lines)
+    return merge_fragments(lines, aspect=w / h)
 
 
-def merge_fragments(lines: list[Line], max_gap: float = 0.5) -> list[Line]:
+_PUNCT_RUN = re.compile(r"[、，。；：！？,.;:!?（）()《》〈〉「」『』“”‘’\"'…—·]+")
+PUNCT_GAP = 1.0
+"""A run of punctuation only (、 ， （ …) may sit up to one em from its neighbour: pdfium's boxes
+are the glyph's ink, and a full-width mark's ink fills a corner of its em square (、 bottom-left,
+（ right), so the white rest of the square looks like a gap (牵头方、开源贡献方 / 、应用单位)."""
+
+
+def merge_fragments(lines: list[Line], max_gap: float = 0.5, aspect: float = 1.0) -> list[Line]:
     """Join text runs that pdfium splits mid-word (at font or style changes): same baseline band
-    (vertical overlap ≥ half the shorter run) and a horizontal gap under `max_gap` x the line height.
-    Table cells stay apart: their padding is wider than that."""
+    (vertical overlap ≥ half the shorter run) and a horizontal gap under `max_gap` x the line height
+    (`PUNCT_GAP` when either run is punctuation only). Table cells stay apart: their padding is wider
+    than that. `aspect` is the page's width/height, to measure a gap (a width fraction) in heights."""
     rows: list[list[Line]] = []
     for ln in sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
         for row in rows:
@@ -95,16 +103,22 @@ def merge_fragments(lines: list[Line], max_gap: float = 0.5) -> list[Line]:
     out: list[Line] = []
     for row in rows:
         row.sort(key=lambda ln: ln.bbox[0])
-        cur = row[0]
+        cur = last = row[0]
         for ln in row[1:]:
             height = max(cur.bbox[3] - cur.bbox[1], ln.bbox[3] - ln.bbox[1])
-            if 0 <= ln.bbox[0] - cur.bbox[2] <= max_gap * height or ln.bbox[0] < cur.bbox[2] <= ln.bbox[2]:
+            gap = ln.bbox[0] - cur.bbox[2]
+            if _PUNCT_RUN.fullmatch(last.text) or _PUNCT_RUN.fullmatch(ln.text):
+                joins = 0 <= gap * aspect <= PUNCT_GAP * height
+            else:
+                joins = 0 <= gap <= max_gap * height
+            if joins or ln.bbox[0] < cur.bbox[2] <= ln.bbox[2]:
                 box = (min(cur.bbox[0], ln.bbox[0]), min(cur.bbox[1], ln.bbox[1]),
                        max(cur.bbox[2], ln.bbox[2]), max(cur.bbox[3], ln.bbox[3]))
                 cur = Line(text=cur.text + ln.text, bbox=box, confidence=1.0, engine="text_layer")
             else:
                 out.append(cur)
                 cur = ln
+            last = ln
         out.append(cur)
     out.sort(key=lambda ln: (round(ln.bbox[1], 3), ln.bbox[0]))
     return out
