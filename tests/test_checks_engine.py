@@ -319,6 +319,25 @@ def test_targets():
     assert E.check_targets(innovation(targets=shaky), RULES, "innovation_community").status == "review"
 
 
+def test_target_that_lost_its_magnitude_in_ocr_is_review_not_fail():
+    """The rules file's minimums reach extraction: 三 read for 三千 (孵化场地面积, minimum 3000) is doubted
+    there, so the check asks a person instead of failing the application."""
+    from pipeline.extract import extract_facts
+    from pipeline.model import Document, Line, Page
+    from pipeline.process import indicator_specs
+
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 家 | 45", "2 | 孵化场地面积 | 平方米 | 三",
+            "3 | 年度创新创业活动 | 场 | 24", "4 | 带动就业人数 | 人 | 三百"]
+    lines = tuple(Line(text=r, bbox=(0.1, 0.1 + 0.03 * i, 0.9, 0.12 + 0.03 * i), confidence=1.0, engine="docx")
+                  for i, r in enumerate(rows))
+    page = Page(file="a.docx", number=1, width=1, height=1, source="docx", lines=lines, table=True)
+    facts = extract_facts([Document(file="a.docx", sha256="0" * 64, kind="docx", pages=(page,), page_count=1)],
+                          indicators=indicator_specs(RULES))
+    r = E.check_targets(innovation(targets=facts.targets), RULES, "innovation_community")
+    assert r.status == "review" and "孵化场地面积3平方米" in r.detail
+    assert any("十分之一" in e.note for e in r.evidence)
+
+
 def test_deadline():
     assert E.check_deadline(innovation(declared_on=fact(dt.date(2026, 7, 23))), RULES).status == "pass"
     r = E.check_deadline(innovation(declared_on=fact(dt.date(2026, 7, 24))), RULES)

@@ -176,6 +176,27 @@ def test_targets_docx_table_fuzzy_names_numerals_and_unmatched():
     assert all(t.evidence and t.evidence[0].page == 2 for t in f.targets)
 
 
+def test_target_numerals_that_lost_a_character_are_doubted_not_changed():
+    """三 where 三千 was written (OCR dropped 千) is far under the minimum; 四八 is not a regular numeral.
+    The value stays as read; confidence drops under the review threshold and the note says why."""
+    inds = [IndicatorSpec(track="innovation_community", name="孵化场地面积", unit="平方米", min=3000),
+            IndicatorSpec(track="innovation_community", name="入驻企业数量", unit="家", min=30),
+            IndicatorSpec(track="innovation_community", name="带动就业人数", unit="人", min=300),
+            IndicatorSpec(track="innovation_community", name="年度创新创业活动", unit="场", min=24)]
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 孵化场地面积 | 平方米 | 三", "2 | 入驻企业数量 | 家 | 四八",
+            "3 | 带动就业人数 | 人 | 叁佰伍拾", "4 | 年度创新创业活动 | 场 | 两千"]
+    f = extract_facts([doc(page(COVER, 1), page(rows, 2, source="docx", table=True))], indicators=inds)
+    by = {t.indicator: t for t in f.targets}
+    area, firms, jobs, events = (by[n] for n in ("孵化场地面积", "入驻企业数量", "带动就业人数", "年度创新创业活动"))
+    assert (area.value, firms.value, jobs.value, events.value) == (3, 48, 350, 2000)
+    assert max(e.confidence for e in area.evidence) <= 0.5 and "十分之一" in area.evidence[0].note
+    assert max(e.confidence for e in firms.evidence) <= 0.7 and "不是规范的中文数字" in firms.evidence[0].note
+    assert all(e.confidence > 0.9 and not e.note for t in (jobs, events) for e in t.evidence)
+    # without a minimum (default indicators) only the written form is judged
+    f = extract_facts([doc(page(COVER, 1), page(rows, 2, source="docx", table=True))])
+    assert all(e.confidence > 0.9 for t in f.targets if t.indicator == "孵化场地面积" for e in t.evidence)
+
+
 def test_targets_geometry_rows_from_runs():
     rows = [[(0.1, "序号"), (0.2, "指标名称"), (0.5, "单位"), (0.7, "目标值")]]
     for i, (n, u, v) in enumerate([("入驻企业数量", "家", "45"), ("带动就业人数", "人", "三百八十")], 1):

@@ -1,12 +1,17 @@
 """Declared construction targets: indicator, value, unit, matched to the 榜单 indicators the caller
 passes (names and aliases, fuzzily: 入驻企业数 ≈ 入驻企业数量). Read from table rows (any source),
-values in Arabic or Chinese numerals, with 万 and thousands separators."""
+values in Arabic or Chinese numerals, with 万 and thousands separators.
+
+A value in Chinese numerals is sanity-checked, and its confidence lowered with a note when it fails:
+a numeral not in the regular written form (四八, 三千六: a character may be missing, cn2an guessed)
+and a value under a tenth of the indicator's minimum (三 where 三千 was written: OCR dropped 千)."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from typing import Sequence
 
+import cn2an
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
@@ -26,6 +31,8 @@ class IndicatorSpec(BaseModel):
     name: str
     unit: str = ""
     aliases: tuple[str, ...] = ()
+    min: float | None = None
+    """The 榜单 minimum, when the caller knows it: only for the magnitude sanity check."""
 
 
 def default_indicators() -> tuple[IndicatorSpec, ...]:
@@ -35,7 +42,8 @@ def default_indicators() -> tuple[IndicatorSpec, ...]:
 _VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
 
 
-def _value(text: str) -> tuple[float, str] | None:
+def _value(text: str) -> tuple[float, str, str] | None:
+    """(value, unit, the numeral as read)."""
     text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
     t = text.replace("≥", "").replace(">=", "").replace("不少于", "").replace("达到", "").replace("以上", "")
     m = _VALUE.match(t)
@@ -48,7 +56,33 @@ def _value(text: str) -> tuple[float, str] | None:
     if v is None:
         return None
     unit = m.group("unit")
-    return (v, unit) if (not unit or unit in labels()["target_table"]["units"]) else None
+    return (v, unit, num) if (not unit or unit in labels()["target_table"]["units"]) else None
+
+
+_CN_NUMERAL = re.compile(rf"[{CN_DIGITS}]+")
+IRREGULAR_FACTOR = 0.7
+MAGNITUDE_FACTOR = 0.5
+
+
+def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[float, list[str]]:
+    """(confidence factor, notes) for a target value written in Chinese numerals; (1, []) otherwise."""
+    if value is None or not _CN_NUMERAL.fullmatch(num):
+        return 1.0, []
+    factor, notes = 1.0, []
+    try:  # the regular written forms (两 and 〇 are regular too); smart mode also takes 四八, 三千六
+        cn2an.cn2an(num.replace("两", "二").replace("〇", "零"), "strict")
+    except (ValueError, KeyError, IndexError):
+        factor *= IRREGULAR_FACTOR
+        notes.append(f"目标值“{num}”不是规范的中文数字写法，按{_fmt(value)}读取，可能有字漏识别")
+    if ind.min and value < ind.min / 10:
+        factor *= MAGNITUDE_FACTOR
+        notes.append(f"目标值“{num}”（{_fmt(value)}）不到榜单指标{_fmt(ind.min)}{ind.unit}的十分之一，"
+                     "中文数字的“千”“百”“十”等数位可能漏识别")
+    return factor, notes
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
 
 
 def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
@@ -130,7 +164,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
                 if ind:
                     got = _value(m.group("num"))
                     v = got[0] if got else None
-                    return _mk(ind, score, m.group("name"), v, m.group("unit") or ind.unit, [cells[0]])
+                    return _mk(ind, score, m.group("name"), v, m.group("unit") or ind.unit, [cells[0]], m.group("num"))
         return None
     name_cell = cells[0]
     name_text, unit = _split_name_cell(name_cell.text, units)
@@ -139,6 +173,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         return None  # two table rows read as one (代码贡献者人数年度开源活动): the value cannot be trusted
     value = None
     value_cell = None
+    num = ""
     order = list(range(1, len(cells)))
     if value_col is not None and 0 < value_col < len(cells):
         order = [value_col] + [i for i in order if i != value_col]
@@ -149,7 +184,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
             continue
         got = _value(c.text)
         if got and value is None:
-            value, u = got
+            value, u, num = got
             unit = unit or u
             value_cell = c
     for c in cells[1:]:
@@ -164,7 +199,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         conf = min(c.confidence for c in used) * 0.5
         return Target(indicator=name_cell.raw, value=value, unit=unit, written=name_cell.raw, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
-    return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used)
+    return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used, num)
 
 
 def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
@@ -181,11 +216,16 @@ def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:
     return t, ""
 
 
-def _mk(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell]) -> Target:
+def _mk(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell],
+        num: str = "") -> Target:
     conf = min(c.confidence for c in used) * (score / 100)
     note = "" if score >= 100 else f"“{written}”按相近程度{score:.0f}%对应榜单指标“{ind.name}”"
     if unit and ind.unit and unit != ind.unit:
         note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
         conf *= 0.7
+    factor, doubts = numeral_doubts(num, value, ind)
+    if doubts:
+        note = "；".join(([note] if note else []) + doubts)
+        conf *= factor
     return Target(indicator=ind.name, value=value, unit=unit, written=written, matched=True,
                   evidence=tuple(c.evidence(conf, note) for c in used))
