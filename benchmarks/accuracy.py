@@ -2,8 +2,10 @@
 
     python benchmarks/accuracy.py TRUTH_JSON OUT_DIR [--json] [--show-errors]
 
-Prints coverage, per-field accuracy, seal precision/recall at page level (straddle seals separately),
-per-rule status accuracy and verdict accuracy. Submissions are matched by their files: a review's
+Prints coverage, per-field accuracy (overall and split by how the submission was handed in: `scan` =
+image PDF, TIFF, JPEG folder; `text` = text-layer PDF or Word file, whose sealed pages are embedded
+scans; then `text_pdf` and `docx` apart — the format is truth.json's `format`), seal precision/recall
+at page level (straddle seals separately), per-rule status accuracy and verdict accuracy. Submissions are matched by their files: a review's
 `source.files[].path` (bundle-relative) against the truth's `files`. A truth submission without a
 review counts as wrong everywhere (no submission may be dropped). `compare` is pure.
 """
@@ -19,6 +21,8 @@ from pathlib import Path
 APP_FIELDS = ("track", "applicant.name", "applicant.uscc", "applicant.entity_type", "declared_on",
               "consortium.members", "consortium.roles", "targets")
 SITE_FIELDS = ("site.tenure", "site.lease_start", "site.lease_end", "site.lease_years")
+KIND_OF_FORMAT = {"image_pdf": "scan", "tiff": "scan", "jpeg_folder": "scan", "text_pdf": "text", "docx": "text"}
+SPLIT_COLUMNS = ("scan", "text", "text_pdf", "docx")
 
 
 def norm(text) -> str:
@@ -110,6 +114,24 @@ def _targets(t_exp: dict, rev: dict | None) -> tuple[int, int]:
     return ok, max(len(truth), len(got))
 
 
+def _member_list(members) -> str:
+    return "; ".join(f"{m.get('name')}({','.join(m.get('roles') or [])})" for m in members or []) or "none"
+
+
+def _target_misses(t_exp: dict, rev: dict | None) -> str:
+    got = {norm(t.get("indicator")): t for t in (rev or {}).get("targets") or []}
+    out = []
+    for t in t_exp.get("targets") or []:
+        g = got.get(norm(t["indicator"]))
+        if not (g and _same_value(t["value"], g.get("value")) and norm(t["unit"]) == norm(g.get("unit"))):
+            out.append(f"{t['indicator']} expected {t['value']}{t['unit']}, got "
+                       + (f"{g.get('value')}{g.get('unit') or ''}" if g else "none"))
+    want = {norm(t["indicator"]) for t in t_exp.get("targets") or []}
+    out += [f"unexpected {t.get('indicator')} {t.get('value')}{t.get('unit') or ''}"
+            for k, t in got.items() if k not in want]
+    return "; ".join(out)
+
+
 def _seal_pages(sub: dict, straddle: bool) -> set[tuple[str, int]]:
     return {(_path(s["file"]), int(s["page"])) for s in sub["expected"].get("seals") or []
             if (s.get("kind") == "straddle") == straddle}
@@ -175,6 +197,7 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
     """Pure comparison: truth.json dict and review.json dicts → metrics and a list of mismatches."""
     matched = match_reviews(truth, reviews)
     fields, rules, verdicts = Tally(), Tally(), Tally()
+    split: dict[str, Tally] = defaultdict(Tally)
     seal_t, seal_g, str_t, str_g = set(), set(), set(), set()
     errors: list[str] = []
     for sub in truth["submissions"]:
@@ -196,27 +219,35 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
                               f"got {rc.get('status') if rc else 'missing'}")
         if sub["kind"] != "application":
             continue
+        fmt = sub.get("format", "")
+        tallies = [fields] + [split[k] for k in (KIND_OF_FORMAT.get(fmt), fmt) if k]
+
+        def count(f: str, correct: int, total: int = 1) -> None:
+            for t in tallies:
+                t.add_counts(f, correct, total)
+
         for f in APP_FIELDS[:5]:
             ok = _same_value(_get(exp, f), _get(rev, f)) if rev else False
-            fields.add(f, ok)
+            count(f, ok)
             if not ok:
-                errors.append(f"{entry}: {f} expected {_get(exp, f)!r}, got {_get(rev, f)!r}")
+                errors.append(f"{entry} [{fmt}]: {f} expected {_get(exp, f)!r}, got {_get(rev, f)!r}")
         if exp["track"] == "innovation_community":
             for f in SITE_FIELDS:
                 ok = _same_value(_get(exp, f), _get(rev, f)) if rev else False
-                fields.add(f, ok)
+                count(f, ok)
                 if not ok:
-                    errors.append(f"{entry}: {f} expected {_get(exp, f)!r}, got {_get(rev, f)!r}")
+                    errors.append(f"{entry} [{fmt}]: {f} expected {_get(exp, f)!r}, got {_get(rev, f)!r}")
         else:
             names, roles, denom = _members(exp, rev)
-            fields.add_counts("consortium.members", names, denom)
-            fields.add_counts("consortium.roles", roles, denom)
+            count("consortium.members", names, denom)
+            count("consortium.roles", roles, denom)
             if roles < denom:
-                errors.append(f"{entry}: consortium {roles}/{denom} members with right name and roles")
+                errors.append(f"{entry} [{fmt}]: consortium {roles}/{denom} members with right name and roles"
+                              f" — expected {_member_list(exp.get('consortium'))}, got {_member_list((rev or {}).get('consortium'))}")
         ok_t, denom_t = _targets(exp, rev)
-        fields.add_counts("targets", ok_t, denom_t)
+        count("targets", ok_t, denom_t)
         if ok_t < denom_t:
-            errors.append(f"{entry}: targets {ok_t}/{denom_t} right")
+            errors.append(f"{entry} [{fmt}]: targets {ok_t}/{denom_t} right — {_target_misses(exp, rev)}")
         if exp.get("verdict") is not None:
             allowed = {exp["verdict"], *exp.get("verdict_also_acceptable", [])}
             got = (rev or {}).get("verdict")
@@ -229,6 +260,7 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
                      "ratio": round(len(matched) / n, 4) if n else None,
                      "unmatched_reviews": len(reviews) - len(set(map(id, matched.values())))},
         "fields": fields.as_dict(),
+        "fields_by_format": {k: split[k].as_dict() for k in SPLIT_COLUMNS if k in split},
         "seals": {"page": _prf(seal_t, seal_g), "straddle": _prf(str_t, str_g)},
         "rules": rules.as_dict(),
         "verdict": verdicts.as_dict().get("verdict", {"correct": 0, "total": 0, "accuracy": None}),
@@ -245,10 +277,16 @@ def format_report(res: dict, show_errors: bool = False) -> str:
         return "  -  " if v is None else f"{v * 100:5.1f}%"
 
     cov = res["coverage"]
+    def cell(v):
+        return f"{pct(v['accuracy'])} {v['correct']:>3}/{v['total']:<3}" if v else f"{'-':>14s}"
+
     lines = [f"coverage: {cov['with_review']}/{cov['submissions']} submissions have a review ({pct(cov['ratio'])});"
-             f" unmatched reviews: {cov['unmatched_reviews']}", "", "fields:"]
+             f" unmatched reviews: {cov['unmatched_reviews']}", "",
+             "fields (scan: image PDF/TIFF/JPEG; text: text-layer PDF + Word, of which text_pdf and docx):",
+             f"  {'':24s} {'all':>14s} " + " ".join(f"{k:>14s}" for k in SPLIT_COLUMNS)]
+    by = res.get("fields_by_format", {})
     for k, v in res["fields"].items():
-        lines.append(f"  {k:24s} {pct(v['accuracy'])}  ({v['correct']}/{v['total']})")
+        lines.append(f"  {k:24s} {cell(v)} " + " ".join(cell(by.get(c, {}).get(k)) for c in SPLIT_COLUMNS))
     lines.append("seals (page level):")
     for k, v in res["seals"].items():
         lines.append(f"  {k:24s} precision {pct(v['precision'])}  recall {pct(v['recall'])}"

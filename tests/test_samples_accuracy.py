@@ -108,6 +108,27 @@ def test_errors_are_counted_where_they_happen():
     assert any("site.lease_term" in m for m in res["mismatches"])
 
 
+def test_fields_split_by_submission_format():
+    """Scans (image PDF, TIFF, JPEG folder) and text documents (text-layer PDF, Word) apart, by truth's format."""
+    truth = copy.deepcopy(TRUTH)
+    truth["submissions"][0]["format"] = "text_pdf"
+    truth["submissions"][1]["format"] = "jpeg_folder"
+    revs = perfect_reviews()
+    revs[1]["consortium"][1]["roles"] = ["code_contributor"]
+    revs[1]["targets"][0]["value"] = 21
+    res = accuracy.compare(truth, revs)
+    by = res["fields_by_format"]
+    assert set(by) == {"scan", "text", "text_pdf"}
+    assert by["scan"]["consortium.roles"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    assert by["scan"]["targets"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    assert by["text"]["targets"] == by["text_pdf"]["targets"] == {"correct": 2, "total": 2, "accuracy": 1.0}
+    assert "site.tenure" not in by["scan"] and by["text"]["site.tenure"]["total"] == 1
+    assert res["fields"]["targets"] == {"correct": 2, "total": 3, "accuracy": round(2 / 3, 4)}
+    assert any("[jpeg_folder]" in m and "开源项目数量 expected 12个, got 21个" in m for m in res["mismatches"])
+    report = accuracy.format_report(res, show_errors=True)
+    assert "text_pdf" in report and " 50.0%   1/2" in report
+
+
 def test_missing_review_counts_as_wrong_and_paths_may_be_prefixed():
     revs = perfect_reviews()
     for f in revs[1]["source"]["files"]:
