@@ -344,6 +344,56 @@ def test_cascade_row_with_cell_words_and_spaces_between_scripts():
     assert [c.text for c in rows[0]] == ["1", "重庆渝芯软件有限公司", "91500112MAE2EAD43H", "牵头方、开源代码贡献单位、应用单位"]
 
 
+def _rapid(words, y0, y1):
+    """A RapidOCR line of word boxes: [(text, x0, x1)]."""
+    ws = tuple(Word(text=t, bbox=(a, y0, b, y1), confidence=0.99) for t, a, b in words)
+    return _ln(" ".join(t for t, _, _ in words), words[0][1], y0, words[-1][2], y1, "rapidocr", ws)
+
+
+def test_next_row_with_its_number_read_into_the_name_is_not_a_wrapped_line():
+    """Cascade boxes of a targets table (seed 9090, 11_创新 p8): row 3's 序号 came back inside its name
+    cell, so no cell of row 3 sat in the first column and it was taken for row 2's wrapped line."""
+    lines = (_rapid([("1", 0.124, 0.179), ("入驻企业数量", 0.187, 0.42), ("家", 0.428, 0.642), ("30", 0.65, 0.735)], 0.182, 0.21),
+             _rapid([("2", 0.127, 0.181), ("孵化场地面积", 0.186, 0.453), ("平方米", 0.457, 0.662), ("4500", 0.667, 0.752)], 0.221, 0.239),
+             _rapid([("3年度创新创业活动", 0.122, 0.471), ("场", 0.479, 0.64), ("三十六", 0.649, 0.773)], 0.249, 0.277),
+             _rapid([("4", 0.122, 0.179), ("带动就业人数", 0.187, 0.45), ("人", 0.458, 0.64), ("360", 0.648, 0.745)], 0.281, 0.309))
+    p = Page(file="t.tif", number=1, width=2480, height=3508, source="ocr", lines=lines)
+    assert [[c.text for c in r] for r in page_layout(p).rows][1:3] == [["2", "孵化场地面积", "平方米", "4500"],
+                                                                      ["3年度创新创业活动", "场", "三十六"]]
+    f = extract_facts([doc(page(COVER, 1), p)])
+    assert {(t.indicator, t.value) for t in f.targets} == {("入驻企业数量", 30), ("孵化场地面积", 4500),
+                                                           ("年度创新创业活动", 36), ("带动就业人数", 360)}
+
+
+def test_member_row_read_as_one_run_with_code_and_role_wrapped():
+    """Cascade shapes (seed 9090, 16_开源 p5): RapidOCR read a whole member row as one run with the code
+    glued between name and role; the code's last character and the role's end wrapped to a line
+    Tesseract read under them."""
+    code = uscc.complete("91500120MA4Q5KPC" + uscc.org_code_check("MA4Q5KPC"))
+    row = _rapid([(f"2重庆嘉陵信息科技有限公司{code[:17]}代码贡献单位、产", 0.105, 0.848)], 0.199, 0.223)
+    tess = Line(text=f"{code[17]}业化应用单位", bbox=(0.485, 0.224, 0.807, 0.236), confidence=0.95, engine="tesseract",
+                words=(Word(text=code[17], bbox=(0.485, 0.224, 0.497, 0.236), confidence=0.95),
+                       Word(text="业化应用单位", bbox=(0.652, 0.224, 0.807, 0.236), confidence=0.95)))
+    p = Page(file="m.tif", number=2, width=1654, height=2339, source="ocr", lines=(row, tess))
+    assert [[c.text for c in r] for r in page_layout(p).rows] == [["2重庆嘉陵信息科技有限公司", code, "代码贡献单位、产业化应用单位"]]
+    f = extract_facts([doc(page(["附件3", "开源社区申报材料"], 1), p)])
+    assert [(u.name.value, u.uscc.value, u.roles) for u in f.consortium] == [
+        ("重庆嘉陵信息科技有限公司", code, ("code_contributor", "application_unit"))]
+
+
+def test_wrapped_name_and_role_in_one_run_under_a_row_whose_number_is_in_the_name_cell():
+    """Cascade shapes (seed 9090, 10_开源 p5): 1山城信息科技（西部科学城）有限 | code | 联合体牵头方、开, and
+    under it one run '公司源代码贡献单位' — the name's end, then the role's end (a role phrase itself)."""
+    code = uscc.complete("91500154MA42445Q" + uscc.org_code_check("MA42445Q"))
+    row = _rapid([(f"1山城信息科技（西部科学城）有限 {code} 联合体牵头方、开", 0.105, 0.878)], 0.157, 0.177)
+    cont = _rapid([("公司源代码贡献单位", 0.184, 0.849)], 0.177, 0.189)
+    note = _ln("注：牵头单位负责申报材料的组织编制。", 0.105, 0.2, 0.5, 0.212, "tesseract")
+    p = Page(file="m.pdf", number=2, width=1654, height=2339, source="ocr", lines=(row, cont, note))
+    f = extract_facts([doc(page(["附件3", "开源社区申报材料"], 1), p)])
+    assert [(u.name.value, u.uscc.value, u.roles) for u in f.consortium] == [
+        ("山城信息科技（西部科学城）有限公司", code, ("lead", "code_contributor"))]
+
+
 @pytest.mark.parametrize("row, want", [("4年度创新创业活动场二十四", 24), ("1入驻企业数量家45", 45), ("3带动就业人数人1.200", 1200)])
 def test_target_row_read_as_one_run(row, want):
     d = doc(page(COVER, 1), page(["序号 考核指标 计量单位 建设目标", row], 2))

@@ -86,6 +86,9 @@ def _with_text(c: Cell, text: str) -> Cell:
     return Cell(text, text, c.file, c.page, c.bbox, c.confidence, c.source, c.origin)
 
 
+_ROW_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")
+
+
 def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
     """Member-table rows whose wrapped name and role came back from OCR as ONE run under the row
     (…（西部科学城）有限 / 牵头单位、代码贡 + '公司献单位'): split that run where the name becomes a
@@ -96,11 +99,9 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
         row = tuple(rows[i])
         nxt = rows[i + 1] if i + 1 < len(rows) else ()
         code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
-        if (code_at is not None and 1 <= code_at < len(row) - 1 and len(nxt) == 1
-                and not USCC_TOKEN.search(nxt[0].text) and nxt[0].bbox[0] > row[0].bbox[2]
-                and not role_mentions(nxt[0].text) and not find_names(nxt[0].text)):
+        cut = _continuation_cut(row, nxt, code_at)
+        if cut is not None:
             name_k, role_k, cont = code_at - 1, len(row) - 1, nxt[0].text
-            cut = next((k for k in range(len(cont) + 1) if accept_name(row[name_k].text + cont[:k]) == canonical_name(row[name_k].text + cont[:k])), 0)
             cells = list(row)
             cells[name_k] = _with_text(row[name_k], row[name_k].text + cont[:cut])
             cells[role_k] = _with_text(row[role_k], row[role_k].text + cont[cut:])
@@ -110,6 +111,25 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
         out.append(_move_name_tail(row, code_at) if code_at else row)
         i += 1
     return out
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")
+
+
+def _continuation_cut(row: tuple[Cell, ...], nxt: Sequence[Cell], code_at: int | None) -> int | None:
+    """Where the name's end stops in `nxt` when it is one run continuing `row` (name | code | role),
+    else None. The run starts right of the row's 序号 (a cell of its own, or read into the name cell:
+    1山城信息科技……有限) and names no unit and no code; a run with a role phrase of its own (a note
+    under the table) counts only when it starts with the end of the row's name (公司 + 源代码贡献单位)."""
+    if code_at is None or not 1 <= code_at < len(row) - 1 or len(nxt) != 1:
+        return None
+    first, cont = row[0].bbox, nxt[0].text
+    number_width = min(first[2] - first[0], 2 * (first[3] - first[1]))
+    if USCC_TOKEN.search(cont) or nxt[0].bbox[0] <= first[0] + number_width or find_names(cont):
+        return None
+    head = _ROW_NUMBER.sub("", row[code_at - 1].text)
+    cut = next((k for k in range(len(cont) + 1) if accept_name(head + cont[:k]) == canonical_name(head + cont[:k])), 0)
+    return cut if cut > 0 or not role_mentions(cont) else None
 
 
 _NAME_TAIL = re.compile(r"股份有限公司|有限责任公司|有限公司|公司")

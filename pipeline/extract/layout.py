@@ -78,15 +78,26 @@ def _split_bbox(bbox: BBox, parts: list[str]) -> list[BBox]:
 
 
 _SCRIPT_GAP = re.compile(r"(?<=[0-9A-Za-z])\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+(?=[0-9A-Za-z])")
+_GLUED_CODE = re.compile(r"(?<=[^\x00-\x7f])(?=[0-9A-Z]{17,19}(?![0-9A-Za-z]))|(?<=[0-9A-Z]{17})(?<![0-9A-Z]{20})(?=[^\x00-\x7f])")
+"""Around a code-shaped run (17–19 capitals/digits, a USCC as OCR reads it) glued to Chinese."""
+
+
+def _ocr_parts(text: str) -> list[str]:
+    parts = [p for p in _SCRIPT_GAP.split(text.strip()) if p]
+    out = []
+    for p in parts:
+        out += [q for q in _GLUED_CODE.split(p) if q] if sum(ch.isdigit() for ch in p) >= 6 else [p]
+    return out
 
 
 def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
     """A line as one or more cells: split on ' | ' (DOCX rows); per word box for RapidOCR lines
     (its boxes are text runs or re-read table cells); on wide word gaps for Tesseract runs that
-    cross table columns; on runs of 3+ spaces (text layers). Inside a run, a space between Chinese
-    and Latin/digits also separates cells (1 重庆……公司 9150…… 牵头方)."""
+    cross table columns; on runs of 3+ spaces (text layers). Inside an OCR run, a space between
+    Chinese and Latin/digits also separates cells (1 重庆……公司 9150…… 牵头方), and so does a code
+    read glued to Chinese on either side (2重庆……公司91500120MA4Q5KPC7代码贡献单位)."""
     def mk(text: str, bbox: BBox, conf: float) -> list[Cell]:
-        parts = [p for p in _SCRIPT_GAP.split(text.strip()) if p] if page.source == "ocr" else [text.strip()]
+        parts = _ocr_parts(text) if page.source == "ocr" else [text.strip()]
         boxes = _split_bbox(bbox, parts) if len(parts) > 1 else [bbox]
         return [Cell(norm(p), p, page.file, page.number, b, conf, page.source, origin) for p, b in zip(parts, boxes)]
 
@@ -184,7 +195,9 @@ def _join(a: Cell, b: Cell) -> Cell:
 def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
     """Join the second line of a wrapped table cell (a long unit name, 牵头单位、开源代码贡献单位) to
     its row: a row right under a table row, with fewer cells, none in the first column, each under
-    one cell of the row above (several runs under one cell are that cell's wrapped line, left to right)."""
+    one cell of the row above (several runs under one cell are that cell's wrapped line, left to right).
+    A cell reaching over most of the first column is the next row, its 序号 read into its name
+    (3年度创新创业活动 under 2 | 孵化场地面积)."""
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -193,7 +206,9 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
             gap = min(c.bbox[1] for c in row) - max(c.bbox[3] for c in prev)
             homes = [max(range(len(prev)), key=lambda i: _xoverlap(prev[i], c)) for c in row]
             fits = all(_xoverlap(prev[i], c) > 0.5 * (c.bbox[2] - c.bbox[0]) for i, c in zip(homes, row))
-            if gap < 0.9 * h and fits and 0 not in homes:
+            first = prev[0].bbox[2] - prev[0].bbox[0]
+            in_first = any(_xoverlap(prev[0], c) > 0.5 * first for c in row)
+            if gap < 0.9 * h and fits and 0 not in homes and not in_first:
                 merged = list(prev)
                 for i, c in zip(homes, row):
                     merged[i] = _join(merged[i], c)
