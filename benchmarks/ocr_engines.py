@@ -46,6 +46,8 @@ ENGINES = {
     "tesseract": ("tesseract", {}),
     "rapidocr": ("rapidocr", {}),
     "cascade": ("cascade", {}),
+    "cascade-lines": ("cascade", {"windows": False}),
+    "cascade-allcells": ("cascade", {"table_cells": "all"}),
     "cascade-lean": ("cascade", {"tables": False}),
     "cascade-lowconf": ("cascade", {"key_facts": False, "tables": False}),
 }
@@ -108,7 +110,7 @@ def run_engine(label: str, pages: list[SamplePage]) -> dict:
         cpu += _cpu() - c0
         d, c, e, t = score(p, page.text)
         dist, chars, exact, total = dist + d, chars + c, exact + e, total + t
-        crops += sum(1 for ln in page.lines if ln.engine == "rapidocr") if name == "cascade" else 0
+        crops += sum(1 for ln in page.lines if "rapidocr" in ln.engine) if name == "cascade" else 0
     row = {"engine": label, "s_page": wall / len(pages), "cpu_page": cpu / len(pages),
            "cer": 100.0 * dist / chars, "exact": 100.0 * exact / total}
     if name == "cascade":

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from ocr_engines import engine_rows, format_rows  # noqa: E402
 from ocr_pages import benchmark_set  # noqa: E402
 from pipeline.reading import read_document, shutdown_pools  # noqa: E402
 
@@ -72,6 +73,8 @@ def text_pdf(path: Path, pages: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=20)
+    ap.add_argument("--engines", default="tesseract,rapidocr,cascade",
+                    help="engines for the per-engine table (benchmarks/ocr_engines.py); '' skips it")
     args = ap.parse_args()
     samples = benchmark_set(args.pages)
     work = Path(tempfile.mkdtemp(prefix="jiebang-bench-"))
@@ -136,6 +139,12 @@ def main() -> None:
     print(f"text-layer PDF, 300 pages: {text_pps:.0f} pages/s")
     print()
     print("goals: ratio ≤1.10, CER ≤2%, speed-up ≥1.8x, text layer ≥50 pages/s")
+    engines = [e for e in args.engines.split(",") if e]
+    if engines:
+        print()
+        print(f"per engine, on the same {len(samples)} pages (engine.read on each page in this process, no reader):")
+        print(format_rows(engine_rows(samples, engines)))
+        print("goals (issue 4): cascade CER ≤ RapidOCR's + 0.3 points, exact lines ≥97%, ≤1.3x the tesseract engine")
 
 
 if __name__ == "__main__":

@@ -36,13 +36,14 @@ from typing import Callable
 import cv2
 import numpy as np
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from pipeline import uscc
 from pipeline.model import Line, Page, Word
 from pipeline.ocr import rapid
 from pipeline.ocr.base import RasterPage, register
-from pipeline.ocr.preprocess import prepare_for_ocr, remove_rules
-from pipeline.ocr.tesseract import TesseractEngine
+from pipeline.ocr.preprocess import remove_rules
+from pipeline.ocr.tesseract import TesseractEngine, fix_punctuation, join_words
 
 CONFIG_PATH = Path(__file__).with_name("cascade.yaml")
 ENGINE = "cascade"
@@ -257,6 +258,162 @@ def uncovered_regions(grey: np.ndarray, dpi: int, lines: list[Line], min_chars: 
     return out
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A run of a Tesseract line's words (indices into the x-sorted words, inclusive) to re-read,
+    with its pixel box; `cell` when the run is a table cell (cells are joined with a space)."""
+    first: int
+    last: int
+    box: tuple[float, float, float, float]
+    cell: bool = False
+    read: bool = True
+    """False for a table cell kept as Tesseract read it (listed so the row keeps its cell spacing)."""
+    context: tuple[str, str] = ("", "")
+    """Tesseract's text of the confident words the crop also holds left and right of the run: the
+    crop's reading is aligned to them and only what lies between replaces the run (a cut between
+    Tesseract's loose word boxes may clip or repeat a neighbouring character)."""
+
+
+def sorted_words(line: Line) -> list[Word]:
+    return sorted(line.words, key=lambda wd: wd.bbox[0]) or [Word(text=line.text, bbox=line.bbox, confidence=line.confidence)]
+
+
+def word_windows(words: list[Word], threshold: float, neighbours: int) -> list[tuple[int, int]]:
+    """Runs of words below `threshold`, each widened by `neighbours` words on both sides, merged
+    when they touch. Tesseract's misreading often sits next to the word it doubts (金开大道丁段:
+    丁 at 0.91 beside 段 at 0.61), hence the neighbours."""
+    runs: list[list[int]] = []
+    for k, wd in enumerate(words):
+        if wd.confidence >= threshold:
+            continue
+        a, b = max(0, k - neighbours), min(len(words) - 1, k + neighbours)
+        if runs and a <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    return [(a, b) for a, b in runs]
+
+
+def window_box(words: list[Word], a: int, b: int, line: Line, w: int, h: int, widen: float) -> tuple[float, float, float, float]:
+    """Pixel box of words a..b: from the middle of the gap before word a to the middle of the gap
+    after word b (cuts fall between characters); at a line end, `widen` pixels beyond the line
+    (Tesseract drops edge characters, and their boxes with them)."""
+    x0 = (line.bbox[0] * w - widen) if a == 0 else (words[a - 1].bbox[2] + words[a].bbox[0]) / 2 * w
+    x1 = (line.bbox[2] * w + widen) if b == len(words) - 1 else (words[b].bbox[2] + words[b + 1].bbox[0]) / 2 * w
+    return (x0, line.bbox[1] * h, x1, line.bbox[3] * h)
+
+
+def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict) -> list[Segment]:
+    """What to crop from a chosen line (cascade.yaml `windows`, `table_cells`):
+    - a table row (≥ table_min_cells cells): every cell, or only cells holding an uncertain word;
+    - otherwise windows round the uncertain words, or the whole line when windows are off or
+      would cover most of it."""
+    words = sorted_words(line)
+    win = cfg["windows"]
+    threshold = win["word_confidence"] if win.get("enabled", True) else 2.0  # 2.0: every word uncertain
+    if len(cells) >= cfg["table_min_cells"]:
+        owner = [min(range(len(cells)), key=lambda c: _distance((wd.bbox[0] + wd.bbox[2]) / 2 * w, cells[c]))
+                 for wd in words]
+        segs = []
+        for c, box in enumerate(cells):
+            idx = [k for k, o in enumerate(owner) if o == c]
+            if not idx:
+                continue
+            uncertain = any(words[k].confidence < threshold for k in idx)
+            segs.append(Segment(idx[0], idx[-1], box, cell=True, read=cfg["table_cells"] == "all" or uncertain))
+        return segs if any(sg.read for sg in segs) else []
+    widen = cfg["line_widen"] * (line.bbox[3] - line.bbox[1]) * h
+    runs = word_windows(words, threshold, int(win["neighbours"]))
+    if not runs:
+        return []
+    last = len(words) - 1
+    crops = [(max(0, a - 1), min(last, b + 1)) for a, b in runs]
+    boxes = [window_box(words, ca, cb, line, w, h, widen) for ca, cb in crops]
+    line_w = (line.bbox[2] - line.bbox[0]) * w + 2 * widen
+    if sum(bx[2] - bx[0] for bx in boxes) > win["whole_line_fraction"] * line_w:
+        return [Segment(0, last, window_box(words, 0, last, line, w, h, widen))]
+    return [Segment(a, b, bx, context=(join_words([x.text for x in words[ca:a]]), join_words([x.text for x in words[b + 1:cb + 1]])))
+            for (a, b), (ca, cb), bx in zip(runs, crops, boxes)]
+
+
+def between_context(reading: str, left: str, middle: str, right: str) -> str:
+    """The part of `reading` (RapidOCR's text of a crop holding left + middle + right) that stands
+    for `middle`, found by aligning it to Tesseract's text of the crop (Levenshtein opcodes).
+    Characters RapidOCR inserts at either boundary are given to the middle (the uncertain part)."""
+    if not left and not right:
+        return reading
+    src = left + middle + right
+    consumed: dict[int, int] = {len(src): len(reading)}
+    inserted: dict[int, int] = {}
+    for op in Levenshtein.opcodes(src, reading):
+        if op.tag == "insert":
+            inserted.setdefault(op.src_start, op.dest_start)
+            continue
+        for k in range(op.src_start, op.src_end):
+            step = k - op.src_start
+            j = op.dest_start + (step if op.tag == "equal" else min(step, op.dest_end - op.dest_start) if op.tag == "replace" else 0)
+            consumed.setdefault(k, j)
+    i_l, i_r = len(left), len(src) - len(right)
+    j_l, j_r = inserted.get(i_l, consumed[i_l]), consumed[i_r]
+    # ...unless they repeat the neighbour: half a neighbouring glyph let into the crop, read again.
+    if left and reading[j_l:consumed[i_l]] and left.endswith(reading[j_l:consumed[i_l]]):
+        j_l = consumed[i_l]
+    if right and i_r in inserted and right.startswith(reading[inserted[i_r]:j_r]):
+        j_r = inserted[i_r]
+    return reading[j_l:j_r] if j_r > j_l else ""
+
+
+def _distance(x: float, box: tuple[float, float, float, float]) -> float:
+    return 0.0 if box[0] <= x <= box[2] else min(abs(x - box[0]), abs(x - box[2]))
+
+
+def covers_line(segs: list[Segment], line: Line) -> bool:
+    return sum(s.last - s.first + 1 for s in segs) >= len(sorted_words(line))
+
+
+def splice(line: Line, segs: list[Segment], parts, w: int, h: int) -> Line:
+    """The line with each read segment's words replaced by RapidOCR's reading of its crop (`parts`,
+    in the order of the read segments; a segment RapidOCR read as nothing keeps Tesseract's words).
+    Engine 'rapidocr' when every word was replaced, 'tesseract+rapidocr' when Tesseract's remain."""
+    words = sorted_words(line)
+    parts = iter(parts)
+    by_first = {sg.first: (sg, next(parts) if sg.read else ("", 0.0)) for sg in segs}
+    pieces: list[tuple[str, bool]] = []  # (text, starts a table cell)
+    new_words: list[Word] = []
+    kept = 0
+    k = 0
+    while k < len(words):
+        seg, (txt, score) = by_first.get(k, (None, ("", 0.0)))
+        txt = txt.strip()
+        if seg is not None and txt and any(seg.context):
+            middle = join_words([x.text for x in words[seg.first:seg.last + 1]])
+            txt = between_context(txt, seg.context[0], middle, seg.context[1])
+        if seg is not None and txt:
+            run = words[seg.first:seg.last + 1]
+            box = _frac(seg.box, w, h) if seg.cell else (min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
+                                                         max(x.bbox[2] for x in run), max(x.bbox[3] for x in run))
+            new_words.append(Word(text=txt, bbox=box, confidence=float(score)))
+            pieces.append((txt, seg.cell))
+            k = seg.last + 1
+            continue
+        cell_start = k in by_first and by_first[k][0].cell
+        new_words.append(words[k])
+        pieces.append((words[k].text, cell_start))
+        kept += 1
+        k += 1
+    # The same punctuation rules as Tesseract's own words: RapidOCR also gives : for ：at times.
+    fixed = fix_punctuation([wd.text for wd in new_words])
+    new_words = [wd.model_copy(update={"text": t}) if t != wd.text else wd for wd, t in zip(new_words, fixed)]
+    pieces = [(t, cell_start) for t, (_, cell_start) in zip(fixed, pieces)]
+    text = ""
+    for piece, cell_start in pieces:
+        text = (text + " " + piece) if text and cell_start else join_words([text, piece]) if text else piece
+    chars = sum(len(wd.text) for wd in new_words) or 1
+    conf = sum(wd.confidence * len(wd.text) for wd in new_words) / chars
+    engine = "tesseract+rapidocr" if kept else "rapidocr"
+    return Line(text=text, bbox=line.bbox, confidence=float(conf), words=tuple(new_words), engine=engine)
+
+
 @dataclass
 class CascadeEngine:
     """Tesseract first, RapidOCR on the crops that matter. Options override cascade.yaml keys."""
@@ -265,6 +422,9 @@ class CascadeEngine:
     key_facts: bool | None = None
     fill_gaps: bool | None = None
     tables: bool | None = None
+    windows: bool | None = None
+    """False: re-read whole lines and every cell of a table row (the first cascade, for comparison)."""
+    table_cells: str | None = None
     tesseract: TesseractEngine = field(default_factory=TesseractEngine)
     recognise: Callable[[list[np.ndarray]], list[tuple[str, float]]] = rapid.read_crops
     """Recognition on crops; replaceable so tests can count the crops."""
@@ -283,14 +443,19 @@ class CascadeEngine:
             cfg["fill_gaps"] = self.fill_gaps
         if self.tables is not None:
             cfg["reread_tables"] = self.tables
+        if self.windows is not None:
+            cfg["windows"] = dict(cfg["windows"], enabled=self.windows)
+            if not self.windows:
+                cfg["table_cells"] = "all"
+        if self.table_cells is not None:
+            cfg["table_cells"] = self.table_cells
         return cfg
 
     def read(self, page: RasterPage) -> Page:
         cfg = self.config()
-        lines, rotation, rgb = self.tesseract.read_lines(page)
-        # The grey Tesseract saw (levelled red channel, same deskew) minus the rule erasure: line
+        # The grey Tesseract saw (levelled red channel, same deskew) before the rule erasure: line
         # boxes are in its frame, and RapidOCR reads through rules (crops erase their own).
-        grey, _ = prepare_for_ocr(rgb, page.dpi, erase_rules=False)
+        lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
@@ -314,42 +479,40 @@ class CascadeEngine:
         blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"]])
         in_block = {i for b in blocks for i in b}
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
+        plans: dict[int, list[Segment]] = {}
         crops, owners = [], []
         for i, _ in chosen:
             if i in in_block:
                 continue
+            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg)
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
-            if len(cells[i]) < cfg["table_min_cells"]:  # not a table row: one crop, wider
-                b = lines[i].bbox
-                wide = cfg["line_widen"] * (b[3] - b[1]) * h
-                cells[i] = [(b[0] * w - wide, b[1] * h, b[2] * w + wide, b[3] * h)]
-            for box in cells[i]:
-                crops.append(erase_crop_rules(crop(grey, box, pad)))
+            for seg in (sg for sg in plans[i] if sg.read):
+                crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
                 owners.append(i)
         readings = self.recognise(crops) if crops else []
         per_line: dict[int, list[tuple[str, float]]] = {}
         for i, r in zip(owners, readings):
             per_line.setdefault(i, []).append(r)
         for i, why in chosen:
-            if i in in_block:
+            if i in in_block or not plans.get(i):
                 continue
-            parts = per_line.get(i, [])
-            r_text = " ".join(t.strip() for t, _ in parts if t.strip())
-            chars = sum(len(t) for t, _ in parts) or 1
-            r_conf = sum(s * len(t) for t, s in parts) / chars if parts else 0.0
             t = lines[i]
-            winner, rule = choose(t.text, t.confidence, r_text, r_conf)
-            if rule == "empty" and t.confidence < cfg["noise_confidence"]:
-                winner, rule = "none", "noise"
-            self.decisions.append(Decision(i, why, t.text, t.confidence, r_text, r_conf, winner, rule))
-            if winner == "none":
-                out[i] = None
-            elif winner == "rapidocr":
-                words = tuple(
-                    Word(text=txt.strip(), bbox=_frac(box, w, h), confidence=float(s))
-                    for box, (txt, s) in zip(cells[i], parts) if txt.strip()
-                )
-                out[i] = Line(text=r_text, bbox=t.bbox, confidence=float(r_conf), words=words, engine="rapidocr")
+            segs = [sg for sg in plans[i] if sg.read]
+            parts = per_line.get(i, [])
+            whole = covers_line(segs, t)
+            if not any(txt.strip() for txt, _ in parts):
+                winner, rule = "tesseract", "empty"
+                if whole and t.confidence < cfg["noise_confidence"]:
+                    winner, rule = "none", "noise"
+                self.decisions.append(Decision(i, why, t.text, t.confidence, "", 0.0, winner, rule))
+                if winner == "none":
+                    out[i] = None
+                continue
+            cand = splice(t, plans[i], iter(parts), w, h)
+            winner, rule = choose(t.text, t.confidence, cand.text, cand.confidence)
+            self.decisions.append(Decision(i, why, t.text, t.confidence, cand.text, cand.confidence, winner, rule))
+            if winner == "rapidocr":
+                out[i] = cand
         return [ln for ln in out if ln is not None] + extra
 
     def _reread_block(self, grey, lines, block, why, cfg, out) -> list[Line]:

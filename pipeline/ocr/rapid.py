@@ -54,6 +54,8 @@ def rapidocr_params(cfg: dict | None = None) -> dict:
         "Global.model_root_dir": str(root),
         "EngineConfig.onnxruntime.intra_op_num_threads": int(cfg["threads"]),
         "EngineConfig.onnxruntime.inter_op_num_threads": int(cfg["threads"]),
+        "Rec.rec_img_shape": [3, 48, int(cfg.get("rec_min_width", 320))],
+        "Rec.rec_batch_num": int(cfg.get("rec_batch", 6)),
     }
     for task, filename in cfg["models"].items():
         path = root / filename
