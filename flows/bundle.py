@@ -31,13 +31,11 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
+from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature, source_hash
 from pipeline.errors import InputError, RunError
 from pipeline.intake import open_bundle
 from pipeline.model import DocumentError
 
-STATE_DIR = ".jiebang"
-"""Hidden folder in OUT: the read cache, seal crops, the extracted zip."""
-RUN_RECORD = "run.json"
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
 READ_RETRIES = 2
 READ_RETRY_DELAYS = [2.0, 10.0]
@@ -70,24 +68,11 @@ class Stages:
 stages = Stages()
 
 
-PIPELINE_SRC = Path(__file__).resolve().parent.parent / "pipeline"
-
-
-def _source_hash(h, rels: tuple[str, ...] = ("",)) -> None:
-    """Feed the source files (code and config) under pipeline/<rel> into hash `h`."""
-    for rel in rels:
-        p = PIPELINE_SRC / rel
-        for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
-            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json"):
-                h.update(str(f.relative_to(PIPELINE_SRC)).encode())
-                h.update(f.read_bytes())
-
-
 @lru_cache(maxsize=1)
 def reading_code_version() -> str:
     """Hash of the reading/OCR/seal source: a code change invalidates cached reads by itself."""
     h = hashlib.sha256()
-    _source_hash(h, READING_CODE)
+    source_hash(h, READING_CODE)
     return h.hexdigest()[:16]
 
 
@@ -144,15 +129,6 @@ def review_cache_key(_ctx, params: dict[str, Any]) -> str:
     for e in params["errors"]:
         h.update(e.model_dump_json().encode())
     return f"review-{h.hexdigest()}"
-
-
-def context_fingerprint(rules: str | None, credit_lists: list[str]) -> str:
-    """Hash of the rules file, the credit lists and the whole pipeline source."""
-    h = hashlib.sha256()
-    for f in [rules, *credit_lists]:
-        h.update(Path(f).read_bytes() if f and Path(f).is_file() else b"default")
-    _source_hash(h)
-    return h.hexdigest()
 
 
 @task(name="review-submission", task_run_name="review {entry}", cache_key_fn=review_cache_key, persist_result=True)
@@ -219,6 +195,8 @@ def review_bundle(
     record: dict[str, Any] = {"flow_run_id": str(flow_run.id), "status": "running", "parameters": params,
                               "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     write_record(out_dir, record)
+    signature = run_signature(Path(bundle), list(credit_lists or []), rules, ocr_engine, run_date) \
+        if Path(bundle).exists() else None  # inputs as they were when this run read them
 
     try:
         rules_obj, credit = stages.get("load_context")(Path(rules) if rules else None, [Path(c) for c in credit_lists or []])
@@ -324,6 +302,8 @@ def review_bundle(
                    "summary": round(t_summary, 3), "total": round(total, 3)},
         outcomes=outcomes,
     )
+    if record["status"] == "completed" and signature:  # lets the next `jiebang run` see it is up to date
+        record.update(signature=signature, outputs=output_digests(out_dir, skip=(STATE_DIR, RUN_RECORD)))
     write_record(out_dir, record)
     _artifact(record)
     progress.emit("end", record=record)

@@ -88,6 +88,23 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
     return 0 if written == record["submissions"] else EXIT_INCOMPLETE
 
 
+def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path | None, engine: str,
+                  run_date: str | None) -> bool:
+    """True (and says so) when OUT is the finished result of exactly this run (flows/uptodate.py)."""
+    from flows.uptodate import run_signature, up_to_date
+
+    if not (out / "run.json").is_file():
+        return False
+    signature = run_signature(bundle, [str(c) for c in credit_lists], str(rules) if rules else None, engine, run_date)
+    record = up_to_date(out, signature)
+    if record is None:
+        return False
+    typer.echo(_summary_line(record, out))
+    typer.echo(f"  已是最新：材料包、规则、信用名单、程序和审查日期均未变，审查表完好，未重新运行"
+               f"（上次运行 {record.get('flow_run_id')}，{record.get('finished_at')}）；用 --force 强制运行。")
+    return True
+
+
 def _summary_line(record: dict, out: Path) -> str:
     verdicts: dict[str, int] = {}
     for o in record["outcomes"].values():
@@ -113,9 +130,18 @@ def register(app: typer.Typer) -> None:
         run_date: str | None = typer.Option(None, "--run-date", help="审查日期 YYYY-MM-DD（默认今天）"),
         no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
         verbose: bool = typer.Option(False, "--verbose", help="显示 Prefect 日志"),
+        force: bool = typer.Option(False, "--force",
+                                   help="输出已是最新也重新运行流程（已完成部分仍取自缓存）"),
     ) -> None:
-        """Review every submission of a bundle: one review sheet each, plus the bundle summary."""
+        """Review every submission of a bundle: one review sheet each, plus the bundle summary.
+
+        When OUT already holds the sheets of this very bundle with these settings (same bytes, rules,
+        credit lists, code, engine and date; every sheet intact), nothing is redone: it says so and
+        exits 0. --force runs the flow anyway.
+        """
         _precheck(bundle, rules, credit_list)
+        if not force and _already_done(bundle, out, credit_list, rules, ocr_engine, run_date):
+            raise typer.Exit(code=0)
         _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine,
                        dask_address=dask_address, run_date=run_date, show_progress=not no_progress)

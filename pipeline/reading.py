@@ -7,6 +7,8 @@ file's length, and one bad page is one page error, not a lost file.
 """
 from __future__ import annotations
 
+import ctypes
+
 import hashlib
 import logging
 import os
@@ -14,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import multiprocessing as mp
@@ -206,6 +209,30 @@ class PageOutcome:
 
 def process_page(task: PageTask) -> PageOutcome:
     """OCR one page and look for seals on it; any failure becomes that page's error."""
+    try:
+        return _process_page(task)
+    finally:
+        release_memory()
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def release_memory() -> None:
+    """Hand freed heap back to the OS after a page. glibc keeps what a page's images and ONNX
+    tensors freed; without this a cascade worker sat at ~570 MB after a few pages, with it ~190 MB
+    (measured on 45 pages), which keeps two workers + the flow under the 1.5 GB goal."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _process_page(task: PageTask) -> PageOutcome:
     from pipeline.ocr.preprocess import rotate_quadrant
 
     try:

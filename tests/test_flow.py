@@ -158,3 +158,43 @@ def test_cli_run_and_rerun_with_fake_stages(fake, tmp_path):
     assert fake.reads == [] and "5/5 个文件取自缓存" in res.output
     res = runner.invoke(app, ["rerun", str(bundle), "--out", str(out)])
     assert res.exit_code == 0 and "无需重跑" in res.output
+
+
+def test_run_of_an_up_to_date_out_skips_the_flow_and_any_change_runs_it(fake, tmp_path):
+    from pipeline.cli import app
+
+    bundle, out = _bundle(tmp_path / "bundle"), tmp_path / "out"
+    runner = CliRunner()
+    args = ["run", str(bundle), "--out", str(out), "--no-progress", "--run-date", "2026-07-20"]
+
+    def run_id():
+        return json.loads((out / "run.json").read_text(encoding="utf-8"))["flow_run_id"]
+
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    first = run_id()
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["signature"] and "summary.json" in record["outputs"] and "a.jpg/review.json" in record["outputs"]
+    # Same bundle, settings and date, sheets intact: nothing runs, not even the flow.
+    fake.reads.clear(), fake.reviews.clear()
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0 and "已是最新" in res.output and "4 份申报材料" in res.output
+    assert fake.reads == [] and fake.reviews == [] and run_id() == first
+    # A sheet deleted from OUT: the flow runs and rewrites it; every read comes from the cache.
+    (out / "b.jpg" / "review.json").unlink()
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0 and "已是最新" not in res.output
+    assert run_id() != first and fake.reads == [] and (out / "b.jpg" / "review.json").is_file()
+    # A changed file: only it is read again.
+    second = run_id()
+    (bundle / "b.jpg").write_bytes(b"b, rescanned")
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0 and run_id() != second and fake.reads == ["b.jpg"]
+    # Another review date changes the sheets: the flow runs.
+    fake.reads.clear()
+    res = runner.invoke(app, args[:-1] + ["2026-07-21"])
+    assert res.exit_code == 0 and "已是最新" not in res.output and fake.reads == []
+    # --force runs the flow even when up to date (reads still cached).
+    third = run_id()
+    res = runner.invoke(app, args[:-1] + ["2026-07-21", "--force"])
+    assert res.exit_code == 0 and run_id() != third and fake.reads == []
