@@ -365,6 +365,20 @@ def test_next_row_with_its_number_read_into_the_name_is_not_a_wrapped_line():
                                                            ("年度创新创业活动", 36), ("带动就业人数", 360)}
 
 
+def test_sentence_under_a_table_is_not_the_wrapped_line_of_its_last_row():
+    """Cascade boxes (seed 9191, 01_创新 p8): the last row read as one tall run, cells estimated from
+    it, and the sentence under the table within a line height of it: the sentence spans the unit and
+    value cells, so it is no wrapped line of the name cell."""
+    lines = (_rapid([("3", 0.128, 0.181), ("年度创新创业活动", 0.185, 0.469), ("场", 0.473, 0.636), ("24", 0.64, 0.723)], 0.26, 0.274),
+             _rapid([("4 带动就业人数 人 600", 0.092, 0.769)], 0.284, 0.313),
+             _ln("以上目标均不低于榜单考核指标要求，将按年度分解落实。", 0.17, 0.335, 0.719, 0.358, "tesseract"))
+    p = Page(file="t.tif", number=1, width=1654, height=2339, source="ocr", lines=lines)
+    rows = [[c.text for c in r] for r in page_layout(p).rows]
+    assert rows[1:] == [["4", "带动就业人数人", "600"], ["以上目标均不低于榜单考核指标要求,将按年度分解落实。"]]
+    f = extract_facts([doc(page(COVER, 1), p)])
+    assert {(t.indicator, t.value, t.unit) for t in f.targets} == {("年度创新创业活动", 24, "场"), ("带动就业人数", 600, "人")}
+
+
 def test_member_row_read_as_one_run_with_code_and_role_wrapped():
     """Cascade shapes (seed 9090, 16_开源 p5): RapidOCR read a whole member row as one run with the code
     glued between name and role; the code's last character and the role's end wrapped to a line

@@ -196,8 +196,9 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
     """Join the second line of a wrapped table cell (a long unit name, 牵头单位、开源代码贡献单位) to
     its row: a row right under a table row, with fewer cells, none in the first column, each under
     one cell of the row above (several runs under one cell are that cell's wrapped line, left to right).
-    A cell reaching over most of the first column is the next row, its 序号 read into its name
-    (3年度创新创业活动 under 2 | 孵化场地面积)."""
+    A wrapped line stays inside its cell: a run covering most of another cell of the row above is
+    not one (the next row with its 序号 read into its name, 3年度创新创业活动 under 2 | 孵化场地面积; the
+    sentence under a table under a row read as one run, 以上目标均不低于…)."""
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -206,9 +207,9 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
             gap = min(c.bbox[1] for c in row) - max(c.bbox[3] for c in prev)
             homes = [max(range(len(prev)), key=lambda i: _xoverlap(prev[i], c)) for c in row]
             fits = all(_xoverlap(prev[i], c) > 0.5 * (c.bbox[2] - c.bbox[0]) for i, c in zip(homes, row))
-            first = prev[0].bbox[2] - prev[0].bbox[0]
-            in_first = any(_xoverlap(prev[0], c) > 0.5 * first for c in row)
-            if gap < 0.9 * h and fits and 0 not in homes and not in_first:
+            spills = any(_xoverlap(prev[j], c) > 0.5 * (prev[j].bbox[2] - prev[j].bbox[0])
+                         for i, c in zip(homes, row) for j in range(len(prev)) if j != i)
+            if gap < 0.9 * h and fits and 0 not in homes and not spills:
                 merged = list(prev)
                 for i, c in zip(homes, row):
                     merged[i] = _join(merged[i], c)
