@@ -86,9 +86,6 @@ def _with_text(c: Cell, text: str) -> Cell:
     return Cell(text, text, c.file, c.page, c.bbox, c.confidence, c.source, c.origin)
 
 
-_ROW_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")
-
-
 def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
     """Member-table rows whose wrapped name and role came back from OCR as ONE run under the row
     (…（西部科学城）有限 / 牵头单位、代码贡 + '公司献单位'): split that run where the name becomes a
