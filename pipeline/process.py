@@ -94,12 +94,14 @@ def analyse(reads: Sequence[DocumentRead], *, rules, credit, crops_dir: Path | N
     """Facts (with seals attributed and placed) and check results of one submission."""
     from pipeline.checks.engine import district_recommendation, run_checks
     from pipeline.extract import extract_facts
-    from pipeline.extract.seals import associate_places, seals_from_candidates
+    from pipeline.extract.seals import associate_places, names_on_pages, seals_from_candidates
 
     documents = [r.document for r in reads]
     facts = extract_facts(documents, indicators=indicator_specs(rules))
-    seals = seals_from_candidates(_candidates(reads, crops_dir), unit_names(facts), app_dir)
     pages = [p for d in documents for p in d.pages]
+    units = unit_names(facts)
+    # other parties named in the booklet (the lessor…) compete for their own seals
+    seals = seals_from_candidates(_candidates(reads, crops_dir), units, app_dir, names_on_pages(pages, units))
     places = associate_places(pages, seals)
     facts = facts.model_copy(update={"seals": tuple(seals), "seal_places": tuple(places)})
     if facts.track.value == "recommendation_form":

@@ -13,9 +13,15 @@ from pipeline.extract.seals import (
     associate_places,
     detect_seals,
     find_seals,
+    match_reading,
     match_unit,
+    name_score,
+    names_on_pages,
+    read_seal,
     read_seal_text,
     save_crop,
+    seals_from_candidates,
+    trade_name_span,
 )
 from pipeline.facts import Seal
 from pipeline.model import Line, Page
@@ -39,6 +45,33 @@ def a4(dpi: int = 200, text: bool = True) -> Image.Image:
 
 def raster(img: Image.Image, dpi: int = 200, number: int = 1, file: str = "a.pdf") -> RasterPage:
     return RasterPage(file=file, number=number, image=np.asarray(img), dpi=dpi)
+
+
+def scanned(img: Image.Image, skew: float = 0.0, quality: int = 60) -> Image.Image:
+    """As a scanner delivers it: turned by `skew` degrees (scanner-grey corners), softened, and
+    JPEG-compressed with the usual 4:2:0 colour subsampling (colour at half resolution)."""
+    import io
+
+    from PIL import ImageFilter
+
+    if skew:
+        img = img.rotate(skew, resample=Image.BICUBIC, fillcolor=(70, 70, 72))
+    img = img.filter(ImageFilter.GaussianBlur(0.8))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def red_form_table(img: Image.Image, dpi: int, top_mm: float, cols_mm=(25, 70, 145), rows: int = 6,
+                   row_mm: float = 12) -> None:
+    """A red-ruled form table with tall rows (序号 | 指标 | 目标值…), one connected red blob
+    small enough to be searched for seals inside."""
+    x0, x1 = cols_mm[0], cols_mm[-1]
+    sa.draw_red_rules(img, (sa.mm_to_px(x0, dpi), sa.mm_to_px(top_mm, dpi), sa.mm_to_px(x1, dpi),
+                            sa.mm_to_px(top_mm + row_mm * rows, dpi)), rows=rows, cols=0, width_px=2)
+    for x in cols_mm:
+        sa.draw_red_rules(img, (sa.mm_to_px(x, dpi), sa.mm_to_px(top_mm, dpi), sa.mm_to_px(x, dpi) + 1,
+                                sa.mm_to_px(top_mm + row_mm * rows, dpi)), rows=0, cols=1, width_px=2)
 
 
 def inside(box_px, cand, img: Image.Image, slack: float = 0.02) -> bool:
@@ -180,3 +213,116 @@ def test_seal_places_link_the_seal_stamped_there():
 def test_save_crop_writes_a_png(tmp_path):
     name = save_crop(np.zeros((20, 30, 3), np.uint8), tmp_path, "seal 1/a")
     assert name.endswith(".png") and Image.open(tmp_path / name).size == (30, 20)
+
+
+# --------------------------------------------------------------------------- scanned pages
+
+
+@pytest.mark.parametrize("skew", [0.0, 1.6])
+def test_red_form_table_on_a_scan_is_not_a_seal_but_a_seal_over_it_is(skew):
+    """Tall red-ruled cells once passed as rings; long straight red strokes are not seal ink."""
+    dpi = 200
+    img = a4(dpi)
+    red_form_table(img, dpi, 30)
+    red_form_table(img, dpi, 140, cols_mm=(30, 45, 110, 150), rows=8, row_mm=11)
+    assert detect_seals(raster(scanned(img, skew), dpi)) == []
+    box = sa.draw_round_seal(img, (sa.mm_to_px(130, dpi), sa.mm_to_px(200, dpi)), sa.mm_to_px(40, dpi), UNITS[0],
+                             rng=random.Random(6))
+    found = detect_seals(raster(scanned(img, skew), dpi))
+    assert [c.kind for c in found] == ["round"] and inside(box, found[0], img)
+
+
+def test_red_things_at_the_page_edge_are_not_slices():
+    dpi = 200
+    img = a4(dpi)
+    sa.draw_red_logo(img, (img.width - sa.mm_to_px(8, dpi), sa.mm_to_px(40, dpi)), sa.mm_to_px(30, dpi))
+    sa.draw_red_heading(img, (img.width - sa.mm_to_px(30, dpi), sa.mm_to_px(120, dpi)), "盖章", sa.mm_to_px(25, dpi))
+    sa.draw_red_rules(img, (img.width - sa.mm_to_px(4, dpi), sa.mm_to_px(150, dpi), img.width - 1,
+                            sa.mm_to_px(280, dpi)), rows=0, cols=1)
+    assert detect_seals(raster(img, dpi)) == []
+
+
+def test_whole_seal_near_the_page_edge_is_round_not_a_slice():
+    dpi = 200
+    img = a4(dpi)
+    sa.draw_round_seal(img, (img.width - sa.mm_to_px(24, dpi), sa.mm_to_px(100, dpi)), sa.mm_to_px(42, dpi), UNITS[0],
+                       rng=random.Random(3))
+    assert [(c.kind, c.edge) for c in detect_seals(raster(img, dpi))] == [("round", None)]
+
+
+@pytest.mark.parametrize("n,edge", [(2, "right"), (3, "right"), (3, "left"), (6, "right")])
+def test_straddle_on_skewed_scans_is_one_seal(n, edge):
+    """Scanned fanned pages: each slice is turned with its page and may sit a few mm off the
+    image border; the last page of a two-page fan holds a half disc (not a round seal)."""
+    dpi = 200
+    pages = [a4(dpi) for _ in range(n + 1)]
+    sa.straddle_slices(pages[1:], sa.mm_to_px(110, dpi), sa.mm_to_px(40, dpi), UNITS[1], rng=random.Random(n), edge=edge)
+    skews = [1.2, -1.8, 2.0, -0.9, 1.5, -1.4, 0.6]
+    rasters = [raster(scanned(p, skews[i]), dpi, number=i + 1, file="book.pdf") for i, p in enumerate(pages)]
+    per_page = [[(c.kind, c.edge) for c in detect_seals(r)] for r in rasters]
+    assert per_page == [[]] + [[("edge", edge)]] * n
+    seals = find_seals(rasters, UNITS)
+    assert [(s.kind, s.pages, s.matched_unit) for s in seals] == [("straddle", tuple(range(2, n + 2)), UNITS[1])]
+
+
+def test_seal_on_a_jpeg_scan_read_and_matched():
+    """JPEG keeps colour at half resolution: the reader takes the strokes from luminance."""
+    dpi = 200
+    img = a4(dpi)
+    names = ["重庆磐石软件园运营管理有限公司", "重庆缙云数字产业园管理有限公司"]
+    sa.draw_round_seal(img, (sa.mm_to_px(130, dpi), sa.mm_to_px(70, dpi)), sa.mm_to_px(42, dpi), names[0],
+                       rng=random.Random(11), sub_text="申报专用章")
+    sa.draw_oval_seal(img, (sa.mm_to_px(70, dpi), sa.mm_to_px(180, dpi)), (sa.mm_to_px(45, dpi), sa.mm_to_px(30, dpi)),
+                      "凌云科技（两江）有限公司", rng=random.Random(12))
+    seals = find_seals([raster(scanned(img, 1.1), dpi)], [*names, "凌云科技（两江）有限公司"])
+    assert [s.matched_unit for s in seals] == [names[0], "凌云科技（两江）有限公司"]
+
+
+def test_lessor_seal_is_not_credited_to_a_unit_of_the_same_trade():
+    """The lease page carries the lessor's real seal; a unit named like it (only the trade name
+    differs) must not get it — and when the pages name the lessor, the seal is the lessor's."""
+    dpi = 200
+    img = a4(dpi)
+    lessor, applicant = "重庆金佛创新创业园运营有限公司", "重庆缙云创新创业园运营有限公司"
+    sa.draw_round_seal(img, (sa.mm_to_px(60, dpi), sa.mm_to_px(200, dpi)), sa.mm_to_px(40, dpi), lessor,
+                       rng=random.Random(5))
+    sa.draw_round_seal(img, (sa.mm_to_px(150, dpi), sa.mm_to_px(200, dpi)), sa.mm_to_px(40, dpi), applicant,
+                       rng=random.Random(6))
+    r = raster(scanned(img), dpi)
+    per_page = [(r.file, r.number, detect_seals(r, read_text=True))]
+
+    def left_to_right(seals):
+        return [s.matched_unit for s in sorted(seals, key=lambda s: s.bbox[0])]
+
+    assert left_to_right(seals_from_candidates(per_page, [applicant])) == [None, applicant]
+    assert left_to_right(seals_from_candidates(per_page, [applicant], other_names=[lessor])) == [lessor, applicant]
+
+
+def test_name_score_and_trade_name():
+    assert trade_name_span("重庆市星辰软件科技有限公司") == (3, 5)
+    assert trade_name_span("重庆 嘉陵信息技术有限公司") == (2, 4)
+    assert trade_name_span("凌云数字科技（重庆）有限公司") == (0, 2)
+    img = Image.new("RGB", (560, 560), "white")
+    sa.draw_round_seal(img, (280, 280), 472, UNITS[0], rng=random.Random(1), rotation=0)
+    reading = read_seal(np.asarray(img))
+    right, other = name_score(reading, UNITS[0]), name_score(reading, UNITS[2])  # 星辰 / 星海
+    assert right > -10 and right - other > 10
+    assert name_score(reading, UNITS[2], wildcard=trade_name_span(UNITS[2])) > other
+    assert match_reading(reading, UNITS)[0] == UNITS[0]
+    # without the recogniser's output the read text decides
+    assert match_reading(type(reading)(text="星海软件"), UNITS)[0] == UNITS[2]
+    assert match_reading(None, UNITS) == (None, 0.0)
+
+
+def test_names_on_pages_are_the_other_parties():
+    def ln(text):
+        return Line(text=text, bbox=(0.1, 0.1, 0.5, 0.12), confidence=0.9)
+
+    page = Page(file="a.pdf", number=6, width=1654, height=2339, dpi=200, source="ocr", lines=(
+        ln("出租方（甲方）：重庆金佛创新创业园运营有限公司"),
+        ln("承租方（乙方）：重庆缙云创新创业园运营有限公司"),
+        ln("甲方（盖章）：                    乙方（盖章）："),
+        ln("重庆金佛创新创业园运营有限公司     重庆缙云创新创业园运营有限公"),
+        ln("本单位重庆缙云创新创业园运营有限公司郑重承诺"),
+    ))
+    assert names_on_pages([page], ["重庆缙云创新创业园运营有限公司"]) == ["重庆金佛创新创业园运营有限公司"]

@@ -2,16 +2,22 @@
 
 - `join_straddles`: edge slices on consecutive pages of one file, same edge, same height, same
   ink, are one 骑缝章; its slices laid side by side again give a disc whose text can be read.
-- `attribute`: whose seal is it — rapidfuzz of the read text against the unit names, after the
-  words every Chongqing company shares (重庆, 有限公司, 科技…) are removed, with a margin over
-  the runner-up so a partial read never picks between two similar names by chance.
+- `match_reading`: whose seal is it — each candidate name is scored against the arc recogniser's
+  own probabilities (`read.name_score`), not against its best guess: a seal's bold, condensed,
+  faint characters are often misread one by one, yet the right name still explains them far
+  better than any other. The best name must explain them well enough, clearly beat the runner-up,
+  and agree on its trade name (字号), so the lease page's lessor — a real seal of another unit,
+  often of the same trade — is never credited to a unit. Other parties named on the pages
+  (`names_on_pages`) compete too. `match_unit` matches read text alone (rapidfuzz) when the
+  recogniser's output is not at hand.
 - `associate_places`: lines that ask for a seal (申报单位（盖章）…) and the seal stamped there.
-Pure functions apart from `save_crop`.
+Pure functions apart from `save_crop` (and the arc re-read in `seals_from_candidates`).
 """
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -66,24 +72,25 @@ def _chains(edges: list[SealCandidate], tol_mm: float, order: dict) -> list[list
 
 def stitch_slices(parts: list[SealCandidate]) -> np.ndarray | None:
     """Lay the slices' crops side by side again (page order = left to right on a right edge,
-    right to left on a left edge), aligned by their height on the page."""
+    right to left on a left edge), aligned on the height of their fitted circles' centres (the
+    tops of the slices differ: a middle slice reaches the rim's top, an outer one does not)."""
     crops = [p for p in parts if p.crop is not None and p.crop.size]
     if not crops:
         return None
     if crops[0].edge == "left":
         crops = crops[::-1]
-    # page pixels per page fraction (pages of one file share a size)
-    tops = [p.bbox[1] * p.page_size_mm[1] for p in crops]
+    # crop pixels per mm (pages of one booklet share a dpi), then each crop's centre row
     ppm = crops[0].crop.shape[0] / max((crops[0].bbox[3] - crops[0].bbox[1]) * crops[0].page_size_mm[1], 1e-6)
-    y0 = min(tops)
-    height = max(int(round((t - y0) * ppm)) + p.crop.shape[0] for t, p in zip(tops, crops))
+    above = [int(round((p.center[1] - p.bbox[1]) * p.page_size_mm[1] * ppm)) for p in crops]
+    top = max(above)
+    offsets = [top - a for a in above]
+    height = max(o + p.crop.shape[0] for o, p in zip(offsets, crops))
     width = sum(p.crop.shape[1] for p in crops)
     canvas = np.full((height, width, 3), 255, np.uint8)
     x = 0
-    for t, p in zip(tops, crops):
-        dy = int(round((t - y0) * ppm))
+    for dy, p in zip(offsets, crops):
         h, w = p.crop.shape[:2]
-        canvas[dy:dy + h, x:x + w] = p.crop[: height - dy]
+        canvas[dy:dy + h, x:x + w] = p.crop
         x += w
     return canvas
 
@@ -93,23 +100,28 @@ def join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True) -> li
 
     A lone slice (its neighbours missing or unsealed) is still reported, with lower confidence:
     a reviewer should see it. The seal's page/bbox are those of its first slice."""
+    return [(seal, crop) for seal, crop, _ in _join_straddles(per_page, read_text=read_text)]
+
+
+def _join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True) -> list[tuple[Seal, np.ndarray | None, object]]:
     cfg = settings()
     edges = [c for _, _, cands in per_page for c in cands if c.kind == "edge"]
-    out: list[tuple[Seal, np.ndarray | None]] = []
+    out: list[tuple[Seal, np.ndarray | None, object]] = []
     order = {(f, n): k for k, (f, n, _) in enumerate(per_page)}
     for ch in _chains(edges, cfg["straddle_y_tolerance_mm"], order):
         crop = stitch_slices(ch)
-        text, tconf = "", 0.0
+        text, tconf, reading = "", 0.0, None
         if read_text and crop is not None and len(ch) > 1:
-            from pipeline.extract.seals.read import read_seal_text
+            from pipeline.extract.seals.read import read_seal
 
-            text, tconf = read_seal_text(crop)
+            reading = read_seal(crop)
+            text, tconf = reading.text, reading.confidence
         conf = min(1.0, 0.45 + 0.2 * len(ch)) * float(np.mean([c.confidence for c in ch])) / 0.75
         first = ch[0]
         out.append((Seal(file=first.file, page=first.page, bbox=_clip(first.bbox), kind="straddle",
                          text=text, confidence=round(min(1.0, conf), 3),
                          pages=tuple(c.page for c in ch),
-                         files=tuple(c.file for c in ch) if len({c.file for c in ch}) > 1 else ()), crop))
+                         files=tuple(c.file for c in ch) if len({c.file for c in ch}) > 1 else ()), crop, reading))
     return out
 
 
@@ -123,9 +135,28 @@ def _core(name: str, generic: Iterable[str]) -> str:
     return s
 
 
+def _chars(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", name) if not c.isspace())
+
+
+def trade_name_span(name: str) -> tuple[int, int]:
+    """Where the trade name (字号) sits in `name` (after NFKC, spaces dropped): the first two
+    characters after a leading place name (重庆市…), else the first two. A name is 行政区划 + 字号 +
+    行业 + 组织形式 (or 字号 first, the place in brackets); the trade name is what tells two units
+    of one trade apart (重庆金佛创新创业园运营有限公司 / 重庆缙云创新创业园运营有限公司)."""
+    s = _chars(name)
+    start = 0
+    for p in sorted(settings()["name_prefixes"], key=len, reverse=True):
+        if s.startswith(p) and len(s) > len(p) + 2:
+            start = len(p)
+            break
+    return start, min(len(s), start + 2)
+
+
 def match_unit(text: str, unit_names: Sequence[str]) -> tuple[str | None, float]:
-    """(best unit name, score 0..100) for a seal's read text, or (None, best score) when no
-    name is close enough or two names are too close to call."""
+    """(best unit name, score 0..100) for a seal's read text alone, or (None, best score) when no
+    name is close enough or two names are too close to call. Used when the recogniser's frames
+    are not at hand (`match_reading` is the better test)."""
     cfg = settings()
     generic = cfg["generic_words"]
     t = _core(text, generic)
@@ -148,6 +179,69 @@ def match_unit(text: str, unit_names: Sequence[str]) -> tuple[str | None, float]
     if best >= cfg["attribute_min_score"] and best - runner >= cfg["attribute_margin"]:
         return name, best
     return None, best
+
+
+def match_reading(reading, unit_names: Sequence[str], other_names: Sequence[str] = ()) -> tuple[str | None, float]:
+    """Whose seal: the name among `unit_names` and `other_names` (other parties named in the
+    booklet, e.g. the lessor) that best explains what the recogniser saw (`read.name_score` on a
+    `read.SealReading`), when it explains it well enough overall, clearly better than the
+    runner-up, and its trade name is not contradicted. Returns (name, score in nats ≤ 0) or
+    (None, best score). Without the recogniser's output, falls back to the text (`match_unit`)."""
+    from pipeline.extract.seals.read import name_score
+
+    if reading is None or getattr(reading, "logp", None) is None:
+        text = getattr(reading, "text", "") or ""
+        return match_unit(text, unit_names) if text else (None, 0.0)
+    cfg = settings()
+    names: list[str] = []
+    seen: set[str] = set()
+    for n in [*unit_names, *other_names]:
+        key = _chars(n)
+        if key and key not in seen:
+            seen.add(key)
+            names.append(n)
+    if not names:
+        return None, 0.0
+    scored = sorted(((name_score(reading, n), n) for n in names), reverse=True)
+    best, name = scored[0]
+    runner = scored[1][0] if len(scored) > 1 else -math.inf
+    if best < -cfg["read_max_cost_per_char"] * len(_chars(name)) or best - runner < cfg["read_margin"]:
+        return None, best
+    if best - name_score(reading, name, wildcard=trade_name_span(name)) < -cfg["read_max_trade_name_cost"]:
+        return None, best
+    return name, best
+
+
+_ORG = re.compile(r"[\u4e00-\u9fff（）()]{4,40}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|研究院|研究所|"
+                  r"学会|协会|商会|委员会|管理局|合作社|大学|学院|医院|事务所)")
+
+
+def names_on_pages(pages: Sequence[Page], unit_names: Sequence[str] = ()) -> list[str]:
+    """Organisation names written on the pages that are not one of `unit_names` — the lessor of a
+    lease, the other party of an agreement. Their seals are real seals, but not the units'; as
+    competitors in `match_reading` they keep such a seal from being credited to a unit with a
+    similar name."""
+    units = [_chars(u) for u in unit_names if u]
+    out: dict[str, None] = {}
+    for page in pages:
+        for line in page.lines:
+            for m in _ORG.finditer(_chars(line.text)):
+                n = m.group(0)
+                if len(n) >= 6 and not any(_same_party(n, u) for u in units):
+                    out.setdefault(n)
+    return list(out)
+
+
+def _same_party(a: str, b: str) -> bool:
+    """`a` is `b` as written or misread elsewhere on the pages (not another unit of the same
+    trade: 重庆金佛创新创业园… is not 重庆缙云创新创业园…, though most of the name agrees)."""
+    if a in b or b in a:
+        return True
+    r = fuzz.ratio(a, b)
+    if r >= 90 or r < 75:
+        return r >= 90
+    (i, j), (k, l) = trade_name_span(a), trade_name_span(b)
+    return any(x == y for x, y in zip(a[i:j], b[k:l]))
 
 
 def attribute(seals: Sequence[Seal], unit_names: Sequence[str]) -> list[Seal]:
@@ -231,28 +325,34 @@ def _clip(b) -> tuple[float, float, float, float]:
 
 
 def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str] = (),
-                          crop_dir: str | Path | None = None) -> list[Seal]:
+                          crop_dir: str | Path | None = None, other_names: Sequence[str] = ()) -> list[Seal]:
     """Final seals of an application: round/oval candidates as they are, edge slices joined into
-    straddles, texts matched to `unit_names`, crops saved in `crop_dir` when given.
-    Candidates should come from `detect_seals(page, read_text=True)`."""
-    items: list[tuple[Seal, np.ndarray | None]] = []
+    straddles, each matched to `unit_names` (`match_reading`; a seal that matches one of
+    `other_names` names that party), crops saved in `crop_dir` when given.
+    Candidates should come from `detect_seals(page, read_text=True)`; their crops are read again
+    here, where the names are known (a candidate without its crop is matched on its text)."""
+    from pipeline.extract.seals.read import SealReading, read_seal
+
+    items: list[tuple[Seal, np.ndarray | None, object]] = []
     for _, _, cands in per_page:
         for c in cands:
             if c.kind == "edge":
                 continue
             items.append((Seal(file=c.file, page=c.page, bbox=_clip(c.bbox), kind=c.kind, text=c.text,
-                               confidence=c.confidence, pages=(c.page,)), c.crop))
-    items += join_straddles(per_page)
+                               confidence=c.confidence, pages=(c.page,)), c.crop, None))
+    items += _join_straddles(per_page)
     items.sort(key=lambda it: (it[0].file, it[0].page, it[0].bbox[1], it[0].bbox[0]))
-    seals = attribute([s for s, _ in items], unit_names)
-    if crop_dir is not None:
-        done = []
-        for k, (s, (_, crop)) in enumerate(zip(seals, items)):
-            if crop is not None and crop.size:
-                fname = save_crop(crop, crop_dir, f"seal_{k + 1:02d}_{Path(s.file).stem}_p{s.page}")
-                s = s.model_copy(update={"crop": fname})
-            done.append(s)
-        seals = done
+    seals = []
+    for k, (s, crop, reading) in enumerate(items):
+        if reading is None:
+            reading = read_seal(crop) if crop is not None and crop.size and (unit_names or other_names) \
+                else SealReading(text=s.text)
+        name, _ = match_reading(reading, unit_names, other_names)
+        s = s.model_copy(update={"matched_unit": name})
+        if crop_dir is not None and crop is not None and crop.size:
+            fname = save_crop(crop, crop_dir, f"seal_{k + 1:02d}_{Path(s.file).stem}_p{s.page}")
+            s = s.model_copy(update={"crop": fname})
+        seals.append(s)
     return seals
 
 

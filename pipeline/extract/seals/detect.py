@@ -3,11 +3,16 @@
 Why this way (domain-notes §3): a seal is a 38–45 mm red ring with text and usually a star; the
 things that fool a colour-only detector are red headings and rules (wrong size/shape), solid red
 logos (no ring, filled) and stamps of other colours (not red). So: a red mask on a page scaled to
-~100 dpi (fast, and area-averaging lifts faint ink above paper noise), blobs of nearby ink, and per
-blob an ellipse fitted to the outermost ink in every direction — a seal's outermost ink is its rim,
-so most directions agree with the ellipse; a square, a grid or a word do not. Sizes come from the
-page dpi. A red partial disc touching the left/right edge is an edge slice of a 骑缝章; slices are
-joined across pages later (`straddle.join_straddles`).
+~100 dpi (fast, and area-averaging lifts faint ink above paper noise); long straight strokes
+erased from it (the rules of red-ruled tables: their tall cells look like rings, and no part of a
+rim is straight for long); blobs of nearby ink; and per blob an ellipse fitted to the outermost
+ink in every direction — a seal's outermost ink is its rim, so most directions agree with the
+ellipse; a square, a grid or a word do not. Sizes come from the page dpi.
+A 骑缝章 leaves each fanned page a slice at its left/right edge: red ink there that one circle of
+seal radius explains, rim inked where the circle crosses the slice, the rest of the circle cut
+off (a half disc, a middle strip with only its top and bottom arcs, a few-mm sliver). Slices are
+looked for first, so a half disc is not taken for a round seal; they are joined across pages
+later (`assemble.join_straddles`).
 """
 from __future__ import annotations
 
@@ -210,8 +215,115 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
                 conf=min(1.0, conf))
 
 
-def _classify_edge(xs, ys, side: str, ppm: float, cfg: dict) -> dict | None:
-    """An edge slice: the top and bottom outlines per column follow one circle of seal radius."""
+def _circle_lsq(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float] | None:
+    """Algebraic (Kåsa) circle through points: (cx, cy, R), or None when degenerate."""
+    A = np.stack([2 * x, 2 * y, np.ones_like(x)], axis=1)
+    try:
+        (cx, cy, k), *_ = np.linalg.lstsq(A, x * x + y * y, rcond=None)
+    except np.linalg.LinAlgError:
+        return None
+    r2 = k + cx * cx + cy * cy
+    return (float(cx), float(cy), math.sqrt(r2)) if r2 > 0 else None
+
+
+def _rim_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate rim points of a slice: the top and bottom ink of every column and the leftmost
+    and rightmost ink of every row. Where the rim is inked these lie on it; the straight cut of
+    the slice and characters where the rim is faint are outliers for the circle fit."""
+    x, top, bot = _extremes(xs, ys)
+    y, left, right = _extremes(ys, xs)
+    return np.concatenate([x, x, left, right]), np.concatenate([top, bot, y, y])
+
+
+def _extremes(key: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every integer value of `key` that occurs: (that key, least `val`, greatest `val`)."""
+    k0 = int(key.min())
+    idx = (key - k0).astype(np.int64)
+    n = int(idx.max()) + 1
+    lo = np.full(n, np.inf)
+    hi = np.full(n, -np.inf)
+    np.minimum.at(lo, idx, val)
+    np.maximum.at(hi, idx, val)
+    have = np.isfinite(lo)
+    return np.arange(n, dtype=np.float64)[have] + k0, lo[have].astype(np.float64), hi[have].astype(np.float64)
+
+
+def _circle_hypotheses(px: np.ndarray, py: np.ndarray, rlo: float, rhi: float, tol: float,
+                       tries: int = 400, keep: int = 12) -> list[tuple[float, float, float]]:
+    """Circles of radius rlo..rhi through many of the points: the `keep` best of `tries` random
+    triples (deterministic) by points within ±tol, each refined by least squares on those points."""
+    n = len(px)
+    if n < 8:
+        return []
+    rng = np.random.default_rng(n)
+    idx = rng.integers(0, n, size=(tries, 3))
+    x1, y1, x2, y2, x3, y3 = px[idx[:, 0]], py[idx[:, 0]], px[idx[:, 1]], py[idx[:, 1]], px[idx[:, 2]], py[idx[:, 2]]
+    d = 2 * (x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2))
+    ok = np.abs(d) > 1e-6
+    d = np.where(ok, d, 1.0)
+    s1, s2, s3 = x1 * x1 + y1 * y1, x2 * x2 + y2 * y2, x3 * x3 + y3 * y3
+    cx = (s1 * (y2 - y3) + s2 * (y3 - y1) + s3 * (y1 - y2)) / d
+    cy = (s1 * (x3 - x2) + s2 * (x1 - x3) + s3 * (x2 - x1)) / d
+    r = np.hypot(x1 - cx, y1 - cy)
+    ok &= (r >= rlo) & (r <= rhi)
+    if not ok.any():
+        return []
+    cx, cy, r = cx[ok], cy[ok], r[ok]
+    dist = np.abs(np.hypot(px[None, :] - cx[:, None], py[None, :] - cy[:, None]) - r[:, None])
+    counts = (dist <= tol).sum(axis=1)
+    out: list[tuple[float, float, float]] = []
+    for i in np.argsort(-counts)[:keep]:
+        circle = (float(cx[i]), float(cy[i]), float(r[i]))
+        inl = dist[i] <= tol
+        if inl.sum() >= 8:
+            fit = _circle_lsq(px[inl], py[inl])
+            if fit is not None and rlo <= fit[2] <= rhi:
+                circle = fit
+        out.append(circle)
+    return out
+
+
+def _chord_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float] | None:
+    """The circle whose chords are the slice's columns (top and bottom ink of each column), centre
+    height the median of the columns' middles: well posed even for a narrow slice, whose short
+    rim arcs alone hardly show curvature."""
+    x, top, bot = _extremes(xs, ys)
+    if len(x) < 4:
+        return None
+    half = (bot - top) / 2
+    cy = float(np.median((top + bot) / 2))
+    # half(x)^2 + x^2 = 2 cx x + (R^2 - cx^2): linear in (cx, K); columns cut through characters
+    # (rim not inked there) are dropped and the fit repeated
+    use = half >= np.percentile(half, 25)
+    for _ in range(2):
+        if use.sum() < 3 or np.ptp(x[use]) < 2:
+            return None
+        A = np.stack([2 * x[use], np.ones(use.sum())], axis=1)
+        (cx, k), *_ = np.linalg.lstsq(A, half[use] ** 2 + x[use] ** 2, rcond=None)
+        r2 = k + cx * cx
+        if r2 <= 0:
+            return None
+        pred = np.sqrt(np.clip(r2 - (x - cx) ** 2, 0, None))
+        use = np.abs(half - pred) <= 0.06 * math.sqrt(r2)
+    return float(cx), cy, math.sqrt(r2)
+
+
+def _rim_hits(mask: np.ndarray, circle: tuple[float, float, float], tol: float,
+              t: np.ndarray) -> np.ndarray:
+    cx, cy, R = circle
+    H, W = mask.shape
+    hits = np.zeros(len(t), bool)
+    for dr in np.arange(-tol, tol + 0.5, 1.0):
+        qx = np.clip(np.round(cx + (R + dr) * np.cos(t)).astype(int), 0, W - 1)
+        qy = np.clip(np.round(cy + (R + dr) * np.sin(t)).astype(int), 0, H - 1)
+        hits |= mask[qy, qx] > 0
+    return hits
+
+
+def _classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) -> dict | None:
+    """A slice of a 骑缝章 on the page's side: ink that one circle of seal radius explains, whose
+    rim is inked along the part of the circle inside the slice, and that is cut off — the rest of
+    the circle is not on this page (it is on the neighbouring pages of the fan)."""
     h_mm = (ys.max() - ys.min() + 1) / ppm
     w_mm = (xs.max() - xs.min() + 1) / ppm
     if not (cfg["edge_height_mm"][0] <= h_mm <= cfg["edge_height_mm"][1]) or w_mm > cfg["edge_width_max_mm"]:
@@ -219,52 +331,48 @@ def _classify_edge(xs, ys, side: str, ppm: float, cfg: dict) -> dict | None:
     fill = len(xs) / max((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1), 1)
     if not (0.04 <= fill <= 0.6):
         return None
-    cols = xs - xs.min()
-    ncol = int(cols.max()) + 1
-    top = np.full(ncol, np.inf)
-    bot = np.full(ncol, -np.inf)
-    np.minimum.at(top, cols, ys)
-    np.maximum.at(bot, cols, ys)
-    have = np.isfinite(top)
-    x = np.arange(ncol, dtype=np.float64)[have] + xs.min()
-    t, b = top[have], bot[have]
-    cy = float(np.median((t + b) / 2))
-    half = (b - t) / 2
-    # circle: half(x)^2 + x^2 = 2 x0 x + (R^2 - x0^2): linear in (x0, K)
     rlo, rhi = (v * ppm for v in cfg["edge_radius_mm"])
-    if len(x) >= 4 and np.ptp(x) >= 2:
-        use = np.ones(len(x), bool)
-        for _ in range(2):  # refit without columns cut through characters (rim not inked there)
-            A = np.stack([2 * x[use], np.ones(use.sum())], axis=1)
-            sol, *_ = np.linalg.lstsq(A, half[use] ** 2 + x[use] ** 2, rcond=None)
-            x0, k = sol
-            r2 = k + x0 * x0
-            R = math.sqrt(r2) if r2 > 0 else 0.0
-            pred = np.sqrt(np.clip(R * R - (x - x0) ** 2, 0, None))
-            nxt = np.abs(half - pred) <= cfg["edge_fit_residual"] * max(R, 1.0)
-            if nxt.sum() < max(4, 0.5 * len(x)):
-                break
-            use = nxt
-    else:
-        x0, R = float(x.mean()), float(half.max())
-    thin = w_mm < 6.0
-    if not thin and not (rlo <= R <= rhi):
+    if w_mm < cfg["edge_thin_mm"]:
+        # a strip too narrow to show curvature (long booklets): the chord itself must be seal-sized
+        half = (ys.max() - ys.min() + 1) / 2
+        if not (rlo * 0.7 <= half <= rhi):
+            return None
+        R = max(rhi * 0.8, half)
+        off = math.sqrt(max(R * R - half * half, 0.0))
+        x0 = float(xs.max() + off) if side == "left" else float(xs.min() - off)
+        return dict(kind="edge", R=R, x0=x0, cy=float((ys.min() + ys.max()) / 2), conf=0.6, h_mm=h_mm)
+    tol = max(1.5, cfg["edge_fit_residual"] * (rlo + rhi) / 2)
+    px, py = _rim_points(xs, ys)
+    hyps = _circle_hypotheses(px, py, rlo, rhi, tol)
+    chord = _chord_circle(xs, ys)
+    if chord is not None and rlo <= chord[2] <= rhi:
+        hyps.append(chord)
+    t = np.linspace(0, 2 * math.pi, 360, endpoint=False)
+    H = mask.shape[0]
+    best = None
+    for cx, cy, R in hyps:
+        # the part of the circle within the slice's columns must show rim, and the ink must lie
+        # within the circle with some of it well inside (text, star)
+        ax, ay = cx + R * np.cos(t), cy + R * np.sin(t)
+        inside = (ax >= xs.min() - 1) & (ax <= xs.max() + 1) & (ay >= 0) & (ay <= H - 1)
+        if inside.sum() < 20:
+            continue
+        r = np.hypot(xs - cx, ys - cy)
+        if np.mean(r <= R + tol) < 0.95 or np.mean(r <= 0.85 * R) < 0.08:
+            continue
+        hits = _rim_hits(mask, (cx, cy, R), tol, t)[inside]
+        score = (int(hits.sum()), float(hits.mean()))
+        if best is None or score > best[0]:
+            best = (score, (cx, cy, R), float(inside.mean()))
+    if best is None:
         return None
-    if thin:  # too narrow to see curvature: the chord itself must be seal-sized
-        R = max(R, float(half.max()))
-        if not (rlo * 0.7 <= half.max() <= rhi):
-            return None
-    else:
-        pred = np.sqrt(np.clip(R * R - (x - x0) ** 2, 0, None))
-        # only columns whose rim is inked count; text inside makes `half` smaller, never larger
-        res = np.abs(half - pred)
-        good = res <= cfg["edge_fit_residual"] * R
-        if good.mean() < 0.6:
-            return None
-        if np.median(np.abs((t + b) / 2 - cy)) > 0.05 * R:
-            return None
-    conf = 0.6 if thin else 0.75
-    return dict(kind="edge", R=R, x0=x0, cy=cy, conf=conf, h_mm=h_mm)
+    (_, rim), (cx, cy, R), visible = best
+    if visible > cfg["edge_visible_max"]:
+        return None  # (nearly) the whole circle is here: a round seal, not a slice
+    if rim < cfg["edge_rim_min"]:
+        return None
+    conf = 0.55 + 0.3 * min(1.0, (rim - cfg["edge_rim_min"]) / (0.95 - cfg["edge_rim_min"]))
+    return dict(kind="edge", R=R, x0=cx, cy=cy, conf=conf, h_mm=h_mm)
 
 
 def _blob_pixels(labels: np.ndarray, mask: np.ndarray, stat, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -286,11 +394,35 @@ def _hough_discs(sub: np.ndarray, ppm: float, cfg: dict) -> list[tuple[float, fl
 # --------------------------------------------------------------------------- the detector
 
 
+def _straight_rules(mask: np.ndarray, ppm: float, cfg: dict) -> np.ndarray:
+    """Long straight red strokes — table rules, underlines, frames — as a mask to erase.
+
+    No part of a seal's rim is straight for long (a 42 mm ring's rim holds straight runs of
+    ~14 mm, a 45×30 oval's ~20 mm), so near-axis segments longer than `rule_min_mm` are not seal
+    ink. Hough segments rather than a morphological opening: a scanned page is skewed, and a
+    1–2 px rule drifts off any horizontal kernel within a few centimetres."""
+    length = cfg["rule_min_mm"] * ppm
+    # thickened first: a faint 1–2 px rule breaks up and wanders across pixel rows on a scan
+    thick = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    segs = cv2.HoughLinesP(thick, 1, math.pi / 360, threshold=int(length * 0.5), minLineLength=int(length),
+                           maxLineGap=max(2, int(round(cfg["rule_gap_mm"] * ppm))))
+    out = np.zeros_like(mask)
+    if segs is None:
+        return out
+    tilt = math.radians(cfg["rule_max_tilt_deg"])
+    width = max(3, int(round(cfg["rule_erase_mm"] * ppm)))
+    for x1, y1, x2, y2 in segs.reshape(-1, 4):
+        ang = math.atan2(abs(y2 - y1), abs(x2 - x1))
+        if ang <= tilt or ang >= math.pi / 2 - tilt:
+            cv2.line(out, (int(x1), int(y1)), (int(x2), int(y2)), 255, width)
+    return out
+
+
 def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandidate]:
     """All seals and 骑缝章 slices on one page, with an RGB crop each.
 
-    `read_text=True` also OCRs round/oval seals (`read.read_seal_text`), which costs ~0.1–0.3 s a
-    seal; detection alone is ~0.1 s a 300-dpi page."""
+    `read_text=True` also reads round/oval seals (`read.read_seal`), which costs ~0.05 s a seal;
+    detection alone is ~0.05 s a 300-dpi page."""
     cfg = settings()
     small, s = _downscale(page, cfg)
     H, W = small.shape[:2]
@@ -298,6 +430,7 @@ def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandi
     mask = red_mask(small, cfg)
     if not mask.any():
         return []
+    mask[_straight_rules(mask, ppm, cfg) > 0] = 0
     k = max(3, int(round(cfg["join_mm"] * ppm)) | 1)
     joined = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
@@ -306,13 +439,37 @@ def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandi
     page_mm = (page.image.shape[1] / page.dpi * 25.4, page.image.shape[0] / page.dpi * 25.4)
     out: list[SealCandidate] = []
     claimed = np.zeros(n, dtype=bool)
+    # 骑缝章 slices first: ink near the left/right side that is part of a circle cut off there.
+    # The parts of one slice (rim arcs, star, characters) may be separate blobs.
     edge_parts: dict[str, list[int]] = {"left": [], "right": []}
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         side = "left" if x <= touch else "right" if x + w >= W - touch else None
         if side:
             edge_parts[side].append(i)
-        if max(w, h) < min_side:
+    gap = cfg["edge_group_gap_mm"] * ppm
+    for side, idx in edge_parts.items():
+        idx = sorted(idx, key=lambda i: stats[i][1])
+        groups: list[list[int]] = []
+        for i in idx:
+            if groups and stats[i][1] <= max(stats[j][1] + stats[j][3] for j in groups[-1]) + gap:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        for g in groups:
+            parts = [_blob_pixels(labels, mask, stats[i], i) for i in g]
+            xs = np.concatenate([p[0] for p in parts])
+            ys = np.concatenate([p[1] for p in parts])
+            if len(xs) < 30:
+                continue
+            e = _classify_edge(xs, ys, side, ppm, cfg, mask)
+            if e:
+                e["side"] = side
+                claimed[g] = True
+                out.append(_candidate(page, small, s, mask, e, xs, ys, ppm, page_mm))
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if claimed[i] or max(w, h) < min_side:
             continue
         xs, ys = _blob_pixels(labels, mask, stats[i], i)
         if len(xs) < 30:
@@ -339,38 +496,18 @@ def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandi
                        > 0.8 * max(k["ell"].a, k["ell"].b) for k in kept):
                     kept.append(d)
             found = kept
-        # a "disc" whose rim would run past the page's side is a 骑缝章 slice (e.g. half a seal)
+        # a "disc" whose rim would run past the page's side is a 骑缝章 slice the edge test missed
         found = [d for d in found if touch < d["ell"].cx - max(d["ell"].a, d["ell"].b) + touch * 2
                  and d["ell"].cx + max(d["ell"].a, d["ell"].b) < W - 1 + touch]
         for d in found:
-            claimed[i] = True
             out.append(_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm))
-    # 骑缝章 slices: the parts of one slice (rim arcs, star, characters) may be separate blobs
-    gap = cfg["edge_group_gap_mm"] * ppm
-    for side, idx in edge_parts.items():
-        idx = sorted((i for i in idx if not claimed[i]), key=lambda i: stats[i][1])
-        groups: list[list[int]] = []
-        for i in idx:
-            if groups and stats[i][1] <= max(stats[j][1] + stats[j][3] for j in groups[-1]) + gap:
-                groups[-1].append(i)
-            else:
-                groups.append([i])
-        for g in groups:
-            parts = [_blob_pixels(labels, mask, stats[i], i) for i in g]
-            xs = np.concatenate([p[0] for p in parts])
-            ys = np.concatenate([p[1] for p in parts])
-            if len(xs) < 30:
-                continue
-            e = _classify_edge(xs, ys, side, ppm, cfg)
-            if e:
-                e["side"] = side
-                out.append(_candidate(page, small, s, mask, e, xs, ys, ppm, page_mm))
     if read_text:
-        from pipeline.extract.seals.read import read_seal_text
+        from pipeline.extract.seals.read import read_seal
 
         for c in out:
             if c.kind != "edge" and c.crop is not None:
-                c.text, c.text_confidence = read_seal_text(c.crop)
+                r = read_seal(c.crop)
+                c.text, c.text_confidence = r.text, r.confidence
     return out
 
 

@@ -1,40 +1,74 @@
-"""Read the unit name on a seal's arc: unwrap the ring into a straight strip, then OCR one line.
+"""Read the unit name on a seal's arc: unwrap the ring into a straight strip, recognise it, and
+score unit names against what the recogniser saw.
 
-Why: the name runs 自左而右 around the upper arc with every character turned along it, which no
-page OCR reads. A polar transform around the fitted rim turns the arc into an ordinary line of
-upright characters. The strip is made from the ink's redness (R − max(G, B)), inverted, so red
-ink becomes dark text on white and the black text printed under the seal disappears. The rim
-(ink present in almost every direction) is blanked, and the longest run of ink along the arc
-is the name (the horizontal 专用章 text and the star sit elsewhere).
-OCR is RapidOCR's recogniser alone (no detector: the strip already is one line), using the
-process-wide instance of pipeline.ocr.rapid with its bundled models (never downloads).
+Why this way:
+- The name runs 自左而右 around the upper arc, each character upright along the rim's normal, at
+  a constant distance inside the rim (also on an oval). So the strip is sampled along the offset
+  curve of the fitted rim — evenly in arc length, rows = distance inward along the normal — which
+  turns the arc into an ordinary line of upright characters on a round and an oval seal alike
+  (an affine squash of the oval onto a circle shears its characters).
+- The fitted ellipse is never exact (ink gaps, hand-stamped seals), so the strip is re-aligned on
+  the rim found in every column; the rim itself stays out of the strip.
+- Ink = darkness where the pixel is red: redness (R − max(G, B)) drops the black text printed
+  under the seal, luminance keeps the strokes sharp (JPEG keeps colour at half resolution).
+- The name is the complement of the widest empty stretch of the text band, measured in the band's
+  outer half, which the star and the horizontal 专用章 line under it do not reach.
+- Seal characters are bold, condensed and often faint: free OCR misreads some of them. Which unit
+  stamped the seal is better asked of the recogniser's per-frame probabilities than of its best
+  string: `name_score` gives how well a given name explains them (a CTC alignment, in nats below
+  the recogniser's own best path). Unit names are known only after extraction, so the seal stage
+  reads the crop again then (`SealReading.logp` is kept only in memory).
+The recogniser is RapidOCR's (pipeline.ocr.rapid's process-wide instance, bundled models, never
+downloads); its CTC output is taken from the recognition session directly.
 """
 from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from pipeline.extract.seals.detect import Ellipse, fit_ring, red_mask, settings
 
-WORK_RADIUS = 200
-"""The rim is resampled to this radius (px) before unwrapping: characters end up ~55 px high."""
+WORK_RADIUS = 160
+"""Strip pixels per minor semi-axis of the rim: characters end up ~50 px high."""
 
 
-def ink_darkness(rgb: np.ndarray) -> np.ndarray:
-    """Grey image with red ink dark on white; black toner and paper both white."""
-    a = rgb.astype(np.int16)
-    redness = np.clip(a[..., 0] - np.maximum(a[..., 1], a[..., 2]), 0, 255).astype(np.float32)
-    top = float(np.percentile(redness[redness > 20], 90)) if np.count_nonzero(redness > 20) > 50 else 120.0
-    ink = np.clip(redness / max(top, 40.0), 0, 1)
-    return (255 - ink * 255).astype(np.uint8)
+@dataclass(frozen=True)
+class SealReading:
+    text: str = ""
+    confidence: float = 0.0
+    logp: np.ndarray | None = field(default=None, repr=False)
+    """(frames, characters) log-probabilities of the recogniser's CTC output, column 0 = blank."""
+    index: dict | None = field(default=None, repr=False)
+    """character → column of `logp`."""
+
+
+def _ink(rgb: np.ndarray) -> np.ndarray:
+    """Red ink strength 0..1: how dark a pixel is (luminance, below the paper), where it is red.
+
+    Redness (R − max(G, B)) alone tells red ink from black toner, but it is a colour quantity,
+    and JPEG scans keep colour at half resolution: strokes of redness bleed into each other.
+    Luminance keeps the strokes sharp, so redness only gates which dark pixels count."""
+    a = rgb.astype(np.float32)
+    redness = np.clip(a[..., 0] - np.maximum(a[..., 1], a[..., 2]), 0, 255)
+    strong = redness > 20
+    if np.count_nonzero(strong) < 50:
+        return np.zeros(rgb.shape[:2], np.float32)
+    top = max(float(np.percentile(redness[strong], 90)), 40.0)
+    gate = np.clip((redness - 12) / (0.45 * top), 0, 1)
+    y = a[..., 0] * 0.299 + a[..., 1] * 0.587 + a[..., 2] * 0.114
+    paper = float(np.percentile(y, 90))
+    inky = float(np.percentile(y[redness > 0.6 * top], 15)) if np.count_nonzero(redness > 0.6 * top) > 20 else paper - 100
+    dark = np.clip((paper - y) / max(paper - inky, 30.0), 0, 1)
+    return dark * gate
 
 
 def _ring_of(crop_rgb: np.ndarray) -> Ellipse | None:
     cfg = settings()
-    scale = min(1.0, 160.0 / max(crop_rgb.shape[:2]))
+    scale = min(1.0, 240.0 / max(crop_rgb.shape[:2]))
     small = cv2.resize(crop_rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else crop_rgb
     ys, xs = np.nonzero(red_mask(small, cfg))
     if len(xs) < 30:
@@ -45,83 +79,171 @@ def _ring_of(crop_rgb: np.ndarray) -> Ellipse | None:
     return Ellipse(ell.cx / scale, ell.cy / scale, ell.a / scale, ell.b / scale, ell.theta)
 
 
-def unwrap_arc(crop_rgb: np.ndarray) -> np.ndarray | None:
-    """The seal's text band as a straight strip (dark ink on white), the name's run only;
-    None when no ring is found."""
+def _circular_median(v: np.ndarray, k: int) -> np.ndarray:
+    pad = np.r_[v[-(k // 2):], v, v[:k // 2]]
+    return np.median(np.lib.stride_tricks.sliding_window_view(pad, k), axis=1)
+
+
+def _text_strip(crop_rgb: np.ndarray) -> np.ndarray | None:
+    """Ink strength (0..1) of the text band as a straight strip, outward up, the whole way round
+    (x = arc length clockwise); None when no ring is found."""
     ell = _ring_of(crop_rgb)
     if ell is None:
         return None
-    grey = ink_darkness(crop_rgb)
-    # affine map of the rim ellipse onto a circle of WORK_RADIUS centred in a square canvas
-    side = 2 * WORK_RADIUS + 8
-    c, s = math.cos(ell.theta), math.sin(ell.theta)
-    rot = np.array([[c, s], [-s, c]])
-    scale = np.diag([WORK_RADIUS / ell.a, WORK_RADIUS / ell.b])
-    lin = rot.T @ scale @ rot
-    off = np.array([side / 2, side / 2]) - lin @ np.array([ell.cx, ell.cy])
-    M = np.hstack([lin, off[:, None]]).astype(np.float64)
-    disc = cv2.warpAffine(grey, M, (side, side), flags=cv2.INTER_LINEAR, borderValue=255)
-    lo, hi = settings()["text_band"]
-    n_ang = int(2 * math.pi * WORK_RADIUS * (lo + hi) / 2)
-    polar = cv2.warpPolar(disc, (WORK_RADIUS, n_ang), (side / 2, side / 2), WORK_RADIUS,
-                          cv2.INTER_LINEAR + cv2.WARP_POLAR_LINEAR)
-    band = polar[:, int(lo * WORK_RADIUS):int(hi * WORK_RADIUS)]  # rows = angle (clockwise)
-    strip = np.ascontiguousarray(band.T[::-1, :])  # x = angle, y = radius, outward up
-    ink = strip < 128
-    # blank the rim: rows inked in most directions
-    rows = ink.mean(axis=1) > 0.45
-    strip[rows, :] = 255
-    ink[rows, :] = False
-    col = ink.sum(axis=0) > 1
+    lo_frac, hi_frac = settings()["text_band"]
+    ink = _ink(crop_rgb)
+    a, b = max(ell.a, ell.b), min(ell.a, ell.b)
+    theta = ell.theta if ell.a >= ell.b else ell.theta + math.pi / 2
+    step = b / WORK_RADIUS  # crop pixels per strip pixel
+    # the rim ellipse sampled evenly in arc length
+    u = np.linspace(0, 2 * math.pi, 4096, endpoint=False)
+    seg = np.hypot(a * np.sin(u), b * np.cos(u)) * (2 * math.pi / len(u))
+    n = int(seg.sum() / step)
+    us = np.interp(np.arange(n) * step, np.r_[0, np.cumsum(seg)[:-1]], u)
+    c, s = math.cos(theta), math.sin(theta)
+    ex, ey = a * np.cos(us), b * np.sin(us)
+    nx, ny = b * np.cos(us), a * np.sin(us)
+    norm = np.hypot(nx, ny)
+    nx, ny = nx / norm, ny / norm
+    EX, EY = ell.cx + ex * c - ey * s, ell.cy + ex * s + ey * c
+    NX, NY = nx * c - ny * s, nx * s + ny * c
+    # distance inward along the normal, from a little outside the rim to the band's inner edge
+    d = np.arange(-0.12 * b, hi_frac * b, step)
+    mx = (EX[None, :] - d[:, None] * NX[None, :]).astype(np.float32)
+    my = (EY[None, :] - d[:, None] * NY[None, :]).astype(np.float32)
+    full = cv2.remap(ink, mx, my, cv2.INTER_LINEAR, borderValue=0)
+    # the rim's outer edge in every column (first ink from outside), smoothed round the ring
+    zone = full[: int(0.24 * b / step)] > 0.35
+    first = np.where(zone.any(axis=0), np.argmax(zone, axis=0), np.nan)
+    default = 0.12 * b / step
+    med = float(np.nanmedian(first)) if np.isfinite(first).any() else default
+    first = np.where(np.isfinite(first) & (np.abs(first - med) < 0.06 * b / step), first, med)
+    first = _circular_median(first, 61)
+    rows = np.arange(int(lo_frac * b / step), int(hi_frac * b / step))
+    ys = (first[None, :] + rows[:, None]).astype(np.float32)
+    xs = np.broadcast_to(np.arange(n, dtype=np.float32)[None, :], ys.shape).astype(np.float32)
+    return cv2.remap(full, xs, ys, cv2.INTER_LINEAR, borderValue=0)
+
+
+def unwrap_arc(crop_rgb: np.ndarray) -> np.ndarray | None:
+    """The seal's name as a straight strip (dark ink on white, uint8), the name's run only;
+    None when no ring or no ink is found."""
+    strip = _text_strip(crop_rgb)
+    if strip is None:
+        return None
+    n = strip.shape[1]
+    col = (strip[: strip.shape[0] // 2] > 0.3).sum(axis=0) > 1
     if not col.any():
         return None
-    # longest circular run of ink columns, bridging gaps narrower than ~0.6 character
-    bridge = int(0.6 * 0.3 * WORK_RADIUS)
-    n = len(col)
-    doubled = np.r_[col, col]
-    runs = []
-    start, last = None, None
-    for i, v in enumerate(doubled):
-        if v:
-            if start is None:
-                start = i
-            elif i - last > bridge:
-                runs.append((start, last))
-                start = i
-            last = i
-    if start is not None:
-        runs.append((start, last))
-    a, b = max(runs, key=lambda r: min(r[1] - r[0], n - 1))
-    b = min(b, a + n - 1)
-    pad = 12
-    idx = np.arange(a - pad, b + pad + 1) % n
-    out = strip[:, idx]
-    ys = np.nonzero(~(out > 200).all(axis=1))[0]
-    if len(ys):
-        out = out[max(0, ys[0] - 6):ys[-1] + 7]
-    return np.pad(out, 10, constant_values=255)
+    # the name is everything but the widest empty stretch round the ring
+    idx = np.nonzero(col)[0]
+    gaps = np.diff(np.r_[idx, idx[0] + n])
+    g = int(np.argmax(gaps))
+    start, end = int(idx[(g + 1) % len(idx)]), int(idx[g])
+    if end < start:
+        end += n
+    pad = 10
+    cols = np.arange(start - pad, end + pad + 1) % n
+    grey = (255 - np.clip(strip[:, cols], 0, 1) ** 0.7 * 255).astype(np.uint8)
+    return np.pad(grey, 8, constant_values=255)
+
+
+def _recogniser():
+    from pipeline.ocr.rapid import ocr_instance
+
+    return ocr_instance().text_rec
+
+
+def read_strip(strip: np.ndarray) -> SealReading:
+    """Recognise one unwrapped strip (uint8, dark on white)."""
+    rec = _recogniser()
+    h = strip.shape[0]
+    img = cv2.resize(strip, (max(8, int(strip.shape[1] * 48 / h)), 48), interpolation=cv2.INTER_AREA)
+    bgr = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    norm = rec.resize_norm_img(bgr, max(bgr.shape[1] / 48, 320 / 48))[None].astype(np.float32)
+    probs = np.asarray(rec.session(norm))[0]
+    charset = rec.postprocess_op.character
+    best = probs.argmax(axis=1)
+    chars, scores, prev = [], [], -1
+    for t, i in enumerate(best):
+        if i != prev and i != 0:
+            chars.append(charset[i])
+            scores.append(float(probs[t, i]))
+        prev = i
+    text = unicodedata.normalize("NFKC", "".join(chars)).strip()
+    conf = round(float(np.mean(scores)), 3) if scores else 0.0
+    logp = np.log(np.maximum(probs, 1e-6)).astype(np.float32)
+    return SealReading(text if text else "", conf if text else 0.0, logp, rec.postprocess_op.dict)
+
+
+def read_seal(crop_rgb: np.ndarray) -> SealReading:
+    """Text, confidence (0..1) and the recogniser's frames for the name on a seal crop; an empty
+    reading when it cannot be read — the seal is still a seal."""
+    strip = unwrap_arc(crop_rgb)
+    if strip is None or strip.shape[1] < 20:
+        return SealReading()
+    try:
+        return read_strip(strip)
+    except Exception:  # a recogniser failure on one crop must not lose the seal
+        return SealReading()
 
 
 def read_seal_text(crop_rgb: np.ndarray) -> tuple[str, float]:
-    """(text, confidence 0..1) of the name on a seal crop; ("", 0.0) when it cannot be read —
-    the seal is still a seal."""
-    strip = unwrap_arc(crop_rgb)
-    if strip is None or strip.shape[1] < 20:
-        return "", 0.0
-    from pipeline.ocr.rapid import ocr_instance
+    """(text, confidence 0..1) of the name on a seal crop; ("", 0.0) when it cannot be read."""
+    r = read_seal(crop_rgb)
+    return r.text, r.confidence
 
-    h = strip.shape[0]
-    if h != 48:
-        strip = cv2.resize(strip, (max(1, int(strip.shape[1] * 48 / h)), 48), interpolation=cv2.INTER_AREA)
-    rgb = cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR)
-    try:
-        res = ocr_instance()(rgb, use_det=False, use_cls=False, use_rec=True)
-    except Exception:  # a recogniser failure on one crop must not lose the seal
-        return "", 0.0
-    txts = getattr(res, "txts", None) or ()
-    scores = getattr(res, "scores", None) or ()
-    text = unicodedata.normalize("NFKC", "".join(txts)).strip()
-    conf = float(np.mean(scores)) if scores else 0.0
-    if not text:
-        return "", 0.0
-    return text, round(conf, 3)
+
+# --------------------------------------------------------------------------- scoring a name
+
+
+def _column(index: dict, ch: str) -> int | None:
+    """The recogniser's column for a character of a name (NFKC folds full-width brackets, the
+    recogniser knows both forms)."""
+    for c in (ch, unicodedata.normalize("NFKC", ch), {"(": "（", ")": "）"}.get(ch, ch)):
+        if c in index:
+            return index[c]
+    return None
+
+
+def name_score(reading: SealReading, name: str, wildcard: tuple[int, int] | None = None) -> float:
+    """How well `name` explains what the recogniser saw: the best CTC path spelling it over the
+    whole strip (the strip holds the name's run only) minus the recogniser's own best path, in
+    nats (0 = exactly what it read; a firmly contradicted character costs ~5–14, a character the
+    strip shows and the name lacks costs as much).
+    `wildcard=(i, j)` lets characters i..j-1 of the name be anything. −inf when nothing was read."""
+    chars = [c for c in unicodedata.normalize("NFKC", name) if not c.isspace()]
+    if reading.logp is None or not reading.index or not chars:
+        return -math.inf
+    L = reading.logp
+    anything = L[:, 1:].max(axis=1)
+    cols, ids = [L[:, 0]], [0]
+    for k, ch in enumerate(chars):
+        if wildcard and wildcard[0] <= k < wildcard[1]:
+            cols.append(anything)
+            ids.append(-1)
+        else:
+            j = _column(reading.index, ch)
+            if j is None:  # a character the recogniser cannot write: do not hold it against the name
+                cols.append(anything)
+                ids.append(-1)
+            else:
+                cols.append(L[:, j])
+                ids.append(j)
+        cols.append(L[:, 0])
+        ids.append(0)
+    em = np.stack(cols, axis=1).astype(np.float64)
+    lab = np.array(ids)
+    T, S = em.shape
+    skip = np.zeros(S, bool)  # CTC may skip the blank between two different characters
+    skip[2:] = (lab[2:] != 0) & ((lab[2:] != lab[:-2]) | (lab[2:] == -1))
+    top = L.max(axis=1).astype(np.float64)
+    NEG = -1e18
+    D = np.full(S, NEG)
+    D[:2] = em[0, :2]
+    for t in range(1, T):
+        prev = np.maximum(D, np.r_[NEG, D[:-1]])
+        prev = np.maximum(prev, np.where(skip, np.r_[NEG, NEG, D[:-2]], NEG))
+        D = prev + em[t]
+    best = max(D[-1], D[-2])
+    return float(best - top.sum()) if best > NEG / 2 else -math.inf
