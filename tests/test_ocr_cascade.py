@@ -199,12 +199,12 @@ def test_dropped_line_is_recovered_by_gap_fill(sample):
 
 
 def test_page_tesseract_cannot_read_goes_whole_to_rapidocr(sample):
-    """When most lines are low-confidence (forced here by a threshold above 1), RapidOCR reads the page."""
+    """When the page's mean confidence is below full_page_confidence (forced here by a threshold above 1), RapidOCR reads the page."""
     rec = CountingRecogniser()
-    eng = cascade.CascadeEngine(line_confidence=1.01, recognise=rec)
+    eng = cascade.CascadeEngine(full_page_confidence=1.01, recognise=rec)
     page = eng.read(RasterPage("form.jpg", 1, sample.image, dpi=200))
     assert rec.calls == 0
-    assert [d.rule for d in eng.decisions] == ["full_page_fraction"]
+    assert [d.rule for d in eng.decisions] == ["full_page_confidence"]
     assert {ln.engine for ln in page.lines} == {"rapidocr"}
     assert f"统一社会信用代码：{sample.facts['uscc']}" in [ln.text for ln in page.lines]
 
@@ -224,10 +224,22 @@ def test_choose_rules():
     assert cascade.choose(f"统一社会信用代码:{good}", 0.70, f"统一社会信用代码：{bad}", 0.99) == ("tesseract", "uscc_checksum")
     # A known label beats an unknown one.
     assert cascade.choose("法定代表人(签字冯:", 0.69, "法定代表人（签字）：", 0.50) == ("rapidocr", "known_label")
+    # A reading that lost only the colon still has its known label: confidence decides.
+    assert cascade.choose("申报单位（盖章）：重庆沙坪坝区智感城市科技有限公司", 0.84,
+                          "申报单位（盖章）重庆沙坪坝区智慧城市科技有限公司", 0.99) == ("rapidocr", "confidence")
     # Otherwise the higher confidence; an empty reading never wins.
     assert cascade.choose("3示范应用场景作", 0.85, "3 示范应用场景 个", 0.99) == ("rapidocr", "confidence")
     assert cascade.choose("本单位承诺", 0.95, "本単位承诺", 0.90) == ("tesseract", "confidence")
     assert cascade.choose("日期:2026年", 0.40, "  ", 0.0) == ("tesseract", "empty")
+
+
+def test_restore_colon_after_a_known_label():
+    from pipeline.model import Line
+
+    r = Line(text="申报单位（盖章）重庆沙坪坝区智慧城市科技有限公司", bbox=(0, 0, 1, 1), confidence=0.99)
+    fixed = cascade.restore_colon("申报单位(盖章):重庆沙坪坝区智感城市科技有限公司", r)
+    assert fixed.text == "申报单位（盖章）：重庆沙坪坝区智慧城市科技有限公司"
+    assert cascade.restore_colon("本单位承诺", r) is r  # Tesseract saw no known label: unchanged
 
 
 def test_unreliable_blocks_group_overlapping_boxes():

@@ -12,8 +12,8 @@ Which lines are re-read (cascade.yaml):
 - table rows: lines Tesseract's word gaps split into ≥ `table_min_cells` cells (re-read per cell).
 Chosen lines whose Tesseract boxes overlap other lines (mis-segmented, usually under a seal) are
 re-read as a block by RapidOCR detection + recognition, since a crop would cut through the
-neighbours; so is ink no Tesseract line covers (a dropped line). A page where most lines are
-low-confidence is read whole by RapidOCR.
+neighbours; so is ink no Tesseract line covers (a dropped line). A page whose mean confidence
+says Tesseract could not read it at all is read whole by RapidOCR.
 
 Which reading wins, first rule that separates them:
 1. an empty RapidOCR reading never wins; the Tesseract line is dropped as noise (seal residue,
@@ -72,6 +72,35 @@ def label_of(text: str) -> str:
     return t.split(":", 1)[0] if ":" in t else ""
 
 
+def has_known_label(text: str, labels: frozenset[str]) -> bool:
+    """The text's label (before ：) is a known one; without a colon, the text starts with one
+    (RapidOCR sometimes drops the colon: 申报单位（盖章）重庆…, which is still the right label)."""
+    if ":" in nfkc(text):
+        return label_of(text) in labels
+    t = nfkc(text)
+    return any(t.startswith(lab) and len(t) > len(lab) for lab in labels)
+
+
+def restore_colon(t_text: str, line: Line) -> Line:
+    """RapidOCR's line without the ：that Tesseract saw after the same known label gets it back
+    (the forms put ：after every label; RapidOCR drops it now and then)."""
+    labels = known_labels()
+    label = label_of(t_text)
+    r = line.text
+    if label not in labels or ":" in nfkc(r) or not nfkc(r).startswith(label):
+        return line
+    # position in r just after the label's characters (r may hold spaces the NFKC form lacks)
+    seen, cut = "", None
+    for k, ch in enumerate(r):
+        seen += "".join(unicodedata.normalize("NFKC", ch).split())
+        if seen == label:
+            cut = k + 1
+            break
+    if cut is None:
+        return line
+    return line.model_copy(update={"text": r[:cut] + "：" + r[cut:]})
+
+
 @lru_cache(maxsize=1)
 def known_labels() -> frozenset[str]:
     return frozenset(nfkc(x) for x in settings()["labels"])
@@ -106,7 +135,7 @@ def choose_block(t_lines: list[tuple[str, float]], r_lines: list[tuple[str, floa
     if t_ok != r_ok:
         return ("rapidocr" if r_ok > t_ok else "tesseract"), "uscc_checksum"
     labels = known_labels()
-    t_lab, r_lab = (sum(label_of(t) in labels for t, _ in ls) for ls in (t_lines, r_lines))
+    t_lab, r_lab = (sum(has_known_label(t, labels) for t, _ in ls) for ls in (t_lines, r_lines))
     if t_lab != r_lab:
         return ("rapidocr" if r_lab > t_lab else "tesseract"), "known_label"
     return ("rapidocr" if mean_conf(r_lines) >= mean_conf(t_lines) else "tesseract"), "confidence"
@@ -371,10 +400,12 @@ def covers_line(segs: list[Segment], line: Line) -> bool:
     return sum(s.last - s.first + 1 for s in segs) >= len(sorted_words(line))
 
 
-def splice(line: Line, segs: list[Segment], parts, w: int, h: int) -> Line:
+def splice(line: Line, segs: list[Segment], parts, w: int, h: int, only_surer: bool = False) -> Line:
     """The line with each read segment's words replaced by RapidOCR's reading of its crop (`parts`,
-    in the order of the read segments; a segment RapidOCR read as nothing keeps Tesseract's words).
-    Engine 'rapidocr' when every word was replaced, 'tesseract+rapidocr' when Tesseract's remain."""
+    in the order of the read segments; a segment RapidOCR read as nothing keeps Tesseract's words,
+    and so does one RapidOCR scored below Tesseract's own words when `only_surer`).
+    Engine 'rapidocr' when every word was replaced, 'tesseract+rapidocr' when Tesseract's remain,
+    'tesseract' when none was."""
     words = sorted_words(line)
     parts = iter(parts)
     by_first = {sg.first: (sg, next(parts) if sg.read else ("", 0.0)) for sg in segs}
@@ -388,6 +419,10 @@ def splice(line: Line, segs: list[Segment], parts, w: int, h: int) -> Line:
         if seg is not None and txt and any(seg.context):
             middle = join_words([x.text for x in words[seg.first:seg.last + 1]])
             txt = between_context(txt, seg.context[0], middle, seg.context[1])
+        if seg is not None and txt and only_surer:
+            run = words[seg.first:seg.last + 1]
+            if score < mean_conf([(x.text, x.confidence) for x in run]):
+                txt = ""
         if seg is not None and txt:
             run = words[seg.first:seg.last + 1]
             box = _frac(seg.box, w, h) if seg.cell else (min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
@@ -410,7 +445,9 @@ def splice(line: Line, segs: list[Segment], parts, w: int, h: int) -> Line:
         text = (text + " " + piece) if text and cell_start else join_words([text, piece]) if text else piece
     chars = sum(len(wd.text) for wd in new_words) or 1
     conf = sum(wd.confidence * len(wd.text) for wd in new_words) / chars
-    engine = "tesseract+rapidocr" if kept else "rapidocr"
+    engine = "rapidocr" if not kept else "tesseract+rapidocr" if kept < len(words) else "tesseract"
+    if engine == "tesseract":
+        return line
     return Line(text=text, bbox=line.bbox, confidence=float(conf), words=tuple(new_words), engine=engine)
 
 
@@ -419,6 +456,7 @@ class CascadeEngine:
     """Tesseract first, RapidOCR on the crops that matter. Options override cascade.yaml keys."""
 
     line_confidence: float | None = None
+    full_page_confidence: float | None = None
     key_facts: bool | None = None
     fill_gaps: bool | None = None
     tables: bool | None = None
@@ -437,6 +475,8 @@ class CascadeEngine:
         cfg = dict(settings())
         if self.line_confidence is not None:
             cfg["line_confidence"] = self.line_confidence
+        if self.full_page_confidence is not None:
+            cfg["full_page_confidence"] = self.full_page_confidence
         if self.key_facts is not None:
             cfg["key_facts"] = dict(cfg["key_facts"], enabled=self.key_facts)
         if self.fill_gaps is not None:
@@ -462,8 +502,7 @@ class CascadeEngine:
                              cfg["unruled_gap_heights"]) for ln in lines]
         chosen = [(i, why_reread(ln, len(cells[i]), cfg)) for i, ln in enumerate(lines)]
         chosen = [(i, why) for i, why in chosen if why]
-        low = sum("low_confidence" in why for _, why in chosen)
-        if len(lines) >= 3 and low > cfg["full_page_fraction"] * len(lines):
+        if len(lines) >= 3 and mean_conf([(ln.text, ln.confidence) for ln in lines]) < cfg["full_page_confidence"]:
             out = self._whole_page(rgb, w, h)
         else:
             out = self._reread(grey, lines, cells, chosen, cfg)
@@ -508,11 +547,14 @@ class CascadeEngine:
                 if winner == "none":
                     out[i] = None
                 continue
-            cand = splice(t, plans[i], iter(parts), w, h)
+            cand = splice(t, plans[i], parts, w, h)
             winner, rule = choose(t.text, t.confidence, cand.text, cand.confidence)
+            if rule == "confidence":  # decided crop by crop: a crop RapidOCR is less sure of keeps Tesseract's words
+                cand = splice(t, plans[i], parts, w, h, only_surer=True)
+                winner = "rapidocr" if cand.engine != "tesseract" else "tesseract"
             self.decisions.append(Decision(i, why, t.text, t.confidence, cand.text, cand.confidence, winner, rule))
             if winner == "rapidocr":
-                out[i] = cand
+                out[i] = restore_colon(t.text, cand)
         return [ln for ln in out if ln is not None] + extra
 
     def _reread_block(self, grey, lines, block, why, cfg, out) -> list[Line]:
@@ -560,7 +602,7 @@ class CascadeEngine:
         """RapidOCR as the rapidocr engine reads a page: on the upright page, not deskewed (the
         detector copes with skew; measured, it missed a line of a deskewed prose page)."""
         items, _ = self.detect(rapid.ocr_grey(rgb))
-        self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_fraction"))
+        self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
 
 
