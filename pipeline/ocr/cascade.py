@@ -332,14 +332,16 @@ def window_box(words: list[Word], a: int, b: int, line: Line, w: int, h: int, wi
     return (x0, line.bbox[1] * h, x1, line.bbox[3] * h)
 
 
-def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict) -> list[Segment]:
+def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict,
+                     key: bool = True) -> list[Segment]:
     """What to crop from a chosen line (cascade.yaml `windows`, `table_cells`):
     - a table row (≥ table_min_cells cells): every cell, or only cells holding an uncertain word;
     - otherwise windows round the uncertain words, or the whole line when windows are off or
       would cover most of it."""
     words = sorted_words(line)
     win = cfg["windows"]
-    threshold = win["word_confidence"] if win.get("enabled", True) else 2.0  # 2.0: every word uncertain
+    threshold = win["word_confidence" if key else "plain_word_confidence"] if win.get("enabled", True) else 2.0
+    # (2.0: every word uncertain, i.e. whole lines and every cell)
     if len(cells) >= cfg["table_min_cells"]:
         owner = [min(range(len(cells)), key=lambda c: _distance((wd.bbox[0] + wd.bbox[2]) / 2 * w, cells[c]))
                  for wd in words]
@@ -520,10 +522,10 @@ class CascadeEngine:
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         plans: dict[int, list[Segment]] = {}
         crops, owners = [], []
-        for i, _ in chosen:
+        for i, why in chosen:
             if i in in_block:
                 continue
-            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg)
+            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)))
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
             for seg in (sg for sg in plans[i] if sg.read):
                 crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
