@@ -197,6 +197,22 @@ def test_target_numerals_that_lost_a_character_are_doubted_not_changed():
     assert all(e.confidence > 0.9 for t in f.targets if t.indicator == "孵化场地面积" for e in t.evidence)
 
 
+@pytest.mark.parametrize("cells, want", [
+    (["4", "年度开源活动场24"], ("年度开源活动", 24, "场")),  # the row after its 序号 read as one run
+    (["2", "孵化场地面积平方米4500"], ("孵化场地面积", 4500, "平方米")),
+    (["3", "年度创新创业活动", "场48"], ("年度创新创业活动", 48, "场")),  # unit and value as one run
+    (["1", "开源项目数量", "个壹拾"], ("开源项目数量", 10, "个")),
+    (["3代码贡献者人数人", "200"], ("代码贡献者人数", 200, "人")),
+])
+def test_target_rows_with_cells_read_together(cells, want):
+    """Row shapes the cascade engine gives when it reads several cells of a row as one run."""
+    rows = [[(0.1, "序号"), (0.3, "指标名称"), (0.55, "单位"), (0.75, "目标值")], list(zip((0.1, 0.3, 0.55), cells))]
+    open_source = want[0] in ("年度开源活动", "开源项目数量", "代码贡献者人数")
+    cover = ["附件3", "开源社区申报材料"] if open_source else COVER
+    f = extract_facts([doc(page(cover, 1), page(rows, 2))])
+    assert [(t.indicator, t.value, t.unit) for t in f.targets] == [want]
+
+
 def test_targets_geometry_rows_from_runs():
     rows = [[(0.1, "序号"), (0.2, "指标名称"), (0.5, "单位"), (0.7, "目标值")]]
     for i, (n, u, v) in enumerate([("入驻企业数量", "家", "45"), ("带动就业人数", "人", "三百八十")], 1):

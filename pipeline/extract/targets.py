@@ -149,9 +149,9 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
 
 def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str], value_col: int | None) -> Target | None:
     cells = list(row)
-    # a leading 序号 cell is not the value
-    if len(cells) >= 3 and (re.fullmatch(r"\d{1,2}|[一二三四五六七八九十]{1,2}", cells[0].text)
-                            or (len(cells[0].text) <= 2 and not re.search(r"[\u4e00-\u9fff]", cells[0].text))):
+    # a leading 序号 cell is not the value (4 | 年度开源活动场24: the rest of the row read as one run)
+    if (len(cells) >= 2 and re.fullmatch(r"\d{1,2}|[一二三四五六七八九十]{1,2}", cells[0].text)) or (
+            len(cells) >= 3 and len(cells[0].text) <= 2 and not re.search(r"[\u4e00-\u9fff]", cells[0].text)):
         cells = cells[1:]
         if value_col is not None:
             value_col -= 1
@@ -182,7 +182,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         if c.text.strip("·.,:;、") in units and not unit:
             unit = c.text.strip("·.,:;、")
             continue
-        got = _value(c.text)
+        got = _value(c.text) or _unit_then_value(c.text, units)
         if got and value is None:
             value, u, num = got
             unit = unit or u
@@ -200,6 +200,16 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         return Target(indicator=name_cell.raw, value=value, unit=unit, written=name_cell.raw, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
     return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used, num)
+
+
+def _unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | None:
+    """A unit cell and the value cell read as one run (场48, 个壹拾)."""
+    for u in sorted(units, key=len, reverse=True):
+        if text.startswith(u) and len(text) > len(u):
+            got = _value(text[len(u):])
+            if got and not got[1]:
+                return got[0], u, got[2]
+    return None
 
 
 def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
