@@ -114,13 +114,16 @@ class PeakRss:
         return self.peak
 
 
-def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, workers: int, env: dict) -> dict:
+def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, workers: int, env: dict,
+                extra: tuple[str, ...] = (), cwd: Path | None = None) -> dict:
+    """`python -m pipeline.cli run …` in `cwd` (with -m the working folder comes first on sys.path:
+    run it in the frozen code copy, or the working tree's code is what runs)."""
     cmd = [sys.executable, "-m", "pipeline.cli", "run", str(bundle), "--out", str(out), "--workers", str(workers),
-           "--ocr-engine", engine, "--run-date", RUN_DATE, "--no-progress"]
+           "--ocr-engine", engine, "--run-date", RUN_DATE, "--no-progress", *extra]
     for c in credit:
         cmd += ["--credit-list", str(c)]
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     mon = PeakRss(proc.pid)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
@@ -195,19 +198,26 @@ def main() -> None:
            "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(snap)}
     warm = tmp / "warm"  # the first flow in a fresh PREFECT_HOME also creates the database: not timed
     warm.mkdir(exist_ok=True)
-    jiebang_run(warm, tmp / "warm-out", [], "tesseract", 1, env)
+    jiebang_run(warm, tmp / "warm-out", [], "tesseract", 1, env, cwd=snap)
 
     results["runs"] = {}
     for engine in args.engines.split(","):
         out = tmp / f"out-{engine}"
         shutil.rmtree(out, ignore_errors=True)
-        first = jiebang_run(bundle, out, credit, engine, args.workers, env)
-        rerun = jiebang_run(bundle, out, credit, engine, args.workers, env)
-        results["runs"][engine] = {"first": first, "cached_rerun": rerun,
+        first = jiebang_run(bundle, out, credit, engine, args.workers, env, cwd=snap)
+        # A rerun of the finished bundle: `jiebang run` sees OUT is up to date and skips the flow.
+        rerun = jiebang_run(bundle, out, credit, engine, args.workers, env, cwd=snap)
+        # The same through Prefect (--force): every read and review comes from the content cache.
+        forced = jiebang_run(bundle, out, credit, engine, args.workers, env, extra=("--force",), cwd=snap)
+        results["runs"][engine] = {"first": first, "cached_rerun": rerun, "forced_cached_rerun": forced,
                                    "x_floor": round(first["wall_s"] / floor, 2),
-                                   "rerun_speedup": round(first["wall_s"] / rerun["wall_s"], 1)}
-        print(f"{engine}: {first['wall_s']} s ({first['wall_s'] / floor:.2f}× floor), peak {first['peak_rss_mb']} MB; "
-              f"cached rerun {rerun['wall_s']} s ({first['wall_s'] / rerun['wall_s']:.1f}×)", file=sys.stderr)
+                                   "rerun_speedup": round(first["wall_s"] / rerun["wall_s"], 1),
+                                   "forced_rerun_speedup": round(first["wall_s"] / forced["wall_s"], 1)}
+        print(f"{engine}: {first['wall_s']} s ({first['wall_s'] / floor:.2f}× floor), peak {first['peak_rss_mb']} MB "
+              f"(at peak: {first['peak_breakdown_mb'][:4]}); rerun {rerun['wall_s']} s "
+              f"({first['wall_s'] / rerun['wall_s']:.1f}×), forced rerun through Prefect {forced['wall_s']} s "
+              f"({first['wall_s'] / forced['wall_s']:.1f}×, flow {forced['flow_total_s']} s, "
+              f"{forced['cached_files']} files cached)", file=sys.stderr)
 
     results["ocrmypdf_s"] = ocrmypdf_time(images, args.workers, tmp, args.ocrmypdf)
     if results["ocrmypdf_s"]:
