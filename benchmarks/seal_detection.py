@@ -1,6 +1,6 @@
 """Seal detection benchmark on a generated bundle with truth.json (pipeline.samples.generator).
 
-    .venv/bin/python benchmarks/seal_detection.py OUT_DIR [-v]    (OUT_DIR holds bundle/ and truth.json)
+    .venv/bin/python benchmarks/seal_detection.py OUT_DIR [-v] [--reread]    (OUT_DIR holds bundle/ and truth.json)
 
 Prints
 - page-level precision/recall of "this page carries a seal" (a page whose true seals all lie off
@@ -16,7 +16,9 @@ Prints
 Pages are rasterised as the readers do: scans at their own dpi, text-layer PDF pages at 100 dpi.
 DOCX submissions are skipped (their seals are embedded pictures, not pages) and counted apart.
 Attribution here gets the unit names from the truth and no other party's name (the full run also
-uses names read off the pages, e.g. the lessor's: `seals.names_on_pages`).
+uses names read off the pages, e.g. the lessor's: `seals.names_on_pages`). Names are scored on what
+the reading kept (`SealCandidate.frames`), as the review does; `--reread` reads every crop again
+for it instead (the review before frames were kept: the figures must not change).
 """
 from __future__ import annotations
 
@@ -125,7 +127,7 @@ def seal_marks(truth: dict) -> dict[tuple[str, int, str], tuple[float, float]]:
         return {}
 
 
-def main(out_dir: str, verbose: bool = False) -> None:
+def main(out_dir: str, verbose: bool = False, reread: bool = False) -> None:
     root = Path(out_dir)
     truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
     bundle = root / "bundle"
@@ -156,6 +158,7 @@ def main(out_dir: str, verbose: bool = False) -> None:
                 if c.kind != "edge":
                     r = read_seal(c.crop)
                     c.text, c.text_confidence = r.text, r.confidence
+                    c.frames = None if reread else r.frames
                     n_read += 1
             read_time += time.perf_counter() - t
             here = [ts for ts in seals_true if ts["file"] == p["file"] and ts["page"] == p["page"]]
@@ -232,7 +235,7 @@ def main(out_dir: str, verbose: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "-v"]
+    args = [a for a in sys.argv[1:] if a not in ("-v", "--reread")]
     if len(args) != 1:
         sys.exit(__doc__)
-    main(args[0], verbose="-v" in sys.argv[1:])
+    main(args[0], verbose="-v" in sys.argv[1:], reread="--reread" in sys.argv[1:])

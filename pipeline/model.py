@@ -95,3 +95,26 @@ class Submission(Frozen):
     """Top-level entry name relative to the bundle (file or folder)."""
     files: tuple[str, ...]
     """Bundle-relative paths of the files, in reading order."""
+
+
+class SealFrames(Frozen):
+    """What the seal-arc recogniser saw (pipeline.extract.seals.read.pack_frames), kept with a seal
+    find so any unit name can be scored against it later (`read.name_score`) without the
+    recogniser: its (frames × characters) CTC log-probabilities, sparse — every entry above the
+    floor (the recogniser's probabilities are clipped at 1e-6 before the log, and most of its
+    ~18,700 characters sit there in every frame), exact (float32). Arrays are little-endian bytes,
+    base64 in JSON. `frames == 0`: the seal was read and held nothing to read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
+
+    frames: int
+    vocab: int
+    """Columns (the recogniser's character list, blank = column 0) the entries index."""
+    floor: float
+    """Log-probability of every entry not listed (float32 value)."""
+    counts: bytes
+    """(frames,) uint16: entries listed per frame."""
+    cols: bytes
+    """(entries,) uint16: their columns, frame by frame."""
+    logp: bytes
+    """(entries,) float32: their log-probabilities."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.errors import RunError
 from pipeline.facts import ApplicationFacts, CheckResult
 from pipeline.model import DocumentError, SourceFile
-from pipeline.reading import DocumentRead, SealFind
+from pipeline.reading import DocumentRead, SealFind, read_seal_crops
 
 STATUS_RANK = {"pass": 0, "review": 1, "fail": 2}
 
@@ -52,8 +52,8 @@ def _candidates(reads: Sequence[DocumentRead], crops_dir: Path | None):
         if crops_dir is not None and f.crop_file:
             bgr = cv2.imread(str(Path(crops_dir) / f.crop_file), cv2.IMREAD_COLOR)
             crop = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if bgr is not None else None
-        fields = f.model_dump(exclude={"crop_file"})
-        return SealCandidate(**fields, crop=crop)
+        fields = f.model_dump(exclude={"crop_file", "frames"})
+        return SealCandidate(**fields, frames=f.frames, crop=crop)
 
     per_page = []
     for r in reads:
@@ -100,8 +100,10 @@ def analyse(reads: Sequence[DocumentRead], *, rules, credit, crops_dir: Path | N
     facts = extract_facts(documents, indicators=indicator_specs(rules))
     pages = [p for d in documents for p in d.pages]
     units = unit_names(facts)
-    # other parties named in the booklet (the lessor…) compete for their own seals
-    seals = seals_from_candidates(_candidates(reads, crops_dir), units, app_dir, names_on_pages(pages, units))
+    # other parties named in the booklet (the lessor…) compete for their own seals; seals are scored
+    # on what the page workers' recogniser saw, crops read again (骑缝章 discs) in a page worker
+    seals = seals_from_candidates(_candidates(reads, crops_dir), units, app_dir, names_on_pages(pages, units),
+                                  read=read_seal_crops)
     places = associate_places(pages, seals)
     facts = facts.model_copy(update={"seals": tuple(seals), "seal_places": tuple(places)})
     if facts.track.value == "recommendation_form":

@@ -22,13 +22,13 @@ from pathlib import Path
 import multiprocessing as mp
 
 from pipeline.errors import InputError
-from pipeline.model import BBox, Document, DocumentError, FileKind, Frozen, Page
+from pipeline.model import BBox, Document, DocumentError, FileKind, Frozen, Page, SealFrames
 from pipeline.ocr.base import RasterPage, get_engine
 from pipeline.readers.sniff import sniff
 
 log = logging.getLogger(__name__)
 
-OCR_SETTINGS_VERSION = "2026.11.26-3"
+OCR_SETTINGS_VERSION = "2026.11.26-4"
 """Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
 MAX_PAGES = 500
 """Booklets are tens of pages; a file far longer is read up to here and flagged."""
@@ -38,7 +38,9 @@ DEFAULT_ENGINE = "cascade"
 class SealFind(Frozen):
     """A seal candidate as found on one page (pipeline.extract.seals.SealCandidate without its
     pixels: the crop is a PNG in the crops folder). Kept unjoined and unattributed: straddle slices
-    may continue in the submission's next file, and the unit names come only from extraction."""
+    may continue in the submission's next file, and the unit names come only from extraction —
+    `frames` (what the arc recogniser saw, packed) lets the review score them without reading the
+    crop again."""
 
     file: str
     page: int
@@ -54,6 +56,7 @@ class SealFind(Frozen):
     text: str = ""
     text_confidence: float = 0.0
     page_size_mm: tuple[float, float] = (0.0, 0.0)
+    frames: SealFrames | None = None
     crop_file: str = ""
 
 
@@ -169,7 +172,7 @@ def _engine(name: str):
 
 def find_seals_on_page(raster: RasterPage, crops_dir: Path | None, tag: str) -> list[SealFind]:
     """Seal candidates on an upright page, their arc text read, crops saved as PNG in crops_dir."""
-    from dataclasses import asdict
+    from dataclasses import fields as dataclass_fields
 
     from pipeline.extract.seals import detect_seals, save_crop
 
@@ -178,9 +181,28 @@ def find_seals_on_page(raster: RasterPage, crops_dir: Path | None, tag: str) -> 
         crop_file = ""
         if crops_dir is not None and cand.crop is not None and cand.crop.size:
             crop_file = save_crop(cand.crop, crops_dir, f"find_{tag}_p{raster.number}_{k}")
-        fields = {key: v for key, v in asdict(cand).items() if key != "crop"}
+        fields = {f.name: getattr(cand, f.name) for f in dataclass_fields(cand) if f.name != "crop"}
         finds.append(SealFind(**fields, crop_file=crop_file))
     return finds
+
+
+def read_seal_crops(crops: list) -> list:
+    """Read seal crops in the review (stitched 骑缝章 discs, whose slices may lie in different
+    files; crops of seal finds from before `SealFind.frames`): `read.read_seal_packed` in a page
+    worker when a page pool is up in this process — its recogniser is loaded there, and this
+    process stays without one (~128 MB) — else here (one worker: the pages were
+    read in this process too)."""
+    from pipeline.extract.seals.read import read_seal_packed
+
+    if not crops:
+        return []
+    pool = next(iter(_POOLS.values()), None)
+    if pool is not None:
+        try:
+            return list(pool.map(read_seal_packed, crops))
+        except Exception as exc:  # a broken pool must not lose the seals: read them here
+            log.warning("seal reading in the page pool failed (%s); reading here", exc)
+    return [read_seal_packed(c) for c in crops]
 
 
 @dataclass

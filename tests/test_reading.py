@@ -331,3 +331,34 @@ def test_seal_find_mirrors_every_seal_candidate_field():
 
     candidate = {f.name for f in fields(SealCandidate)} - {"crop"}
     assert candidate == set(SealFind.model_fields) - {"crop_file"}
+
+
+def test_seal_find_frames_survive_pickle_and_json():
+    """A seal find keeps what the arc recogniser saw (`frames`); reads go through the page pool
+    (pickle), Prefect's persisted results (cloudpickle) and the review cache key (JSON): the frames
+    must come back exactly, and small (sparse: entries above the recogniser's 1e-6 clip)."""
+    import pickle
+
+    import cloudpickle
+
+    from pipeline.extract.seals.read import SealReading, name_score, pack_frames, unpack_frames
+    from pipeline.reading import DocumentRead, SealFind
+
+    rng = np.random.default_rng(7)
+    probs = rng.dirichlet(np.full(18712, 0.002), size=60).astype(np.float32)  # peaked, like CTC frames
+    logp = np.log(np.maximum(probs, 1e-6)).astype(np.float32)
+    frames = pack_frames(logp)
+    assert len(frames.counts) + len(frames.cols) + len(frames.logp) < logp.nbytes / 20
+    find = SealFind(file="a.pdf", page=3, bbox=(0.1, 0.2, 0.3, 0.4), kind="round", confidence=0.9,
+                    center=(0.2, 0.3), size_mm=(42.0, 42.0), text="重庆", frames=frames, crop_file="x.png")
+    read = DocumentRead(document=Document(file="a.pdf", sha256="0" * 64, kind="pdf"), seal_finds=(find,))
+    back = [pickle.loads(pickle.dumps(read)), cloudpickle.loads(cloudpickle.dumps(read)),
+            DocumentRead.model_validate_json(read.model_dump_json())]
+    for r in back:
+        assert r == read
+        assert np.array_equal(unpack_frames(r.seal_finds[0].frames), logp)
+    assert '"frames":null' in find.model_copy(update={"frames": None}).model_dump_json()
+    index = {chr(0x4E00 + i): i for i in range(1, 18711)}  # (scoring the real recogniser's: test_seals)
+    for name in ("丁七", "万丈三上"):
+        assert name_score(SealReading(logp=logp, index=index), name) == \
+            name_score(SealReading(logp=unpack_frames(back[2].seal_finds[0].frames), index=index), name)

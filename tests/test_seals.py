@@ -326,3 +326,145 @@ def test_names_on_pages_are_the_other_parties():
         ln("本单位重庆缙云创新创业园运营有限公司郑重承诺"),
     ))
     assert names_on_pages([page], ["重庆缙云创新创业园运营有限公司"]) == ["重庆金佛创新创业园运营有限公司"]
+
+
+def test_name_score_on_packed_frames_is_the_full_matrix_score():
+    """The page worker keeps what the recogniser saw packed (`SealFrames`); the review scores names
+    on that: the same scores, ranking and accept/reject as on the recogniser's own matrix, for a
+    clear and a faint seal, right and wrong names, with and without the trade-name wildcard."""
+    from pipeline.extract.seals.read import SealReading, pack_frames, recogniser_charset, unpack_frames
+    from pipeline.ocr.rapid import ocr_instance
+
+    assert recogniser_charset() == tuple(ocr_instance().text_rec.postprocess_op.character)
+    names = [*UNITS, "重庆嘉陵软件科技有限公司", "重庆长江物流有限公司", "星辰（重庆）软件有限公司"]
+    for unit, fade in [(UNITS[0], 0.0), (UNITS[1], 0.55)]:
+        img = Image.new("RGB", (560, 560), "white")
+        sa.draw_round_seal(img, (280, 280), 472, unit, rng=random.Random(3), rotation=0, fade=fade)
+        full = read_seal(np.asarray(img))
+        assert full.logp is not None and full.frames is not None and full.frames.frames == full.logp.shape[0]
+        assert np.array_equal(unpack_frames(full.frames), full.logp)
+        assert np.array_equal(unpack_frames(pack_frames(full.logp)), full.logp)
+        packed = SealReading(full.text, full.confidence, frames=full.frames)
+        for n in names:
+            assert name_score(packed, n) == name_score(full, n)
+            span = trade_name_span(n)
+            assert name_score(packed, n, wildcard=span) == name_score(full, n, wildcard=span)
+        ranking = sorted(names, key=lambda n: -name_score(full, n))
+        assert sorted(names, key=lambda n: -name_score(packed, n)) == ranking
+        assert ranking[0] == unit
+        for cands in (names, UNITS, [n for n in names if n != unit]):  # … and when the right name is missing
+            assert match_reading(packed, cands) == match_reading(full, cands)
+        assert match_reading(packed, UNITS)[0] == unit
+
+
+def test_unreadable_seal_keeps_empty_frames_and_is_matched_on_nothing():
+    from pipeline.extract.seals.read import SealReading, has_frames
+
+    r = read_seal(np.full((300, 300, 3), 255, np.uint8))
+    assert r.frames is not None and r.frames.frames == 0 and not has_frames(r)
+    assert match_reading(SealReading(frames=r.frames), UNITS) == (None, 0.0)
+
+
+def _sealed_pages(dpi: int = 200) -> list[RasterPage]:
+    """Page 1: two round seals (UNITS[2], UNITS[0]); pages 2–4: a 骑缝章 of UNITS[1]."""
+    rng = random.Random(13)
+    pages = [a4(dpi) for _ in range(4)]
+    for unit, x, y in [(UNITS[2], 55, 80), (UNITS[0], 150, 170)]:
+        sa.draw_round_seal(pages[0], (sa.mm_to_px(x, dpi), sa.mm_to_px(y, dpi)), sa.mm_to_px(42, dpi), unit, rng=rng)
+    sa.straddle_slices(pages[1:], sa.mm_to_px(150, dpi), sa.mm_to_px(42, dpi), UNITS[1], rng=rng)
+    return [raster(p, dpi, number=i + 1, file="book.pdf") for i, p in enumerate(pages)]
+
+
+def _reads_of(rasters, crops) -> list:
+    from pipeline.model import Document
+    from pipeline.reading import DocumentRead, find_seals_on_page
+
+    finds = [f for r in rasters for f in find_seals_on_page(r, crops, "t")]
+    return [DocumentRead(document=Document(file="book.pdf", sha256="0" * 64, kind="pdf"), seal_finds=tuple(finds))]
+
+
+def test_review_attribution_scores_stored_frames_without_reading_crops(tmp_path, monkeypatch):
+    """The review matches round seals on the frames the page worker kept: the recogniser is not
+    asked again. Only the stitched 骑缝章 disc is read (by the `read` it is given); seal finds
+    from before frames were kept (old cache entries) are read again, with the same outcome."""
+    from pipeline.extract.seals import read as seal_read
+    from pipeline.process import _candidates
+
+    reads = _reads_of(_sealed_pages(), tmp_path / "crops")
+    finds = reads[0].seal_finds
+    assert [f.kind for f in finds] == ["round", "round", "edge", "edge", "edge"]
+    assert all(f.frames is not None and f.frames.frames > 0 for f in finds if f.kind == "round")
+    assert all(f.frames is None for f in finds if f.kind == "edge")
+
+    asked: list[int] = []
+
+    def read(crops):
+        asked.append(len(crops))
+        return [seal_read.read_seal_packed(c) for c in crops]
+
+    recognised: list[int] = []
+    real_recogniser = seal_read._recogniser
+
+    def counting_recogniser():
+        recognised.append(1)
+        return real_recogniser()
+
+    monkeypatch.setattr(seal_read, "_recogniser", counting_recogniser)
+    want = [UNITS[2], UNITS[0], UNITS[1]]
+    seals = seals_from_candidates(_candidates(reads, tmp_path / "crops"), UNITS, tmp_path / "app", read=read)
+    assert [s.matched_unit for s in seals] == want
+    assert asked == [1] and len(recognised) == 1  # the straddle disc, nothing else
+    # the disc not read: the round seals are still matched, and the recogniser never asked
+    recognised.clear()
+    seals = seals_from_candidates(_candidates(reads, tmp_path / "crops"), UNITS, tmp_path / "app",
+                                  read=lambda crops: [seal_read.SealReading()] * len(crops))
+    assert [s.matched_unit for s in seals] == [UNITS[2], UNITS[0], None] and not recognised
+    # seal finds without frames (cached before they were kept): their crops are read again
+    old = [r.model_copy(update={"seal_finds": tuple(f.model_copy(update={"frames": None}) for f in r.seal_finds)})
+           for r in reads]
+    asked.clear()
+    seals = seals_from_candidates(_candidates(old, tmp_path / "crops"), UNITS, tmp_path / "app", read=read)
+    assert [s.matched_unit for s in seals] == want
+    assert asked == [1, 2]  # the straddle disc, then the two round seals' crops
+
+
+REVIEW_IN_A_FRESH_PROCESS = """
+import json, pickle, sys
+from pathlib import Path
+from pipeline import process, reading
+from pipeline.extract.seals import seals_from_candidates
+
+if __name__ == "__main__":
+    reads, crops, units, app = pickle.loads(Path(sys.argv[1]).read_bytes())
+    reading.page_pool(1)  # as after the read stage: the page workers are up
+    try:
+        seals = seals_from_candidates(process._candidates(reads, Path(crops)), units, Path(app),
+                                      read=reading.read_seal_crops)  # as process.analyse
+    finally:
+        reading.shutdown_pools()
+    rapid = sys.modules.get("pipeline.ocr.rapid")
+    print(json.dumps({"matched": [s.matched_unit for s in seals],
+                      "loaded": sorted(m for m in ("rapidocr", "onnxruntime") if m in sys.modules),
+                      "instances": rapid.ocr_instance.cache_info().currsize if rapid else 0}))
+"""
+
+
+def test_review_stage_process_never_loads_the_recogniser(tmp_path):
+    """The review stage's process (the flow's) scores the stored frames and has the 骑缝章 disc
+    read by a page worker: RapidOCR (~128 MB) is never loaded there."""
+    import json
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    reads = _reads_of(_sealed_pages(), tmp_path / "crops")
+    args = tmp_path / "args.pkl"
+    args.write_bytes(pickle.dumps((reads, str(tmp_path / "crops"), UNITS, str(tmp_path / "app"))))
+    script = tmp_path / "review.py"
+    script.write_text(REVIEW_IN_A_FRESH_PROCESS)
+    proc = subprocess.run([sys.executable, str(script), str(args)], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got == {"matched": [UNITS[2], UNITS[0], UNITS[1]], "loaded": [], "instances": 0}

@@ -8,17 +8,19 @@
   better than any other. The best name must explain them well enough, clearly beat the runner-up,
   and agree on its trade name (字号), so the lease page's lessor — a real seal of another unit,
   often of the same trade — is never credited to a unit. Other parties named on the pages
-  (`names_on_pages`) compete too. `match_unit` matches read text alone (rapidfuzz) when the
-  recogniser's output is not at hand.
+  (`names_on_pages`) compete too. The probabilities are those the page worker's reading kept
+  (`SealCandidate.frames`); only the stitched 骑缝章 discs are read here. `match_unit` matches read
+  text alone (rapidfuzz) when the recogniser's output is not at hand.
 - `associate_places`: lines that ask for a seal (申报单位（盖章）…) and the seal stamped there.
-Pure functions apart from `save_crop` (and the arc re-read in `seals_from_candidates`).
+Pure functions apart from `save_crop` (and reading the stitched 骑缝章 discs, and crops without
+stored frames, in `seals_from_candidates`).
 """
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import cv2
@@ -95,27 +97,40 @@ def stitch_slices(parts: list[SealCandidate]) -> np.ndarray | None:
     return canvas
 
 
-def join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True) -> list[tuple[Seal, np.ndarray | None]]:
+ReadCrops = Callable[[list[np.ndarray]], list]
+"""Reads seal crops into `read.SealReading`s (default: `read.read_seal` one by one, here)."""
+
+
+def _read_here(crops: list[np.ndarray]) -> list:
+    from pipeline.extract.seals.read import read_seal
+
+    return [read_seal(c) for c in crops]
+
+
+def join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True,
+                   read: ReadCrops | None = None) -> list[tuple[Seal, np.ndarray | None]]:
     """One `Seal(kind="straddle")` per chain of edge slices, with the stitched crop.
 
     A lone slice (its neighbours missing or unsealed) is still reported, with lower confidence:
     a reviewer should see it. The seal's page/bbox are those of its first slice."""
-    return [(seal, crop) for seal, crop, _ in _join_straddles(per_page, read_text=read_text)]
+    return [(seal, crop) for seal, crop, _ in _join_straddles(per_page, read_text=read_text, read=read)]
 
 
-def _join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True) -> list[tuple[Seal, np.ndarray | None, object]]:
+def _join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True,
+                    read: ReadCrops | None = None) -> list[tuple[Seal, np.ndarray | None, object]]:
+    """As `join_straddles`, with each joined seal's reading (None for a lone slice). The stitched
+    discs are read together, by `read` (the review hands them to a page worker)."""
     cfg = settings()
     edges = [c for _, _, cands in per_page for c in cands if c.kind == "edge"]
-    out: list[tuple[Seal, np.ndarray | None, object]] = []
     order = {(f, n): k for k, (f, n, _) in enumerate(per_page)}
-    for ch in _chains(edges, cfg["straddle_y_tolerance_mm"], order):
-        crop = stitch_slices(ch)
-        text, tconf, reading = "", 0.0, None
-        if read_text and crop is not None and len(ch) > 1:
-            from pipeline.extract.seals.read import read_seal
-
-            reading = read_seal(crop)
-            text, tconf = reading.text, reading.confidence
+    chains = _chains(edges, cfg["straddle_y_tolerance_mm"], order)
+    crops = [stitch_slices(ch) for ch in chains]
+    todo = [i for i, (ch, crop) in enumerate(zip(chains, crops)) if read_text and crop is not None and len(ch) > 1]
+    readings: dict[int, object] = dict(zip(todo, (read or _read_here)([crops[i] for i in todo]))) if todo else {}
+    out: list[tuple[Seal, np.ndarray | None, object]] = []
+    for i, (ch, crop) in enumerate(zip(chains, crops)):
+        reading = readings.get(i)
+        text, tconf = (reading.text, reading.confidence) if reading is not None else ("", 0.0)
         conf = min(1.0, 0.45 + 0.2 * len(ch)) * float(np.mean([c.confidence for c in ch])) / 0.75
         first = ch[0]
         out.append((Seal(file=first.file, page=first.page, bbox=_clip(first.bbox), kind="straddle",
@@ -187,11 +202,12 @@ def match_reading(reading, unit_names: Sequence[str], other_names: Sequence[str]
     `read.SealReading`), when it explains it well enough overall, clearly better than the
     runner-up, and its trade name is not contradicted. Returns (name, score in nats ≤ 0) or
     (None, best score). Without the recogniser's output, falls back to the text (`match_unit`)."""
-    from pipeline.extract.seals.read import name_score
+    from pipeline.extract.seals.read import has_frames, name_score, unpacked
 
-    if reading is None or getattr(reading, "logp", None) is None:
+    if not has_frames(reading):
         text = getattr(reading, "text", "") or ""
         return match_unit(text, unit_names) if text else (None, 0.0)
+    reading = unpacked(reading)
     cfg = settings()
     names: list[str] = []
     seen: set[str] = set()
@@ -325,28 +341,37 @@ def _clip(b) -> tuple[float, float, float, float]:
 
 
 def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str] = (),
-                          crop_dir: str | Path | None = None, other_names: Sequence[str] = ()) -> list[Seal]:
+                          crop_dir: str | Path | None = None, other_names: Sequence[str] = (),
+                          read: ReadCrops | None = None) -> list[Seal]:
     """Final seals of an application: round/oval candidates as they are, edge slices joined into
     straddles, each matched to `unit_names` (`match_reading`; a seal that matches one of
     `other_names` names that party), crops saved in `crop_dir` when given.
-    Candidates should come from `detect_seals(page, read_text=True)`; their crops are read again
-    here, where the names are known (a candidate without its crop is matched on its text)."""
-    from pipeline.extract.seals.read import SealReading, read_seal
+    Candidates should come from `detect_seals(page, read_text=True)`: they carry what the
+    recogniser saw (`frames`), and the names are scored on that. Crops are read (by `read`, default
+    here) only where there is nothing stored: the stitched 骑缝章 discs, and candidates without
+    frames (a candidate without frames or crop is matched on its text)."""
+    from pipeline.extract.seals.read import SealReading
 
     items: list[tuple[Seal, np.ndarray | None, object]] = []
     for _, _, cands in per_page:
         for c in cands:
             if c.kind == "edge":
                 continue
+            stored = SealReading(c.text, c.text_confidence, frames=c.frames) if c.frames is not None else None
             items.append((Seal(file=c.file, page=c.page, bbox=_clip(c.bbox), kind=c.kind, text=c.text,
-                               confidence=c.confidence, pages=(c.page,)), c.crop, None))
-    items += _join_straddles(per_page)
+                               confidence=c.confidence, pages=(c.page,)), c.crop, stored))
+    items += _join_straddles(per_page, read=read)
     items.sort(key=lambda it: (it[0].file, it[0].page, it[0].bbox[1], it[0].bbox[0]))
+    if unit_names or other_names:  # nothing stored (seal finds from before frames were kept): read
+        todo = [k for k, (_, crop, reading) in enumerate(items) if reading is None and crop is not None and crop.size]
+        if todo:
+            got = (read or _read_here)([items[k][1] for k in todo])
+            for k, reading in zip(todo, got):
+                items[k] = (items[k][0], items[k][1], reading)
     seals = []
     for k, (s, crop, reading) in enumerate(items):
         if reading is None:
-            reading = read_seal(crop) if crop is not None and crop.size and (unit_names or other_names) \
-                else SealReading(text=s.text)
+            reading = SealReading(text=s.text)
         name, _ = match_reading(reading, unit_names, other_names)
         s = s.model_copy(update={"matched_unit": name})
         if crop_dir is not None and crop is not None and crop.size:

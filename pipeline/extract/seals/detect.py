@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 import yaml
 
-from pipeline.model import BBox
+from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
 
 CONFIG_PATH = Path(__file__).with_name("seals.yaml")
@@ -62,6 +62,9 @@ class SealCandidate:
     text: str = ""
     text_confidence: float = 0.0
     page_size_mm: tuple[float, float] = (0.0, 0.0)
+    frames: SealFrames | None = field(default=None, repr=False)
+    """What the arc recogniser saw, packed (`read.pack_frames`), for scoring unit names later;
+    None when not read."""
 
 
 # --------------------------------------------------------------------------- red mask
@@ -421,8 +424,8 @@ def _straight_rules(mask: np.ndarray, ppm: float, cfg: dict) -> np.ndarray:
 def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandidate]:
     """All seals and 骑缝章 slices on one page, with an RGB crop each.
 
-    `read_text=True` also reads round/oval seals (`read.read_seal`), which costs ~0.05 s a seal;
-    detection alone is ~0.05 s a 300-dpi page."""
+    `read_text=True` also reads round/oval seals (`read.read_seal`: text and packed frames), which
+    costs ~0.05 s a seal; detection alone is ~0.05 s a 300-dpi page."""
     cfg = settings()
     small, s = _downscale(page, cfg)
     H, W = small.shape[:2]
@@ -507,7 +510,7 @@ def detect_seals(page: RasterPage, *, read_text: bool = False) -> list[SealCandi
         for c in out:
             if c.kind != "edge" and c.crop is not None:
                 r = read_seal(c.crop)
-                c.text, c.text_confidence = r.text, r.confidence
+                c.text, c.text_confidence, c.frames = r.text, r.confidence, r.frames
     return out
 
 

@@ -16,21 +16,29 @@ Why this way:
 - Seal characters are bold, condensed and often faint: free OCR misreads some of them. Which unit
   stamped the seal is better asked of the recogniser's per-frame probabilities than of its best
   string: `name_score` gives how well a given name explains them (a CTC alignment, in nats below
-  the recogniser's own best path). Unit names are known only after extraction, so the seal stage
-  reads the crop again then (`SealReading.logp` is kept only in memory).
+  the recogniser's own best path). Unit names are known only after extraction, so the page worker
+  keeps what the recogniser saw, packed (`pack_frames` → `SealFrames`: the entries above the
+  1e-6 clip, ~27 KB a seal), with the seal find, and the review scores names on it without the
+  recogniser.
 The recogniser is RapidOCR's (pipeline.ocr.rapid's process-wide instance, bundled models, never
-downloads); its CTC output is taken from the recognition session directly.
+downloads); its CTC output is taken from the recognition session directly. Its character list (the
+columns) is read from the model file's metadata (`recogniser_charset`) without loading the model.
 """
 from __future__ import annotations
 
+import importlib.util
 import math
+import mmap
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
 
 from pipeline.extract.seals.detect import Ellipse, fit_ring, red_mask, settings
+from pipeline.model import SealFrames
 
 WORK_RADIUS = 160
 """Strip pixels per minor semi-axis of the rim: characters end up ~50 px high."""
@@ -44,6 +52,9 @@ class SealReading:
     """(frames, characters) log-probabilities of the recogniser's CTC output, column 0 = blank."""
     index: dict | None = field(default=None, repr=False)
     """character → column of `logp`."""
+    frames: SealFrames | None = field(default=None, repr=False)
+    """`logp` packed (`pack_frames`): what a seal find keeps. An empty one (0 frames) = read, and
+    nothing to read; None = not read."""
 
 
 def _ink(rgb: np.ndarray) -> np.ndarray:
@@ -173,25 +184,129 @@ def read_strip(strip: np.ndarray) -> SealReading:
     text = unicodedata.normalize("NFKC", "".join(chars)).strip()
     conf = round(float(np.mean(scores)), 3) if scores else 0.0
     logp = np.log(np.maximum(probs, 1e-6)).astype(np.float32)
-    return SealReading(text if text else "", conf if text else 0.0, logp, rec.postprocess_op.dict)
+    return SealReading(text if text else "", conf if text else 0.0, logp, rec.postprocess_op.dict,
+                       pack_frames(logp))
 
 
 def read_seal(crop_rgb: np.ndarray) -> SealReading:
-    """Text, confidence (0..1) and the recogniser's frames for the name on a seal crop; an empty
-    reading when it cannot be read — the seal is still a seal."""
+    """Text, confidence (0..1) and the recogniser's frames (full and packed) for the name on a seal
+    crop; an empty reading (empty frames) when it cannot be read — the seal is still a seal."""
     strip = unwrap_arc(crop_rgb)
     if strip is None or strip.shape[1] < 20:
-        return SealReading()
+        return SealReading(frames=empty_frames())
     try:
         return read_strip(strip)
     except Exception:  # a recogniser failure on one crop must not lose the seal
-        return SealReading()
+        return SealReading(frames=empty_frames())
+
+
+def read_seal_packed(crop_rgb: np.ndarray) -> SealReading:
+    """`read_seal` without the full matrix: small enough to send between processes."""
+    r = read_seal(crop_rgb)
+    return SealReading(r.text, r.confidence, frames=r.frames)
 
 
 def read_seal_text(crop_rgb: np.ndarray) -> tuple[str, float]:
     """(text, confidence 0..1) of the name on a seal crop; ("", 0.0) when it cannot be read."""
     r = read_seal(crop_rgb)
     return r.text, r.confidence
+
+
+# --------------------------------------------------------------------------- the recogniser's frames, packed
+
+
+def empty_frames() -> SealFrames:
+    return SealFrames(frames=0, vocab=0, floor=0.0, counts=b"", cols=b"", logp=b"")
+
+
+def pack_frames(logp: np.ndarray) -> SealFrames:
+    """The (frames, characters) float32 log-probabilities as `SealFrames`: the entries above the
+    matrix's floor (the 1e-6 clip), exactly — `unpack_frames` gives the same matrix back, so
+    `name_score` gives the same scores.
+
+    Why not the k likeliest characters per frame and a floor for the rest: on a faint or
+    misread seal the right name's characters rank far down in some frames, and an upper-bound
+    floor for them moved attribution (seed-8080 bundle, 82 seals × their units and all 32 units:
+    k=16 changed 13 of 164 decisions, k=64 still 4). Entries above the clip are ~80 a frame on
+    average (median 7): ~27 KB a seal on average (median ~15 KB, largest ~200 KB); int16 fixed
+    point would save a third but let near-tied names swap places."""
+    T, C = logp.shape
+    floor = float(logp.min()) if logp.size else 0.0
+    rows, cols = np.nonzero(logp > floor)
+    return SealFrames(frames=T, vocab=C, floor=floor,
+                      counts=np.bincount(rows, minlength=T).astype("<u2").tobytes(),
+                      cols=cols.astype("<u2").tobytes(), logp=logp[rows, cols].astype("<f4").tobytes())
+
+
+def unpack_frames(f: SealFrames) -> np.ndarray:
+    """The (frames, characters) float32 log-probability matrix of packed frames."""
+    out = np.full((f.frames, f.vocab), np.float32(f.floor), np.float32)
+    rows = np.repeat(np.arange(f.frames), np.frombuffer(f.counts, "<u2").astype(np.int64))
+    out[rows, np.frombuffer(f.cols, "<u2")] = np.frombuffer(f.logp, "<f4")
+    return out
+
+
+def _onnx_metadata(path: Path) -> dict[str, str]:
+    """The `metadata_props` of an ONNX model file, read off the protobuf's top level (field 14)
+    without onnx or onnxruntime: the weights (the graph, field 7) are skipped by their length."""
+
+    def varint(buf, pos: int) -> tuple[int, int]:
+        out = shift = 0
+        while True:
+            b = buf[pos]
+            pos += 1
+            out |= (b & 0x7F) << shift
+            if b < 0x80:
+                return out, pos
+            shift += 7
+
+    def fields(buf, pos: int, end: int):
+        while pos < end:
+            key, pos = varint(buf, pos)
+            num, wire = key >> 3, key & 7
+            if wire == 0:
+                _, pos = varint(buf, pos)
+            elif wire == 1:
+                pos += 8
+            elif wire == 5:
+                pos += 4
+            elif wire == 2:
+                n, pos = varint(buf, pos)
+                yield num, pos, pos + n
+                pos += n
+            else:
+                raise ValueError(f"{path}: not an ONNX model (wire type {wire})")
+
+    meta: dict[str, str] = {}
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        for num, a, b in fields(buf, 0, len(buf)):
+            if num == 14:
+                entry = {n: bytes(buf[x:y]).decode("utf-8") for n, x, y in fields(buf, a, b)}
+                meta[entry.get(1, "")] = entry.get(2, "")
+    return meta
+
+
+@lru_cache(maxsize=1)
+def recogniser_charset() -> tuple[str, ...] | None:
+    """The recogniser's columns — 'blank', the model's character list, ' ' — as RapidOCR builds
+    them (CTCLabelDecode), from the bundled model file; None when it cannot be read."""
+    from pipeline.ocr import rapid
+
+    spec = importlib.util.find_spec("rapidocr")  # where the package is, without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / "models" / rapid.settings()["models"]["Rec"]
+    try:
+        chars = _onnx_metadata(path)["character"].splitlines()
+    except (OSError, KeyError, ValueError, IndexError):
+        return None
+    return ("blank", *chars, " ")
+
+
+@lru_cache(maxsize=1)
+def _recogniser_index() -> dict[str, int] | None:
+    charset = recogniser_charset()
+    return {c: i for i, c in enumerate(charset)} if charset else None
 
 
 # --------------------------------------------------------------------------- scoring a name
@@ -211,11 +326,13 @@ def name_score(reading: SealReading, name: str, wildcard: tuple[int, int] | None
     whole strip (the strip holds the name's run only) minus the recogniser's own best path, in
     nats (0 = exactly what it read; a firmly contradicted character costs ~5–14, a character the
     strip shows and the name lacks costs as much).
-    `wildcard=(i, j)` lets characters i..j-1 of the name be anything. −inf when nothing was read."""
+    `wildcard=(i, j)` lets characters i..j-1 of the name be anything. −inf when nothing was read.
+    Works on the full matrix (`reading.logp`) when there is one, else on the packed frames."""
     chars = [c for c in unicodedata.normalize("NFKC", name) if not c.isspace()]
-    if reading.logp is None or not reading.index or not chars:
+    got = _matrix(reading) if chars else None
+    if got is None:
         return -math.inf
-    L = reading.logp
+    L, index = got
     anything = L[:, 1:].max(axis=1)
     cols, ids = [L[:, 0]], [0]
     for k, ch in enumerate(chars):
@@ -223,7 +340,7 @@ def name_score(reading: SealReading, name: str, wildcard: tuple[int, int] | None
             cols.append(anything)
             ids.append(-1)
         else:
-            j = _column(reading.index, ch)
+            j = _column(index, ch)
             if j is None:  # a character the recogniser cannot write: do not hold it against the name
                 cols.append(anything)
                 ids.append(-1)
@@ -247,3 +364,38 @@ def name_score(reading: SealReading, name: str, wildcard: tuple[int, int] | None
         D = prev + em[t]
     best = max(D[-1], D[-2])
     return float(best - top.sum()) if best > NEG / 2 else -math.inf
+
+
+def has_frames(reading) -> bool:
+    """The reading carries the recogniser's output (full or packed) to score names on."""
+    if reading is None:
+        return False
+    if getattr(reading, "logp", None) is not None:
+        return True
+    f = getattr(reading, "frames", None)
+    return f is not None and f.frames > 0
+
+
+def unpacked(reading: SealReading) -> SealReading:
+    """The reading with its full matrix (unpacked from its frames when it has none): scoring many
+    names then unpacks once."""
+    if reading.logp is not None:
+        return reading
+    got = _matrix(reading)
+    return reading if got is None else SealReading(reading.text, reading.confidence, got[0], got[1], reading.frames)
+
+
+def _matrix(reading) -> tuple[np.ndarray, dict] | None:
+    """(log-probabilities, character → column) of a reading: its full matrix, or its packed
+    frames unpacked (the recogniser's character list read from the model file); None when there
+    is nothing to score."""
+    L = getattr(reading, "logp", None)
+    if L is not None and getattr(reading, "index", None):
+        return L, reading.index
+    f = getattr(reading, "frames", None)
+    if f is None or not f.frames:
+        return None
+    charset, index = recogniser_charset(), _recogniser_index()
+    if not index or len(charset) != f.vocab:  # frames of another recogniser model
+        return None
+    return unpack_frames(f), index
