@@ -182,6 +182,7 @@ def review_bundle(
     ocr_engine: str = "cascade",
     run_date: str | None = None,
     page_workers: int | None = None,
+    read_window: int | None = None,
 ) -> dict:
     """Review every submission of a bundle (folder or .zip) into OUT; returns the run record."""
     from prefect.runtime import flow_run
@@ -191,7 +192,8 @@ def review_bundle(
     state_dir = out_dir / STATE_DIR
     cache_dir, crops_dir = state_dir / "cache", state_dir / "crops"
     params = dict(bundle=str(bundle), out=str(out), credit_lists=list(credit_lists or []), rules=rules,
-                  workers=workers, ocr_engine=ocr_engine, run_date=run_date, page_workers=page_workers)
+                  workers=workers, ocr_engine=ocr_engine, run_date=run_date, page_workers=page_workers,
+                  read_window=read_window)
     record: dict[str, Any] = {"flow_run_id": str(flow_run.id), "status": "running", "parameters": params,
                               "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     write_record(out_dir, record)
@@ -217,9 +219,18 @@ def review_bundle(
     )
     pw = page_workers or workers
     t1 = time.perf_counter()
-    futures = {
-        reader.submit(str(b.root), rel, digest, ocr_engine, pw, str(crops_dir)): rel for rel, digest in files.items()
-    }
+    # Reads go in a sliding window (`read_window` files in flight; None = all at once, as on Dask):
+    # submitted all up front, they fill the runner's queue and every review queued behind them runs
+    # after the last read, while the page pool sits idle (measured: a 5 s tail on 147 pages).
+    queue = list(files.items())
+    futures: dict[Any, str] = {}
+
+    def submit_read() -> None:
+        rel, digest = queue.pop(0)
+        futures[reader.submit(str(b.root), rel, digest, ocr_engine, pw, str(crops_dir))] = rel
+
+    for _ in range(len(queue) if not read_window else min(read_window, len(queue))):
+        submit_read()
     reads: dict[str, Any] = {}
     read_errors: dict[str, DocumentError] = {}
     cached: set[str] = set()
@@ -229,8 +240,11 @@ def review_bundle(
     for s in b.submissions:
         if not s.files:
             review_futures[s.name] = None
-    for fut in as_completed(list(futures)):
-        rel = futures[fut]
+    while futures:
+        fut = next(iter(as_completed(list(futures))))
+        rel = futures.pop(fut)
+        if queue:
+            submit_read()
         fut.wait()
         state = fut.state
         if state.is_completed():
@@ -376,13 +390,15 @@ def run_bundle(
                                                     "processes": True, "dashboard_address": None})
         else:
             runner = DaskTaskRunner(address=dask_address)
-        page_workers = 1
+        page_workers, read_window = 1, None
     else:
-        runner = ThreadPoolTaskRunner(max_workers=max(2, workers))
+        # read_window files in flight keep the page pool busy; two more threads run reviews meanwhile
+        read_window = workers + 1
+        runner = ThreadPoolTaskRunner(max_workers=read_window + 2)
         page_workers = workers
     f = review_bundle.with_options(task_runner=runner)
     return f(
         bundle=str(bundle), out=str(out), credit_lists=[str(c) for c in credit_lists],
         rules=str(rules) if rules else None, workers=workers, ocr_engine=ocr_engine, run_date=run_date,
-        page_workers=page_workers, return_state=True,
+        page_workers=page_workers, read_window=read_window, return_state=True,
     )

@@ -45,6 +45,8 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
     from flows.display import ProgressDisplay
     from pipeline.errors import RunError
 
+    if not dask_address and workers > 1:
+        _warm_page_pool(workers, ocr_engine)
     display = ProgressDisplay(enabled=show_progress)
     progress.set_listener(display.handle)
     try:
@@ -103,6 +105,21 @@ def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path
     typer.echo(f"  已是最新：材料包、规则、信用名单、程序和审查日期均未变，审查表完好，未重新运行"
                f"（上次运行 {record.get('flow_run_id')}，{record.get('finished_at')}）；用 --force 强制运行。")
     return True
+
+
+def _warm_page_pool(workers: int, engine: str) -> None:
+    """Start the OCR processes while Prefect starts its server (both take seconds; one core waits)."""
+    import threading
+
+    from pipeline.reading import warm_pool
+
+    def warm() -> None:
+        try:
+            warm_pool(workers, engine)
+        except Exception:  # the flow starts the pool itself and reports what fails
+            pass
+
+    threading.Thread(target=warm, name="warm-page-pool", daemon=True).start()
 
 
 def _summary_line(record: dict, out: Path) -> str:
