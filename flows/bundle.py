@@ -392,9 +392,10 @@ def run_bundle(
             runner = DaskTaskRunner(address=dask_address)
         page_workers, read_window = 1, None
     else:
-        # read_window files in flight keep the page pool busy; two more threads run reviews meanwhile
+        # read_window files in flight keep the page pool busy; one more thread runs reviews meanwhile
+        # (two let two reviews' memory add up in this process: peak 1585 MB with the cascade)
         read_window = workers + 1
-        runner = ThreadPoolTaskRunner(max_workers=read_window + 2)
+        runner = ThreadPoolTaskRunner(max_workers=read_window + 1)
         page_workers = workers
     f = review_bundle.with_options(task_runner=runner)
     return f(
