@@ -29,7 +29,7 @@ from pipeline.readers.sniff import sniff
 
 log = logging.getLogger(__name__)
 
-OCR_SETTINGS_VERSION = "2026.11.26-4"
+OCR_SETTINGS_VERSION = "2026.11.26-5"
 """Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
 MAX_PAGES = 500
 """Booklets are tens of pages; a file far longer is read up to here and flagged."""

@@ -471,6 +471,7 @@ class CascadeEngine:
     detect: Callable[[np.ndarray], tuple[list, bool]] = rapid.detect_and_read
     name: str = ENGINE
     decisions: list[Decision] = field(default_factory=list)
+    page_dpi: int | None = None
     gap_regions: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def config(self) -> dict:
@@ -495,6 +496,7 @@ class CascadeEngine:
 
     def read(self, page: RasterPage) -> Page:
         cfg = self.config()
+        self.page_dpi = page.dpi
         # The grey Tesseract saw (levelled red channel, same deskew) before the rule erasure: line
         # boxes are in its frame, and RapidOCR reads through rules (crops erase their own).
         lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
@@ -570,7 +572,7 @@ class CascadeEngine:
         pad = cfg["margin"] * float(np.median([(lines[i].bbox[3] - lines[i].bbox[1]) * h for i in block]))
         ox, oy = int(max(0, x0 - 2 * pad)), int(max(0, y0 - pad))
         sub = grey[oy:int(min(h, y1 + pad)), ox:int(min(w, x1 + 2 * pad))]
-        items, _ = self.detect(sub, region=True)
+        items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
         shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
         r_lines = rapid.boxes_to_lines(shifted, w, h)
         t_pairs = [(lines[i].text, lines[i].confidence) for i in block]
@@ -595,7 +597,7 @@ class CascadeEngine:
             pad = int(0.1 * dpi)
             ox, oy = max(0, x0 - pad), max(0, y0 - pad)
             sub = grey[oy:min(h, y1 + pad), ox:min(w, x1 + pad)]
-            items, _ = self.detect(sub, region=True)
+            items, _ = self.detect(sub, region=True, dpi=dpi)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
             out.extend(rapid.boxes_to_lines(shifted, w, h))
         return out

@@ -26,6 +26,7 @@ import yaml
 from pipeline.model import Line, Page, Word
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.preprocess import levelled_red
+from pipeline.ocr.punctuation import fix_punctuation
 
 CONFIG_PATH = Path(__file__).with_name("rapid.yaml")
 ENGINE = "rapidocr"
@@ -106,10 +107,10 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     imgs = [_bgr(c if c.ndim == 2 else ocr_grey(c)) for c in crops]
     with _LOCK:
         out = engine.recognize_txt(imgs)
-    return [(str(t), float(np.clip(s, 0.0, 1.0))) for t, s in zip(out.txts, out.scores)]
+    return [("".join(fix_punctuation([str(t)])), float(np.clip(s, 0.0, 1.0))) for t, s in zip(out.txts, out.scores)]
 
 
-def detect_and_read(grey: np.ndarray, region: bool = False) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
+def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = None) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
     """Full RapidOCR on a grey image: ((quadrilateral 4x2 in pixels, text, score) per box, upside_down).
 
     The steps of `RapidOCR.__call__` (3.10.0) are run one by one to keep the angle classifier's
@@ -117,14 +118,20 @@ def detect_and_read(grey: np.ndarray, region: bool = False) -> tuple[list[tuple[
     already upright; only the boxes and their order need turning).
 
     `region=True` is for a small part of a page (a few lines): the detector then works at the
-    crop's own scale instead of enlarging its short side to 736 px (5x the work on a line strip).
+    crop's own scale instead of enlarging its short side to 736 px (5x the work on a line strip);
+    given the page's `dpi`, no finer than `region_dpi` (a block of lines under a seal at 300 dpi
+    took a worker to ~680 MB; whole pages are detected at ~170 dpi anyway). Recognition still
+    reads the boxes from the full-resolution image.
     """
     engine = ocr_instance()
     with _LOCK:
         det = engine.text_det
         saved = det.limit_type, det.limit_side_len
         if region:
-            det.limit_type, det.limit_side_len = "max", int(settings()["max_side_len"])
+            limit = int(settings()["max_side_len"])
+            if dpi:
+                limit = min(limit, max(32, int(max(grey.shape[:2]) * min(1.0, settings()["region_dpi"] / dpi))))
+            det.limit_type, det.limit_side_len = "max", limit
         try:
             return _detect_and_read(engine, grey)
         finally:
@@ -195,7 +202,7 @@ def boxes_to_lines(items: list[tuple[np.ndarray, str, float]], width: float, hei
     join_gap_heights = cfg["join_gap_heights"] if join_gap_heights is None else join_gap_heights
     boxes = []
     for quad, text, score in items:
-        text = text.strip()
+        text = "".join(fix_punctuation([text.strip()]))
         if not text:
             continue
         x0, y0 = float(quad[:, 0].min()), float(quad[:, 1].min())
