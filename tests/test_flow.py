@@ -198,3 +198,33 @@ def test_run_of_an_up_to_date_out_skips_the_flow_and_any_change_runs_it(fake, tm
     third = run_id()
     res = runner.invoke(app, args[:-1] + ["2026-07-21", "--force"])
     assert res.exit_code == 0 and run_id() != third and fake.reads == []
+
+
+def test_reviews_run_while_later_files_are_still_read(fake, tmp_path, monkeypatch):
+    """Reads go in a sliding window, so a finished submission's review does not wait for every read
+    (all reads submitted up front queued every review behind them)."""
+    import time
+
+    from pipeline.cli import app
+
+    events: list[str] = []
+    read, review = fake.read_document, fake.review_submission
+
+    def slow_read(root, rel, **kw):
+        events.append(f"read {rel}")  # when the read starts
+        time.sleep(0.3)
+        return read(root, rel, **kw)
+
+    def logged_review(entry, reads, **kw):
+        events.append(f"review {entry}")
+        return review(entry, reads, **kw)
+
+    monkeypatch.setattr(fb.stages, "read_document", slow_read)
+    monkeypatch.setattr(fb.stages, "review_submission", logged_review)
+    bundle, out = _bundle(tmp_path / "bundle"), tmp_path / "out"
+    res = CliRunner().invoke(app, ["run", str(bundle), "--out", str(out), "--workers", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    # the first review starts before the last file's read has even started
+    first_review = next(i for i, e in enumerate(events) if e.startswith("review"))
+    last_read = max(i for i, e in enumerate(events) if e.startswith("read"))
+    assert first_review < last_read, events

@@ -362,3 +362,18 @@ def test_seal_find_frames_survive_pickle_and_json():
     for name in ("丁七", "万丈三上"):
         assert name_score(SealReading(logp=logp, index=index), name) == \
             name_score(SealReading(logp=unpack_frames(back[2].seal_finds[0].frames), index=index), name)
+
+
+def test_warm_pool_starts_the_pool_the_reads_then_use(tmp_path):
+    """`jiebang run` warms the page pool while Prefect starts: the reads must reuse that very pool."""
+    reading.shutdown_pools()
+    try:
+        reading.warm_pool(2, "tesseract")
+        pool = reading._POOLS[2]
+        assert len(pool._processes) == 2
+        FormPage(dpi=200).render().save(tmp_path / "p.png")
+        read = read_document(tmp_path, "p.png", engine="tesseract", workers=2)
+        assert reading._POOLS[2] is pool and len(pool._processes) == 2
+        assert read.document.page_count == 1 and read.ocr_pages == 1
+    finally:
+        reading.shutdown_pools()

@@ -43,7 +43,8 @@ from pipeline.model import Line, Page, Word
 from pipeline.ocr import rapid
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.preprocess import remove_rules
-from pipeline.ocr.tesseract import TesseractEngine, fix_punctuation, join_words
+from pipeline.ocr.punctuation import fix_punctuation
+from pipeline.ocr.tesseract import TesseractEngine, join_words
 
 CONFIG_PATH = Path(__file__).with_name("cascade.yaml")
 ENGINE = "cascade"
