@@ -212,7 +212,11 @@ def test_reviews_run_while_later_files_are_still_read(fake, tmp_path, monkeypatc
 
     def slow_read(root, rel, **kw):
         events.append(f"read {rel}")  # when the read starts
-        time.sleep(0.3)
+        # a.jpg reads at once, the others take 1.5 s: the window's third read starts with a's review,
+        # and the last read waits for a slow one, so a's review has 1.5 s to start before it (no race
+        # between two reads finishing together). All reads submitted up front would start the last
+        # read as soon as a.jpg frees its thread, ahead of a's review.
+        time.sleep(0.02 if rel == "a.jpg" else 1.5)
         return read(root, rel, **kw)
 
     def logged_review(entry, reads, **kw):
