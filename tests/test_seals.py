@@ -3,7 +3,6 @@ with pipeline.samples.seal_art (real OpenCV, real RapidOCR recogniser)."""
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
 import pytest
@@ -89,14 +88,10 @@ def test_round_seal_over_text_found_in_every_ink(ink, fade, dpi):
     img = a4(dpi)
     box = sa.draw_round_seal(img, (sa.mm_to_px(120, dpi), sa.mm_to_px(60, dpi)), sa.mm_to_px(40, dpi),
                              UNITS[0], rng=rng, ink=ink, fade=fade, sub_text="申报专用章")
-    found = detect_seals(raster(img, dpi))
-    t = time.perf_counter()
-    detect_seals(raster(img, dpi))  # timed warm: the first call pays imports and OpenCV set-up
-    elapsed = time.perf_counter() - t
+    found = detect_seals(raster(img, dpi))  # time per page: benchmarks/seal_detection.py
     assert [c.kind for c in found] == ["round"]
     assert inside(box, found[0], img)
     assert 37 <= found[0].size_mm[0] <= 43
-    assert elapsed < 0.5  # budget 0.3 s; slack for a shared machine
 
 
 def test_oval_seal_and_two_seals_side_by_side():
