@@ -82,6 +82,33 @@ def read_cache_key(_ctx, params: dict[str, Any]) -> str:
     return f"read-{params['sha256']}-{params['engine']}-{OCR_SETTINGS_VERSION}-{reading_code_version()}"
 
 
+def state_dirs(out: Path | str) -> tuple[Path, Path, Path]:
+    """OUT's run state: (state, read/review cache, seal crops)."""
+    state = Path(out).resolve() / STATE_DIR
+    return state, state / "cache", state / "crops"
+
+
+def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, count: int) -> int:
+    """Queue the pages of the first `count` files this run will OCR (a folder bundle's files in flow
+    order, skipping reads already in OUT's cache) in the page pool; pages queued. Called while the
+    Prefect server boots; the flow's reads then take the queued pages (pipeline.reading.prefetch)."""
+    from pipeline.reading import OCR_SETTINGS_VERSION, file_sha256, prefetch
+
+    bundle = Path(bundle)
+    if not bundle.is_dir() or workers <= 1:
+        return 0  # a zip is extracted by the flow; one worker reads in-process
+    _, cache_dir, crops_dir = state_dirs(out)
+    b = open_bundle(bundle, cache_dir)  # a folder: scanned, nothing written
+    todo: list[str] = []
+    for rel in (rel for s in b.submissions for rel in s.files):
+        params = {"sha256": file_sha256(b.root / rel), "engine": engine}
+        if not (cache_dir / read_cache_key(None, params)).exists():
+            todo.append(rel)
+            if len(todo) == count:
+                break
+    return prefetch(b.root, todo, engine=engine, workers=workers, crops_dir=crops_dir) if todo else 0
+
+
 class TransientReadError(Exception):
     """A read whose pages hit OCR crashes/timeouts: retried, never cached; carries the partial read."""
 
@@ -189,8 +216,7 @@ def review_bundle(
 
     t0 = time.perf_counter()
     out_dir = Path(out).resolve()
-    state_dir = out_dir / STATE_DIR
-    cache_dir, crops_dir = state_dir / "cache", state_dir / "crops"
+    state_dir, cache_dir, crops_dir = state_dirs(out_dir)
     params = dict(bundle=str(bundle), out=str(out), credit_lists=list(credit_lists or []), rules=rules,
                   workers=workers, ocr_engine=ocr_engine, run_date=run_date, page_workers=page_workers,
                   read_window=read_window)
@@ -382,6 +408,9 @@ def run_bundle(
     is a scheduler address (tcp://host:8786). On Dask, files are spread over the cluster's workers
     and each reads its pages in-process (Dask workers are daemons and cannot start page pools).
     """
+    from flows.server import ensure_api
+
+    ensure_api()
     if dask_address:
         from prefect_dask import DaskTaskRunner
 

@@ -40,18 +40,22 @@ def _quiet_prefect(verbose: bool) -> None:
 def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress) -> int:
     """Run the flow with a progress display; print the one-line outcome; return the exit code."""
     import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+    from flows.server import start_early
+
+    start_early()  # the API server boots while this process imports Prefect and starts the page pool
     from flows import progress
     from flows.bundle import run_bundle
     from flows.display import ProgressDisplay
     from pipeline.errors import RunError
 
-    if not dask_address and workers > 1:
-        _warm_page_pool(workers, ocr_engine)
+    pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     display = ProgressDisplay(enabled=show_progress)
     progress.set_listener(display.handle)
     try:
         with display:
             try:
+                if pool_start is not None:
+                    pool_start.wait(timeout=60)
                 state = run_bundle(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
                                    ocr_engine=ocr_engine, run_date=run_date, dask_address=dask_address)
             except RunError as exc:
@@ -107,19 +111,30 @@ def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path
     return True
 
 
-def _warm_page_pool(workers: int, engine: str) -> None:
-    """Start the OCR processes while Prefect starts its server (both take seconds; one core waits)."""
+def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
+    """While Prefect's server boots (~4 s, one core), start the OCR processes on the pages of the first
+    files the flow will read (or just load their engines when every read is cached). Returns an event
+    set once the pages are queued: the flow waits for it, so its reads find every queued page."""
     import threading
 
-    from pipeline.reading import warm_pool
+    queued = threading.Event()
 
-    def warm() -> None:
+    def start() -> None:
         try:
-            warm_pool(workers, engine)
+            from flows.bundle import prefetch_first_reads
+            from pipeline.reading import warm_pool
+
+            pages = prefetch_first_reads(bundle, out, engine, workers, count=workers + 1)
+            queued.set()
+            if not pages:
+                warm_pool(workers, engine)
         except Exception:  # the flow starts the pool itself and reports what fails
             pass
+        finally:
+            queued.set()
 
-    threading.Thread(target=warm, name="warm-page-pool", daemon=True).start()
+    threading.Thread(target=start, name="start-page-pool", daemon=True).start()
+    return queued
 
 
 def _summary_line(record: dict, out: Path) -> str:

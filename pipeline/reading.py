@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -342,9 +342,53 @@ def warm_pool(workers: int, engine: str) -> None:
 
 
 def shutdown_pools() -> None:
+    with _POOLS_LOCK:
+        _PREFETCHED.clear()
     for pool in _POOLS.values():
         pool.shutdown(cancel_futures=True)
     _POOLS.clear()
+
+
+_PREFETCHED: dict[tuple, tuple[ProcessPoolExecutor, Future]] = {}
+"""Pages queued before their read was asked for, keyed by what decides the outcome; entries are taken
+(popped) by the read that needs them, so a page is never handed out twice."""
+
+
+def _task_key(t: PageTask) -> tuple:
+    return (os.path.realpath(t.path), t.tag, t.number, t.ref, t.engine, t.seal_only, t.seals,
+            os.path.realpath(t.crops_dir) if t.crops_dir else None)
+
+
+def prefetch(bundle_root: Path, rel_paths: list[str], *, engine: str = DEFAULT_ENGINE, workers: int,
+             crops_dir: Path | None = None, max_pages: int = MAX_PAGES, seals: bool = True) -> int:
+    """Queue these files' pages in the page pool before anyone reads them; returns pages queued.
+
+    `jiebang run` calls this while Prefect's server boots (~4 s with a core to spare): the reads that
+    follow take the queued pages instead of submitting them again. Unreadable files are skipped here;
+    their read reports them.
+    """
+    if workers <= 1:
+        return 0
+    pool, queued = page_pool(workers), 0
+    for rel in rel_paths:
+        planned = _plan_tasks(Path(bundle_root), rel, engine, crops_dir, max_pages, seals)
+        if isinstance(planned, DocumentRead):
+            continue
+        for t in planned.tasks:
+            with _POOLS_LOCK:
+                key = _task_key(t)
+                if key not in _PREFETCHED:
+                    _PREFETCHED[key] = (pool, pool.submit(process_page, t))
+                    queued += 1
+    return queued
+
+
+def _take_prefetched(t: PageTask, workers: int) -> Future | None:
+    with _POOLS_LOCK:
+        entry = _PREFETCHED.pop(_task_key(t), None)
+    if entry is None or entry[0] is not _POOLS.get(workers):  # queued in a pool since replaced
+        return None
+    return entry[1]
 
 
 def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None) -> Iterator[PageOutcome]:
@@ -357,7 +401,8 @@ def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], Non
         return
     pool = page_pool(workers)
     try:
-        results = pool.map(process_page, tasks, chunksize=1)
+        futures = [_take_prefetched(t, workers) or pool.submit(process_page, t) for t in tasks]
+        results = (f.result() for f in futures)
         for out in results:
             if on_page:
                 on_page(out.number)
@@ -371,20 +416,22 @@ def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], Non
 # --------------------------------------------------------------------------- the stage
 
 
-def read_document(
-    bundle_root: Path,
-    rel_path: str,
-    *,
-    engine: str = DEFAULT_ENGINE,
-    workers: int = 1,
-    crops_dir: Path | None = None,
-    max_pages: int = MAX_PAGES,
-    on_page: Callable[[int], None] | None = None,
-    seals: bool = True,
-) -> DocumentRead:
-    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`."""
+@dataclass
+class _Planned:
+    sha: str
+    kind: FileKind
+    notes: list[InputError]
+    total: int
+    tasks: list[PageTask]
+    ready: dict[int, Page]
+    """Pages already read (text layers) that need no worker."""
+
+
+def _plan_tasks(bundle_root: Path, rel_path: str, engine: str, crops_dir: Path | None, max_pages: int,
+                seals: bool) -> "_Planned | DocumentRead":
+    """The page tasks of one file, or the DocumentRead that says why it cannot be read."""
     started = time.perf_counter()
-    path = Path(bundle_root) / rel_path
+    path = bundle_root / rel_path
     kind: FileKind = "unknown"
     sha = ""
     try:
@@ -401,8 +448,7 @@ def read_document(
         return DocumentRead(document=Document(file=rel_path, sha256=sha, kind=kind, errors=(err.to_error(),)))
     if crops_dir is not None:
         crops_dir.mkdir(parents=True, exist_ok=True)
-    tasks = []
-    ready: dict[int, Page] = {}
+    tasks, ready = [], {}
     for p in plans:
         if p.page is not None and (not p.seal_only or not seals):
             ready[p.number] = p.page
@@ -411,6 +457,27 @@ def read_document(
             PageTask(str(path), rel_path, p.number, p.raster_ref, engine, str(crops_dir) if crops_dir else None,
                      text_page=p.page, seal_only=p.seal_only, tag=sha[:10], seals=seals)
         )
+    return _Planned(sha, kind, notes, total, tasks, ready)
+
+
+def read_document(
+    bundle_root: Path,
+    rel_path: str,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    workers: int = 1,
+    crops_dir: Path | None = None,
+    max_pages: int = MAX_PAGES,
+    on_page: Callable[[int], None] | None = None,
+    seals: bool = True,
+) -> DocumentRead:
+    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`."""
+    started = time.perf_counter()
+    planned = _plan_tasks(Path(bundle_root), rel_path, engine, crops_dir, max_pages, seals)
+    if isinstance(planned, DocumentRead):
+        return planned
+    sha, kind, notes, total, tasks, ready = (planned.sha, planned.kind, planned.notes, planned.total,
+                                             planned.tasks, planned.ready)
     for number in ready:
         if on_page:
             on_page(number)

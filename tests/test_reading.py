@@ -377,3 +377,45 @@ def test_warm_pool_starts_the_pool_the_reads_then_use(tmp_path):
         assert read.document.page_count == 1 and read.ocr_pages == 1
     finally:
         reading.shutdown_pools()
+
+
+def test_prefetched_pages_are_taken_by_the_read_not_ocrd_twice(tmp_path, monkeypatch):
+    """`jiebang run` queues the first files' pages while Prefect boots: the read must take those very
+    futures (no page submitted again) and give the same document as a read that was not prefetched."""
+    reading.shutdown_pools()
+    a = scan(FormPage(table=TABLE).render(), jpeg_quality=70)
+    b = scan(FormPage(lines=["第二页", f"统一社会信用代码：{USCC}"]).render(), jpeg_quality=70)
+    a.save(tmp_path / "scan.tif", save_all=True, append_images=[b.copy()], compression="tiff_lzw", dpi=(300, 300))
+    try:
+        plain = read_document(tmp_path, "scan.tif", engine="tesseract", workers=2).document
+        assert reading.prefetch(tmp_path, ["scan.tif", "missing.pdf"], engine="tesseract", workers=2) == 2
+        assert len(reading._PREFETCHED) == 2  # the missing file is left to its read to report
+        submitted = []
+        pool = reading._POOLS[2]
+        real_submit = pool.submit
+        monkeypatch.setattr(pool, "submit", lambda fn, *a, **k: submitted.append(fn) or real_submit(fn, *a, **k))
+        again = read_document(tmp_path, "scan.tif", engine="tesseract", workers=2).document
+        assert submitted == [] and reading._PREFETCHED == {}
+        assert again == plain and USCC in _values(again.pages[1])
+        # another engine is another task: nothing prefetched for tesseract is handed to it
+        reading.prefetch(tmp_path, ["scan.tif"], engine="tesseract", workers=2)
+        key_other = reading._task_key(reading.PageTask(str(tmp_path / "scan.tif"), "scan.tif", 1, ("image", 0),
+                                                       "cascade", None, tag=again.sha256[:10]))
+        assert key_other not in reading._PREFETCHED and len(reading._PREFETCHED) == 2
+    finally:
+        reading.shutdown_pools()
+    assert reading._PREFETCHED == {}
+
+
+def test_prefetched_page_from_a_replaced_pool_is_not_used(tmp_path):
+    """A worker crash replaces the pool; pages queued in the dead one must be read again, not awaited."""
+    reading.shutdown_pools()
+    FormPage(dpi=200).render().save(tmp_path / "p.png")
+    try:
+        assert reading.prefetch(tmp_path, ["p.png"], engine="tesseract", workers=2) == 1
+        dead = reading._POOLS.pop(2)  # what _run_tasks does when a worker dies
+        dead.shutdown(cancel_futures=True)
+        read = read_document(tmp_path, "p.png", engine="tesseract", workers=2)
+        assert read.ocr_pages == 1 and not read.document.errors and reading._POOLS[2] is not dead
+    finally:
+        reading.shutdown_pools()

@@ -1,0 +1,124 @@
+"""The embedded Prefect API server, started as the first thing a run does.
+
+Prefect's own embedded mode starts the same server (`uvicorn prefect.server.api.server:create_app`
+in a subprocess) only when the flow asks for its first client, and imports the whole server package
+into this process just to spawn it. Measured on the 2-core box: 1.7 s of this process's CPU for that
+import, then ~4 s of the subprocess booting, while the OCR workers wait: ~6.5 s of every run. Here the
+subprocess is spawned before Prefect is even imported, this process goes on with its imports and the
+page pool meanwhile, and PREFECT_API_URL then points every Prefect client of the process at it (so there
+is exactly one server per process, as with Prefect's own embedded mode). A user's PREFECT_API_URL (a
+standing server) wins: nothing is started then.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from importlib.util import find_spec
+from pathlib import Path
+
+_LOCK = threading.Lock()
+_server: "EmbeddedServer | None" = None
+
+
+class EmbeddedServer:
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.ready = False
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen:
+        spec = find_spec("prefect")
+        app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        """Poll /health until it answers; a port taken meanwhile (uvicorn exits 3) gets a new port."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code == 3:
+                self.port = _free_port()
+                self.url = f"http://127.0.0.1:{self.port}/api"
+                self.process = self._spawn()
+                continue
+            if code is not None:
+                raise RuntimeError(f"the embedded Prefect server exited with code {code}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
+                    if r.status == 200:
+                        self.ready = True
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the embedded Prefect server did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wanted() -> bool:
+    if os.environ.get("PREFECT_API_URL"):
+        return False
+    if "prefect.context" in sys.modules:  # already imported: ask its settings (profiles, test harness)
+        from prefect.settings import get_current_settings
+
+        s = get_current_settings()
+        return not s.api.url and s.server.ephemeral.enabled
+    return os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() not in ("0", "false", "no")
+
+
+def start_early() -> None:
+    """Spawn the server now (cheap: no Prefect import) unless one is configured or already up."""
+    global _server
+    with _LOCK:
+        if _server is None and _wanted():
+            _server = EmbeddedServer()
+            atexit.register(_server.stop)
+
+
+def ensure_api() -> str | None:
+    """Wait for the early server and point Prefect at it; the API URL, or None when the user's own
+    (or Prefect's default) applies."""
+    start_early()
+    with _LOCK:
+        server = _server
+    if server is None:
+        return os.environ.get("PREFECT_API_URL")
+    if not server.ready:
+        server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")))
+    if os.environ.get("PREFECT_API_URL") != server.url:
+        os.environ["PREFECT_API_URL"] = server.url
+        if "prefect.context" in sys.modules:  # settings were read at import: make them see the URL
+            from prefect.context import refresh_global_settings_context
+
+            refresh_global_settings_context()
+    return server.url

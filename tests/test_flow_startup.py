@@ -1,0 +1,99 @@
+"""How `jiebang run` starts: the embedded Prefect server spawned before Prefect is imported and
+stopped at exit, a user's own server respected, and the first files' pages queued in the page pool
+while the server boots (and then taken by the flow's reads, not OCR'd twice)."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+from typer.testing import CliRunner
+
+import flows  # noqa: F401
+from flow_inputs import make_bundle
+from flows import server
+from pipeline import reading
+
+RUN_DATE = "2026-07-20"
+
+
+def _procs_with_home(home: str) -> list[psutil.Process]:
+    found = []
+    for p in psutil.process_iter(["pid"]):
+        try:
+            if p.environ().get("PREFECT_HOME") == home:
+                found.append(p)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def test_run_starts_its_own_server_records_the_run_and_stops_it(tmp_path):
+    bundle, out, home = make_bundle(tmp_path / "bundle"), tmp_path / "out", str(tmp_path / "prefect-home")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = home
+    res = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", str(bundle), "--out", str(out), "--workers", "2",
+         "--ocr-engine", "tesseract", "--run-date", RUN_DATE, "--no-progress"],
+        env=env, capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert res.returncode in (0, 3), res.stderr  # 3: the corrupt PDF's submission is incomplete by design
+    assert len(list(out.glob("*/review.json"))) == 4
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    # the run went through the server this process started, into this PREFECT_HOME's database
+    db = sqlite3.connect(Path(home) / "prefect.db")
+    states = dict(db.execute("select id, state_type from flow_run").fetchall())
+    db.close()
+    assert states.get(record["flow_run_id"]) == "COMPLETED"
+    assert _procs_with_home(home) == []  # the server (and the page workers) went with the run
+
+
+def test_a_configured_api_url_means_no_server_is_started(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert not server._wanted()
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_ENABLED", "false")
+    monkeypatch.delitem(sys.modules, "prefect.context", raising=False)  # as before Prefect is imported
+    assert not server._wanted()
+
+
+def test_first_reads_are_queued_while_prefect_starts_and_taken_by_the_flow(tmp_path, monkeypatch):
+    from pipeline.cli import app
+
+    queued, taken = [], []
+    real_prefetch, real_take = reading.prefetch, reading._take_prefetched
+
+    def counting_prefetch(*a, **k):
+        n = real_prefetch(*a, **k)
+        queued.append(n)
+        return n
+
+    def counting_take(t, workers):
+        f = real_take(t, workers)
+        if f is not None:
+            taken.append(t.rel)
+        return f
+
+    monkeypatch.setattr(reading, "prefetch", counting_prefetch)
+    monkeypatch.setattr(reading, "_take_prefetched", counting_take)
+    bundle, out = make_bundle(tmp_path / "bundle"), tmp_path / "out"
+    args = ["run", str(bundle), "--out", str(out), "--workers", "2", "--ocr-engine", "tesseract",
+            "--run-date", RUN_DATE, "--no-progress"]
+    try:
+        CliRunner().invoke(app, args)
+        # the first workers + 1 = 3 files the flow reads: the folder's two JPEGs and the DOCX (text only,
+        # nothing to OCR): 2 pages queued, each taken once by the flow's reads
+        assert queued == [2] and sorted(taken) == ["01_创新_重庆甲科技有限公司/01.jpg", "01_创新_重庆甲科技有限公司/02.jpg"]
+        assert reading._PREFETCHED == {}
+        first = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))["verdict"] for p in out.glob("*/review.json")}
+        assert len(first) == 4
+        # a forced rerun reads from the cache: nothing is queued (only the engines are loaded)
+        queued.clear()
+        CliRunner().invoke(app, args + ["--force"])
+        assert queued == [] and reading._PREFETCHED == {}
+    finally:
+        reading.shutdown_pools()
