@@ -29,6 +29,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import progress
 from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature, source_hash
@@ -319,7 +320,7 @@ def review_bundle(
     t_review = time.perf_counter() - t1 - t_read
 
     t3 = time.perf_counter()
-    summary = bundle_summary.submit(reviews, context)
+    summary = bundle_summary.submit(_opaque(reviews), _opaque(context))
     summary.wait()
     summary_ok = summary.state.is_completed()
     t_summary = time.perf_counter() - t3
@@ -362,7 +363,19 @@ def _submit_review(s, reads, read_errors, intake_errors, context, refresh: bool 
         return None  # nothing could be read: error_submission in the flow
     errors = list(intake_errors.get(s.name, [])) + [read_errors[f] for f in s.files if f in read_errors]
     reviewer = review_submission.with_options(result_storage=Path(context["cache"]), refresh_cache=refresh)
-    return reviewer.submit(s.name, ok_reads, errors, context)
+    # quote: Prefect would otherwise walk every page, line and word of the reads, and every credit-list
+    # row, looking for futures, for each review (the inputs are plain results). The run graph loses the
+    # read → review edges it drew from matching result ids.
+    return reviewer.submit(s.name, _opaque(ok_reads), _opaque(errors), _opaque(context))
+
+
+def _opaque(value):
+    """`quote(value)` for tasks run in this process's threads. Not on Dask: there the annotation does
+    not survive serialisation (Prefect 3.9.1 hands the task a bare tuple)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return quote(value) if ctx is not None and isinstance(ctx.task_runner, ThreadPoolTaskRunner) else value
 
 
 def _sheet_on_disk(out_dir: Path, review: dict) -> bool:

@@ -232,3 +232,18 @@ def test_reviews_run_while_later_files_are_still_read(fake, tmp_path, monkeypatc
     first_review = next(i for i, e in enumerate(events) if e.startswith("review"))
     last_read = max(i for i, e in enumerate(events) if e.startswith("read"))
     assert first_review < last_read, events
+
+
+def test_review_inputs_are_opaque_to_prefect_only_on_the_thread_runner():
+    """Reads, rules and credit lists are passed quoted (Prefect would walk every word of every page for
+    each review); on Dask the quote would arrive as a bare tuple, so there they go as they are."""
+    from prefect import flow
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect.utilities.annotations import quote
+
+    @flow(task_runner=ThreadPoolTaskRunner(max_workers=1))
+    def threaded():
+        return fb._opaque([1, 2])
+
+    assert isinstance(threaded(), quote)
+    assert fb._opaque([1, 2]) == [1, 2]  # no flow: nothing to quote for

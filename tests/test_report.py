@@ -357,3 +357,30 @@ def test_review_from_real_extraction_and_rules_file(tmp_path):
     assert {c["requirement"] for c in data["checks"]} == set(rules.requirements().values())
     assert all(requirement_text(rid) for rid in RULE_IDS)  # the fallback file covers every contract rule id
     assert open_docx(str(write_review_docx(tmp_path / r["application_id"], r))).tables
+
+
+def test_docx_embeds_a_small_jpeg_of_each_seal_and_keeps_the_crop_on_disk(tmp_path, app_dir):
+    """The sheet shows seals 24 mm wide: a full-resolution crop made sheets >1 MB and their writing the
+    costliest part of a review. Embedded: a JPEG ≤360 px; on disk: the crop, untouched."""
+    import io
+
+    d, review = app_dir
+    big = Image.new("RGB", (640, 600), "white")
+    ImageDraw.Draw(big).ellipse((20, 20, 620, 580), outline=(220, 30, 30), width=20)
+    big.save(d / "seal-1.png")
+    before = (d / "seal-1.png").read_bytes()
+    (d / "seal-2.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")  # a crop that cannot be opened
+    path = write_review_docx(d, review)
+    assert (d / "seal-1.png").read_bytes() == before
+    doc = open_docx(str(path))
+    assert len(doc.inline_shapes) == 1
+    assert "（截图无法打开）" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    with zipfile.ZipFile(path) as z:
+        media = [i for i in z.infolist() if i.filename.startswith("word/media/")]
+        assert len(media) == 1 and media[0].filename.endswith((".jpeg", ".jpg"))
+        assert media[0].compress_type == zipfile.ZIP_STORED  # already compressed: not deflated again
+        assert z.getinfo("word/document.xml").compress_type == zipfile.ZIP_DEFLATED
+        pic = Image.open(io.BytesIO(z.read(media[0].filename)))
+    assert pic.format == "JPEG" and max(pic.size) == 360 and pic.size[0] > pic.size[1]
+    r, g, b = pic.convert("RGB").getpixel((pic.size[0] // 2, round(30 * 360 / 640)))  # ring band y 20–40
+    assert r > 150 and g < 110 and b < 110  # the red ring survives the shrink

@@ -378,6 +378,29 @@ def _crop_path(base: Path, crop: str | None) -> Path | None:
     return path
 
 
+SEAL_PICTURE_MM = 24
+SEAL_PICTURE_PX = 360
+"""The sheet shows a seal 24 mm wide: 360 px is ~380 dpi there. Crops are cut at scan resolution
+(up to ~420 KB of PNG each); embedded whole they made a sheet >1 MB and its writing the largest cost of
+a review. The full crop stays next to the sheet as the evidence."""
+
+
+def _thumbnail(path: Path) -> io.BytesIO | None:
+    """A JPEG of the crop at most SEAL_PICTURE_PX on its long side; None when it cannot be read."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            im.thumbnail((SEAL_PICTURE_PX, SEAL_PICTURE_PX), Image.Resampling.LANCZOS)
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=90, subsampling=0)  # 4:4:4: thin red strokes keep their colour
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+    buf.seek(0)
+    return buf
+
+
 def _seals(doc, review: Mapping[str, Any], base: Path) -> int:
     doc.add_paragraph("二、印章", style="Heading 1")
     seals = review["seals"]
@@ -393,15 +416,17 @@ def _seals(doc, review: Mapping[str, Any], base: Path) -> int:
             _row_flags(table.rows[-1])
             _write(cells[0], str(i), size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
             crop = _crop_path(base, s.get("crop"))
-            if crop is not None:
+            picture = _thumbnail(crop) if crop is not None else None
+            if picture is not None:
                 par = cells[1].paragraphs[0]
                 par.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 par.paragraph_format.space_before = Pt(3)
                 par.paragraph_format.space_after = Pt(3)
-                par.add_run().add_picture(str(crop), width=Mm(24))
+                par.add_run().add_picture(picture, width=Mm(SEAL_PICTURE_MM))
                 embedded += 1
             else:
-                _write(cells[1], "（无截图）", size=8, colour=GREY, align=WD_ALIGN_PARAGRAPH.CENTER)
+                _write(cells[1], "（无截图）" if crop is None else "（截图无法打开）", size=8, colour=GREY,
+                       align=WD_ALIGN_PARAGRAPH.CENTER)
             _write(cells[2], s["matched_unit"] or "未能匹配到申报单位", size=9, bold=bool(s["matched_unit"]))
             _write(cells[3], label("seal_kind", s["kind"]), size=9)
             _write(cells[3], f"「{s['text']}」" if s["text"] else "印章文字未识别", size=8.5, new_paragraph=True)

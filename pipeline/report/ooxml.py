@@ -19,14 +19,19 @@ def fixed_datetime(run_date: str | None) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
 
 
+COMPRESSED = (".png", ".jpeg", ".jpg", ".gif")
+"""Members already compressed: stored as they are (deflating them again costs time and saves nothing)."""
+
+
 def normalise_zip(data: bytes, when: dt.datetime = EPOCH) -> bytes:
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
-            member.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith(COMPRESSED)
+            member.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
             member.create_system = 3
-            dst.writestr(member, src.read(info.filename), compresslevel=6)
+            dst.writestr(member, src.read(info.filename), compresslevel=None if stored else 6)
     return out.getvalue()
