@@ -421,7 +421,7 @@ def run_bundle(
     is a scheduler address (tcp://host:8786). On Dask, files are spread over the cluster's workers
     and each reads its pages in-process (Dask workers are daemons and cannot start page pools).
     """
-    from flows.server import ensure_api
+    from flows.server import ensure_api, run_settings
 
     ensure_api()
     if dask_address:
@@ -440,8 +440,9 @@ def run_bundle(
         runner = ThreadPoolTaskRunner(max_workers=read_window + 1)
         page_workers = workers
     f = review_bundle.with_options(task_runner=runner)
-    return f(
-        bundle=str(bundle), out=str(out), credit_lists=[str(c) for c in credit_lists],
-        rules=str(rules) if rules else None, workers=workers, ocr_engine=ocr_engine, run_date=run_date,
-        page_workers=page_workers, read_window=read_window, return_state=True,
-    )
+    with run_settings():
+        return f(
+            bundle=str(bundle), out=str(out), credit_lists=[str(c) for c in credit_lists],
+            rules=str(rules) if rules else None, workers=workers, ocr_engine=ocr_engine, run_date=run_date,
+            page_workers=page_workers, read_window=read_window, return_state=True,
+        )

@@ -122,3 +122,20 @@ def ensure_api() -> str | None:
 
             refresh_global_settings_context()
     return server.url
+
+
+def run_settings():
+    """Settings for a flow run on the embedded server: no flow-run heartbeats. They let a standing
+    server mark a run whose process died as crashed; the embedded server dies with the process, so
+    they tell nothing, and the run's end waits up to a second for the heartbeat thread (measured
+    0.70–0.77 s of every run). On a configured server nothing changes."""
+    from contextlib import nullcontext
+
+    with _LOCK:
+        embedded = _server is not None and os.environ.get("PREFECT_API_URL") == _server.url
+    if not embedded:
+        return nullcontext()
+    import prefect.settings as ps
+    from prefect.settings import temporary_settings
+
+    return temporary_settings(updates={ps.PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})

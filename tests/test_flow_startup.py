@@ -97,3 +97,17 @@ def test_first_reads_are_queued_while_prefect_starts_and_taken_by_the_flow(tmp_p
         assert queued == [] and reading._PREFETCHED == {}
     finally:
         reading.shutdown_pools()
+
+
+def test_runs_on_the_embedded_server_send_no_heartbeats_but_a_standing_server_keeps_them(monkeypatch):
+    """Heartbeats let a standing server mark crashed runs; the embedded server dies with the process,
+    and a run's end waited up to a second for the heartbeat thread."""
+    from prefect.settings import get_current_settings
+
+    url = server.ensure_api()
+    assert url and os.environ["PREFECT_API_URL"] == url
+    with server.run_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")  # the operator's own server
+    with server.run_settings():
+        assert get_current_settings().flows.heartbeat_frequency == 180
