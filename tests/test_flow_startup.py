@@ -111,3 +111,29 @@ def test_runs_on_the_embedded_server_send_no_heartbeats_but_a_standing_server_ke
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")  # the operator's own server
     with server.run_settings():
         assert get_current_settings().flows.heartbeat_frequency == 180
+
+
+def test_the_server_goes_when_its_run_is_killed(tmp_path):
+    """`kill -9` of a run runs no atexit: the server must notice on its own, or it keeps its port and
+    the database for ever."""
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "home")
+    script = ("import flows, flows.server as s, sys, time\n"
+              "url = s.ensure_api()\n"
+              "print(s._server.process.pid, url, flush=True)\n"
+              "time.sleep(120)\n")
+    run = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).resolve().parents[1])
+    try:
+        pid, url = run.stdout.readline().split()
+        srv = psutil.Process(int(pid))
+        assert srv.is_running() and url.endswith("/api")
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=10)
+        gone, _ = psutil.wait_procs([srv], timeout=20)
+        assert gone, "the embedded server outlived the run that started it"
+    finally:
+        run.kill()
