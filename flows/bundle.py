@@ -89,15 +89,18 @@ def state_dirs(out: Path | str) -> tuple[Path, Path, Path]:
     return state, state / "cache", state / "crops"
 
 
-def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, count: int) -> int:
+def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, count: int) -> int | None:
     """Queue the pages of the first `count` files this run will OCR (a folder bundle's files in flow
-    order, skipping reads already in OUT's cache) in the page pool; pages queued. Called while the
+    order, skipping reads already in OUT's cache) in the page pool; pages queued (0: every read is
+    cached), None when that cannot be known here (a zip is extracted by the flow). Called while the
     Prefect server boots; the flow's reads then take the queued pages (pipeline.reading.prefetch)."""
-    from pipeline.reading import OCR_SETTINGS_VERSION, file_sha256, prefetch
+    from pipeline.reading import file_sha256, prefetch
 
     bundle = Path(bundle)
-    if not bundle.is_dir() or workers <= 1:
-        return 0  # a zip is extracted by the flow; one worker reads in-process
+    if workers <= 1:
+        return 0  # one worker reads in-process: no pool
+    if not bundle.is_dir():
+        return None
     _, cache_dir, crops_dir = state_dirs(out)
     b = open_bundle(bundle, cache_dir)  # a folder: scanned, nothing written
     todo: list[str] = []

@@ -113,8 +113,9 @@ def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path
 
 def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
     """While Prefect's server boots (~4 s, one core), start the OCR processes on the pages of the first
-    files the flow will read (or just load their engines when every read is cached). Returns an event
-    set once the pages are queued: the flow waits for it, so its reads find every queued page."""
+    files the flow will read (a zip's files are not known yet: then just load the engines; when every
+    read is cached, nothing: warming would only slow the server's boot). Returns an event set once the
+    pages are queued: the flow waits for it, so its reads find every queued page."""
     import threading
 
     queued = threading.Event()
@@ -126,7 +127,7 @@ def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
 
             pages = prefetch_first_reads(bundle, out, engine, workers, count=workers + 1)
             queued.set()
-            if not pages:
+            if pages is None:
                 warm_pool(workers, engine)
         except Exception:  # the flow starts the pool itself and reports what fails
             pass

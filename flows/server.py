@@ -39,25 +39,31 @@ class EmbeddedServer:
         app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
-        return subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("_server_child.py")), str(os.getpid()),
-             "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL,
-        )
+        # The server's own messages (e.g. tracebacks of services cancelled at shutdown) go to a log
+        # beside its database, not onto the reviewer's terminal.
+        self.log = _log_path()
+        with open(self.log, "ab") as log:  # the child keeps its own handle
+            return subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("_server_child.py")), str(os.getpid()),
+                 "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
+                 "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            )
 
     def wait_ready(self, timeout: float) -> None:
-        """Poll /health until it answers; a port taken meanwhile (uvicorn exits 3) gets a new port."""
-        deadline = time.monotonic() + timeout
+        """Poll /health until it answers. uvicorn exits 3 when its start-up fails: a port taken since it
+        was picked gets a new port, twice at most (a failing database exits 3 as well)."""
+        deadline, respawns = time.monotonic() + timeout, 0
         while time.monotonic() < deadline:
             code = self.process.poll()
-            if code == 3:
+            if code == 3 and respawns < 2:
+                respawns += 1
                 self.port = _free_port()
                 self.url = f"http://127.0.0.1:{self.port}/api"
                 self.process = self._spawn()
                 continue
             if code is not None:
-                raise RuntimeError(f"the embedded Prefect server exited with code {code}")
+                raise RuntimeError(f"the embedded Prefect server exited with code {code}{self._last_words()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
                     if r.status == 200:
@@ -67,7 +73,14 @@ class EmbeddedServer:
                 pass
             time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"the embedded Prefect server did not answer within {timeout:.0f} s")
+        raise RuntimeError(f"the embedded Prefect server did not answer within {timeout:.0f} s{self._last_words()}")
+
+    def _last_words(self) -> str:
+        try:
+            lines = [ln for ln in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            return ""
+        return f" ({lines[-1].strip()[:200]}; log: {self.log})" if lines else f" (log: {self.log})"
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -77,6 +90,22 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+LOG_KEEP_BYTES = 2_000_000
+
+
+def _log_path() -> Path:
+    """PREFECT_HOME/embedded-server.log; past LOG_KEEP_BYTES it becomes .log.1 (one old log kept)."""
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    log = home / "embedded-server.log"
+    try:
+        if log.stat().st_size > LOG_KEEP_BYTES:
+            log.replace(log.with_suffix(".log.1"))
+    except OSError:
+        pass
+    return log
 
 
 def _free_port() -> int:

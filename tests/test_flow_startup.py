@@ -91,10 +91,20 @@ def test_first_reads_are_queued_while_prefect_starts_and_taken_by_the_flow(tmp_p
         assert reading._PREFETCHED == {}
         first = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))["verdict"] for p in out.glob("*/review.json")}
         assert len(first) == 4
-        # a forced rerun reads from the cache: nothing is queued (only the engines are loaded)
+        # a forced rerun reads from the cache: nothing is queued, and no engines are loaded either
+        # (that would only slow the server's boot); a zip's files are unknown before the flow: warmed
+        warmed = []
+        monkeypatch.setattr(reading, "warm_pool", lambda workers, engine: warmed.append(engine))
         queued.clear()
         CliRunner().invoke(app, args + ["--force"])
-        assert queued == [] and reading._PREFETCHED == {}
+        assert queued == [] and reading._PREFETCHED == {} and warmed == []
+        import shutil
+
+        z = Path(shutil.make_archive(str(tmp_path / "bundle"), "zip", bundle))
+        CliRunner().invoke(app, ["run", str(z), "--out", str(tmp_path / "zip-out"), "--workers", "2",
+                                 "--ocr-engine", "tesseract", "--run-date", RUN_DATE, "--no-progress"])
+        assert queued == [] and warmed == ["tesseract"]
+        assert len(list((tmp_path / "zip-out").glob("*/review.json"))) == 4
     finally:
         reading.shutdown_pools()
 
@@ -137,3 +147,26 @@ def test_the_server_goes_when_its_run_is_killed(tmp_path):
         assert gone, "the embedded server outlived the run that started it"
     finally:
         run.kill()
+
+
+def test_a_server_that_cannot_start_is_reported_with_its_last_words(tmp_path, monkeypatch):
+    """uvicorn exits 3 on any start-up failure, not only a taken port: a few respawns, then a one-line
+    reason from the server's log (which keeps its tracebacks off the terminal)."""
+    import time
+
+    (tmp_path / "blocker").write_text("a file where the database folder should be")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL",
+                       f"sqlite+aiosqlite:///{tmp_path / 'blocker' / 'prefect.db'}")
+    s = server.EmbeddedServer()
+    t = time.monotonic()
+    try:
+        s.wait_ready(120)
+        raise AssertionError("the server started on an impossible database")
+    except RuntimeError as exc:
+        msg = str(exc)
+    finally:
+        s.stop()
+    assert time.monotonic() - t < 60  # not respawned until the timeout
+    assert "exited with code" in msg and "embedded-server.log" in msg
+    assert (tmp_path / "home" / "embedded-server.log").stat().st_size > 0
