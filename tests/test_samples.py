@@ -278,3 +278,24 @@ def test_samples_command_refuses_a_folder_holding_another_bundle(tmp_path):
     assert res.exit_code == 2
     assert "其他单位.pdf" in res.output
     assert not (tmp_path / "truth.json").exists()
+
+
+@pytest.mark.parametrize("n", [4, 20, 45])
+def test_recommendation_form_runs_on_to_a_second_page_and_keeps_its_seal_on_paper(n):
+    """From ~20 applications the form's table used to push the sign-off and the district's seal
+    below the page while the truth said the page was sealed; now the table continues on a 续表 page."""
+    plan = plan_truth(2026, n, (200,), 20)
+    form = next(s for s in plan.submissions if s.kind == "recommendation_form")
+    truth = next(t for t in plan.truth["submissions"] if t["kind"] == "recommendation_form")
+    assert len(form.pages) == 1 if n == 4 else len(form.pages) >= 2
+    seals = truth["expected"]["seals"]
+    assert len(seals) == 1 and seals[0]["page"] == len(form.pages)  # signed at the end
+    x0, y0, x1, y1 = seals[0]["bbox"]
+    assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+    tables = [rest[0] for p in form.pages for kind, *rest in p.blocks if kind == "table"]
+    header = tables[0][0]
+    assert all(t[0] == header for t in tables)  # a continued table repeats its header
+    rows = [r for t in tables for r in t[1:]]
+    assert [r[1] for r in rows] == truth["expected"]["applications"]  # every application, once, in order
+    ops_y = [op.args["y"] for p in form.pages for op in p.ops if op.kind == "text"]
+    assert max(ops_y) < 280  # nothing written below the bottom margin

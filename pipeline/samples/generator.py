@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.samples import layout as L
 from pipeline.samples import plan as P
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"  # 1.1: the 附件4 form runs on to a 续表 page instead of off the paper
 SCANNED = ("tiff", "jpeg_folder", "image_pdf")
 PAGE_FORMAT = {"tiff": "tiff", "jpeg_folder": "jpeg", "image_pdf": "image_pdf", "text_pdf": "text_pdf", "docx": "docx"}
 
@@ -161,10 +161,11 @@ def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n
     authority = P.UnitPlan(name=f"重庆市{district}经济和信息化委员会", uscc=P.make_uscc(rng, "11", division),
                            entity_type="other", type_text="机关", legal_rep="", contact="", phone="", address="")
     form_date = P.DEADLINE + P.dt.timedelta(days=rng.randint(1, 3))
-    form_page = L.recommendation_form(district, division, apps, rng, P.write_date(form_date, "arabic"), authority)
+    form_pages = L.recommendation_form(district, division, apps, rng, P.write_date(form_date, "arabic"), authority)
     form_entry = f"{len(apps) + 1:02d}_附件4_{district}推荐表.pdf"
-    subs.append(SubmissionPlan(form_entry, "image_pdf", "recommendation_form", [form_page],
-                               [pick_look(rng, rng.choice(list(dpi_choices)))], "serif"))
+    look = pick_look(rng, rng.choice(list(dpi_choices)))
+    subs.append(SubmissionPlan(form_entry, "image_pdf", "recommendation_form", form_pages,
+                               [look] * len(form_pages), "serif"))
 
     submissions = []
     for sub in subs:

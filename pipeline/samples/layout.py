@@ -37,6 +37,10 @@ class SealMark:
     ink_seed: int = 0
 
 
+TABLE_PAD = 1.8
+"""Cell padding (mm) of ruled tables."""
+
+
 @dataclass
 class PageLayout:
     kind: str
@@ -109,20 +113,31 @@ class Flow:
         self.y += size * PT * 0.4
         self.p.blocks.append(("para", text))
 
-    def table(self, rows: list[list[str]], widths: list[float], size=11.0, red=False, header=True):
-        """Ruled table; widths are fractions of the text width. Cells wrap; rows grow."""
+    def column_edges(self, widths: list[float]) -> list[float]:
+        """x (mm) of a table's rules; widths are fractions of the text width."""
         tw = self.x1 - self.x0
         xs = [self.x0]
         for f in widths:
             xs.append(xs[-1] + f * tw)
+        return xs
+
+    def row_height(self, row: list[str], widths: list[float], size: float) -> float:
+        """Height (mm) `table` gives this row: its cells wrap to the column widths."""
+        xs = self.column_edges(widths)
+        lines = [len(wrap(c, size, xs[i + 1] - xs[i] - 2 * TABLE_PAD) or [""]) for i, c in enumerate(row)]
+        return max(lines) * size * PT * 1.45 + 2 * TABLE_PAD
+
+    def table(self, rows: list[list[str]], widths: list[float], size=11.0, red=False, header=True):
+        """Ruled table; widths are fractions of the text width. Cells wrap; rows grow."""
+        xs = self.column_edges(widths)
         color = RED_TEXT if red else BLACK
         lw = 0.5 if red else 0.3
-        pad = 1.8
+        pad = TABLE_PAD
         top = self.y
         ys = [top]
         for r, row in enumerate(rows):
             cells = [wrap(c, size, xs[i + 1] - xs[i] - 2 * pad) or [""] for i, c in enumerate(row)]
-            hgt = max(len(c) for c in cells) * size * PT * 1.45 + 2 * pad
+            hgt = self.row_height(row, widths, size)
             for i, lines in enumerate(cells):
                 yy = ys[-1] + pad
                 for ln in lines:
@@ -341,9 +356,19 @@ def members(app: P.AppPlan, rng: random.Random) -> PageLayout:
     return p
 
 
+FORM_BOTTOM_MM = 277.0
+"""Lowest ink on a form page (A4 297 mm less a 20 mm margin)."""
+FORM_SIGNOFF_MM = 62.0
+"""Height of the form's sign-off: opinion line, sentence, signature, the district's seal, date."""
+
+
 def recommendation_form(district: str, division: str, apps: list[P.AppPlan], rng: random.Random,
-                        declared: str, authority: P.UnitPlan) -> PageLayout:
+                        declared: str, authority: P.UnitPlan) -> list[PageLayout]:
+    """The 附件4 form: one page, or, when the applications' table would push the sign-off and the
+    district's seal off the page (~20+ applications), a 续表 page as a real form runs on (the table
+    continues with its header repeated; the sign-off is never split)."""
     p = PageLayout("recommendation_form", native_docx=False)
+    pages = [p]
     f = Flow(p, rng, left=20, right=20)
     f.text(f.x0, f.y, 12, "附件4", font="title")
     f.space(10)
@@ -351,11 +376,36 @@ def recommendation_form(district: str, division: str, apps: list[P.AppPlan], rng
     f.space(2)
     f.text(f.x0, f.y, 12, f"推荐单位（盖章）：{authority.name}")
     f.y += 9
-    rows = [["序号", "申报单位名称", "申报方向", "统一社会信用代码", "联系人及电话"]]
-    for i, a in enumerate(apps):
-        rows.append([str(i + 1), a.applicant.name, "创新创业社区" if a.track == "innovation_community" else "开源社区",
-                     a.applicant.uscc, f"{a.applicant.contact} {a.applicant.phone}"])
-    f.table(rows, [0.06, 0.3, 0.14, 0.26, 0.24], size=9)
+    header = ["序号", "申报单位名称", "申报方向", "统一社会信用代码", "联系人及电话"]
+    widths = [0.06, 0.3, 0.14, 0.26, 0.24]
+    body = [[str(i + 1), a.applicant.name, "创新创业社区" if a.track == "innovation_community" else "开源社区",
+             a.applicant.uscc, f"{a.applicant.contact} {a.applicant.phone}"] for i, a in enumerate(apps)]
+
+    def heights(rows: list[list[str]]) -> float:
+        return sum(f.row_height(r, widths, 9) for r in rows)
+
+    def next_page() -> Flow:
+        page = PageLayout("recommendation_form", native_docx=False)
+        pages.append(page)
+        nf = Flow(page, rng, left=20, right=20)
+        nf.text(nf.x0, nf.y, 12, "附件4（续表）", font="title")
+        nf.y += 10
+        return nf
+
+    while True:
+        room = FORM_BOTTOM_MM - f.y - heights([header])
+        if heights(body) + 5 + FORM_SIGNOFF_MM <= room:  # the rest and the sign-off fit here
+            f.table([header] + body, widths, size=9)
+            break
+        take = 0
+        while take < len(body) and heights(body[:take + 1]) + 5 <= room:
+            take += 1
+        take = max(take, 1)
+        f.table([header] + body[:take], widths, size=9)
+        body = body[take:]
+        f = next_page()
+        if not body:
+            break
     f.text(f.x0, f.y, 12, "区县经信部门审核意见：")
     f.y += 8
     f.para("经审核，上述单位申报材料齐全，内容真实有效，符合申报条件，同意推荐。", size=12)
@@ -367,7 +417,7 @@ def recommendation_form(district: str, division: str, apps: list[P.AppPlan], rng
     f.seal(authority, x + 30, f.y + 2)
     f.y += 12
     f.text(x, f.y, 12, f"日期：{declared}")
-    return p
+    return pages
 
 
 def booklet(app: P.AppPlan) -> list[PageLayout]:
