@@ -101,8 +101,8 @@ def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, cou
         return 0  # one worker reads in-process: no pool
     if not bundle.is_dir():
         return None
-    _, cache_dir, crops_dir = state_dirs(out)
-    b = open_bundle(bundle, cache_dir)  # a folder: scanned, nothing written
+    state_dir, cache_dir, crops_dir = state_dirs(out)
+    b = open_bundle(bundle, state_dir / "work")  # as the flow opens it; a folder: scanned, nothing written
     todo: list[str] = []
     for rel in (rel for s in b.submissions for rel in s.files):
         params = {"sha256": file_sha256(b.root / rel), "engine": engine}
