@@ -121,11 +121,17 @@ class Flow:
             xs.append(xs[-1] + f * tw)
         return xs
 
+    @staticmethod
+    def _cells(row: list[str], xs: list[float], size: float) -> list[list[str]]:
+        return [wrap(c, size, xs[i + 1] - xs[i] - 2 * TABLE_PAD) or [""] for i, c in enumerate(row)]
+
+    @staticmethod
+    def _height(cells: list[list[str]], size: float) -> float:
+        return max(len(c) for c in cells) * size * PT * 1.45 + 2 * TABLE_PAD
+
     def row_height(self, row: list[str], widths: list[float], size: float) -> float:
         """Height (mm) `table` gives this row: its cells wrap to the column widths."""
-        xs = self.column_edges(widths)
-        lines = [len(wrap(c, size, xs[i + 1] - xs[i] - 2 * TABLE_PAD) or [""]) for i, c in enumerate(row)]
-        return max(lines) * size * PT * 1.45 + 2 * TABLE_PAD
+        return self._height(self._cells(row, self.column_edges(widths), size), size)
 
     def table(self, rows: list[list[str]], widths: list[float], size=11.0, red=False, header=True):
         """Ruled table; widths are fractions of the text width. Cells wrap; rows grow."""
@@ -136,8 +142,8 @@ class Flow:
         top = self.y
         ys = [top]
         for r, row in enumerate(rows):
-            cells = [wrap(c, size, xs[i + 1] - xs[i] - 2 * pad) or [""] for i, c in enumerate(row)]
-            hgt = self.row_height(row, widths, size)
+            cells = self._cells(row, xs, size)
+            hgt = self._height(cells, size)
             for i, lines in enumerate(cells):
                 yy = ys[-1] + pad
                 for ln in lines:
