@@ -118,7 +118,7 @@ def pick_form_look(rng: random.Random, dpi_choices):
     from pipeline.samples.render import pick_look
 
     look = pick_look(rng, rng.choice(list(dpi_choices)))
-    look.grey = True
+    look.grey = rng.random() < 0.5
     return look
 
 

@@ -183,7 +183,9 @@ def recommendation_form(district: str, apps: list[App2], rng: random.Random, dat
         f.space(6)
         f.heading(title, size=16)
         line(f, f"推荐单位：{authority.name}", 12)
-        f.table([header] + body[k:k + 12], [0.1, 0.32, 0.26, 0.16, 0.16], size=9.5)
+        wide = {"申报主体名称": 0.32, "单位名称": 0.32, "统一社会信用代码（注册号）": 0.26, "机构代码": 0.26}
+        rest = (1 - sum(wide.get(h, 0) for h in header)) / sum(h not in wide for h in header)
+        f.table([header] + body[k:k + 12], [wide.get(h, rest) for h in header], size=9.5)
     f.space(4)
     line(f, rng.choice(c["form_opinion"]), 12)
     f.para(rng.choice(c["form_opinion_text"]), size=12)
