@@ -213,3 +213,23 @@ def test_credit_lists_hold_the_planted_rows(rendered):
     for h in truth["credit"]["planted"]:
         if h["list"] == "dishonest_debtor":
             assert h["listed_code"] in codes
+
+
+def test_samples_command_takes_the_family_option(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    res = CliRunner().invoke(app, ["samples", str(tmp_path / "x"), "--family", "3"])
+    assert res.exit_code != 0 and not (tmp_path / "x" / "truth.json").exists()
+    (tmp_path / "y" / "bundle").mkdir(parents=True)
+    (tmp_path / "y" / "bundle" / "其他单位.pdf").write_bytes(b"%PDF-1.4")
+    res = CliRunner().invoke(app, ["samples", str(tmp_path / "y"), "--family", "2", "--applications", "1"])
+    assert res.exit_code == 2 and "其他单位.pdf" in res.output
+
+
+@pytest.mark.parametrize("n", [14, 30])
+def test_recommendation_form_continues_and_keeps_the_district_seal_on_its_last_page(n):
+    form = B.plan_truth(21, n).submissions[-1]
+    assert form.kind == "recommendation_form" and len(form.pages) == -(-n // 12)
+    assert [bool(p.seals) for p in form.pages] == [False] * (len(form.pages) - 1) + [True]
