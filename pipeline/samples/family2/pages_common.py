@@ -68,7 +68,7 @@ def cover(app: App2, rng: random.Random) -> L.PageLayout:
     f.heading(f"社区名称：{app.community}", size=15, font="body")
     f.space(38)
     lead = "联合体牵头单位（盖章）" if app.track == "open_source_community" else "申报单位（盖章）"
-    month_only = "日" not in app.cover_date_text and "." not in app.cover_date_text and "-" not in app.cover_date_text
+    month_only = app.cover_month_only
     if st["cover_table"]:
         rows = [[lead, a.name], ["统一社会信用代码", a.uscc]]
         if app.members:
@@ -91,7 +91,9 @@ def cover(app: App2, rng: random.Random) -> L.PageLayout:
         line(f, f"联系电话：{a.phone}", 15, x)
         if not month_only:
             line(f, f"填报日期：{app.cover_date_text}", 15, x)
-    if month_only:
+    if month_only and rng.random() < 0.3:
+        line(f, f"申报时间：{app.cover_date_text}", 15, f.x0 + 12)
+    elif month_only:
         f.y = max(f.y + 20, 240.0)
         f.heading(app.cover_date_text, size=16, font="body")
     return p
@@ -156,6 +158,28 @@ def basic_info(app: App2, rng: random.Random) -> L.PageLayout:
     f.para(f"{rng.choice(['单位简介', '主营业务及优势'])}：本单位主要从事软件开发、信息系统集成和数字化转型服务，"
            f"现有研发人员{rng.randint(15, 300)}人，获得软件著作权{rng.randint(8, 150)}项，"
            "具备建设运营软信领域社区所需的专业团队和服务资源。", size=12)
+    return p
+
+
+def certificate(app: App2, rng: random.Random) -> L.PageLayout:
+    """Copy of the applicant's registration certificate, certified with its seal: one more place
+    where its name and code are printed."""
+    c, a = content(), app.applicant
+    cert = c["certificates"][a.kind]
+    p = L.PageLayout("certificate")
+    f = flow(p, rng, app, top=30)
+    f.heading(cert["title"], size=20)
+    f.space(4)
+    line(f, f"统一社会信用代码  {a.uscc}", 12)
+    f.space(4)
+    founded = P.write_date(P.add_years(app.declared_on, -rng.randint(2, 18)), "arabic")
+    rows = [["名        称", a.name], [cert["type_label"], c["certificate_type_values"][a.kind]],
+            [cert["rep_label"], a.legal_rep], [cert["money_label"], f"{rng.choice([100, 300, 1000])}万元"],
+            ["成立日期", founded], ["住        所", a.address], [cert["scope_label"], c["certificate_scope"]]]
+    f.table(rows, [0.24, 0.76], size=12, header=False)
+    f.space(10)
+    line(f, rng.choice(c["certified_copy"]), 14, f.x0 + 70)
+    f.seal(a, f.x0 + 100, f.y - 2)
     return p
 
 

@@ -133,7 +133,7 @@ def members(app: App2, rng: random.Random) -> L.PageLayout:
                                            for i, m in enumerate(ms)]
         f.table(rows, [0.05, 0.24, 0.24, 0.13, 0.13, 0.08, 0.13], size=8.5)
     elif layout == "role_first_table":
-        rows = [c["role_first_header"]] + [[str(i + 1), m.role_text, m.name, m.uscc, m.address[3:6]]
+        rows = [c["role_first_header"]] + [[str(i + 1), m.role_text, m.name, m.uscc, m.district]
                                            for i, m in enumerate(ms)]
         f.table(rows, [0.08, 0.2, 0.32, 0.27, 0.13], size=10)
     elif layout == "tick_blocks":
@@ -199,6 +199,8 @@ def signing(app: App2, rng: random.Random) -> L.PageLayout:
 def booklet(app: App2) -> list[L.PageLayout]:
     rng = random.Random(f"family2-layout:{app.index}:{app.applicant.uscc}")
     body: list[L.PageLayout] = [C.commitment(app, rng), C.basic_info(app, rng)]
+    if app.style["certificate"]:
+        body.append(C.certificate(app, rng))
     if app.track == "innovation_community":
         body.append(site(app, rng))
         body.append(plan_page(app, rng))

@@ -83,6 +83,7 @@ def make_unit(rng: random.Random, kind: str, used: set[str]) -> P.UnitPlan:
                    phone=phone(rng), address=f"重庆市{district}{rng.choice(c['roads'])}{rng.randint(2, 888)}号",
                    seal_shape="oval" if rng.random() < 0.2 else "round")
     u.kind = kind  # the tick row needs individual/organ apart
+    u.district = district
     return u
 
 
@@ -133,6 +134,7 @@ class App2:
     """Layout choices of this applicant's Word template (label variants, table shapes…)."""
     near_miss_name: str | None = None
     near_miss_uscc: str | None = None
+    cover_month_only: bool = False
 
 
 def write_date(d: dt.date, style: str) -> str:
@@ -142,6 +144,8 @@ def write_date(d: dt.date, style: str) -> str:
         return f"{d.year}.{d.month}.{d.day}"
     if style == "cn":
         return P.write_date(d, "cn")
+    if style == "spaced":  # a printed form's blanks filled in: 2026 年 7 月 16 日
+        return f"{d.year} 年 {d.month} 月 {d.day} 日"
     return P.write_date(d, "arabic")
 
 
@@ -253,7 +257,7 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
         declared = DEADLINE + dt.timedelta(days=rng.randint(1, 8))
     else:
         declared = DEADLINE - dt.timedelta(days=rng.randint(1, 18))
-    dstyle = ["dot", "cn", "iso", "arabic"][(index + seed) % 4]
+    dstyle = ["dot", "cn", "iso", "arabic", "spaced"][(index + seed) % 5]
     cstyle = rng.choice(["month_cn", "month", dstyle])
     app = App2(index=index, entry="", fmt=fmt, track=track, applicant=applicant, members=members, site=site,
                targets=_targets(rng, track, "target_below_indicator" in defects), declared_on=declared,
@@ -261,6 +265,7 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
                defects=list(defects), community=rng.choice(c["community_names"][track]),
                font=rng.choice(["serif", "sans", "wqy"]), dpi=rng.choice(list(dpi_choices)),
                straddle=rng.random() < 0.6)
+    app.cover_month_only = cstyle.startswith("month")
     if "near_miss_name" in defects:
         app.near_miss_name = near_miss(applicant.name)
         app.near_miss_uscc = P.make_uscc(rng, "91", applicant.uscc[2:8])
@@ -278,6 +283,7 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
         "body_pt": rng.choice([11.0, 12.0, 13.0]),
         "seal_on_cover": rng.random() < 0.5,
         "grey": rng.random() < 0.15,
+        "certificate": rng.random() < 0.5,
     }
     if app.style["type_as_ticks"]:  # what the form declares is the ticked option
         opt = c["tick_of_kind"][kind]
