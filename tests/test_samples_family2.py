@@ -111,6 +111,11 @@ def test_every_planted_defect_is_in_the_truth_with_its_expected_check(seed):
                 assert _status(sub, "credit.tax_violation", name) == "fail"
                 assert any(h["list"] == "tax_violation" and h["listed_code"] == exp["applicant"]["uscc"]
                            for h in truth["credit"]["planted"])
+            elif d == "member_tax_name_hit":
+                name = members[-1]["name"]
+                assert _status(sub, "credit.tax_violation", name) == "fail"
+                assert any(h["unit"] == name and h["match"] == "name" and h["listed_name"].replace("(", "（")
+                           .replace(")", "）") == name for h in truth["credit"]["planted"])
             elif d == "bad_uscc_check":
                 bad = [u for u in [exp["applicant"], *members] if not uscc.check(u["uscc"]).valid]
                 assert bad and all(_status(sub, "entity.uscc_valid", u["name"]) == "review" for u in bad)
@@ -210,9 +215,16 @@ def test_credit_lists_hold_the_planted_rows(rendered):
     truth = json.loads((rendered / "truth.json").read_text("utf-8"))
     rows = list(csv.reader(io.StringIO((rendered / "credit" / B.DISHONEST_FILE).read_bytes().decode("gbk"))))
     codes = {r[5] for r in rows[1:]}
+    from openpyxl import load_workbook
+
+    ws = load_workbook(rendered / "credit" / B.TAX_FILE).active
+    tax = {(r[0], r[1] or "") for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert truth["credit"]["planted"]
     for h in truth["credit"]["planted"]:
         if h["list"] == "dishonest_debtor":
             assert h["listed_code"] in codes
+        else:
+            assert (h["listed_name"], h["listed_code"]) in tax
 
 
 def test_samples_command_takes_the_family_option(tmp_path):

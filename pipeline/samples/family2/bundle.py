@@ -42,7 +42,8 @@ def _looks(app: plan2.App2, pages, rng: random.Random, flip: bool) -> tuple[list
 
 def _credit(seed: int, apps: list[plan2.App2], n_rows: int):
     """Credit lists from family 1's writer, plus this family's hits: a consortium member listed by
-    code in the 失信被执行人 export, an applicant listed by code (纳税人识别号) in the tax export."""
+    code in the 失信被执行人 export, an applicant listed by code (纳税人识别号) and a member listed by
+    name only in the tax export."""
     from pipeline.samples import credit as CR
 
     dis, tax, hits = CR.plan_lists(seed, apps, n_rows)
@@ -58,6 +59,12 @@ def _credit(seed: int, apps: list[plan2.App2], n_rows: int):
             tax.insert(rng.randrange(len(tax) + 1), CR.tax_row(rng, u.name, u.uscc, u.uscc[8:17], u.address, u.legal_rep))
             hits.append({"list": "tax_violation", "application": a.entry, "unit": u.name, "match": "uscc",
                          "listed_name": u.name, "listed_code": u.uscc, "expected": "fail"})
+        if "member_tax_name_hit" in a.defects:  # listed by name only, brackets half-width
+            m = a.members[-1]
+            listed = m.name.replace("（", "(").replace("）", ")")
+            tax.insert(rng.randrange(len(tax) + 1), CR.tax_row(rng, listed, "", "", m.address, m.legal_rep))
+            hits.append({"list": "tax_violation", "application": a.entry, "unit": m.name, "match": "name",
+                         "listed_name": listed, "listed_code": "", "expected": "fail"})
     return dis, tax, hits
 
 

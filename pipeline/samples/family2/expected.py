@@ -43,6 +43,8 @@ def expected_checks(app: App2) -> list[dict]:
     for u in units:
         if "tax_violation_uscc_hit" in app.defects and u is a:
             add("credit.tax_violation", u.name, "fail", "纳税人识别号与统一社会信用代码一致")
+        elif "member_tax_name_hit" in app.defects and u is app.members[-1]:
+            add("credit.tax_violation", u.name, "fail", "名单无代码，成员单位名称规范化（全角/半角括号）后完全一致")
         else:
             add("credit.tax_violation", u.name, "pass")
     if app.track == "innovation_community":

@@ -24,15 +24,15 @@ FORMATS = ("image_pdf", "docx", "tiff", "jpeg_folder", "text_pdf")
 DEFECTS = (
     "short_lease", "member_dishonest_hit", "target_below_indicator", "no_application_unit", "late_date",
     "missing_seal", "disallowed_entity_type", "member_without_seal", "tax_violation_uscc_hit",
-    "bad_uscc_check", "near_miss_name",
+    "bad_uscc_check", "near_miss_name", "member_tax_name_hit",
 )
 TRACK_ONLY = {
     "short_lease": "innovation_community", "disallowed_entity_type": "innovation_community",
     "member_dishonest_hit": "open_source_community", "no_application_unit": "open_source_community",
-    "member_without_seal": "open_source_community",
+    "member_without_seal": "open_source_community", "member_tax_name_hit": "open_source_community",
 }
 CONFLICTS = [
-    {"tax_violation_uscc_hit", "near_miss_name", "bad_uscc_check", "member_dishonest_hit"},
+    {"tax_violation_uscc_hit", "near_miss_name", "bad_uscc_check", "member_dishonest_hit", "member_tax_name_hit"},
     {"missing_seal", "member_without_seal"},
     {"tax_violation_uscc_hit", "disallowed_entity_type"},
 ]
