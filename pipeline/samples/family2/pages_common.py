@@ -7,7 +7,7 @@ import random
 
 from pipeline.samples import layout as L
 from pipeline.samples import plan as P
-from pipeline.samples.family2.plan2 import App2, content
+from pipeline.samples.family2.plan2 import App2, Unit2, content
 
 CN = "一二三四五六七八九十"
 
@@ -36,7 +36,7 @@ def ticks(options: list[str], chosen: set[str], mark: str, detail: dict | None =
     return "  ".join(out)
 
 
-def type_cell(app: App2, u: P.UnitPlan) -> str:
+def type_cell(app: App2, u: Unit2) -> str:
     c = content()
     if not app.style["type_as_ticks"]:
         return u.type_text

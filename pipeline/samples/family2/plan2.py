@@ -56,12 +56,20 @@ def phone(rng: random.Random) -> str:
     return "(023)" + "".join(rng.choice("0123456789") for _ in range(8))
 
 
+@dataclass
+class Unit2(P.UnitPlan):
+    """Family 1's unit record plus what this family's forms print apart."""
+    kind: str = ""
+    """enterprise | public_institution | social_organization | park_operator | individual | organ"""
+    district: str = ""
+
+
 FORM_KEY = {"enterprise": "company_forms", "park_operator": "park_operator_forms",
             "public_institution": "institution_forms", "individual": "individual_forms", "organ": "organ_forms"}
 PREFIX = {"enterprise": "91", "park_operator": "91", "public_institution": "12", "individual": "92", "organ": "11"}
 
 
-def make_unit(rng: random.Random, kind: str, used: set[str]) -> P.UnitPlan:
+def make_unit(rng: random.Random, kind: str, used: set[str]) -> Unit2:
     """kind: enterprise | public_institution | social_organization | park_operator | individual | organ."""
     c = content()
     division = rng.choice(list(c["districts"]))
@@ -77,14 +85,11 @@ def make_unit(rng: random.Random, kind: str, used: set[str]) -> P.UnitPlan:
         if name not in used:
             break
     used.add(name)
-    u = P.UnitPlan(name=name, uscc=P.make_uscc(rng, prefix, division),
-                   entity_type={"individual": "other", "organ": "other"}.get(kind, kind),
-                   type_text=rng.choice(c["type_words"][kind]), legal_rep=person(rng), contact=person(rng),
-                   phone=phone(rng), address=f"重庆市{district}{rng.choice(c['roads'])}{rng.randint(2, 888)}号",
-                   seal_shape="oval" if rng.random() < 0.2 else "round")
-    u.kind = kind  # the tick row needs individual/organ apart
-    u.district = district
-    return u
+    return Unit2(name=name, uscc=P.make_uscc(rng, prefix, division),
+                 entity_type={"individual": "other", "organ": "other"}.get(kind, kind),
+                 type_text=rng.choice(c["type_words"][kind]), legal_rep=person(rng), contact=person(rng),
+                 phone=phone(rng), address=f"重庆市{district}{rng.choice(c['roads'])}{rng.randint(2, 888)}号",
+                 seal_shape="oval" if rng.random() < 0.2 else "round", kind=kind, district=district)
 
 
 @dataclass
@@ -97,7 +102,7 @@ class Site2:
     period_text: str = ""
     end_written: bool = False
     owned_text: str = ""
-    lessor: P.UnitPlan | None = None
+    lessor: Unit2 | None = None
 
 
 @dataclass
@@ -118,8 +123,8 @@ class App2:
     entry: str
     fmt: str
     track: str
-    applicant: P.UnitPlan
-    members: list[P.UnitPlan]
+    applicant: Unit2
+    members: list[Unit2]
     site: Site2 | None
     targets: list[Target2]
     declared_on: dt.date
@@ -209,7 +214,7 @@ def _targets(rng: random.Random, track: str, below: bool) -> list[Target2]:
     return out
 
 
-def _consortium(rng: random.Random, lead: P.UnitPlan, defects: list[str], used: set[str]) -> list[P.UnitPlan]:
+def _consortium(rng: random.Random, lead: Unit2, defects: list[str], used: set[str]) -> list[Unit2]:
     c = content()
     n = rng.choice([2, 3, 3, 4])
     members = [lead]
