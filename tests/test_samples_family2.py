@@ -245,3 +245,15 @@ def test_recommendation_form_continues_and_keeps_the_district_seal_on_its_last_p
     form = B.plan_truth(21, n).submissions[-1]
     assert form.kind == "recommendation_form" and len(form.pages) == -(-n // 12)
     assert [bool(p.seals) for p in form.pages] == [False] * (len(form.pages) - 1) + [True]
+
+
+def test_ballot_box_tick_only_in_word_text_where_no_scan_font_has_to_draw_it():
+    found = 0
+    for seed in range(11, 31):
+        for sub in B.plan_truth(seed, 12).submissions:
+            for page in sub.pages:
+                for op in page.ops:
+                    if op.kind == "text" and "☑" in op.args["text"]:
+                        found += 1
+                        assert sub.fmt == "docx" and page.native_docx and not page.seals
+    assert found

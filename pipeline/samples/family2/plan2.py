@@ -277,7 +277,7 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
     app.style = {
         "labels": {k: rng.choice(v) for k, v in c["labels"].items()},
         "type_as_ticks": kind in ("individual", "organ") or rng.random() < 0.6,
-        "tick": rng.choice(c["ticks"]),
+        "tick": rng.choice(c["ticks"] + (c["ticks_word_only"] if fmt == "docx" else [])),
         "basic_grid": rng.choice(["kv", "grid4"]),
         "members": rng.choice(c["member_layouts"]),
         "targets": rng.choice(["rows", "transposed", "prose"]),
