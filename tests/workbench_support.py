@@ -100,9 +100,13 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline.cli", "review", "serve", str(out), *args],
             env=env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"(http://\S+)", line)
-        assert m, line + self.proc.stderr.read()
+        self.lines: list[str] = []
+        m = None
+        while m is None:
+            line = self.proc.stdout.readline()
+            assert line, "".join(self.lines) + self.proc.stderr.read()
+            self.lines.append(line)
+            m = re.search(r"(http://\S+)", line)
         self.url = m.group(1)
         self.base = re.sub(r"/(\?.*)?$", "", self.url)
         u = urlsplit(self.base)
