@@ -65,6 +65,12 @@ def serve(
         typer.echo("注意：找不到原始申报材料目录，页面图像不可用（用 --bundle 指定）", err=True)
     wb = Workbench(out=out, repo=repo, bundle=root, reviewer=reviewer)
     app = create_app(wb, token=token)
+    import threading
+
+    from pipeline.workbench.pages import prerender
+
+    apps = wb.applications()  # parsed once before the first request
+    threading.Thread(target=prerender, args=(out, root, apps), daemon=True, name="prerender").start()
     port = port or _free_port(host)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")

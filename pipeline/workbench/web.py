@@ -82,6 +82,8 @@ def _env() -> Environment:
 
 def create_app(wb: Workbench, *, token: str | None = None) -> FastAPI:
     env = _env()
+    for name in ("bundle.html", "application.html"):  # compiled now, not on the first request
+        env.get_template(name)
     app = FastAPI(title="揭榜挂帅审核工作台", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(Guard, token=token)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
