@@ -219,3 +219,14 @@ def test_export_refuses_while_open_then_writes_both_files(repo_out):
     assert "公示期：2026年9月28日至2026年10月9日（5个工作日）" in text
     table = Document(str(out / "公示名单.docx")).tables[0]
     assert [r.cells[1].text for r in table.rows[1:]] == [s.app.name for s in approved]
+
+
+def test_migrations_match_the_model(repo_out):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from pipeline.workbench.db import Base
+
+    repo, _, _ = repo_out
+    with repo.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

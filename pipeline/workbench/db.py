@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
+from sqlalchemy import DateTime, Index, Integer, String, Text, create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -29,11 +29,12 @@ class Base(DeclarativeBase):
 
 class Decision(Base):
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_key", "application_id", "rule", "unit", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     application_id: Mapped[str] = mapped_column(String(200), index=True)
     rule: Mapped[str] = mapped_column(String(100))
-    unit: Mapped[str] = mapped_column(String(500), default="")
+    unit: Mapped[str] = mapped_column(Text, default="")
     evidence_hash: Mapped[str] = mapped_column(String(64))
     reviewer: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -98,12 +98,14 @@ def import_docx(out: Path, repo: Repository, path: Path, *, reviewer: str | None
     path = Path(path)
     doc = _read(path)
     app_id, rows = _sheet(doc)
-    if not app_id or rows is None:
-        raise ImportRefused(f"{path.name}：不是本系统生成的审查表（找不到申报编号或逐项审查表）")
+    if not app_id:
+        raise ImportRefused(f"{path.name}：不是本系统生成的审查表（找不到申报编号）")
     apps = {a.application_id: a for a in load_applications(out)}
     app = apps.get(app_id)
     if app is None:
         raise ImportRefused(f"{path.name}：申报编号 {app_id} 不在 {out} 中（其他批次的审查表？）")
+    if rows is None:
+        raise ImportRefused(f"{path.name}：审查表没有逐项审查栏（申报材料无法读取），请在审核工作台中审核")
     expected = _expected_rows(app)
     strip = lambda rs: [r[:OPINION_COLUMN] for r in rs]  # noqa: E731
     if strip(rows) != strip(expected):

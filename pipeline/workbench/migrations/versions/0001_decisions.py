@@ -18,7 +18,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("application_id", sa.String(200), nullable=False),
         sa.Column("rule", sa.String(100), nullable=False),
-        sa.Column("unit", sa.String(500), nullable=False, server_default=""),
+        sa.Column("unit", sa.Text, nullable=False, server_default=""),
         sa.Column("evidence_hash", sa.String(64), nullable=False),
         sa.Column("reviewer", sa.String(200), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
