@@ -10,7 +10,9 @@ under new application ids until there are --apps applications (seal crops with t
 - image cold: the first evidence image of a page not rendered yet (rendered from the source file into
   the cache under OUT) from setting its src to its load event;
 - image warm: the same from the cache;
-- bundle page: first-contentful-paint of the list of all applications.
+- bundle page: first-contentful-paint of the list of all applications;
+- floor: the same server's near-empty page (filtered list), so the ratio page / floor is the page's own cost
+  whatever the machine's load.
 Goal (issue 19): under 300 ms for a page and for an image. Figures taken on a shared machine are noisy.
 """
 from __future__ import annotations
@@ -93,6 +95,11 @@ def main() -> None:
             page.goto(server.url)
             page.wait_for_load_state("load")
             bundle_fcp = page.evaluate(FCP)
+            floor = []  # the same server's near-empty page: browser + server floor under today's load
+            for _ in range(5):
+                page.goto(f"{server.base}/?status=decided")
+                page.wait_for_load_state("load")
+                floor.append(page.evaluate(FCP))
             step = max(1, len(ids) // a.samples)
             for app_id in ids[::step][: a.samples]:
                 page.goto(f"{server.base}/app/{quote(app_id, safe='')}")
@@ -117,8 +124,10 @@ def main() -> None:
         if a.keep is None:
             shutil.rmtree(base, ignore_errors=True)
     print(f"workbench on {len(ids)} applications (copies of {a.out}); chromium headless; machine shared, figures noisy")
-    print(f"bundle page first paint     {bundle_fcp:6.0f} ms")
-    print(f"application page first paint {stats(pages_ms)}")
+    print(f"near-empty page first paint  {stats(floor)}   (floor)")
+    print(f"bundle page first paint      {bundle_fcp:6.0f} ms  (first request, {len(ids)} rows)")
+    print(f"application page first paint {stats(pages_ms)}   "
+          f"ratio to floor {statistics.median(pages_ms) / statistics.median(floor):.2f}")
     if cold_ms:
         print(f"evidence image, cold render  {stats(cold_ms)}")
     if warm_ms:
