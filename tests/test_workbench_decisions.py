@@ -3,9 +3,7 @@ real PostgreSQL server, over a real pipeline output (the demo bundle, reviewed o
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import shutil
 from pathlib import Path
 
 import chinese_calendar
@@ -230,3 +228,30 @@ def test_migrations_match_the_model(repo_out):
     repo, _, _ = repo_out
     with repo.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_import_command_reads_a_filled_sheet_and_refuses_a_foreign_one(tmp_path):
+    import subprocess
+    import sys
+
+    from workbench_support import ROOT, env
+
+    _, out = workspace(tmp_path)
+    app = _app(out, "01_")
+    rows = {c.item.rule: i + 1 for i, c in enumerate(app_state(app, []).checks)}
+    filled = _fill_opinions(app.dir / "review.docx", tmp_path / "filled.docx",
+                            {rows["site.lease_term"]: "不符合，租期2年不足3年"})
+    doc = Document(str(filled))
+    doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0].text = "99_其他批次-0000000000"
+    doc.save(str(tmp_path / "foreign.docx"))
+    cmd = [sys.executable, "-m", "pipeline.cli", "review", "import", str(out), str(filled),
+           str(tmp_path / "foreign.docx")]
+    p = subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1, p.stderr
+    assert "记录 1 条意见" in p.stdout
+    refusal = [line for line in p.stderr.splitlines() if "foreign.docx" in line]
+    assert len(refusal) == 1 and "99_其他批次" in refusal[0] and "Traceback" not in p.stderr
+    repo = Repository.open(out)
+    lease = _check(app_state(app, repo.history(app.application_id)), "site.lease_term")
+    assert lease.decision.action == "confirm" and lease.decision.reviewer == "赵审核" and not lease.open
+    repo.close()
