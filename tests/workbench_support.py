@@ -3,6 +3,7 @@ server (Debian's package, started here as the postgres user when running as root
 `jiebang review serve` process with the address it prints."""
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -136,6 +137,7 @@ def demo_output() -> Path:
     global _DEMO_OUT
     if _DEMO_OUT is None:
         base = Path(tempfile.mkdtemp(prefix="jiebang-workbench-"))
+        atexit.register(shutil.rmtree, base, True)
         shutil.copytree(DEMO / "bundle", base / "bundle")
         run_pipeline(base / "bundle", base / "out")
         _DEMO_OUT = base
