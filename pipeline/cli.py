@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "pipeline.reading_cli",  # ocr
     "pipeline.samples.cli",  # samples
     "pipeline.checks.cli",   # calendar
+    "pipeline.workbench.cli",  # review serve|import|export
 )
 
 for _name in COMMAND_MODULES:

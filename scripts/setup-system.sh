@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system parts Jiebang Intake needs (Tesseract 5 + chi_sim/eng/osd, CJK fonts, poppler).
+# Installs the system parts Jiebang Intake needs (Tesseract 5 + chi_sim/eng/osd, CJK fonts, poppler;
+# chromium and postgresql for the reviewer workbench's browser and database tests).
 # Safe to run twice: packages already present are skipped, apt is only called for the missing ones.
 set -euo pipefail
 PKGS=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd
-      fonts-noto-cjk fonts-wqy-zenhei poppler-utils libgl1 libglib2.0-0)
+      fonts-noto-cjk fonts-wqy-zenhei poppler-utils libgl1 libglib2.0-0
+      chromium postgresql)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
