@@ -120,21 +120,47 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def load_credit_list(path: Path, kind: str | None = None, *, as_of: dt.date | None = None) -> CreditList:
+PROBE_BYTES = 1 << 20
+PROBE_ROWS = 400
+
+
+def probe_credit_list(path: Path, kind: str | None = None) -> None:
+    """The checks load_credit_list refuses on, on the first rows only (PROBE_BYTES of a CSV,
+    PROBE_ROWS of each sheet): the CLI refuses an unusable list in one line before the run starts,
+    without reading a million-row export twice. Raises RunError like load_credit_list."""
+    load_credit_list(path, kind, probe=True)
+
+
+def _head(data: bytes) -> bytes:
+    """The first PROBE_BYTES of a CSV, cut after a line end (UTF-16: after a whole code unit)."""
+    if len(data) <= PROBE_BYTES:
+        return data
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]
+    cut = data.rfind(b"\n\x00" if utf16 and data[:2] != b"\xfe\xff" else b"\n", 0, PROBE_BYTES)
+    return data[:cut + (2 if utf16 and data[:2] != b"\xfe\xff" else 1)] if cut > 0 else data[:PROBE_BYTES]
+
+
+def load_credit_list(path: Path, kind: str | None = None, *, as_of: dt.date | None = None,
+                     probe: bool = False) -> CreditList:
     """Read one export (CSV in UTF-8/UTF-8 BOM/GBK/GB18030/UTF-16, or XLSX, every sheet).
 
     `kind` ('dishonest_debtor'/'tax_violation' or the Chinese list name) overrides detection.
     Records whose removal date is on or before `as_of` (default today) are not indexed. Raises
-    RunError with one line naming the file when it cannot be used at all.
+    RunError with one line naming the file when it cannot be used at all. `probe`: the first rows
+    only (probe_credit_list).
     """
     path = Path(path)
     if kind is not None and kind not in KIND_ALIASES:
         raise RunError(f"未知的名单类型 / unknown credit list kind: {kind!r}（应为 失信被执行人 或 重大税收违法失信主体）")
     data = read_bytes(path)
+    truncated = probe and len(data) > PROBE_BYTES and data[:4] != b"PK\x03\x04"
+    if truncated:
+        data = _head(data)
     digest = hashlib.sha256(data).hexdigest()
     sheets: Iterable[tuple[str | None, str, Iterator[tuple[list[str], str]]]]
     if data[:4] == b"PK\x03\x04":
-        sheets = ((name, SEP, rows) for name, rows in _xlsx_sheets(path))
+        limit = PROBE_ROWS if probe else None
+        sheets = ((name, SEP, itertools.islice(rows, limit)) for name, rows in _xlsx_sheets(path))
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _refuse("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV / old .xls not supported, save as .xlsx or CSV", path)
     else:
