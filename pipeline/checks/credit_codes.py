@@ -43,7 +43,11 @@ def parse_date(text: str) -> dt.date | None:
 # ------------------------------------------------------------------ codes
 
 _PERSON_ID = re.compile(r"\d{6}(19|20)\d{2}(0[1-9]|1[0-2])\d{5}[\dX]")
-_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Za-z]{18}|[0-9A-Za-z]{15}|[0-9A-Za-z]{8}-?[0-9A-Za-z])(?![0-9A-Za-z])")
+_RUN = re.compile(r"[0-9A-Za-z]{8}[0-9A-Za-z-]+")
+_SCAN = re.compile(r"[0-9A-Za-z]{8}[0-9A-Za-z-]+|[０-９Ａ-Ｚａ-ｚ]")
+"""_RUN, or one full-width letter/digit (the row then needs NFKC before its codes are read)."""
+"""Runs of ASCII letters/digits (8 in a row, then more or a hyphen) long enough to hold a code (cheap on Chinese text and dates: no
+look-around at every character)."""
 _WIDE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 
 
@@ -69,9 +73,7 @@ def codes_of_cell(text: str) -> tuple[str | None, str | None]:
             return None, None
     n = len(c)
     if n == 18:
-        if uscc_mod.is_valid(c):
-            return c, c[8:17]
-        if _PERSON_ID.fullmatch(c):
+        if c[:17].isdigit() and _PERSON_ID.fullmatch(c) and not uscc_mod.is_valid(c):
             return None, None
         return c, c[8:17]
     if n == 15:
@@ -87,19 +89,21 @@ def codes_anywhere(raw: str, known: tuple = ()) -> list[tuple[str | None, str | 
     `known` (already read from the code columns) are left out."""
     if _WIDE.search(raw):
         raw = unicodedata.normalize("NFKC", raw)
-    out = []
-    for tok in _TOKEN.findall(raw):
-        c = tok.upper().replace("-", "")
-        if c in known:
-            continue
-        if len(c) == 18:
-            if uscc_mod.is_valid(c):
-                out.append((c, c[8:17]))
-        elif len(c) == 15:
-            org = _tin_org(c)
-            if org:
-                out.append((None, org))
-        elif _org_ok(c) and not c.isalpha():
-            out.append((None, c))
+    out: list[tuple[str | None, str | None]] = []
+    for run in _RUN.findall(raw):
+        # XXXXXXXX-X is one organisation code; other hyphens separate tokens
+        for tok in (run,) if len(run) == 10 and run[8] == "-" else run.split("-"):
+            c = tok.upper().replace("-", "")
+            if len(c) in (9, 15, 18) and c not in known:
+                out.extend(_strict(c))
     return out
 
+
+def _strict(c: str) -> list[tuple[str | None, str | None]]:
+    """(USCC, org code) of a token when its check characters hold."""
+    if len(c) == 18:
+        return [(c, c[8:17])] if uscc_mod.is_valid(c) else []
+    if len(c) == 15:
+        org = _tin_org(c)
+        return [(None, org)] if org else []
+    return [(None, c)] if _org_ok(c) and not c.isalpha() else []

@@ -18,11 +18,12 @@ import hashlib
 import io
 import itertools
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.checks import credit_columns as CC
-from pipeline.checks.credit_codes import cell_text, codes_anywhere, codes_of_cell, parse_date
+from pipeline.checks.credit_codes import _SCAN, cell_text, codes_anywhere, codes_of_cell, parse_date
 from pipeline.checks.credit_columns import Columns
 from pipeline.checks.credit_model import KIND_ALIASES, SEP, CreditList, Skipped, Table
 from pipeline.errors import RunError
@@ -309,6 +310,7 @@ def _read_records(cl: CreditList, t: Table, first_row: int, head: Iterator, rows
     names, usccs, orgs, nums, keep = cl.names, cl.usccs, cl.orgs, cl.row_numbers, cl.rows
     skipped, aliases, extras = cl.skipped, cl.aliases, cl.extra_codes
     sheet = t.sheet
+    one = code_cols[0] if len(code_cols) == 1 else None
     for n, (cells, raw) in enumerate(itertools.chain(head, rows), start=first_row):
         m = len(cells)
         if m > width and any(x.strip() for x in cells[width:]):
@@ -322,7 +324,12 @@ def _read_records(cl: CreditList, t: Table, first_row: int, head: Iterator, rows
                 code, org = code or c2, org or o2
                 if "e+" in cells[i] or "E+" in cells[i]:
                     cl.warnings.append((n, f"“{t.header[i]}”被存为数字（{cells[i]}），代码已失真，仅按名称比对"))
-        more = codes_anywhere(raw, (code, org)) if raw else []
+        more = []
+        runs = _SCAN.findall(raw) if raw else None
+        if runs:  # codes in other cells: most rows hold only what the code columns gave
+            if len(runs) > 1 or (runs[0] != (cells[one].strip() if one is not None and one < m else None)):
+                wide = any(len(r) == 1 for r in runs)
+                more = codes_anywhere(unicodedata.normalize("NFKC", raw) if wide else " ".join(runs), (code, org))
         if code is None and org is None and more:
             code, org = more.pop(0)
         if not name and code is None and org is None:
