@@ -50,7 +50,8 @@ def vocabulary() -> Vocabulary:
     roles = data["roles"]
     k = header_key
     markers = sorted(data["former_in_name"]["markers"], key=len, reverse=True)
-    former = re.compile(r"[(（\[【]\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*[:：]?\s*([^()（）\[\]【】]+?)\s*[)）\]】]")
+    # the note closes the cell, and the former name may hold brackets of its own: 新名（原名：重庆(两江)旧名）
+    former = re.compile(r"[(（\[【]\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*[:：]?\s*(.+?)\s*[)）\]】]\s*$")
     seps = re.compile("|".join(re.escape(s) for s in data["name_separators"]))
     return Vocabulary(
         priority=tuple(data["priority"]),
