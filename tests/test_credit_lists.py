@@ -261,3 +261,13 @@ def test_a_listed_uscc_is_always_caught(tmp_path, name, body, region, prefix, sp
     index = CreditIndex.build([load_credit_list(p)])
     hits = index.match(query_name or None, code.lower())
     assert hits and hits[0].kind == "uscc" and hits[0].record.row == 3
+
+
+def test_bigram_postings_built_in_chunks_equal_one_pass(index):
+    """The chunked build (memory) gives exactly the postings of a single pass."""
+    one = CreditIndex(index.lists)
+    one._build_bigrams(chunk=10**9)
+    small = CreditIndex(index.lists)
+    small._build_bigrams(chunk=1)
+    assert len(one._bg_keys) > 10
+    assert (one._bg_keys == small._bg_keys).all() and (one._bg_gids == small._bg_gids).all()

@@ -185,33 +185,36 @@ class CreditIndex:
         return entry if self._entry_gid is None else int(self._entry_gid[entry])
 
     # bigram postings: keys sorted, entries aligned with them
-    def _build_bigrams(self) -> None:
+    def _build_bigrams(self, chunk: int = 200_000) -> None:
         """Bigram keys are the two code points' low 16 bits packed in 32 (a rare character above
         U+FFFF only shares a posting list: more candidates, never fewer), sorted together with their
-        entry in one uint64 array: half the memory of int64 keys plus an argsort permutation."""
+        entry in one uint64 array: half the memory of int64 keys plus an argsort permutation. Built
+        `chunk` names at a time so the temporaries stay small next to the result."""
         names = self._norm
         self._bg_keys = np.zeros(0, np.uint32)
         self._bg_gids = np.zeros(0, np.int32)
-        if not names:
+        parts = []
+        for lo in range(0, len(names), chunk):
+            part = names[lo:lo + chunk]
+            lens = np.fromiter((len(n) for n in part), dtype=np.int64, count=len(part))
+            cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32) & np.uint32(0xFFFF)
+            if len(cps) < 2:
+                continue
+            valid = np.ones(len(cps) - 1, dtype=bool)  # a bigram may not span two names
+            last = np.cumsum(lens)[lens > 0] - 1
+            valid[last[last < len(cps) - 1]] = False
+            packed = cps[:-1].astype(np.uint64) << np.uint64(48)
+            packed |= cps[1:].astype(np.uint64) << np.uint64(32)
+            packed |= np.repeat(np.arange(lo, lo + len(part), dtype=np.uint64), lens)[:-1]
+            parts.append(packed[valid])
+        if not parts:
             return
-        lens = np.fromiter((len(n) for n in names), dtype=np.int64, count=len(names))
-        cps = np.frombuffer("".join(names).encode("utf-32-le"), dtype=np.uint32) & np.uint32(0xFFFF)
-        if len(cps) < 2:
-            return
-        ends = np.cumsum(lens)  # a bigram may not span two names: drop those starting at a name's last char
-        valid = np.ones(len(cps) - 1, dtype=bool)
-        last = ends[lens > 0] - 1
-        valid[last[last < len(cps) - 1]] = False
-        packed = (cps[:-1].astype(np.uint64) << np.uint64(48)) | (cps[1:].astype(np.uint64) << np.uint64(32))
-        del cps
-        owner = np.repeat(np.arange(len(names), dtype=np.uint64), lens)[:-1]
-        packed |= owner
-        del owner
-        packed = packed[valid]
-        del valid
+        packed = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        del parts
         packed.sort()
         self._bg_keys = (packed >> np.uint64(32)).astype(np.uint32)
-        self._bg_gids = (packed & np.uint64(0xFFFFFFFF)).astype(np.int32)
+        packed &= np.uint64(0xFFFFFFFF)
+        self._bg_gids = packed.astype(np.int32)
 
     @staticmethod
     def _query_bigrams(key: str) -> np.ndarray:
