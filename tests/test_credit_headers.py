@@ -363,3 +363,26 @@ def test_a_listed_code_of_a_unit_is_caught_in_any_shape(tmp_path, shape, body, r
                              titles=shape["titles"], notes=shape["notes"])
     hits = CreditIndex.build([load_credit_list(path, kind)]).match(None, code)
     assert hits and hits[0].kind in ("uscc", "org_code") and hits[0].record.row == first + 1
+
+
+def test_xlsx_with_a_wrong_stated_sheet_size_is_read_whole(tmp_path):
+    """Some exporters write <dimension ref="A1"/>: read-only openpyxl would then see one cell."""
+    import re
+    import zipfile
+
+    p = tmp_path / "ok.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["纳税人名称", "纳税人识别号", "案件性质"])
+    ws.append([UNIT, UNIT_CODE, "偷税"])
+    wb.save(p)
+    with zipfile.ZipFile(p) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    files[sheet] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', files[sheet])
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(bad, "w") as z:
+        for n, b in files.items():
+            z.writestr(n, b)
+    cl = load_credit_list(bad)
+    assert cl.names == [UNIT] and cl.usccs == [UNIT_CODE]

@@ -98,6 +98,9 @@ def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[list[str], st
         raise _refuse(f"信用名单 XLSX 文件无法打开 / cannot open credit list workbook ({exc.__class__.__name__})", path) from None
     try:
         for ws in wb.worksheets:
+            if hasattr(ws, "reset_dimensions"):  # exports often state a wrong sheet size (e.g. A1): read every cell
+                ws.reset_dimensions()
+
             def rows(ws=ws) -> Iterator[tuple[list[str], str]]:
                 for r in ws.iter_rows(values_only=True):
                     cells = [cell_text(v) for v in r]
