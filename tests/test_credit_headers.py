@@ -386,3 +386,26 @@ def test_xlsx_with_a_wrong_stated_sheet_size_is_read_whole(tmp_path):
             z.writestr(n, b)
     cl = load_credit_list(bad)
     assert cl.names == [UNIT] and cl.usccs == [UNIT_CODE]
+
+
+@pytest.mark.parametrize("fmt", ["gbk", "xlsx"])
+def test_a_label_value_line_above_the_header_is_not_taken_for_it(tmp_path, fmt):
+    """制表单位：… holds 单位 (a name word) in two cells: the real header below is wider and wins."""
+    header = ["序号", "被执行人姓名/名称", "统一社会信用代码", "执行法院", "案号"]
+    rows = _rows(header, 1, 2, UNIT_CODE)
+    table = [["制表单位：区发展改革委", "填报人：张三", "", "", ""], ["两江新区", "信用办", "", "", ""], header] + rows
+    if fmt == "xlsx":
+        wb = openpyxl.Workbook()
+        for r in table:
+            wb.active.append(r)
+        wb.save(tmp_path / "l.xlsx")
+        path = tmp_path / "l.xlsx"
+    else:
+        buf = io.StringIO()
+        csv.writer(buf).writerows(table)
+        path = tmp_path / "l.csv"
+        path.write_bytes(buf.getvalue().encode("gbk"))
+    cl = load_credit_list(path)
+    t = cl.tables[0]
+    assert t.header_rows[-1] == 3 and t.columns.name == 1 and t.columns.codes == (2,)  # (a row above may group it)
+    assert cl.row_numbers == [4, 5, 6] and cl.names[1] == UNIT and cl.usccs[1] == UNIT_CODE

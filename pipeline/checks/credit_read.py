@@ -207,8 +207,11 @@ def load_credit_list(path: Path, kind: str | None = None, *, as_of: dt.date | No
 
 
 def _header_like(cell: str) -> bool:
+    """Could be a header cell: short, no year or long number, no company name, not `label：value`
+    (制表单位：…) and not a note."""
     t = cell.strip()
-    return bool(t) and len(t) <= 40 and not re.search(r"\d{4}", t) and "有限" not in t and "公司" not in t
+    return (bool(t) and len(t) <= 40 and not re.search(r"\d{4}", t) and "有限" not in t and "公司" not in t
+            and not re.search(r"[:：]\s*\S", t) and not CC.is_note(t))
 
 
 def _looks_like_header(cells: list[str]) -> bool:
@@ -249,19 +252,26 @@ def _merge_header(top: list[str], bottom: list[str]) -> tuple[list[str], list[st
 
 
 def _find_header(buffer: list[tuple[list[str], str]]):
-    """(index of the first header row, rows it spans, header cells, roles) or None."""
+    """(index of the first header row, rows it spans, header cells, roles) or None. Of the rows that
+    could be a header naming a name or code column, the widest wins (earliest on a tie): a title or
+    `制表单位` line above, or a record below, fills fewer cells than the real header."""
+    best, best_width = None, 0
     for i, (cells, _) in enumerate(buffer):
         if not _looks_like_header(cells):
+            continue
+        width = sum(1 for c in cells if c.strip())
+        if width <= best_width:
             continue
         nxt = buffer[i + 1][0] if i + 1 < len(buffer) else []
         if nxt and _continues_header(cells, nxt):
             header, roles = _merge_header(cells, nxt)
             if CC.detect_columns(header, roles).usable:
-                return i, 2, header, roles
+                best, best_width = (i, 2, header, roles), sum(1 for h in header if h)
+                continue
         roles = [CC.classify(c) for c in cells]
         if CC.detect_columns(cells, roles).usable:
-            return i, 1, [c.strip() for c in cells], roles
-    return None
+            best, best_width = (i, 1, [c.strip() for c in cells], roles), width
+    return best
 
 
 def _read_sheet(cl: CreditList, sheet: str | None, sep: str, rows: Iterator[tuple[list[str], str]],
