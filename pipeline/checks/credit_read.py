@@ -255,9 +255,12 @@ def _find_header(buffer: list[tuple[list[str], str]]):
     """(index of the first header row, rows it spans, header cells, roles) or None. Of the rows that
     could be a header naming a name or code column, the widest wins (earliest on a tie): a title or
     `制表单位` line above, or a record below, fills fewer cells than the real header."""
-    best, best_width = None, 0
+    best, best_width, after = None, 0, 0
     for i, (cells, _) in enumerate(buffer):
         if not _looks_like_header(cells):
+            after += best is not None and any(c.strip() for c in cells)
+            if after >= 2:
+                break  # records have begun under the header found
             continue
         width = sum(1 for c in cells if c.strip())
         if width <= best_width:
