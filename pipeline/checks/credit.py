@@ -152,6 +152,13 @@ class CreditIndex:
         self._n = int(self._offsets[-1])
         base = [int(o) for o in self._offsets[:-1]]
         alias_gids = [b + g for b, cl in zip(base, lists) for g, _, _ in cl.aliases]
+        self._former: dict[int, dict[int, tuple[str, ...]]] = {}
+        """Per list (by id): record → its other names, for showing a hit."""
+        for cl in lists:
+            by: dict[int, tuple[str, ...]] = {}
+            for g, a, _ in cl.aliases:
+                by[g] = (*by.get(g, ()), a)
+            self._former[id(cl)] = by
         entries = [n for cl in lists for n in cl.names] + [a for cl in lists for _, a, _ in cl.aliases]
         self._norm = norm = normalise_names(entries)
         del entries
@@ -252,7 +259,7 @@ class CreditIndex:
 
     def record(self, gid: int) -> CreditRecord:
         cl, i = self._record(gid)
-        former = tuple(a for g, a, _ in cl.aliases if g == i) if cl.aliases else ()
+        former = self._former[id(cl)].get(i, ()) if cl.aliases else ()
         return CreditRecord(cl.path, cl.sha256, cl.row_numbers[i], cl.kind, cl.names[i], cl.usccs[i], cl.orgs[i],
                             cl.fields(i), cl.table_of(i).sheet, former)
 
