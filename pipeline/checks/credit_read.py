@@ -24,7 +24,6 @@ from typing import Iterable, Iterator
 
 from pipeline.checks import credit_columns as CC
 from pipeline.checks.credit_codes import _SCAN, cell_text, codes_anywhere, codes_of_cell, parse_date
-from pipeline.checks.credit_columns import Columns
 from pipeline.checks.credit_model import KIND_ALIASES, SEP, CreditList, Skipped, Table
 from pipeline.errors import RunError
 

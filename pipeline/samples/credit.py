@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
