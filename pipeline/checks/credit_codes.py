@@ -44,7 +44,7 @@ def parse_date(text: str) -> dt.date | None:
 
 _PERSON_ID = re.compile(r"\d{6}(19|20)\d{2}(0[1-9]|1[0-2])\d{5}[\dX]")
 _RUN = re.compile(r"[0-9A-Za-z]{8}[0-9A-Za-z-]+")
-_SCAN = re.compile(r"[0-9A-Za-z]{8}[0-9A-Za-z-]+|[０-９Ａ-Ｚａ-ｚ]")
+CODE_SCAN = re.compile(r"[0-9A-Za-z]{8}[0-9A-Za-z-]+|[０-９Ａ-Ｚａ-ｚ]")
 """_RUN, or one full-width letter/digit (the row then needs NFKC before its codes are read)."""
 """Runs of ASCII letters/digits (8 in a row, then more or a hyphen) long enough to hold a code (cheap on Chinese text and dates: no
 look-around at every character)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.checks import credit_columns as CC
-from pipeline.checks.credit_codes import _SCAN, cell_text, codes_anywhere, codes_of_cell, parse_date
+from pipeline.checks.credit_codes import CODE_SCAN, cell_text, codes_anywhere, codes_of_cell, parse_date
 from pipeline.checks.credit_model import KIND_ALIASES, SEP, CreditList, Skipped, Table
 from pipeline.errors import RunError
 
@@ -340,7 +340,7 @@ def _read_records(cl: CreditList, t: Table, first_row: int, head: Iterator, rows
                 if "e+" in cells[i] or "E+" in cells[i]:
                     cl.warnings.append((n, f"“{t.header[i]}”被存为数字（{cells[i]}），代码已失真，仅按名称比对"))
         more = []
-        runs = _SCAN.findall(raw) if raw else None
+        runs = CODE_SCAN.findall(raw) if raw else None
         if runs:  # codes in other cells: most rows hold only what the code columns gave
             if len(runs) > 1 or (runs[0] != (cells[one].strip() if one is not None and one < m else None)):
                 wide = any(len(r) == 1 for r in runs)
