@@ -173,7 +173,9 @@ def review_submission(entry: str, reads: list, errors: list, context: dict) -> d
 
 @task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)
 def bundle_summary(reviews: list[dict], context: dict) -> dict:
-    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"])
+    extra = {"credit_lists": context["credit_reports"]} if context.get("credit_reports") else {}  # issue 14
+    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"],
+                                       **extra)
 
 
 # --------------------------------------------------------------------------- the flow
@@ -236,8 +238,12 @@ def review_bundle(
     except RunError as exc:  # cannot run at all: say so in the record too, nothing to rerun
         write_record(out_dir, {**record, "status": "refused", "error": str(exc)})
         raise
+    credit_reports = credit.reports() if hasattr(credit, "reports") else []  # what each credit list gave (issue 14)
+    record["credit_lists"] = credit_reports
+    write_record(out_dir, record)
     context = {"rules": rules_obj, "credit": credit, "out": str(out_dir), "crops": str(crops_dir), "run_date": run_date,
-               "fingerprint": context_fingerprint(rules, list(credit_lists or [])), "cache": str(cache_dir)}
+               "fingerprint": context_fingerprint(rules, list(credit_lists or [])), "cache": str(cache_dir),
+               "credit_reports": credit_reports}
     sha = stages.get("file_sha256")
     files = {rel: sha(b.root / rel) for s in b.submissions for rel in s.files}
     t_intake = time.perf_counter() - t0

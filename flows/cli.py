@@ -29,6 +29,14 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> Non
     for p, what in [(rules, "规则文件 / rules file"), *[(c, "信用名单 / credit list") for c in credit_lists]]:
         if p is not None and not p.is_file():
             _fail(f"找不到{what}: {p}")
+    from pipeline.checks.credit_read import probe_credit_list
+    from pipeline.errors import RunError
+
+    for c in credit_lists:  # a list with no name/code column or no record stops here, in one line (issue 14)
+        try:
+            probe_credit_list(c)
+        except RunError as exc:
+            _fail(str(exc))
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -86,6 +94,8 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
         return EXIT_INCOMPLETE
     record = result
     typer.echo(_summary_line(record, out))
+    for rep in record.get("credit_lists") or []:  # what each credit list gave (issue 14)
+        typer.echo(f"  信用名单 {rep.get('summary', rep.get('file'))}")
     if record["status"] == "failed":
         typer.echo(f"  {len(record['failed_submissions'])} 份未完成（已写入错误审查表）: "
                    f"{', '.join(record['failed_submissions'][:5])}；"

@@ -212,10 +212,13 @@ def bundle_finding(reviews: Sequence[dict], rules) -> CheckResult:
     )
 
 
-def finish_bundle(out_dir: Path, reviews: Sequence[dict], *, rules, run_date: str | None = None) -> dict:
-    """The bundle-level district.recommendation check, then summary.xlsx + summary.json."""
+def finish_bundle(out_dir: Path, reviews: Sequence[dict], *, rules, run_date: str | None = None,
+                  credit_lists: Sequence[dict] = ()) -> dict:
+    """The bundle-level district.recommendation check, then summary.xlsx + summary.json (with each
+    credit list's load report, `CreditIndex.reports()`)."""
     from pipeline.report.summary import write_summary
 
     finding = bundle_finding(reviews, rules)
-    xlsx, js = write_summary(Path(out_dir), list(reviews), [finding], run_date=_today(run_date))
+    xlsx, js = write_summary(Path(out_dir), list(reviews), [finding], run_date=_today(run_date),
+                             credit_lists=credit_lists)
     return {"summary_xlsx": str(xlsx), "summary_json": str(js), "district_recommendation": finding.status}

@@ -261,3 +261,30 @@ def test_a_listed_uscc_is_always_caught(tmp_path, name, body, region, prefix, sp
     index = CreditIndex.build([load_credit_list(p)])
     hits = index.match(query_name or None, code.lower())
     assert hits and hits[0].kind == "uscc" and hits[0].record.row == 3
+
+
+def test_bigram_postings_built_in_chunks_equal_one_pass(index):
+    """The chunked build (memory) gives exactly the postings of a single pass."""
+    one = CreditIndex(index.lists)
+    one._build_bigrams(chunk=10**9)
+    small = CreditIndex(index.lists)
+    small._build_bigrams(chunk=1)
+    assert len(one._bg_keys) > 10
+    assert (one._bg_keys == small._bg_keys).all() and (one._bg_gids == small._bg_gids).all()
+
+
+def test_check_credit_says_when_only_the_name_was_compared_and_names_a_former_name(tmp_path):
+    from pipeline.checks.engine import check_credit
+    from pipeline.checks.rules import load_rules
+    from pipeline.facts import Evidence, Fact, Unit
+
+    p = tmp_path / "t.csv"
+    p.write_text("纳税人名称,曾用名,纳税人识别号,案件性质\n重庆新名有限公司,重庆(两江)旧名有限公司,,偷税\n", encoding="utf-8")
+    index = CreditIndex.build([load_credit_list(p)])
+    ev = (Evidence(file="b.pdf", page=3, confidence=0.95),)
+    member = Unit(name=Fact(value="重庆（两江）旧名有限公司", evidence=ev, confidence=0.95))  # its USCC was not read
+    r = check_credit("credit.tax_violation", "tax_violation", member, "重庆（两江）旧名有限公司", load_rules(), index)
+    assert r.status == "fail" and "曾用名“重庆(两江)旧名有限公司”" in r.detail and "仅按名称比对" in r.detail
+    clean = Unit(name=Fact(value="重庆毫不相干餐饮有限公司", evidence=ev, confidence=0.95))
+    r = check_credit("credit.tax_violation", "tax_violation", clean, "x", load_rules(), index)
+    assert r.status == "pass" and "仅按名称比对" in r.detail

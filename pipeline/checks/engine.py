@@ -155,13 +155,16 @@ def check_type_allowed(unit: Unit, label: str, rules: Rules) -> CheckResult:
 def _hit_evidence(hit: CreditHit) -> Evidence:
     r = hit.record
     shown = "；".join(f"{k}：{v}" for k, v in r.fields.items() if v)[:300]
+    sheet = f"工作表“{r.sheet}”" if r.sheet else ""
     return Evidence(file=r.file, text=shown, confidence=1.0 if hit.kind != "fuzzy_name" else hit.score / 100,
-                    note=f"{KIND_NAMES.get(r.list_kind, r.list_kind)}名单第{r.row}行；sha256 {r.sha256}")
+                    note=f"{KIND_NAMES.get(r.list_kind, r.list_kind)}名单{sheet}第{r.row}行；sha256 {r.sha256}")
 
 
 def _hit_phrase(hit: CreditHit) -> str:
     r = hit.record
-    return f"{KIND_NAMES.get(r.list_kind, r.list_kind)}名单（{_basename(r.file)} 第{r.row}行“{r.name}”）"
+    sheet = f"工作表“{r.sheet}”" if r.sheet else ""
+    via = f"，曾用名“{hit.via}”" if hit.via else ""
+    return f"{KIND_NAMES.get(r.list_kind, r.list_kind)}名单（{_basename(r.file)} {sheet}第{r.row}行“{r.name}”{via}）"
 
 
 def _basename(path: str) -> str:
@@ -170,6 +173,10 @@ def _basename(path: str) -> str:
 
 def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules,
                  credit: CreditIndex | None) -> CheckResult:
+    """One unit against one kind of list. fail = its code, or its exact normalised name (or a former
+    name the list gives) without a conflicting code, is on the list; review = a close name or a
+    same name with another code; pass = compared with every record and not found. A unit whose
+    code was not read is matched on its name alone, and the detail says so."""
     list_zh = KIND_NAMES[list_kind]
     own = (*unit.name.evidence, *unit.uscc.evidence)
     if credit is None or list_kind not in credit.kinds:
@@ -178,6 +185,7 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
     code = str(unit.uscc.value) if unit.uscc.found else None
     if name is None and code is None:
         return _result(rules, rule, "review", f"单位名称和统一社会信用代码均未识别，无法核查{list_zh}名单", own, label)
+    only_name = "（该单位的统一社会信用代码未识别，仅按名称比对）" if code is None else ""
     hits = [h for h in credit.match(name, code) if h.list_kind == list_kind]
     by_code = [h for h in hits if h.kind in ("uscc", "org_code")]
     if by_code:
@@ -189,7 +197,8 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
     if exact:
         h = exact[0]
         how = "名单无代码，" if not (h.record.uscc or h.record.org_code) else ""
-        return _result(rules, rule, "fail", f"{how}名称规范化后与{_hit_phrase(h)}完全一致",
+        whose = "中的曾用名" if h.via else ""
+        return _result(rules, rule, "fail", f"{how}名称规范化后与{_hit_phrase(h)}{whose}完全一致{only_name}",
                        (_hit_evidence(h), *own), label)
     doubtful = [h for h in hits if (h.kind == "exact_name" and h.code_conflict)
                 or (h.kind == "fuzzy_name" and not h.code_conflict)]
@@ -197,14 +206,14 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
         h = doubtful[0]
         why = ("名称相同但统一社会信用代码不同" if h.kind == "exact_name"
                else f"名称相近（相似度 {h.score:.0f}）" + ("，名单无代码可比对" if not (h.record.uscc or h.record.org_code) else ""))
-        return _result(rules, rule, "review", f"{why}：{_hit_phrase(h)}，请核对是否为同一主体",
+        return _result(rules, rule, "review", f"{why}：{_hit_phrase(h)}，请核对是否为同一主体{only_name}",
                        (*(_hit_evidence(x) for x in doubtful[:3]), *own), label)
     others = [h for h in hits if h.code_conflict]
     low = (code is None or not uscc_mod.is_valid(code) or _low(unit.uscc, rules)) and (name is None or _low(unit.name, rules))
     if low:
         return _result(rules, rule, "review",
                        f"未在{list_zh}名单中找到，但单位名称/代码识别不可靠，请人工核对", own, label)
-    detail = f"未在{list_zh}名单中找到该单位（{len(credit):,} 条记录已比对）"
+    detail = f"未在{list_zh}名单中找到该单位（{len(credit):,} 条记录已比对）{only_name}"
     if others:
         h = others[0]
         detail += f"；名单中“{h.record.name}”名称相近但统一社会信用代码不同，不是同一主体"

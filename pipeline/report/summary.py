@@ -1,6 +1,8 @@
 """Bundle summary: summary.xlsx for staff (one row per submission, filterable, coloured by
 verdict) and summary.json with the same content for tools; the district recommendation form's
-findings (附件4) are bundle-level, on a second sheet and under a top-level key.
+findings (附件4) are bundle-level, on a second sheet and under a top-level key; what each credit
+list gave (kind, rows read and skipped, the columns taken as name/code/dates) on a third sheet and
+under `credit_lists`, so a list read wrongly is seen, not trusted (issue 14).
 """
 from __future__ import annotations
 
@@ -45,6 +47,55 @@ FINDING_COLUMNS = (
 )
 
 
+CREDIT_COLUMNS = (
+    ("file", "信用名单文件", 28),
+    ("kind", "名单类型", 20),
+    ("records", "记录数", 9),
+    ("removed", "已撤出不计", 10),
+    ("rows_read", "读取行数", 9),
+    ("skipped", "跳过的行（行号：原因）", 40),
+    ("tables", "工作表 / 表头行", 22),
+    ("name", "名称列", 24),
+    ("codes", "代码列（另：任何单元格中的有效代码均参与比对）", 30),
+    ("former", "曾用名列", 18),
+    ("dates", "日期列 / 撤出日期列", 24),
+    ("summary", "读取说明", 60),
+)
+
+
+def credit_row(rep: Mapping[str, Any]) -> dict:
+    """The credit sheet's row for one list's load report (CreditList.report())."""
+    tables = rep.get("tables") or []
+
+    def cols(key: str) -> str:
+        seen = []
+        for t in tables:
+            v = t["columns"].get(key)
+            for x in (v if isinstance(v, list) else [v]):
+                if x and x not in seen:
+                    seen.append(x)
+        return "，".join(seen)
+
+    skipped = [f"{(s['sheet'] + ' ') if s.get('sheet') else ''}第{s['row']}行：{s['reason']}" for s in rep.get("skipped", [])]
+    rest = max(rep.get("skipped_rows", 0), len(skipped)) - min(30, len(skipped))
+    return {
+        "file": rep.get("file", ""),
+        "kind": rep.get("kind_zh") or rep.get("kind", ""),
+        "records": rep.get("records", 0),
+        "removed": rep.get("removed", 0),
+        "rows_read": rep.get("rows_read", 0),
+        "skipped": "\n".join(skipped[:30]) + (f"\n……另 {rest} 行" if rest > 0 else ""),
+        "tables": "；".join(f"{(t['sheet'] + '：') if t.get('sheet') else ''}"
+                           + ("续表" if t.get("continued") else "表头第" + "、".join(map(str, t.get("header_rows", []))) + "行")
+                           for t in tables),
+        "name": cols("name") or "（未识别，仅按代码比对）",
+        "codes": cols("codes") or "（无代码列）",
+        "former": "，".join(x for x in (cols("former_names"), cols("other_names")) if x),
+        "dates": " / ".join(x for x in (cols("date"), cols("removal_date")) if x),
+        "summary": rep.get("summary", ""),
+    }
+
+
 def _unique(seq: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(seq))
 
@@ -86,7 +137,7 @@ def _finding(f: Any) -> dict:
 
 
 def build_summary(reviews: Sequence[Mapping[str, Any]], bundle_findings: Sequence[Any],
-                  run_date: str | None = None) -> dict:
+                  run_date: str | None = None, credit_lists: Sequence[Mapping[str, Any]] = ()) -> dict:
     rows = sorted((submission_row(r) for r in reviews), key=lambda r: (r["entry"], r["application_id"]))
     if run_date is None:
         dates = {r.get("run_date") for r in reviews} - {None}
@@ -98,6 +149,7 @@ def build_summary(reviews: Sequence[Mapping[str, Any]], bundle_findings: Sequenc
         "counts": counts,
         "submissions": rows,
         "bundle": {"findings": [_finding(f) for f in bundle_findings]},
+        "credit_lists": [dict(r) for r in credit_lists],
     }
 
 
@@ -150,6 +202,10 @@ def render_summary_xlsx(summary: Mapping[str, Any]) -> bytes:
     ws.title = "申报汇总"
     _sheet(ws, COLUMNS, summary["submissions"], "verdict")
     _sheet(wb.create_sheet("区县推荐表"), FINDING_COLUMNS, summary["bundle"]["findings"], "status")
+    reports = summary.get("credit_lists") or []
+    rows = [credit_row(r) for r in reports] or [
+        {**{k: "" for k, _, _ in CREDIT_COLUMNS}, "summary": "未提供信用名单：信用核查项均需人工查询"}]
+    _sheet(wb.create_sheet("信用名单"), CREDIT_COLUMNS, rows, "file")
     when = fixed_datetime(summary.get("run_date")).replace(tzinfo=None)
     props = wb.properties
     props.creator = props.lastModifiedBy = "Jiebang Intake"
@@ -164,10 +220,10 @@ def render_summary_xlsx(summary: Mapping[str, Any]) -> bytes:
 
 
 def write_summary(out_dir: Path, reviews: Sequence[Mapping[str, Any]], bundle_findings: Sequence[Any],
-                  *, run_date: str | None = None) -> tuple[Path, Path]:
+                  *, run_date: str | None = None, credit_lists: Sequence[Mapping[str, Any]] = ()) -> tuple[Path, Path]:
     """Write OUT/summary.xlsx and OUT/summary.json atomically; returns (xlsx, json) paths."""
     out_dir = Path(out_dir)
-    summary = build_summary(reviews, bundle_findings, run_date)
+    summary = build_summary(reviews, bundle_findings, run_date, credit_lists)
     xlsx = write_bytes_atomic(out_dir / SUMMARY_XLSX, render_summary_xlsx(summary))
     js = write_text_atomic(out_dir / SUMMARY_JSON,
                            json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n")

@@ -1,7 +1,13 @@
 """Credit-list exports for sample bundles: a 失信被执行人 CSV (GBK, as Excel writes it) and a
 重大税收违法失信主体 XLSX, a few hundred filler rows plus the planted hits and the near miss.
 
-Rows are planned as plain lists (pure, testable); writing is separate.
+Rows are planned as plain lists (pure, testable); writing is separate. Each seed draws a district
+style per list (issue 14, credit_styles.yaml): title rows, a two-row merged header, other header
+spellings, a 曾用名 column, codes in mixed forms (USCC, 组织机构代码 with hyphen, old 15-digit
+纳税人识别号) in a combined column, note/total rows, several sheets; and how the planted hit is
+listed (by USCC, by organisation code, under a former name, with the name in a 曾用名 column or as
+（原名：…）). The expected statuses do not change with the style, and the truth's `planted`
+entries say exactly what the list shows. Plain row lists (other callers) are written classic.
 """
 from __future__ import annotations
 
@@ -9,7 +15,12 @@ import csv
 import datetime as dt
 import io
 import random
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+
+import yaml
 
 from pipeline.samples import plan as P
 
@@ -73,8 +84,92 @@ def tax_row(rng: random.Random, name: str, code: str, org_code: str, address: st
     ]
 
 
-def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int) -> tuple[list[list[str]], list[list[str]], list[dict]]:
-    """(dishonest rows, tax rows, hits) — hits record which planted row matches which applicant and how."""
+@lru_cache(maxsize=1)
+def styles_vocabulary() -> dict:
+    return yaml.safe_load(resources.files("pipeline.samples").joinpath("credit_styles.yaml").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class ListStyle:
+    """How one list is laid out. The default is the classic single-header export."""
+
+    kind: str
+    titles: tuple[str, ...] = ()
+    merged: bool = False
+    headers: tuple[str, ...] | None = None
+    """Header spellings replacing the classic ones (same order)."""
+    former_column: str | None = None
+    """Header of an added 曾用名 column (its cell is the row's last planned cell)."""
+    mixed_codes: bool = False
+    """Filler codes as USCC, 组织机构代码 (with hyphen) or 15-digit 纳税人识别号."""
+    code_first: bool = False
+    """The code column moved right after the name column."""
+    notes: tuple[str, ...] = ()
+    sheets: int = 1
+    notes_sheet: bool = False
+    hit_form: str = "classic"
+    """dishonest: classic | org_code | former_name; tax: classic | former_in_cell | former_column."""
+
+    @property
+    def classic(self) -> bool:
+        return self == ListStyle(self.kind)
+
+
+class StyledRows(list):
+    """Planned rows with the style they are written in (a plain list is written classic)."""
+
+    def __init__(self, rows=(), style: ListStyle | None = None):
+        super().__init__(rows)
+        self.style = style
+
+
+def choose_styles(seed: int) -> tuple[ListStyle, ListStyle]:
+    """(dishonest style, tax style) for a seed. Seeds ≡ 3 (mod 4) keep the classic layout."""
+    if seed % 4 == 3:
+        return ListStyle("dishonest_debtor"), ListStyle("tax_violation")
+    rng = random.Random(f"credit-style:{seed}")
+    v = styles_vocabulary()
+    out = []
+    for kind, classic, forms in (("dishonest_debtor", DISHONEST_HEADERS, ("classic", "org_code", "former_name")),
+                                 ("tax_violation", TAX_HEADERS, ("classic", "former_in_cell", "former_column"))):
+        alt = v["headers"][kind]
+        headers = tuple(rng.choice(alt[h]) if h in alt and rng.random() < 0.7 else h for h in classic)
+        form = rng.choice(forms)
+        total = rng.choice(v["totals"])
+        notes = tuple(rng.sample(v["notes"], rng.randint(1, 2))) + ((total,) if rng.random() < 0.6 else ())
+        out.append(ListStyle(
+            kind=kind,
+            titles=tuple([rng.choice(v["titles"][kind])] + ([rng.choice(v["sources"])] if rng.random() < 0.5 else [])),
+            merged=rng.random() < 0.5,
+            headers=headers if headers != tuple(classic) else None,
+            former_column=rng.choice(v["former_column"]) if form == "former_column" or rng.random() < 0.5 else None,
+            mixed_codes=rng.random() < 0.7,
+            code_first=rng.random() < 0.5,
+            notes=notes if rng.random() < 0.85 else (),
+            sheets=2 if kind == "tax_violation" and rng.random() < 0.5 else 1,
+            notes_sheet=kind == "tax_violation" and rng.random() < 0.3,
+            hit_form=form,
+        ))
+    return out[0], out[1]
+
+
+def _code_form(rng: random.Random, code: str) -> str:
+    """A filler's code as an older export may hold it."""
+    r = rng.random()
+    if r < 0.6 or not code:
+        return code
+    if r < 0.85:
+        return f"{code[8:16]}-{code[16]}"
+    return code[2:8] + code[8:17]  # 15-digit 纳税人识别号: region + organisation code
+
+
+def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int,
+               styles: tuple[ListStyle, ListStyle] | None = None) -> tuple[list[list[str]], list[list[str]], list[dict]]:
+    """(dishonest rows, tax rows, hits) — hits record which planted row matches which applicant and how.
+
+    The rows come back as StyledRows carrying the seed's style (choose_styles) unless `styles` is
+    given; the classic style draws nothing extra, so classic seeds plan exactly what they did."""
+    dstyle, tstyle = styles or choose_styles(seed)
     rng = random.Random(f"credit:{seed}")
     used = {a.applicant.name for a in apps} | {m.name for a in apps for m in a.members}
     dis: list[list[str]] = []
@@ -108,15 +203,108 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int) -> tuple[list[list
             hits.append({"list": "dishonest_debtor", "application": a.entry, "unit": u.name, "match": "near_miss",
                          "listed_name": a.near_miss_name, "listed_code": a.near_miss_uscc, "expected": "pass",
                          "why": "名称相近但统一社会信用代码不同，不是同一主体（提示人工核对亦可）"})
-    return dis, tax, hits
+    _apply_styles(seed, apps, dis, tax, hits, dstyle, tstyle)
+    return StyledRows(dis, dstyle), StyledRows(tax, tstyle), hits
+
+
+def _apply_styles(seed: int, apps: list[P.AppPlan], dis: list[list[str]], tax: list[list[str]], hits: list[dict],
+                  dstyle: ListStyle, tstyle: ListStyle) -> None:
+    """Rewrite the planned rows in place for non-classic styles (their own random stream, so the
+    classic plan is untouched), and record in `hits` exactly what the list shows."""
+    srng = random.Random(f"credit-rows:{seed}")
+    used = {a.applicant.name for a in apps} | {m.name for a in apps for m in a.members}
+    used |= {r[1] for r in dis} | {r[0] for r in tax}
+    planted = {(h["list"], h["listed_name"]) for h in hits}
+    if not dstyle.classic:
+        for row in dis:
+            if ("dishonest_debtor", row[1]) in planted or row[2] != "法人或其他组织":
+                continue
+            if dstyle.mixed_codes:
+                row[5] = _code_form(srng, row[5])
+        for h in hits:
+            if h["list"] != "dishonest_debtor":
+                continue
+            row = next(r for r in dis if r[1] == h["listed_name"] and r[5] == h["listed_code"])
+            form = dstyle.hit_form if h["match"] == "uscc" else ("org_code" if dstyle.hit_form == "org_code" else "classic")
+            if form == "org_code":
+                row[5] = f"{row[5][8:16]}-{row[5][16]}"
+                h.update(listed_code=row[5], code_form="org_code")
+            elif form == "former_name":  # listed by its code under the name it had before
+                former, _, _ = _filler_org(srng, used)
+                row[1] = former
+                h.update(listed_name=former, code_form="uscc", listed_as="former_name",
+                         why="名单记录为该单位更名前的名称，统一社会信用代码一致")
+        for row in dis:
+            if dstyle.former_column:
+                row.append(_filler_org(srng, used)[0] if srng.random() < 0.06 else "")
+    if not tstyle.classic:
+        for row in tax:
+            if tstyle.mixed_codes and row[1] and ("tax_violation", row[0]) not in planted:
+                row[1] = _code_form(srng, row[1])
+                if not row[1].startswith(("9", "1", "5")) or len(row[1]) != 18:
+                    row[2] = ""  # an old record carries one identifier
+        extra: dict[int, str] = {}
+        for h in hits:
+            if h["list"] != "tax_violation" or h["match"] != "name":
+                continue
+            i = next(k for k, r in enumerate(tax) if r[0] == h["listed_name"] and not r[1])
+            new_name, _, _ = _filler_org(srng, used)
+            if tstyle.hit_form == "former_in_cell":  # renamed since: the old (booklet) name in brackets
+                tax[i][0] = f"{new_name}（原名：{h['listed_name']}）"
+                h.update(listed_name=tax[i][0], listed_as="former_in_cell")
+            elif tstyle.hit_form == "former_column" and tstyle.former_column:
+                extra[i] = h["listed_name"]
+                tax[i][0] = new_name
+                h.update(listed_as="former_column", listed_current_name=new_name)
+        for k, row in enumerate(tax):
+            if tstyle.former_column:
+                row.append(extra.get(k) or (_filler_org(srng, used)[0] if srng.random() < 0.06 else ""))
+
+
+def _layout(rows: list[list[str]], classic_headers: list[str], style: ListStyle) -> tuple[list[list[str]], list[list[str]]]:
+    """(header rows, data rows) in the style's column order and spellings."""
+    headers = list(style.headers or classic_headers)
+    if style.former_column:
+        headers.append(style.former_column)
+    width = len(headers)
+    name_i, code_i = (1, 5) if style.kind == "dishonest_debtor" else (0, 1)
+    order = list(range(width))
+    if style.code_first or style.merged:  # a merged group spans name and code: keep them together
+        order.remove(code_i)
+        order.insert(order.index(name_i) + 1, code_i)
+    data = [[(r[j] if j < len(r) else "") for j in order] for r in rows]
+    head = [headers[j] for j in order]
+    if not style.merged:
+        return [head], data
+    v = styles_vocabulary()
+    top, bottom = list(head), [""] * width
+    n, c = order.index(name_i), order.index(code_i)
+    top[n], top[c] = v["merged_group"][style.kind], ""
+    bottom[n], bottom[c] = v["merged_lower"][style.kind]
+    return [top, bottom], data
+
+
+def _framed(rows: list[list[str]], classic_headers: list[str], style: ListStyle) -> tuple[list[list[str]], int, int]:
+    """All rows of one table as written (titles, header rows, data, notes); (rows, header row index, width)."""
+    heads, data = _layout(rows, classic_headers, style)
+    width = len(heads[0])
+    out = [[t] + [""] * (width - 1) for t in style.titles]
+    if style.titles:
+        out.append([""] * width)
+    at = len(out)
+    out += heads + data
+    for note in style.notes:
+        out.append([note.format(n=len(data))] + [""] * (width - 1))
+    return out, at, width
 
 
 def write_dishonest_csv(path: Path, rows: list[list[str]]) -> None:
     """GBK without BOM, CRLF line ends: what Excel's 'CSV (逗号分隔)' writes on a Chinese Windows."""
+    style = getattr(rows, "style", None) or ListStyle("dishonest_debtor")
+    table, _, _ = _framed(rows, DISHONEST_HEADERS, style)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(DISHONEST_HEADERS)
-    w.writerows(rows)
+    w.writerows(table)
     path.write_bytes(buf.getvalue().encode("gbk"))
 
 
@@ -126,8 +314,23 @@ def write_tax_xlsx(path: Path, rows: list[list[str]]) -> None:
 
     from pipeline.samples.files import FIXED_TIME, normalise_zip
 
+    style = getattr(rows, "style", None) or ListStyle("tax_violation")
     wb = Workbook()
     ws = wb.active
+    if not style.classic:
+        _styled_tax_sheets(wb, rows, style)
+    else:
+        _classic_tax_sheet(ws, rows)
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "信用重庆"
+    wb.save(path)
+    normalise_zip(path)
+
+
+def _classic_tax_sheet(ws, rows: list[list[str]]) -> None:
+    from openpyxl.styles import Font
+
     ws.title = "重大税收违法失信主体"
     ws.append(TAX_HEADERS)
     for cell in ws[1]:
@@ -139,8 +342,43 @@ def write_tax_xlsx(path: Path, rows: list[list[str]]) -> None:
             cell.number_format = "@"
     for col, width in zip("ABCDEFGHIJKL", (34, 22, 12, 30, 36, 36, 14, 40, 40, 14, 30, 12)):
         ws.column_dimensions[col].width = width
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "信用重庆"
-    wb.save(path)
-    normalise_zip(path)
+
+
+def _styled_tax_sheets(wb, rows: list[list[str]], style: ListStyle) -> None:
+    """A district's workbook: optional notes sheet first, the records over one or two sheets, each
+    with its titles (merged across), header rows (a real two-row merged header) and notes."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    v = styles_vocabulary()
+    first = wb.active
+    if style.notes_sheet:
+        first.title = v["notes_sheet"]
+        first.append(["本表各列含义见表头；“纳税人识别号”一栏可能为统一社会信用代码、组织机构代码或旧版15位纳税人识别号。"])
+        first = None
+    cut = (len(rows) + 1) // 2 if style.sheets > 1 else len(rows)
+    parts = [rows[:cut], rows[cut:]] if style.sheets > 1 else [rows]
+    for k, part in enumerate(parts):
+        ws = first if (k == 0 and first is not None) else wb.create_sheet()
+        ws.title = v["sheet_names"]["tax_violation"][k] if style.sheets > 1 else "重大税收违法失信主体"
+        table, at, width = _framed(part, TAX_HEADERS, style)
+        for r in table:
+            ws.append([c if c != "" else None for c in r])
+        for i in range(len(style.titles)):
+            ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=width)
+        hr = at + 1
+        if style.merged:
+            top, bottom = table[at], table[at + 1]
+            for c in range(width):
+                if top[c] and not bottom[c]:
+                    ws.merge_cells(start_row=hr, start_column=c + 1, end_row=hr + 1, end_column=c + 1)
+                elif top[c] and c + 1 < width and not top[c + 1] and bottom[c + 1]:
+                    ws.merge_cells(start_row=hr, start_column=c + 1, end_row=hr, end_column=c + 2)
+        for row in ws.iter_rows(min_row=hr, max_row=hr + (2 if style.merged else 1) - 1):
+            for cell in row:
+                cell.font = Font(bold=True)
+        for row in ws.iter_rows(min_row=hr):
+            for cell in row:
+                cell.number_format = "@"  # identifiers as text, never numbers
+        for c in range(width):
+            ws.column_dimensions[get_column_letter(c + 1)].width = 34 if c < 2 else 20
