@@ -8,6 +8,7 @@ and a value under a tenth of the indicator's minimum (三 where 三千 was writt
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Sequence
 
@@ -33,10 +34,15 @@ class IndicatorSpec(BaseModel):
     aliases: tuple[str, ...] = ()
     min: float | None = None
     """The 榜单 minimum, when the caller knows it: only for the magnitude sanity check."""
+    units: tuple[str, ...] = ()
+    """Spellings of the same unit class (rules file unit_classes): 名/位 for 人; no penalty for them."""
 
 
 def default_indicators() -> tuple[IndicatorSpec, ...]:
-    return tuple(IndicatorSpec(**row) for row in default_indicator_rows())
+    from pipeline.checks.rules import load_rules  # the shipped unit classes (rules.yaml)
+
+    rules = load_rules()
+    return tuple(IndicatorSpec(**row, units=rules.unit_spellings(row.get("unit", ""))) for row in default_indicator_rows())
 
 
 _VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
@@ -85,13 +91,53 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+_ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:[.、．)）](?!\d))?|[(（]?[一二三四五六七八九十]{1,3}[)）、．.])(?=[\u4e00-\u9fff])")
+_PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
+
+
+def clean_indicator(text: str) -> tuple[str, str]:
+    """(name, unit): the row number glued on (5服务企业融资额, 一、), a unit in brackets taken out
+    (入驻企业数量（家）), other bracketed qualifiers dropped (入驻企业（团队）数量 → 入驻企业数量)."""
+    t = unicodedata.normalize("NFKC", text or "").replace(" ", "")
+    t = _ROW_NUMBER.sub("", t).strip(":：")
+    unit = ""
+    units = set(labels()["target_table"]["units"])
+    for m in _PARENS.finditer(t):
+        inner = m.group()[1:-1]
+        if inner in units and not unit:
+            unit = inner
+    t = _PARENS.sub("", t)
+    for q in labels()["target_table"].get("qualifiers", []):
+        if t.startswith(q) and len(t) > len(q) + 2:
+            t = t[len(q):]
+    return t, unit
+
+
+def _bag(a: str, b: str) -> float:
+    """Similarity of the characters regardless of order (开源项目产业化应用 ≈ 产业化应用项目)."""
+    return fuzz.ratio("".join(sorted(a)), "".join(sorted(b)))
+
+
+@lru_cache(maxsize=4096)
+def _score(name: str, text: str) -> float:
+    if name == text:
+        return 100.0
+    s = fuzz.ratio(name, text)
+    if name in text and len(text) <= len(name) + 6:
+        # a known name inside a longer one: as good as the share of the text it covers
+        s = max(s, 60.0 + 40.0 * len(name) / len(text))
+    if len(name) >= 4 and len(text) >= 4:
+        s = max(s, 0.95 * _bag(name, text))
+    return s
+
+
 def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
+    """The indicator `text` names, by name or alias, after clean_indicator on both sides."""
+    key = clean_indicator(text)[0]
     best, score = None, 0.0
     for ind in indicators:
         for name in (ind.name, *ind.aliases):
-            s = 100.0 if name == text else fuzz.ratio(name, text)
-            if name in text and len(text) <= len(name) + 6:
-                s = max(s, 92.0)
+            s = _score(clean_indicator(name)[0], key)
             if s > score:
                 best, score = ind, s
     return (best, score) if score >= MATCH_MIN else (None, score)
@@ -107,32 +153,75 @@ def _one_run(units: tuple[str, ...]) -> re.Pattern:
 _ONE_RUN = _one_run
 
 
-def _is_header(row: Sequence[Cell]) -> bool:
+def _role(text: str) -> str:
+    """What a header cell means: number / skip / value / unit / name, or '' (see labels.yaml)."""
+    cfg = labels()["target_table"]
+    if any(text == w or text == w + "号" for w in cfg.get("number_headers", [])):
+        return "number"
+    for role, key in (("skip", "skip_headers"), ("value", "value_headers"), ("unit", "unit_headers"),
+                      ("name", "name_headers")):
+        if any(w in text for w in cfg.get(key, [])):
+            return role
+    return ""
+
+
+def _header_roles(row: Sequence[Cell]) -> list[str] | None:
+    """Column meanings when `row` is a targets-table header: it names an indicator column (指标名称 …)
+    and holds no value."""
     words = labels()["target_table"]["header_words"]
-    return any(any(w in c.text for w in words) for c in row) and not any(_value(c.text) for c in row[1:])
+    if not any(any(w in c.text for w in words) for c in row) or any(_value(c.text) for c in row[1:]):
+        return None
+    return [_role(c.text) for c in row]
+
+
+def _aligned(row: Sequence[Cell], header: Sequence[Cell]) -> list[int]:
+    """For each cell of a row, the header column it stands under: by position when the counts
+    agree, else by horizontal overlap (a merged or split cell); -1 under none."""
+    if len(row) == len(header) or (row and row[0].source == "docx" and len(row) < len(header)):
+        return list(range(len(row)))  # a DOCX row drops empty cells at its end; its boxes are not geometry
+    out = []
+    for c in row:
+        ov = [min(c.bbox[2], h.bbox[2]) - max(c.bbox[0], h.bbox[0]) for h in header]
+        k = max(range(len(header)), key=lambda i: ov[i])
+        out.append(k if ov[k] > 0 else -1)
+    return out
+
+
+def _by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> tuple[list[Cell], int | None]:
+    """The row without its baseline/remark columns, and the index of the value column in what is left."""
+    cols = _aligned(row, header)
+    kept = [(c, cols[i]) for i, c in enumerate(row) if cols[i] < 0 or roles[cols[i]] != "skip"]
+    value_at = next((i for i, (_, k) in enumerate(kept) if k >= 0 and roles[k] == "value"), None)
+    return [c for c, _ in kept], value_at
 
 
 def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorSpec], track: str | None = None) -> tuple[Target, ...]:
-    """Rows under a targets-table header (指标名称 …) or any row naming a known indicator."""
+    """Rows under a targets-table header (指标名称 …), columns by what their header means; tables with
+    the indicators as columns (transposed); else any row naming a known indicator."""
     inds = [i for i in indicators if track in (None, "unknown", "recommendation_form") or i.track == track] or list(indicators)
     units = labels()["target_table"]["units"]
     in_tables: list[Target] = []
     loose: list[Target] = []
     for page in pages:
-        in_table = False
-        value_col = None
-        for row in page.rows:
-            if _is_header(row):
-                in_table = True
-                vh = labels()["target_table"]["value_headers"]
-                value_col = next((i for i, c in enumerate(row) if any(w in c.text for w in vh)), None)
+        header: tuple[Cell, ...] | None = None
+        roles: list[str] = []
+        rows = page.rows
+        for r, row in enumerate(rows):
+            across = transposed(row, rows[r + 1: r + 4], inds, units)
+            if across:
+                in_tables.extend(across)
                 continue
-            t = _target_row(row, inds, units, value_col if in_table else None)
+            hr = _header_roles(row)
+            if hr is not None:
+                header, roles = row, hr
+                continue
+            cells, value_col = _by_header(row, header, roles) if header is not None else (list(row), None)
+            t = _target_row(cells, inds, units, value_col)
             if t is None:
-                if in_table and len(row) < 2:
-                    in_table = False
+                if header is not None and len(row) < 2:
+                    header = None
                 continue
-            if in_table:
+            if header is not None:
                 in_tables.append(t)
             elif t.matched:
                 loose.append(t)
@@ -145,6 +234,39 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
         seen.add(t.indicator)
         out.append(t)
     return tuple(out)
+
+
+def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Sequence[IndicatorSpec],
+               units: list[str]) -> list[Target]:
+    """A table with the indicators as columns: `row` names 2+ different indicators and holds no value;
+    the first row below with values gives one under each (a units row may come between)."""
+    named = [(i, c, *match_indicator(c.text, inds)) for i, c in enumerate(row)]
+    named = [(i, c, ind, s) for i, c, ind, s in named if ind is not None]
+    if len({ind.name for _, _, ind, _ in named}) < 2 or any(_value(c.text) for c in row):
+        return []
+    cols_named = {i for i, *_ in named}
+    unit_labels = labels()["target_table"].get("unit_row_labels", [])
+    col_units: dict[int, str] = {}
+    for nxt in below:
+        cols = _aligned(nxt, row)
+        rest = [(c, k) for c, k in zip(nxt, cols) if k in cols_named]
+        if not rest:
+            continue
+        label = next((c.text for c, k in zip(nxt, cols) if k not in cols_named), "")
+        if label in unit_labels or all(c.text in units for c, _ in rest):
+            col_units = {k: c.text for c, k in rest if c.text in units}
+            continue
+        out = []
+        for i, c, ind, score in named:
+            cell = next((d for d, k in rest if k == i), None)
+            got = (_value(cell.text) or _unit_then_value(cell.text, units)) if cell is not None else None
+            if got is None:
+                continue
+            value, u, num = got
+            unit = u or col_units.get(i) or clean_indicator(c.text)[1] or ind.unit
+            out.append(_mk(ind, score, c.raw, value, unit, [c, cell], num))
+        return out
+    return []
 
 
 def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str], value_col: int | None) -> Target | None:
@@ -168,6 +290,8 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         return None
     name_cell = cells[0]
     name_text, unit = _split_name_cell(name_cell.text, units)
+    name_text, bracket_unit = clean_indicator(name_text)
+    unit = unit or bracket_unit
     ind, score = match_indicator(name_text, inds)
     if ind is not None and _names_two(name_text, inds):
         return None  # two table rows read as one (代码贡献者人数年度开源活动): the value cannot be trusted
@@ -197,7 +321,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
     used = [name_cell] + ([value_cell] if value_cell else [])
     if ind is None:
         conf = min(c.confidence for c in used) * 0.5
-        return Target(indicator=name_cell.raw, value=value, unit=unit, written=name_cell.raw, matched=False,
+        return Target(indicator=name_text, value=value, unit=unit, written=name_cell.raw, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
     return _mk(ind, score, name_cell.raw, value, unit or ind.unit, used, num)
 
@@ -213,8 +337,13 @@ def _unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | No
 
 
 def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
-    hits = {i.name for i in inds for n in (i.name, *i.aliases) if len(n) >= 4 and n in text}
-    return len(hits) >= 2
+    """Two indicators named side by side (two rows read as one); a name inside a longer known name
+    (开源项目 in 开源项目产业化应用) is not a second one."""
+    spans = [(m, m + len(n), i.name) for i in inds for n in (i.name, *i.aliases) if len(n) >= 4
+             for m in [text.find(n)] if m >= 0]
+    outer = {name for a, b, name in spans
+             if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in spans)}
+    return len(outer) >= 2
 
 
 def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:
@@ -231,8 +360,11 @@ def _mk(ind: IndicatorSpec, score: float, written: str, value: float | None, uni
     conf = min(c.confidence for c in used) * (score / 100)
     note = "" if score >= 100 else f"“{written}”按相近程度{score:.0f}%对应榜单指标“{ind.name}”"
     if unit and ind.unit and unit != ind.unit:
-        note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
-        conf *= 0.7
+        if unit in ind.units:
+            note = (note + "；" if note else "") + f"单位写为“{unit}”，与榜单单位“{ind.unit}”同类，可换算"
+        else:
+            note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
+            conf *= 0.7
     factor, doubts = numeral_doubts(num, value, ind)
     if doubts:
         note = "；".join(([note] if note else []) + doubts)

@@ -1,0 +1,119 @@
+"""Reading by meaning (issue 15): unit classes and conversions, indicator names with qualifiers and
+glued row numbers, target columns by header meaning, transposed target tables, plan headings by
+synonym, dates and lease periods in other forms — pure-text rows here, rendered pages through real
+Tesseract in test_extract_meaning_ocr.py."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.checks import engine as E
+from pipeline.checks.rules import load_rules
+from pipeline.extract import extract_facts
+from pipeline.extract.targets import clean_indicator
+from pipeline.model import Document, Line, Page
+from pipeline.process import indicator_specs
+
+RULES = load_rules()
+SPECS = indicator_specs(RULES)
+COVER = ["附件2", "重庆市软信领域创新创业社区建设运营“揭榜挂帅”申报材料", "申报单位（盖章）：重庆云帆科技有限公司"]
+OSS_COVER = ["附件3", "重庆市软信领域开源社区建设运营“揭榜挂帅”申报材料"]
+
+
+def page(rows, n=1, source="ocr", conf=0.95, table=False, file="a.pdf"):
+    """rows: str (one line) or a list of (x0, text) runs on one row."""
+    lines, y = [], 0.05
+    for row in rows:
+        for x0, text in (row if isinstance(row, list) else [(0.1, row)]):
+            lines.append(Line(text=text, bbox=(x0, y, min(x0 + 0.012 * len(text), 1.0), y + 0.015),
+                              confidence=conf, engine="tesseract"))
+        y += 0.03
+    return Page(file=file, number=n, width=2480, height=3508, source=source, lines=tuple(lines), table=table)
+
+
+def facts(*pages):
+    d = Document(file="a.pdf", sha256="0" * 64, kind="pdf", pages=tuple(pages), page_count=len(pages))
+    return extract_facts([d], indicators=SPECS)
+
+
+def targets_of(f):
+    return {t.indicator: (t.value, t.unit) for t in f.targets}
+
+
+# ---------------------------------------------------------------- targets
+
+def test_units_of_one_class_are_not_doubted_and_the_check_converts():
+    rows = ["序号 | 指标名称 | 计量单位 | 目标值", "1 | 入驻企业（团队）数量 | 户 | 40", "2 | 孵化场地面积 | 万平方米 | 0.5",
+            "3 | 年度创新创业活动 | 场次 | 30", "4 | 带动就业人数 | 名 | 350"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f) == {"入驻企业数量": (40, "户"), "孵化场地面积": (0.5, "万平方米"),
+                             "年度创新创业活动": (30, "场次"), "带动就业人数": (350, "名")}
+    assert all(e.confidence > 0.85 for t in f.targets for e in t.evidence)
+    r = E.check_targets(f, RULES, "innovation_community")
+    assert r.status == "pass", r.detail
+
+
+@pytest.mark.parametrize("written, name, unit", [
+    ("入驻企业（团队）数量", "入驻企业数量", ""), ("5服务企业融资额", "服务企业融资额", ""),
+    ("5.服务企业融资额（万元）", "服务企业融资额", "万元"), ("（三）带动就业人数", "带动就业人数", ""),
+    ("累计入驻企业数量", "入驻企业数量", ""), ("5G基站数量", "5G基站数量", ""),
+])
+def test_clean_indicator(written, name, unit):
+    assert clean_indicator(written) == (name, unit)
+
+
+def test_indicator_names_with_qualifiers_reordered_words_and_glued_numbers():
+    rows = [[(0.05, "序号"), (0.15, "考核指标"), (0.55, "单位"), (0.75, "建设目标")],
+            [(0.05, "1"), (0.15, "开源项目数量"), (0.55, "项"), (0.75, "15")],
+            [(0.15, "2社区开发者人数"), (0.55, "位"), (0.75, "1.2万")],
+            [(0.15, "3代码贡献者人数"), (0.55, "名"), (0.75, "150")],
+            [(0.15, "4年度开源活动"), (0.55, "次"), (0.75, "20")],
+            [(0.15, "5开源项目产业化应用"), (0.55, "个"), (0.75, "6")],
+            [(0.15, "6服务企业融资额"), (0.55, "万元"), (0.75, "800")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    got = targets_of(f)
+    assert got == {"开源项目数量": (15, "项"), "社区开发者人数": (12000, "位"), "代码贡献者人数": (150, "名"),
+                   "年度开源活动": (20, "次"), "产业化应用项目": (6, "个"), "服务企业融资额": (800, "万元")}, got
+    assert E.check_targets(f, RULES, "open_source_community").status == "pass"
+
+
+def test_value_column_found_by_its_header_not_its_position():
+    rows = ["指标名称 | 现状值 | 2028年目标值 | 单位 | 备注", "入驻企业数量 | 12 | 45 | 家 | 含团队",
+            "孵化场地面积 | 1500 | 5200 | 平方米 | 3", "年度创新创业活动 | 6 | 30 | 场 | ", "带动就业人数 | 80 | 400 | 人 | 10"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f) == {"入驻企业数量": (45, "家"), "孵化场地面积": (5200, "平方米"),
+                             "年度创新创业活动": (30, "场"), "带动就业人数": (400, "人")}
+
+
+def test_transposed_target_table():
+    rows = ["指标 | 入驻企业数量（家） | 孵化场地面积 | 年度创新创业活动 | 带动就业人数",
+            "单位 | 家 | 平方米 | 场次 | 人", "目标值 | 36 | 4000 | 二十四 | 320"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f) == {"入驻企业数量": (36, "家"), "孵化场地面积": (4000, "平方米"),
+                             "年度创新创业活动": (24, "场次"), "带动就业人数": (320, "人")}
+    assert E.check_targets(f, RULES, "innovation_community").status == "pass"
+
+
+def test_declared_value_under_the_minimum_after_conversion_fails_with_the_reading():
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 户 | 40", "2 | 孵化场地面积 | 万平方米 | 0.2",
+            "3 | 年度创新创业活动 | 场 | 30", "4 | 带动就业人数 | 人 | 350"]
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "fail" and "0.2万平方米（合2000平方米）" in r.detail and r.evidence
+
+
+# ---------------------------------------------------------------- fail only on evidence
+
+EMPTY = page([], 2)
+GARBLED = page(["囗囗 国口 ▇▇ 1 | ~~", "租 赁 期", "目标值", "2 年", "指标名称 单位", "日期：", "〇〇〇"], 2)
+
+
+@pytest.mark.parametrize("body", [EMPTY, GARBLED], ids=["empty", "garbled"])
+@pytest.mark.parametrize("cover", [COVER, OSS_COVER, []], ids=["innovation", "open_source", "no_cover"])
+def test_no_fail_from_an_empty_or_garbled_page(cover, body):
+    f = facts(page(cover, 1), body) if cover else facts(body)
+    for track in ("innovation_community", "open_source_community"):
+        results = [E.check_targets(f, RULES, track), E.check_plan(f, RULES), E.check_tenure_proof(f, RULES),
+                   E.check_lease_term(f, RULES), E.check_deadline(f, RULES)]
+        for r in results:
+            assert r is None or r.status != "fail", (r.rule, r.status, r.detail)
