@@ -117,3 +117,55 @@ def test_no_fail_from_an_empty_or_garbled_page(cover, body):
                    E.check_lease_term(f, RULES), E.check_deadline(f, RULES)]
         for r in results:
             assert r is None or r.status != "fail", (r.rule, r.status, r.detail)
+
+
+# ---------------------------------------------------------------- plans
+
+def test_plan_sections_by_what_the_heading_means():
+    rows = ["第一部分 社区发展思路", "立足重庆软件产业基础……", "二、年度工作目标", "（三）建设运营实施方案",
+            "4.运营管理制度：社区制定入驻、退出、服务质量监督等制度，并按季度考核。"]
+    f = facts(page(COVER, 1), page(rows, 2))
+    ps = f.plan_sections
+    assert all(ps[k].found for k in ("development_plan", "annual_targets", "implementation_plan", "management_rules")), ps
+    assert E.check_plan(f, RULES).status == "pass"
+    # words inside a paragraph are not headings: the rule asks a person
+    prose = ["社区将按照发展规划推进建设，并结合年度目标、实施方案和管理制度开展运营工作，确保各项任务落实到位。"]
+    f = facts(page(COVER, 1), page(prose, 2))
+    r = E.check_plan(f, RULES)
+    assert r.status == "review" and "发展规划" in r.detail
+
+
+# ---------------------------------------------------------------- dates and lease
+
+@pytest.mark.parametrize("text, start, end, years", [
+    ("租赁期限：2026.07.01-2029.06.30", dt.date(2026, 7, 1), dt.date(2029, 6, 30), 3),
+    ("租赁期限：2026-07-01—2029-06-30", dt.date(2026, 7, 1), dt.date(2029, 6, 30), 3),
+    ("租赁期限二○二六年七月一日至二O二九年六月三十日", dt.date(2026, 7, 1), dt.date(2029, 6, 30), 3),
+    ("租赁期限二0二六年七月一日至二〇二八年六月三十日", dt.date(2026, 7, 1), dt.date(2028, 6, 30), 2),
+    ("承租期限：自2026年07月01日起至2029年06月30日止", dt.date(2026, 7, 1), dt.date(2029, 6, 30), 3),
+    ("租期为叁（3）年", None, None, 3),
+])
+def test_lease_in_other_forms(text, start, end, years):
+    f = facts(page(COVER, 1), page(["单位名称：重庆云帆科技有限公司", text], 2))
+    s = f.site
+    assert (s.tenure.value, s.lease_start.value, s.lease_end.value, s.lease_years.value) == ("leased", start, end, years)
+    r = E.check_lease_term(f, RULES)
+    assert r.status == ("pass" if years >= 3 else "fail"), r.detail
+    if r.status == "fail":
+        assert r.evidence and "2028-06-30" in r.detail  # the failing reading is shown
+
+
+@pytest.mark.parametrize("cover, signed, want", [
+    (["申报日期：2026年7月"], ["承诺书", "承诺单位（盖章）：重庆云帆科技有限公司", "2026年7月15日"], dt.date(2026, 7, 15)),
+    (["2026年7月"], ["申报单位承诺书", "法定代表人（签字）：", "日期：二〇二六年七月十五日"], dt.date(2026, 7, 15)),
+    (["申报时间：2026年7月", "成立日期：2015年3月1日"], ["承诺单位（盖章）", "二○二六年七月十五日"], dt.date(2026, 7, 15)),
+])
+def test_declared_on_from_where_the_application_is_signed(cover, signed, want):
+    f = facts(page(COVER + cover, 1), page(["一、申报单位基本情况", "单位名称：重庆云帆科技有限公司"], 2), page(signed, 3))
+    assert f.declared_on.value == want and f.declared_on.evidence[0].page == 3
+    assert E.check_deadline(f, RULES).status == "pass"
+
+
+def test_month_only_dates_are_not_a_declared_date():
+    f = facts(page(COVER + ["申报日期：2026年8月"], 1))
+    assert f.declared_on.value is None and E.check_deadline(f, RULES).status == "review"

@@ -13,7 +13,7 @@ from pipeline.facts import Evidence, Fact, Site
 
 _RANGE_SEP = r"\s*(?:至|到|—+|–|-|~|～|－|起至)\s*"
 _RANGE = re.compile(rf"(?P<a>{DATE_RE.pattern}){_RANGE_SEP}(?P<b>{DATE_RE.pattern.replace('?P<', '?P<b_')})")
-_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?P<u>年|个月|月)")
+_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期|承租期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?:[(（]\d{{1,3}}[)）])?(?P<u>年|个月|月)")
 
 
 def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tuple[tuple[Evidence, ...], float]:
