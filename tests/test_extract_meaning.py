@@ -169,3 +169,45 @@ def test_declared_on_from_where_the_application_is_signed(cover, signed, want):
 def test_month_only_dates_are_not_a_declared_date():
     f = facts(page(COVER + ["申报日期：2026年8月"], 1))
     assert f.declared_on.value is None and E.check_deadline(f, RULES).status == "review"
+
+
+# ---------------------------------------------------------------- labels
+
+CODE = "91500000MA5UA3W18Q"
+
+
+def test_label_with_spaces_between_its_characters():
+    """Justified table cells: OCR gives one run per character (单  位  名  称)."""
+    label = [(0.10 + 0.035 * k, ch) for k, ch in enumerate("统一社会信用代码")]
+    name = [(0.10 + 0.04 * k, ch) for k, ch in enumerate("单位名称")]
+    rows = [name + [(0.45, "重庆云帆科技有限公司")], label + [(0.45, CODE)], [(0.1, "日"), (0.16, "期："), (0.3, "2026年7月20日")]]
+    f = facts(page(COVER[:2], 1), page(rows, 2))
+    assert f.applicant.name.value == "重庆云帆科技有限公司"
+    assert f.applicant.uscc.value == CODE
+    assert f.declared_on.value == dt.date(2026, 7, 20)
+
+
+def test_spaced_merge_keeps_a_unit_and_its_numeral_apart():
+    rows = ["序号 | 指标名称 | 计量单位 | 目标值"]
+    rows = [[(0.05, "序号"), (0.15, "指标名称"), (0.5, "单位"), (0.62, "目标值")],
+            [(0.05, "1"), (0.15, "产业化应用项目"), (0.5, "个"), (0.62, "六")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"产业化应用项目": (6, "个")}
+
+
+def test_label_wrapped_over_two_lines_of_its_cell():
+    rows = [[(0.1, "申报单位"), (0.3, "重庆云帆科技有限公司")],
+            [(0.1, "统一社会信"), (0.3, CODE)],
+            [(0.1, "用代码")],
+            [(0.1, "单位性质"), (0.3, "企业")]]
+    f = facts(page(COVER[:2], 1), page(rows, 2))
+    assert f.applicant.uscc.value == CODE
+    assert {e.text for e in f.applicant.uscc.evidence} >= {"统一社会信", "用代码", CODE}
+
+
+def test_two_column_key_value_table():
+    rows = [f"单位名称 | 重庆云帆科技有限公司 | 统一社会信用代码 | {CODE}", "单位类型 | 企业 | 成立时间 | 2015年3月1日",
+            "填报日期 | 2026年7月18日 | 联系人 | 王芳"]
+    f = facts(page(COVER[:2], 1), page(rows, 2, source="docx", table=True))
+    assert (f.applicant.name.value, f.applicant.uscc.value) == ("重庆云帆科技有限公司", CODE)
+    assert f.declared_on.value == dt.date(2026, 7, 18)

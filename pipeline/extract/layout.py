@@ -159,7 +159,7 @@ def page_layout(page: Page) -> PageLayout:
         if not placed:
             rows.append([c])
             bands.append((y0, y1))
-    ordered = [merge_fragments(sorted(r, key=lambda c: c.bbox[0])) for r in rows]
+    ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]))) for r in rows]
     ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
     return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered)))
 
@@ -180,6 +180,36 @@ def merge_fragments(row: list[Cell]) -> tuple[Cell, ...]:
                 out[-1] = _join(prev, c)
                 continue
         out.append(c)
+    return tuple(out)
+
+
+_CJK1 = re.compile(r"^[\u4e00-\u9fff]:?$")
+SPACED_GAP = 4.0
+"""Single characters further apart than this many text heights are not one spaced-out word."""
+
+
+def merge_spaced(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A label set with spaces between its characters (单  位  名  称, justified table cells) reads as
+    one cell per character: join runs of 3+ single Chinese characters standing close together, or of
+    2 when a colon ends them (日  期：). Shorter runs stay apart (家 | 四: a unit and its value)."""
+    runs: list[list[Cell]] = []
+    for c in row:
+        prev = runs[-1][-1] if runs else None
+        if prev is not None and _CJK1.match(c.text) and _CJK1.match(prev.text) and not prev.text.endswith(":"):
+            h = max(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
+            if c.bbox[0] - prev.bbox[2] < SPACED_GAP * h:
+                runs[-1].append(c)
+                continue
+        runs.append([c])
+    out: list[Cell] = []
+    for run in runs:
+        if len(run) >= 3 or (len(run) == 2 and run[-1].text.endswith(":")):
+            joined = run[0]
+            for c in run[1:]:
+                joined = _join(joined, c)
+            out.append(joined)
+        else:
+            out.extend(run)
     return tuple(out)
 
 
