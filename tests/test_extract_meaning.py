@@ -95,6 +95,18 @@ def test_transposed_target_table():
     assert E.check_targets(f, RULES, "innovation_community").status == "pass"
 
 
+def test_transposed_target_table_with_header_cells_wrapped_over_two_lines():
+    xs = (0.05, 0.2, 0.38, 0.56, 0.76)
+    rows = [list(zip(xs, ["指标", "入驻企业", "孵化场地", "年度创新", "带动就业"])),
+            list(zip(xs[1:], ["数量", "面积", "创业活动", "人数"])),
+            list(zip(xs, ["单位", "家", "平方米", "场", "人"])),
+            list(zip(xs, ["目标值", "45", "5200", "24", "380"])),
+            [(0.05, "以上目标为2028年底达到的数值。")]]
+    f = facts(page(COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"入驻企业数量": (45, "家"), "孵化场地面积": (5200, "平方米"),
+                             "年度创新创业活动": (24, "场"), "带动就业人数": (380, "人")}
+
+
 def test_declared_value_under_the_minimum_after_conversion_fails_with_the_reading():
     rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 户 | 40", "2 | 孵化场地面积 | 万平方米 | 0.2",
             "3 | 年度创新创业活动 | 场 | 30", "4 | 带动就业人数 | 人 | 350"]

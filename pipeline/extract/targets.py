@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from pipeline.extract.config import default_indicator_rows, labels
-from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.layout import Cell, PageLayout, join_cells
 from pipeline.extract.values import CN_DIGITS, parse_number
 from pipeline.facts import Target
 
@@ -175,15 +175,19 @@ def _header_roles(row: Sequence[Cell]) -> list[str] | None:
 
 
 def _aligned(row: Sequence[Cell], header: Sequence[Cell]) -> list[int]:
-    """For each cell of a row, the header column it stands under: by position when the counts
-    agree, else by horizontal overlap (a merged or split cell); -1 under none."""
-    if len(row) == len(header) or (row and row[0].source == "docx" and len(row) < len(header)):
-        return list(range(len(row)))  # a DOCX row drops empty cells at its end; its boxes are not geometry
+    """For each cell of a row, the header column it stands under. DOCX rows by position (their
+    boxes are not geometry; empty cells at the end are dropped); pages with geometry by horizontal
+    overlap, else the nearest header centre (OCR merges and splits cells, so counts mislead)."""
+    if row and row[0].source == "docx" and len(row) <= len(header):
+        return list(range(len(row)))
     out = []
     for c in row:
         ov = [min(c.bbox[2], h.bbox[2]) - max(c.bbox[0], h.bbox[0]) for h in header]
         k = max(range(len(header)), key=lambda i: ov[i])
-        out.append(k if ov[k] > 0 else -1)
+        if ov[k] <= 0:
+            mid = (c.bbox[0] + c.bbox[2]) / 2
+            k = min(range(len(header)), key=lambda i: abs(mid - (header[i].bbox[0] + header[i].bbox[2]) / 2))
+        out.append(k)
     return out
 
 
@@ -206,10 +210,14 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
         header: tuple[Cell, ...] | None = None
         roles: list[str] = []
         rows = page.rows
+        skip_to = 0
         for r, row in enumerate(rows):
-            across = transposed(row, rows[r + 1: r + 4], inds, units)
+            if r < skip_to:
+                continue  # rows of a transposed table already read
+            across, used = transposed(row, rows[r + 1: r + 4], inds, units)
             if across:
                 in_tables.extend(across)
+                skip_to = r + 1 + used
                 continue
             hr = _header_roles(row)
             if hr is not None:
@@ -237,17 +245,26 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
 
 
 def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Sequence[IndicatorSpec],
-               units: list[str]) -> list[Target]:
+               units: list[str]) -> tuple[list[Target], int]:
     """A table with the indicators as columns: `row` names 2+ different indicators and holds no value;
-    the first row below with values gives one under each (a units row may come between)."""
-    named = [(i, c, *match_indicator(c.text, inds)) for i, c in enumerate(row)]
-    named = [(i, c, ind, s) for i, c, ind, s in named if ind is not None]
-    if len({ind.name for _, _, ind, _ in named}) < 2 or any(_value(c.text) for c in row):
-        return []
-    cols_named = {i for i, *_ in named}
+    the first row below with values gives one under each (a units row may come between). Also the
+    number of rows below that were read."""
+    if any(_value(c.text) for c in row):
+        return [], 0
+    named = _named(row, inds)
+    first = len(below)
     unit_labels = labels()["target_table"].get("unit_row_labels", [])
+    if below and not any(_value(c.text) or c.text in units or c.text in unit_labels for c in below[0]):
+        # header cells wrapped over two lines (入驻企业 / 数量): join each with the line under it
+        joined = _with_second_line(row, below[0])
+        named2 = _named(joined, inds)
+        if len(named2) >= max(len(named), 2):
+            row, below, named = joined, below[1:], named2
+    if len(named) < 2:
+        return [], 0
+    cols_named = {i for i, *_ in named}
     col_units: dict[int, str] = {}
-    for nxt in below:
+    for n, nxt in enumerate(below):
         cols = _aligned(nxt, row)
         rest = [(c, k) for c, k in zip(nxt, cols) if k in cols_named]
         if not rest:
@@ -265,8 +282,25 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
             value, u, num = got
             unit = u or col_units.get(i) or clean_indicator(c.text)[1] or ind.unit
             out.append(_mk(ind, score, c.raw, value, unit, [c, cell], num))
-        return out
-    return []
+        return out, first - len(below) + n + 1
+    return [], 0
+
+
+def _named(row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> list[tuple[int, Cell, IndicatorSpec, float]]:
+    """Cells of `row` naming an indicator; [] unless 2+ different indicators are named."""
+    named = [(i, c, *match_indicator(c.text, inds)) for i, c in enumerate(row)]
+    named = [(i, c, ind, s) for i, c, ind, s in named if ind is not None]
+    return named if len({ind.name for _, _, ind, _ in named}) >= 2 else []
+
+
+def _with_second_line(row: Sequence[Cell], nxt: Sequence[Cell]) -> tuple[Cell, ...]:
+    out = []
+    for c in row:
+        under = [d for d in nxt if min(c.bbox[2], d.bbox[2]) - max(c.bbox[0], d.bbox[0]) > 0 and d.text != c.text]
+        for d in under:
+            c = join_cells(c, d)
+        out.append(c)
+    return tuple(out)
 
 
 def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str], value_col: int | None) -> Target | None:
