@@ -35,7 +35,7 @@ def indicator_specs(rules) -> tuple:
 
     return tuple(
         IndicatorSpec(track=track, name=ind.name, unit=ind.unit, aliases=tuple(ind.aliases), min=ind.min,
-                      units=rules.unit_spellings(ind.unit))
+                      units=rules.unit_factors(ind.unit))
         for track, inds in rules.indicators.items()
         for ind in inds
     )

@@ -47,9 +47,12 @@ def test_units_of_one_class_are_not_doubted_and_the_check_converts():
     rows = ["序号 | 指标名称 | 计量单位 | 目标值", "1 | 入驻企业（团队）数量 | 户 | 40", "2 | 孵化场地面积 | 万平方米 | 0.5",
             "3 | 年度创新创业活动 | 场次 | 30", "4 | 带动就业人数 | 名 | 350"]
     f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
-    assert targets_of(f) == {"入驻企业数量": (40, "户"), "孵化场地面积": (0.5, "万平方米"),
-                             "年度创新创业活动": (30, "场次"), "带动就业人数": (350, "名")}
+    # the value is kept in the 榜单 unit, the spelling and conversion said in the evidence note
+    assert targets_of(f) == {"入驻企业数量": (40, "家"), "孵化场地面积": (5000, "平方米"),
+                             "年度创新创业活动": (30, "场"), "带动就业人数": (350, "人")}
     assert all(e.confidence > 0.85 for t in f.targets for e in t.evidence)
+    area = next(t for t in f.targets if t.indicator == "孵化场地面积")
+    assert "写为0.5万平方米，按5000平方米计" in area.evidence[0].note
     r = E.check_targets(f, RULES, "innovation_community")
     assert r.status == "pass", r.detail
 
@@ -73,8 +76,8 @@ def test_indicator_names_with_qualifiers_reordered_words_and_glued_numbers():
             [(0.15, "6服务企业融资额"), (0.55, "万元"), (0.75, "800")]]
     f = facts(page(OSS_COVER, 1), page(rows, 2))
     got = targets_of(f)
-    assert got == {"开源项目数量": (15, "项"), "社区开发者人数": (12000, "位"), "代码贡献者人数": (150, "名"),
-                   "年度开源活动": (20, "次"), "产业化应用项目": (6, "个"), "服务企业融资额": (800, "万元")}, got
+    assert got == {"开源项目数量": (15, "个"), "社区开发者人数": (12000, "人"), "代码贡献者人数": (150, "人"),
+                   "年度开源活动": (20, "场"), "产业化应用项目": (6, "个"), "服务企业融资额": (800, "万元")}, got
     assert E.check_targets(f, RULES, "open_source_community").status == "pass"
 
 
@@ -91,7 +94,7 @@ def test_transposed_target_table():
             "单位 | 家 | 平方米 | 场次 | 人", "目标值 | 36 | 4000 | 二十四 | 320"]
     f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
     assert targets_of(f) == {"入驻企业数量": (36, "家"), "孵化场地面积": (4000, "平方米"),
-                             "年度创新创业活动": (24, "场次"), "带动就业人数": (320, "人")}
+                             "年度创新创业活动": (24, "场"), "带动就业人数": (320, "人")}
     assert E.check_targets(f, RULES, "innovation_community").status == "pass"
 
 
@@ -111,7 +114,8 @@ def test_declared_value_under_the_minimum_after_conversion_fails_with_the_readin
     rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 户 | 40", "2 | 孵化场地面积 | 万平方米 | 0.2",
             "3 | 年度创新创业活动 | 场 | 30", "4 | 带动就业人数 | 人 | 350"]
     r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
-    assert r.status == "fail" and "0.2万平方米（合2000平方米）" in r.detail and r.evidence
+    assert r.status == "fail" and "孵化场地面积2000平方米低于3000平方米" in r.detail
+    assert any("写为0.2万平方米，按2000平方米计" in e.note for e in r.evidence)
 
 
 # ---------------------------------------------------------------- fail only on evidence

@@ -130,8 +130,8 @@ def test_other_template_read_by_meaning(engine):
     assert f.applicant.name.value == "重庆云帆科技有限公司"
     assert f.applicant.uscc.value == CODE
     got = {t.indicator: (t.value, t.unit) for t in f.targets}
-    assert got == {"入驻企业数量": (40, "户"), "孵化场地面积": (0.5, "万平方米"), "年度创新创业活动": (30, "场次"),
-                   "带动就业人数": (350, "名")}, got
+    assert got == {"入驻企业数量": (40, "家"), "孵化场地面积": (5000, "平方米"), "年度创新创业活动": (30, "场"),
+                   "带动就业人数": (350, "人")}, got
     assert E.check_targets(f, RULES, "innovation_community").status == "pass"
     assert all(f.plan_sections[k].found for k in f.plan_sections), f.plan_sections
     assert (f.site.tenure.value, f.site.lease_start.value, f.site.lease_end.value) == (

@@ -125,6 +125,14 @@ class Rules(_Strict):
         base = self._class_of(unit)
         return tuple(self.unit_classes[base]) if base else (unit,)
 
+    def unit_factors(self, unit: str) -> dict[str, float]:
+        """Every spelling of `unit`'s class → the factor that turns a value in it into `unit`
+        (for 人: 名 → 1, 万人 → 10000); {unit: 1} when it has no class."""
+        base = self._class_of(unit)
+        if base is None:
+            return {unit: 1.0}
+        return {_key(u): v for u in self.unit_classes[base] if (v := self.convert(1.0, u, unit)) is not None}
+
     def _class_of(self, unit: str) -> str | None:
         key = _key(unit)
         for base, spellings in self.unit_classes.items():

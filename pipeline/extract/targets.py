@@ -34,15 +34,16 @@ class IndicatorSpec(BaseModel):
     aliases: tuple[str, ...] = ()
     min: float | None = None
     """The 榜单 minimum, when the caller knows it: only for the magnitude sanity check."""
-    units: tuple[str, ...] = ()
-    """Spellings of the same unit class (rules file unit_classes): 名/位 for 人; no penalty for them."""
+    units: dict[str, float] = {}
+    """Spellings of the indicator's unit class (rules file unit_classes) → factor to its unit
+    (名 → 1 and 万人 → 10000 for 人): a value written in one is converted, said in the note."""
 
 
 def default_indicators() -> tuple[IndicatorSpec, ...]:
     from pipeline.checks.rules import load_rules  # the shipped unit classes (rules.yaml)
 
     rules = load_rules()
-    return tuple(IndicatorSpec(**row, units=rules.unit_spellings(row.get("unit", ""))) for row in default_indicator_rows())
+    return tuple(IndicatorSpec(**row, units=rules.unit_factors(row.get("unit", ""))) for row in default_indicator_rows())
 
 
 _VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
@@ -394,8 +395,13 @@ def _mk(ind: IndicatorSpec, score: float, written: str, value: float | None, uni
     conf = min(c.confidence for c in used) * (score / 100)
     note = "" if score >= 100 else f"“{written}”按相近程度{score:.0f}%对应榜单指标“{ind.name}”"
     if unit and ind.unit and unit != ind.unit:
-        if unit in ind.units:
-            note = (note + "；" if note else "") + f"单位写为“{unit}”，与榜单单位“{ind.unit}”同类，可换算"
+        if unit in ind.units and value is not None:
+            k = ind.units[unit]
+            written_value = value
+            value = round(value * k, 6)
+            note = (note + "；" if note else "") + (
+                f"写为{_fmt(written_value)}{unit}，按{_fmt(value)}{ind.unit}计" if k != 1 else f"单位写为“{unit}”，同“{ind.unit}”")
+            unit = ind.unit
         else:
             note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
             conf *= 0.7
