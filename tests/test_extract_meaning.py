@@ -11,7 +11,7 @@ import pytest
 from pipeline.checks import engine as E
 from pipeline.checks.rules import load_rules
 from pipeline.extract import extract_facts
-from pipeline.extract.targets import clean_indicator
+from pipeline.extract.targets import clean_indicator, indicator_key
 from pipeline.model import Document, Line, Page
 from pipeline.process import indicator_specs
 
@@ -60,10 +60,16 @@ def test_units_of_one_class_are_not_doubted_and_the_check_converts():
 @pytest.mark.parametrize("written, name, unit", [
     ("入驻企业（团队）数量", "入驻企业数量", ""), ("5服务企业融资额", "服务企业融资额", ""),
     ("5.服务企业融资额（万元）", "服务企业融资额", "万元"), ("（三）带动就业人数", "带动就业人数", ""),
-    ("累计入驻企业数量", "入驻企业数量", ""), ("5G基站数量", "5G基站数量", ""),
+    ("5G基站数量", "5G基站数量", ""),
 ])
 def test_clean_indicator(written, name, unit):
     assert clean_indicator(written) == (name, unit)
+
+
+@pytest.mark.parametrize("written, key", [("累计入驻企业数量", "入驻企业"), ("年均举办开源技术活动", "开源技术活动"),
+                                          ("引进入驻企业（团队）", "入驻企业"), ("新增知识产权", "知识产权")])
+def test_indicator_key_drops_qualifiers(written, key):
+    assert indicator_key(written) == key
 
 
 def test_indicator_names_with_qualifiers_reordered_words_and_glued_numbers():
@@ -227,3 +233,25 @@ def test_two_column_key_value_table():
     f = facts(page(COVER[:2], 1), page(rows, 2, source="docx", table=True))
     assert (f.applicant.name.value, f.applicant.uscc.value) == ("重庆云帆科技有限公司", CODE)
     assert f.declared_on.value == dt.date(2026, 7, 18)
+
+
+def test_targets_written_as_a_numbered_list_in_prose():
+    rows = ["揭榜任务目标", "对照榜单考核要求，本单位在建设周期内拟完成以下目标：", [(0.12, "1、"), (0.15, "引进入驻企业不少于36户；")],
+            "2、社区运营场地面积不少于0.36万平方米；", "3、年均开展创业沙龙、路演等双创活动≥48场；",
+            [(0.11, "4、"), (0.14, "吸纳带动就业不低于180人；")], "5、新增知识产权达到120件；", "以上目标按年度分解落实。"]
+    f = facts(page(COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"入驻企业数量": (36, "家"), "孵化场地面积": (3600, "平方米"), "年度创新创业活动": (48, "场"),
+                             "带动就业人数": (180, "人"), "新增知识产权": (120, "件")}
+    r = E.check_targets(f, RULES, "innovation_community")
+    assert r.status == "fail" and "带动就业人数180人低于300人" in r.detail
+    # a numbered plan item elsewhere is not a target
+    f = facts(page(COVER, 1), page(["四、保障措施", "1、组建专职运营团队12人；", "2、设立服务窗口3个。"], 2))
+    assert f.targets == ()
+
+
+def test_name_and_value_read_as_one_run_with_the_unit_apart():
+    rows = [[(0.15, "序号指标名称"), (0.51, "预期目标"), (0.64, "单位"), (0.74, "备注")],
+            [(0.15, "11孵化开源项目≥20"), (0.64, "个")],
+            [(0.15, "33代码贡献者(人数)"), (0.51, "不低于100名")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"开源项目数量": (20, "个"), "代码贡献者人数": (100, "人")}

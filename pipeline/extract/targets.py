@@ -49,11 +49,16 @@ def default_indicators() -> tuple[IndicatorSpec, ...]:
 _VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
 
 
+@lru_cache(maxsize=1)
+def _comparators() -> re.Pattern:
+    words = sorted(labels()["target_table"].get("comparators", []), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _value(text: str) -> tuple[float, str, str] | None:
     """(value, unit, the numeral as read)."""
     text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
-    t = text.replace("≥", "").replace(">=", "").replace("不少于", "").replace("达到", "").replace("以上", "")
-    m = _VALUE.match(t)
+    m = _VALUE.match(_comparators().sub("", text))
     if not m:
         return None
     num = m.group("num")
@@ -97,8 +102,8 @@ _PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
 
 
 def clean_indicator(text: str) -> tuple[str, str]:
-    """(name, unit): the row number glued on (5服务企业融资额, 一、), a unit in brackets taken out
-    (入驻企业数量（家）), other bracketed qualifiers dropped (入驻企业（团队）数量 → 入驻企业数量)."""
+    """(name, unit): the row number glued on (5服务企业融资额, 一、) dropped, a unit in brackets taken
+    out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量)."""
     t = unicodedata.normalize("NFKC", text or "").replace(" ", "")
     t = _ROW_NUMBER.sub("", t).strip(":：")
     unit = ""
@@ -107,11 +112,27 @@ def clean_indicator(text: str) -> tuple[str, str]:
         inner = m.group()[1:-1]
         if inner in units and not unit:
             unit = inner
-    t = _PARENS.sub("", t)
-    for q in labels()["target_table"].get("qualifiers", []):
-        if t.startswith(q) and len(t) > len(q) + 2:
-            t = t[len(q):]
-    return t, unit
+    return _PARENS.sub("", t), unit
+
+
+def indicator_key(text: str) -> str:
+    """What a name is matched by: clean_indicator's name without the qualifiers around it that do not
+    change what it counts (累计/年均/引进 …, …数量), from labels.yaml."""
+    t = clean_indicator(text)[0]
+    cfg = labels()["target_table"]
+    quals = sorted(cfg.get("qualifiers", []), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for q in quals:
+            if t.startswith(q) and len(t) > len(q) + 2:
+                t, stripped = t[len(q):], True
+                break
+    for q in cfg.get("suffix_qualifiers", []):
+        if t.endswith(q) and len(t) > len(q) + 2:
+            t = t[: -len(q)]
+            break
+    return t
 
 
 def _bag(a: str, b: str) -> float:
@@ -119,7 +140,7 @@ def _bag(a: str, b: str) -> float:
     return fuzz.ratio("".join(sorted(a)), "".join(sorted(b)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _score(name: str, text: str) -> float:
     if name == text:
         return 100.0
@@ -127,6 +148,8 @@ def _score(name: str, text: str) -> float:
     if name in text and len(text) <= len(name) + 6:
         # a known name inside a longer one: as good as the share of the text it covers
         s = max(s, 60.0 + 40.0 * len(name) / len(text))
+    if len(name) >= 4 and text.endswith(name):
+        s = max(s, 88.0)  # the head noun comes last: 社区运营场地面积 is a 场地面积
     if len(name) >= 4 and len(text) >= 4:
         s = max(s, 0.95 * _bag(name, text))
     return s
@@ -134,11 +157,11 @@ def _score(name: str, text: str) -> float:
 
 def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
     """The indicator `text` names, by name or alias, after clean_indicator on both sides."""
-    key = clean_indicator(text)[0]
+    key = indicator_key(text)
     best, score = None, 0.0
     for ind in indicators:
         for name in (ind.name, *ind.aliases):
-            s = _score(clean_indicator(name)[0], key)
+            s = _score(indicator_key(name), key)
             if s > score:
                 best, score = ind, s
     return (best, score) if score >= MATCH_MIN else (None, score)
@@ -148,7 +171,8 @@ def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[Ind
 def _one_run(units: tuple[str, ...]) -> re.Pattern:
     """序号, name, unit and value read as one run: '4年度开源活动场二十四', '1开源项目数量个12'."""
     u = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
-    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff]{{3,20}}?)(?P<unit>{u})?(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)$")
+    c = _comparators().pattern
+    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff()]{{3,20}}?)(?P<unit>{u})?(?:{c})?(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)$")
 
 
 _ONE_RUN = _one_run
@@ -206,12 +230,15 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
     inds = [i for i in indicators if track in (None, "unknown", "recommendation_form") or i.track == track] or list(indicators)
     units = labels()["target_table"]["units"]
     in_tables: list[Target] = []
+    prose: list[Target] = []
     loose: list[Target] = []
     for page in pages:
         header: tuple[Cell, ...] | None = None
         roles: list[str] = []
         rows = page.rows
         skip_to = 0
+        prose_page = any(w in page.text for w in labels()["target_table"].get("prose_page_words", []))
+        page_prose: list[Target] = []
         for r, row in enumerate(rows):
             if r < skip_to:
                 continue  # rows of a transposed table already read
@@ -226,6 +253,11 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
                 continue
             cells, value_col = _by_header(row, header, roles) if header is not None else (list(row), None)
             t = _target_row(cells, inds, units, value_col)
+            if t is None and header is None and prose_page:
+                p = prose_target(row, inds, units)
+                if p is not None:
+                    page_prose.append(p)
+                    continue
             if t is None:
                 if header is not None and len(row) < 2:
                     header = None
@@ -234,10 +266,16 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
                 in_tables.append(t)
             elif t.matched:
                 loose.append(t)
+        # a numbered list of targets in prose; an item naming no 榜单 indicator counts only in a list
+        # that names 2+ of them (1、新增知识产权达到120件 beside 引进入驻企业不少于36户)
+        if sum(t.matched for t in page_prose) >= 2:
+            prose.extend(page_prose)
+        else:
+            prose.extend(t for t in page_prose if t.matched)
     # a row of the targets table beats the same indicator named elsewhere (场地面积 in the site table)
     out: list[Target] = []
     seen: set[str] = set()
-    for t in in_tables + loose:
+    for t in in_tables + prose + loose:
         if t.matched and t.indicator in seen:
             continue
         seen.add(t.indicator)
@@ -285,6 +323,36 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
             out.append(_mk(ind, score, c.raw, value, unit, [c, cell], num))
         return out, first - len(below) + n + 1
     return [], 0
+
+
+_LIST_NO = r"(?:\d{1,2}[、.．)）]|[(（]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
+
+
+@lru_cache(maxsize=4)
+def _prose_re(units: tuple[str, ...]) -> re.Pattern:
+    u = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    c = _comparators().pattern
+    return re.compile(rf"^{_LIST_NO}(?P<name>[\u4e00-\u9fff、()]{{2,30}}?)(?:{c})?"
+                      rf"(?P<num>\d[\d,]*(?:\.\d+)?万?)(?P<unit>{u})(?:[;；,，。]|$)")
+
+
+def prose_target(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> Target | None:
+    """A numbered target written as a sentence: 1、引进入驻企业不少于36户；3、年均开展创业沙龙、路演等双创活动≥48场。"""
+    text = "".join(c.text for c in row)
+    m = _prose_re(tuple(units)).match(text)
+    if not m:
+        return None
+    name = m.group("name")
+    got = _value(m.group("num") + m.group("unit"))
+    if got is None:
+        return None
+    value, unit, num = got
+    ind, score = match_indicator(name, inds)
+    if ind is None:
+        conf = min(c.confidence for c in row) * 0.5
+        return Target(indicator=clean_indicator(name)[0], value=value, unit=unit, written=name, matched=False,
+                      evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in row))
+    return _mk(ind, score, name, value, unit, list(row), num)
 
 
 def _named(row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> list[tuple[int, Cell, IndicatorSpec, float]]:
@@ -350,7 +418,14 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         if not unit and c.text.strip("·.,:;、") in units:
             unit = c.text.strip("·.,:;、")
     if value is None:
-        return None
+        # name and value read as one run, the unit in a cell of its own (11孵化开源项目≥20 | 个)
+        m = _ONE_RUN(tuple(units)).match(name_cell.text)
+        ind, score = match_indicator(m.group("name"), inds) if m else (None, 0.0)
+        if ind is None:
+            return None
+        got = _value(m.group("num"))
+        return _mk(ind, score, m.group("name"), got[0] if got else None, m.group("unit") or unit or ind.unit,
+                   [name_cell], m.group("num"))
     if ind is None and not re.search(r"[\u4e00-\u9fff]{2,}", name_cell.text):
         return None
     used = [name_cell] + ([value_cell] if value_cell else [])
