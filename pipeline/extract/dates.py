@@ -58,6 +58,8 @@ def _standalone(pages: Sequence[PageLayout]) -> list[Found]:
         if not (is_first or _signed(page)):
             continue
         for row in page.rows:
+            if len(row) != 1:
+                continue  # a date beside a label is that label's value (成立时间 | 2010年7月8日)
             for c in row:
                 m = DATE_RE.fullmatch(c.text)
                 if m and date_from_match(m):

@@ -287,6 +287,14 @@ def layouts(documents: Sequence[Document]) -> list[PageLayout]:
     return [page_layout(p) for d in documents for p in d.pages]
 
 
+_TOC = re.compile(r"(?:[.…·‥．。]{3,}|…{2,}|-{4,})\s*[(（]?\d{0,3}[)）]?\s*$|[.…·‥]{6,}")
+
+
+def is_toc(text: str) -> bool:
+    """A 目录 line: a heading followed by leader dots and a page number (三、建设运营方案……5)."""
+    return bool(_TOC.search(text))
+
+
 @dataclass(frozen=True)
 class Flow:
     """All cells of some pages as one string, with each character's cell, for regexes that must

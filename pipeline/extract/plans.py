@@ -8,7 +8,7 @@ import re
 from typing import Sequence
 
 from pipeline.extract.config import labels
-from pipeline.extract.layout import PageLayout
+from pipeline.extract.layout import PageLayout, is_toc
 from pipeline.facts import Fact
 
 HEADING_MAX = 24
@@ -28,6 +28,8 @@ def extract_plan_sections(pages: Sequence[PageLayout]) -> dict[str, Fact]:
     for page in pages:
         for row in page.rows:
             text = "".join(c.text for c in row)
+            if is_toc(text):
+                continue  # a 目录 entry names a section; the heading itself is what counts
             short = len(text) <= HEADING_MAX
             lead = _NUM.sub("", text, count=1)
             for key, words in cfg.items():

@@ -7,7 +7,7 @@ import re
 from typing import Sequence
 
 from pipeline.extract.config import labels
-from pipeline.extract.layout import Cell, Flow, PageLayout, flow
+from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
 from pipeline.facts import Evidence, Fact, Site
 
@@ -22,16 +22,23 @@ def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tupl
     return tuple(c.evidence(conf, note) for c in cells), conf
 
 
-def _first_keyword(text: str, words: list[str]) -> tuple[int, str] | None:
-    hits = [(text.find(w), w) for w in words if w in text]
+def _first_keyword(f: Flow, words: list[str]) -> tuple[int, str] | None:
+    """The first place a word is written outside a 目录 line."""
+    hits = []
+    for w in words:
+        k = f.text.find(w)
+        while k >= 0 and any(is_toc(c.text) for c in f.cells_between(k, k + len(w))):
+            k = f.text.find(w, k + 1)
+        if k >= 0:
+            hits.append((k, w))
     return min(hits) if hits else None
 
 
 def extract_site(pages: Sequence[PageLayout]) -> Site:
     f = flow(pages)
     cfg = labels()["site"]
-    leased = _first_keyword(f.text, cfg["leased"])
-    owned = _first_keyword(f.text, cfg["owned"])
+    leased = _first_keyword(f, cfg["leased"])
+    owned = _first_keyword(f, cfg["owned"])
     # a lease text also mentions the landlord's 产权证明, so lease wording decides
     if leased:
         pos, word = leased
