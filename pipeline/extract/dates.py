@@ -25,8 +25,10 @@ def extract_declared_on(pages: Sequence[PageLayout]) -> Fact:
     found = labelled(pages, "declared_on", _accept_date)
     # 申报日期 beats a plain 日期 under a signature; the cover/commitment come first in the booklet
     strong = [f for f in found if f.label != "日期"]
-    # a bare 日期 only where it starts its cell (日期：…), not the end of 成立日期 / 注册日期
-    weak = [f for f in found if f.label == "日期" and f.cells[0].text.lstrip("(（").startswith("日期")]
+    # a bare 日期, but not the end of 成立日期 / 注册日期 (words in labels.yaml)
+    other = tuple(labels().get("other_dates", []))
+    weak = [f for f in found if f.label == "日期"
+            and not f.cells[0].text.split("日期")[0].endswith(other or ("\0",))]
     pool = strong or weak
     quality_note = ""
     if not pool:
