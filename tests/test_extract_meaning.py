@@ -256,3 +256,10 @@ def test_name_and_value_read_as_one_run_with_the_unit_apart():
             [(0.15, "33代码贡献者(人数)"), (0.51, "不低于100名")]]
     f = facts(page(OSS_COVER, 1), page(rows, 2))
     assert targets_of(f) == {"开源项目数量": (20, "个"), "代码贡献者人数": (100, "人")}
+
+
+def test_two_targets_side_by_side_in_a_key_value_table():
+    rows = ["入驻企业数量 | 45家 | 孵化场地面积（平方米） | 5200", "年度创新创业活动 | 24 | 场 | 带动就业人数 | 1.2万人"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f) == {"入驻企业数量": (45, "家"), "孵化场地面积": (5200, "平方米"), "年度创新创业活动": (24, "场"),
+                             "带动就业人数": (12000, "人")}

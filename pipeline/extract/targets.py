@@ -251,6 +251,10 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
             if hr is not None:
                 header, roles = row, hr
                 continue
+            pairs = side_by_side(row, inds, units)
+            if pairs:
+                in_tables.extend(pairs)
+                continue
             cells, value_col = _by_header(row, header, roles) if header is not None else (list(row), None)
             t = _target_row(cells, inds, units, value_col)
             if t is None and header is None and prose_page:
@@ -353,6 +357,28 @@ def prose_target(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list
         return Target(indicator=clean_indicator(name)[0], value=value, unit=unit, written=name, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in row))
     return _mk(ind, score, name, value, unit, list(row), num)
+
+
+def side_by_side(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> list[Target]:
+    """A key-value table with two pairs a row (入驻企业数量 | 45家 | 孵化场地面积 | 5200平方米): each
+    indicator cell followed by its value (a unit cell may follow the value). [] unless 2+ pairs."""
+    out = []
+    i = 0
+    while i + 1 < len(row):
+        ind, score = match_indicator(row[i].text, inds) if re.search(r"[\u4e00-\u9fff]{3}", row[i].text) else (None, 0)
+        got = _value(row[i + 1].text) if ind else None
+        if ind is None or got is None:
+            i += 1
+            continue
+        value, unit, num = got
+        used = [row[i], row[i + 1]]
+        if not unit and i + 2 < len(row) and row[i + 2].text in units:
+            unit = row[i + 2].text
+            i += 1
+        out.append(_mk(ind, score, used[0].raw, value,
+                       unit or clean_indicator(used[0].text)[1] or ind.unit, used, num))
+        i += 2
+    return out if len({t.indicator for t in out}) >= 2 else []
 
 
 def _named(row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> list[tuple[int, Cell, IndicatorSpec, float]]:
