@@ -263,3 +263,17 @@ def test_two_targets_side_by_side_in_a_key_value_table():
     f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
     assert targets_of(f) == {"入驻企业数量": (45, "家"), "孵化场地面积": (5200, "平方米"), "年度创新创业活动": (24, "场"),
                              "带动就业人数": (12000, "人")}
+
+
+def test_contents_page_is_not_a_heading_nor_lease_evidence():
+    toc = ["目录", "一、申报承诺书……………1", "三、建设运营方案.................5", "六、附件：场地租赁合同（产权证明）……9"]
+    f = facts(page(COVER, 1), page(toc, 2), page(["（一）发展规划", "立足……"], 3))
+    assert not f.plan_sections["implementation_plan"].found
+    assert f.site.tenure.value is None and E.check_tenure_proof(f, RULES).status == "review"
+
+
+def test_a_date_beside_another_label_is_not_the_signing_date():
+    info = [[(0.1, "成立时间"), (0.35, "2010年7月8日")], [(0.1, "法定代表人（负责人）"), (0.35, "袁明轩")]]
+    f = facts(page(COVER + ["二〇二六年七月"], 1), page(info, 2), page(["承诺函", "承诺单位（盖章）：", "2026-07-08"], 3))
+    assert f.declared_on.value == dt.date(2026, 7, 8) and "另有日期" not in f.declared_on.evidence[0].note
+    assert E.check_deadline(f, RULES).status == "pass"
