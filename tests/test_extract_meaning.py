@@ -277,3 +277,19 @@ def test_a_date_beside_another_label_is_not_the_signing_date():
     f = facts(page(COVER + ["二〇二六年七月"], 1), page(info, 2), page(["承诺函", "承诺单位（盖章）：", "2026-07-08"], 3))
     assert f.declared_on.value == dt.date(2026, 7, 8) and "另有日期" not in f.declared_on.evidence[0].note
     assert E.check_deadline(f, RULES).status == "pass"
+
+
+def test_transposed_header_wrapped_over_three_lines_and_prose_with_chinese_numbers():
+    xs = (0.15, 0.27, 0.39, 0.51, 0.63, 0.75)
+    rows = [list(zip(xs, ["指标", "托管开源项目", "汇聚开发者数", "代码贡献者人", "年均举办开源", "开源项目产业"])),
+            [(0.28, "(含孵化)("), (0.39, "量(万人)"), (0.51, "数"), (0.53, "(名)"), (0.63, "技术活动"), (0.70, "(次"), (0.75, "化应用(项)")],
+            [(0.27, "个)"), (0.63, ")")],
+            list(zip(xs, ["三年目标", "5", "0.1", "≥150", "不低于24", "≥20"]))]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"开源项目数量": (5, "个"), "社区开发者人数": (1000, "人"), "代码贡献者人数": (150, "人"),
+                             "年度开源活动": (24, "场"), "产业化应用项目": (20, "个")}
+    prose = ["建设目标及考核指标", "（一）孵化开源项目不低于10项；", "（二）社区注册开发者不低于1000名；", "（三）活跃代码贡献者≥150名；",
+             "（四）年均举办开源技术活动≥14次；", "（五）产业化应用项目数量≥10个；"]
+    f = facts(page(OSS_COVER, 1), page(prose, 2, source="docx"))
+    assert targets_of(f) == {"开源项目数量": (10, "个"), "社区开发者人数": (1000, "人"), "代码贡献者人数": (150, "人"),
+                             "年度开源活动": (14, "场"), "产业化应用项目": (10, "个")}

@@ -29,6 +29,8 @@ def header_roles(row: Sequence[Cell]) -> list[str] | None:
     """Column meanings when `row` is a targets-table header: it names an indicator column (指标名称 …)
     and holds no value."""
     words = labels()["target_table"]["header_words"]
+    if len(row) < 2:
+        return None  # a heading (建设目标及考核指标), not a table header
     if not any(any(w in c.text for w in words) for c in row) or any(value_of(c.text) for c in row[1:]):
         return None
     return [_role(c.text) for c in row]
@@ -66,12 +68,14 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
     named = _named(row, inds)
     first = len(below)
     unit_labels = labels()["target_table"].get("unit_row_labels", [])
-    if below and not any(value_of(c.text) or c.text in units or c.text in unit_labels for c in below[0]):
-        # header cells wrapped over two lines (入驻企业 / 数量): join each with the line under it
-        joined = _with_second_line(row, below[0])
+    joined, rest = row, below
+    while rest and not any(value_of(c.text) or c.text in units or c.text in unit_labels for c in rest[0]):
+        # header cells wrapped over several lines (托管开源项目 / （含孵化）（ / 个）): join each with
+        # the lines under it
+        joined, rest = _with_second_line(joined, rest[0]), rest[1:]
         named2 = _named(joined, inds)
         if len(named2) >= max(len(named), 2):
-            row, below, named = joined, below[1:], named2
+            row, below, named = joined, rest, named2
     if len(named) < 2:
         return [], 0
     cols_named = {i for i, *_ in named}
@@ -97,7 +101,7 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         return out, first - len(below) + n + 1
     return [], 0
 
-_LIST_NO = r"(?:\d{1,2}[、.．)）]|[(（]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
+_LIST_NO = r"(?:\d{1,2}[、.．)）]|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
 
 @lru_cache(maxsize=4)
 def _prose_re(units: tuple[str, ...]) -> re.Pattern:

@@ -47,7 +47,7 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
         for r, row in enumerate(rows):
             if r < skip_to:
                 continue  # rows of a transposed table already read
-            across, used = transposed(row, rows[r + 1: r + 4], inds, units)
+            across, used = transposed(row, rows[r + 1: r + 6], inds, units)
             if across:
                 in_tables.extend(across)
                 skip_to = r + 1 + used
