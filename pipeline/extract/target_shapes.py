@@ -54,7 +54,9 @@ def _aligned(row: Sequence[Cell], header: Sequence[Cell]) -> list[int]:
 def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> tuple[list[Cell], int | None]:
     """The row without its baseline/remark columns, and the index of the value column in what is left."""
     cols = _aligned(row, header)
-    kept = [(c, cols[i]) for i, c in enumerate(row) if cols[i] < 0 or roles[cols[i]] != "skip"]
+    units = labels()["target_table"]["units"]
+    # a unit is never a baseline or remark (a header read as 计量单位完成时限 is both)
+    kept = [(c, cols[i]) for i, c in enumerate(row) if cols[i] < 0 or roles[cols[i]] != "skip" or c.text in units]
     value_at = next((i for i, (_, k) in enumerate(kept) if k >= 0 and roles[k] == "value"), None)
     return [c for c, _ in kept], value_at
 
@@ -101,7 +103,7 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         return out, first - len(below) + n + 1
     return [], 0
 
-_LIST_NO = r"(?:\d{1,2}[、.．)）]|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
+_LIST_NO = r"(?:\d{0,2}[、.．)）]|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
 
 @lru_cache(maxsize=4)
 def _prose_re(units: tuple[str, ...]) -> re.Pattern:

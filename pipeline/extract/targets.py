@@ -25,9 +25,14 @@ def _one_run(units: tuple[str, ...]) -> re.Pattern:
     """序号, name, unit and value read as one run: '4年度开源活动场二十四', '1开源项目数量个12'."""
     u = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     c = comparators().pattern
-    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff()]{{3,20}}?)(?P<unit>{u})?(?:{c})?(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)$")
+    # …or with the unit after the value and a deadline cell glued on: 孵化场地面积≥3600平方米2028年底
+    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff()]{{3,20}}?)(?P<unit>{u})?(?:{c})?"
+                      rf"(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit2>{u})?"
+                      rf"(?:(?<=\D)\d{{4}}年(?:\d{{1,2}}月)?[\u4e00-\u9fff]{{0,3}})?$")
+
 
 _ONE_RUN = _one_run
+
 
 def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorSpec], track: str | None = None) -> tuple[Target, ...]:
     """Rows under a targets-table header (指标名称 …), columns by what their header means; tables with
@@ -108,7 +113,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
                 if ind:
                     got = value_of(m.group("num"))
                     v = got[0] if got else None
-                    return make_target(ind, score, m.group("name"), v, m.group("unit") or ind.unit, [cells[0]], m.group("num"))
+                    return make_target(ind, score, m.group("name"), v, m.group("unit") or m.group("unit2") or ind.unit, [cells[0]], m.group("num"))
         return None
     name_cell = cells[0]
     name_text, unit = _split_name_cell(name_cell.text, units)
@@ -143,7 +148,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         if ind is None:
             return None
         got = value_of(m.group("num"))
-        return make_target(ind, score, m.group("name"), got[0] if got else None, m.group("unit") or unit or ind.unit,
+        return make_target(ind, score, m.group("name"), got[0] if got else None, m.group("unit") or m.group("unit2") or unit or ind.unit,
                    [name_cell], m.group("num"))
     if ind is None and not re.search(r"[\u4e00-\u9fff]{2,}", name_cell.text):
         return None
