@@ -313,3 +313,9 @@ def test_prose_item_whose_number_ocr_dropped():
     f = facts(page(COVER, 1), page(rows, 2))
     assert targets_of(f) == {"入驻企业数量": (30, "家"), "孵化场地面积": (3600, "平方米"), "年度创新创业活动": (28, "场"),
                              "带动就业人数": (300, "人")}
+
+
+def test_values_of_several_cells_read_as_one_run_are_not_one_value():
+    from pipeline.extract.target_values import value_of
+    assert value_of("≥120不低于0.36不低于24≥600") is None
+    assert value_of("不少于0.12万人")[:2] == (1200, "人") and value_of("200以上")[0] == 200

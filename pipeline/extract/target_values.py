@@ -51,10 +51,13 @@ def comparators() -> re.Pattern:
     words = sorted(labels()["target_table"].get("comparators", []), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)))
 
+
 def value_of(text: str) -> tuple[float, str, str] | None:
     """(value, unit, the numeral as read)."""
     text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
-    m = _VALUE.match(comparators().sub("", text))
+    c = comparators().pattern
+    # a bound before the number (不少于36户) or 以上 after it; never inside (≥120不低于0.36: two cells)
+    m = _VALUE.match(re.sub(rf"^(?:{c})+|(?:{c})$", "", text))
     if not m:
         return None
     num = m.group("num")
