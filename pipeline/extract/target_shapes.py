@@ -14,6 +14,7 @@ from pipeline.extract.target_values import (IndicatorSpec, clean_indicator, comp
                                             unit_then_value, value_of)
 from pipeline.facts import Target
 
+
 def _role(text: str) -> str:
     """What a header cell means: number / skip / value / unit / name, or '' (see labels.yaml)."""
     cfg = labels()["target_table"]
@@ -25,6 +26,7 @@ def _role(text: str) -> str:
             return role
     return ""
 
+
 def header_roles(row: Sequence[Cell]) -> list[str] | None:
     """Column meanings when `row` is a targets-table header: it names an indicator column (指标名称 …)
     and holds no value."""
@@ -34,6 +36,7 @@ def header_roles(row: Sequence[Cell]) -> list[str] | None:
     if not any(any(w in c.text for w in words) for c in row) or any(value_of(c.text) for c in row[1:]):
         return None
     return [_role(c.text) for c in row]
+
 
 def _aligned(row: Sequence[Cell], header: Sequence[Cell]) -> list[int]:
     """For each cell of a row, the header column it stands under. DOCX rows by position (their
@@ -51,6 +54,7 @@ def _aligned(row: Sequence[Cell], header: Sequence[Cell]) -> list[int]:
         out.append(k)
     return out
 
+
 def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> tuple[list[Cell], int | None]:
     """The row without its baseline/remark columns, and the index of the value column in what is left."""
     cols = _aligned(row, header)
@@ -59,6 +63,7 @@ def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> 
     kept = [(c, cols[i]) for i, c in enumerate(row) if cols[i] < 0 or roles[cols[i]] != "skip" or c.text in units]
     value_at = next((i for i, (_, k) in enumerate(kept) if k >= 0 and roles[k] == "value"), None)
     return [c for c, _ in kept], value_at
+
 
 def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Sequence[IndicatorSpec],
                units: list[str]) -> tuple[list[Target], int]:
@@ -103,7 +108,9 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         return out, first - len(below) + n + 1
     return [], 0
 
+
 _LIST_NO = r"(?:\d{0,2}[、.．)）]|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
+
 
 @lru_cache(maxsize=4)
 def _prose_re(units: tuple[str, ...]) -> re.Pattern:
@@ -111,6 +118,7 @@ def _prose_re(units: tuple[str, ...]) -> re.Pattern:
     c = comparators().pattern
     return re.compile(rf"^{_LIST_NO}(?P<name>[\u4e00-\u9fff、()]{{2,30}}?)(?:{c})?"
                       rf"(?P<num>\d[\d,]*(?:\.\d+)?万?)(?P<unit>{u})(?:[;；,，。]|$)")
+
 
 def prose_target(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> Target | None:
     """A numbered target written as a sentence: 1、引进入驻企业不少于36户；3、年均开展创业沙龙、路演等双创活动≥48场。"""
@@ -129,6 +137,7 @@ def prose_target(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list
         return Target(indicator=clean_indicator(name)[0], value=value, unit=unit, written=name, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in row))
     return make_target(ind, score, name, value, unit, list(row), num)
+
 
 def side_by_side(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> list[Target]:
     """A key-value table with two pairs a row (入驻企业数量 | 45家 | 孵化场地面积 | 5200平方米): each
@@ -151,11 +160,13 @@ def side_by_side(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list
         i += 2
     return out if len({t.indicator for t in out}) >= 2 else []
 
+
 def _named(row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> list[tuple[int, Cell, IndicatorSpec, float]]:
     """Cells of `row` naming an indicator; [] unless 2+ different indicators are named."""
     named = [(i, c, *match_indicator(c.text, inds)) for i, c in enumerate(row)]
     named = [(i, c, ind, s) for i, c, ind, s in named if ind is not None]
     return named if len({ind.name for _, _, ind, _ in named}) >= 2 else []
+
 
 def _with_second_line(row: Sequence[Cell], nxt: Sequence[Cell]) -> tuple[Cell, ...]:
     out = []

@@ -17,12 +17,14 @@ import cn2an
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
-from pipeline.extract.config import default_indicator_rows, labels
+from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell
 from pipeline.extract.values import CN_DIGITS, parse_number
 from pipeline.facts import Target
 
+
 MATCH_MIN = 80
+
 
 class IndicatorSpec(BaseModel):
     """One 榜单 indicator as the rules file states it."""
@@ -38,13 +40,21 @@ class IndicatorSpec(BaseModel):
     """Spellings of the indicator's unit class (rules file unit_classes) → factor to its unit
     (名 → 1 and 万人 → 10000 for 人): a value written in one is converted, said in the note."""
 
+
 def default_indicators() -> tuple[IndicatorSpec, ...]:
-    from pipeline.checks.rules import load_rules  # the shipped unit classes (rules.yaml)
+    """The shipped rules file's 榜单 indicators (names, aliases, unit classes) for callers that pass
+    none (tests, ad-hoc runs); without their minimums, so only the written form of a value is judged.
+    One list: pipeline/checks/rules.yaml."""
+    from pipeline.checks.rules import load_rules
 
     rules = load_rules()
-    return tuple(IndicatorSpec(**row, units=rules.unit_factors(row.get("unit", ""))) for row in default_indicator_rows())
+    return tuple(IndicatorSpec(track=track, name=i.name, unit=i.unit, aliases=tuple(i.aliases),
+                               units=rules.unit_factors(i.unit))
+                 for track, inds in rules.indicators.items() for i in inds)
+
 
 _VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
+
 
 @lru_cache(maxsize=1)
 def comparators() -> re.Pattern:
@@ -69,11 +79,11 @@ def value_of(text: str) -> tuple[float, str, str] | None:
     unit = m.group("unit")
     return (v, unit, num) if (not unit or unit in labels()["target_table"]["units"]) else None
 
+
 _CN_NUMERAL = re.compile(rf"[{CN_DIGITS}]+")
-
 IRREGULAR_FACTOR = 0.7
-
 MAGNITUDE_FACTOR = 0.5
+
 
 def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[float, list[str]]:
     """(confidence factor, notes) for a target value written in Chinese numerals; (1, []) otherwise."""
@@ -91,12 +101,14 @@ def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[f
                      "中文数字的“千”“百”“十”等数位可能漏识别")
     return factor, notes
 
+
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
-_ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:[.、．)）](?!\d))?|[(（]?[一二三四五六七八九十]{1,3}[)）、．.])(?=[\u4e00-\u9fff])")
 
+_ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:[.、．)）](?!\d))?|[(（]?[一二三四五六七八九十]{1,3}[)）、．.])(?=[\u4e00-\u9fff])")
 _PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
+
 
 def clean_indicator(text: str) -> tuple[str, str]:
     """(name, unit): the row number glued on (5服务企业融资额, 一、) dropped, a unit in brackets taken
@@ -110,6 +122,7 @@ def clean_indicator(text: str) -> tuple[str, str]:
         if inner in units and not unit:
             unit = inner
     return _PARENS.sub("", t), unit
+
 
 def indicator_key(text: str) -> str:
     """What a name is matched by: clean_indicator's name without the qualifiers around it that do not
@@ -130,9 +143,11 @@ def indicator_key(text: str) -> str:
             break
     return t
 
+
 def _bag(a: str, b: str) -> float:
     """Similarity of the characters regardless of order (开源项目产业化应用 ≈ 产业化应用项目)."""
     return fuzz.ratio("".join(sorted(a)), "".join(sorted(b)))
+
 
 @lru_cache(maxsize=8192)
 def _score(name: str, text: str) -> float:
@@ -148,6 +163,7 @@ def _score(name: str, text: str) -> float:
         s = max(s, 0.95 * _bag(name, text))
     return s
 
+
 def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
     """The indicator `text` names, by name or alias, after clean_indicator on both sides."""
     key = indicator_key(text)
@@ -159,6 +175,7 @@ def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[Ind
                 best, score = ind, s
     return (best, score) if score >= MATCH_MIN else (None, score)
 
+
 def unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | None:
     """A unit cell and the value cell read as one run (场48, 个壹拾)."""
     for u in sorted(units, key=len, reverse=True):
@@ -167,6 +184,7 @@ def unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | Non
             if got and not got[1]:
                 return got[0], u, got[2]
     return None
+
 
 def make_target(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell],
         num: str = "") -> Target:

@@ -20,6 +20,7 @@ from pipeline.facts import Target
 __all__ = ["IndicatorSpec", "default_indicators", "extract_targets", "match_indicator", "clean_indicator",
            "indicator_key", "numeral_doubts"]
 
+
 @lru_cache(maxsize=4)
 def _one_run(units: tuple[str, ...]) -> re.Pattern:
     """序号, name, unit and value read as one run: '4年度开源活动场二十四', '1开源项目数量个12'."""
@@ -96,6 +97,7 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
         out.append(t)
     return tuple(out)
 
+
 def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str], value_col: int | None) -> Target | None:
     cells = list(row)
     # a leading 序号 cell is not the value (4 | 年度开源活动场24: the rest of the row read as one run)
@@ -159,6 +161,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
     return make_target(ind, score, name_cell.raw, value, unit or ind.unit, used, num)
 
+
 def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
     """Two indicators named side by side (two rows read as one); a name inside a longer known name
     (开源项目 in 开源项目产业化应用) is not a second one."""
@@ -167,6 +170,7 @@ def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
     outer = {name for a, b, name in spans
              if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in spans)}
     return len(outer) >= 2
+
 
 def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:
     """OCR may read 序号, name and unit as one run ('2孵化场地面积平方米'): take them apart."""
