@@ -55,12 +55,21 @@ def _aligned(row: Sequence[Cell], header: Sequence[Cell]) -> list[int]:
     return out
 
 
+def _inside(c: Cell, h: Cell) -> bool:
+    """Most of cell `c` lies under header cell `h` (DOCX rows: by position, always)."""
+    if c.source == "docx":
+        return True
+    return min(c.bbox[2], h.bbox[2]) - max(c.bbox[0], h.bbox[0]) > 0.5 * (c.bbox[2] - c.bbox[0])
+
+
 def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> tuple[list[Cell], int | None]:
     """The row without its baseline/remark columns, and the index of the value column in what is left."""
     cols = _aligned(row, header)
     units = labels()["target_table"]["units"]
     # a unit is never a baseline or remark (a header read as 计量单位完成时限 is both)
-    kept = [(c, cols[i]) for i, c in enumerate(row) if cols[i] < 0 or roles[cols[i]] != "skip" or c.text in units]
+    # …and a run across several columns (孵化场地面积≥3600平方米2028年底) is not one of them
+    kept = [(c, cols[i]) for i, c in enumerate(row)
+            if cols[i] < 0 or roles[cols[i]] != "skip" or c.text in units or not _inside(c, header[cols[i]])]
     value_at = next((i for i, (_, k) in enumerate(kept) if k >= 0 and roles[k] == "value"), None)
     return [c for c, _ in kept], value_at
 
