@@ -319,3 +319,14 @@ def test_values_of_several_cells_read_as_one_run_are_not_one_value():
     from pipeline.extract.target_values import value_of
     assert value_of("≥120不低于0.36不低于24≥600") is None
     assert value_of("不少于0.12万人")[:2] == (1200, "人") and value_of("200以上")[0] == 200
+
+
+def test_header_read_as_one_run_keeps_its_table_ahead_of_the_site_area():
+    site = [[(0.13, "场地面积"), (0.36, "6800平方米")]]
+    table = ["建设目标及考核指标", "序号考核指标计量单位建设目标", [(0.12, "2孵化场地面积"), (0.56, "平方米"), (0.66, "叁仟")]]
+    f = facts(page(COVER, 1), page(site, 2), page(table, 3))
+    assert targets_of(f)["孵化场地面积"] == (3000, "平方米")
+    # …and a speck between the unit and the value of a row read as one run
+    table[2] = [(0.14, "2"), (0.20, "孵化场地面积平方米.4500")]
+    f = facts(page(COVER, 1), page(site, 2), page(table, 3))
+    assert targets_of(f)["孵化场地面积"] == (4500, "平方米")

@@ -27,11 +27,20 @@ def _role(text: str) -> str:
     return ""
 
 
+def _one_run_header(text: str) -> bool:
+    """A header row OCR read as one run (序号考核指标计量单位建设目标): a 序号 or 单位 word besides an
+    indicator word and a value word — a heading (建设目标及考核指标) has no 序号/单位."""
+    cfg = labels()["target_table"]
+    has = {k: any(w in text for w in cfg.get(k, []) if len(w) >= 2)
+           for k in ("number_headers", "unit_headers", "name_headers", "value_headers")}
+    return (has["number_headers"] or has["unit_headers"]) and has["name_headers"] and has["value_headers"]
+
+
 def header_roles(row: Sequence[Cell]) -> list[str] | None:
     """Column meanings when `row` is a targets-table header: it names an indicator column (指标名称 …)
     and holds no value."""
     words = labels()["target_table"]["header_words"]
-    if len(row) < 2:
+    if len(row) == 1 and not _one_run_header(row[0].text):
         return None  # a heading (建设目标及考核指标), not a table header
     if not any(any(w in c.text for w in words) for c in row) or any(value_of(c.text) for c in row[1:]):
         return None

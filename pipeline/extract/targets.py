@@ -27,7 +27,7 @@ def _one_run(units: tuple[str, ...]) -> re.Pattern:
     u = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     c = comparators().pattern
     # …or with the unit after the value and a deadline cell glued on: 孵化场地面积≥3600平方米2028年底
-    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff()]{{3,20}}?)(?P<unit>{u})?(?:{c})?"
+    return re.compile(rf"^(?:\d{{1,2}})?(?P<name>[\u4e00-\u9fff()]{{3,20}}?)(?P<unit>{u})?[.·,、]?(?:{c})?"
                       rf"(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit2>{u})?"
                       rf"(?:(?<=\D)\d{{4}}年(?:\d{{1,2}}月)?[\u4e00-\u9fff]{{0,3}})?$")
 
