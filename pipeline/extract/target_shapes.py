@@ -83,13 +83,16 @@ def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> 
     return [c for c, _ in kept], value_at
 
 
+_CJK3 = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
 def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Sequence[IndicatorSpec],
                units: list[str]) -> tuple[list[Target], int]:
     """A table with the indicators as columns: `row` names 2+ different indicators and holds no value;
     the first row below with values gives one under each (a units row may come between). Also the
     number of rows below that were read."""
-    if any(value_of(c.text) for c in row):
-        return [], 0
+    if sum(len(_CJK3.findall(c.text)) > 0 for c in row) < 2 or any(value_of(c.text) for c in row):
+        return [], 0  # not two names side by side
     named = _named(row, inds)
     first = len(below)
     unit_labels = labels()["target_table"].get("unit_row_labels", [])

@@ -110,6 +110,7 @@ _ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:[.、．)）](?!\d))?|[(（]?[一二三
 _PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
 
 
+@lru_cache(maxsize=16384)
 def clean_indicator(text: str) -> tuple[str, str]:
     """(name, unit): the row number glued on (5服务企业融资额, 一、) dropped, a unit in brackets taken
     out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量)."""
@@ -124,6 +125,7 @@ def clean_indicator(text: str) -> tuple[str, str]:
     return _PARENS.sub("", t), unit
 
 
+@lru_cache(maxsize=16384)
 def indicator_key(text: str) -> str:
     """What a name is matched by: clean_indicator's name without the qualifiers around it that do not
     change what it counts (累计/年均/引进 …, …数量), from labels.yaml."""
