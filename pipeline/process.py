@@ -34,7 +34,8 @@ def indicator_specs(rules) -> tuple:
     from pipeline.extract import IndicatorSpec
 
     return tuple(
-        IndicatorSpec(track=track, name=ind.name, unit=ind.unit, aliases=tuple(ind.aliases), min=ind.min)
+        IndicatorSpec(track=track, name=ind.name, unit=ind.unit, aliases=tuple(ind.aliases), min=ind.min,
+                      units=rules.unit_factors(ind.unit))
         for track, inds in rules.indicators.items()
         for ind in inds
     )

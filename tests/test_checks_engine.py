@@ -311,9 +311,16 @@ def test_targets():
     alias = (Target(indicator="入驻企业数", value=40, unit="家", written="入驻企业数",
                     evidence=(Evidence(file="a.pdf", page=8, confidence=0.95),)),) + INNOV_TARGETS[1:]
     assert E.check_targets(innovation(targets=alias), RULES, "innovation_community").status == "pass"
-    other_unit = tuple(t.model_copy(update={"unit": "万平方米", "value": 0.5}) if t.indicator == "孵化场地面积" else t
-                       for t in INNOV_TARGETS)
-    assert E.check_targets(innovation(targets=other_unit), RULES, "innovation_community").status == "review"
+    # a unit of another scale in the rules file's unit class is converted: 0.5万平方米 = 5000平方米 ≥ 3000,
+    # 0.2万平方米 = 2000 < 3000 fails and says the conversion; a unit outside the class is review
+    def area(unit, value):
+        return tuple(t.model_copy(update={"unit": unit, "value": value}) if t.indicator == "孵化场地面积" else t
+                     for t in INNOV_TARGETS)
+    assert E.check_targets(innovation(targets=area("万平方米", 0.5)), RULES, "innovation_community").status == "pass"
+    r = E.check_targets(innovation(targets=area("万平方米", 0.2)), RULES, "innovation_community")
+    assert r.status == "fail" and "0.2万平方米（合2000平方米）低于3000平方米" in r.detail
+    r = E.check_targets(innovation(targets=area("人", 5000)), RULES, "innovation_community")
+    assert r.status == "review" and "不能换算" in r.detail
     shaky = tuple(t.model_copy(update={"value": 1.0, "evidence": (Evidence(file="a.pdf", confidence=0.3),)})
                   if t.indicator == "带动就业人数" else t for t in INNOV_TARGETS)
     assert E.check_targets(innovation(targets=shaky), RULES, "innovation_community").status == "review"

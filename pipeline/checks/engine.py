@@ -398,10 +398,20 @@ def check_application_unit(facts: ApplicationFacts, rules: Rules) -> CheckResult
     return _check_role("consortium.application_unit", "application_unit", rules.consortium.min_application_units, facts, rules)
 
 
+def _as_written(t, value: float, ind) -> str:
+    """'1.2万人（合12000人）' when a conversion was needed, else '45人'."""
+    shown = f"{_num(float(t.value))}{t.unit or ind.unit}"
+    return shown if not t.unit or t.unit == ind.unit else f"{shown}（合{_num(round(value, 2))}{ind.unit}）"
+
+
 def check_targets(facts: ApplicationFacts, rules: Rules, track: str) -> CheckResult:
+    """Every 榜单 indicator declared at or above its minimum. Units of one class (人/名/位, 万人) are
+    converted by the rules file's unit_classes; `fail` only for a confidently read value under the
+    minimum — not found, not convertible or doubtful readings are `review`."""
     rule = "targets.meet_indicators"
     indicators = rules.indicators.get(track, ())  # type: ignore[call-overload]
     below, missing, doubtful, ev = [], [], [], []
+    low_t = rules.thresholds.low_confidence
     for ind in indicators:
         cands = [t for t in facts.targets
                  if t.indicator == ind.name or rules.indicator_for(track, t.indicator) is ind
@@ -412,15 +422,17 @@ def check_targets(facts: ApplicationFacts, rules: Rules, track: str) -> CheckRes
             continue
         t = max(with_value, key=lambda t: min((e.confidence for e in t.evidence), default=1.0))
         ev.extend(t.evidence[:1])
-        value = float(t.value)  # type: ignore[arg-type]
-        if t.unit and ind.unit and t.unit != ind.unit:
-            doubtful.append(f"{ind.name}单位为“{t.unit}”，榜单为“{ind.unit}”")
+        value = rules.convert(float(t.value), t.unit, ind.unit) if ind.unit else float(t.value)  # type: ignore[arg-type]
+        if value is None:
+            doubtful.append(f"{ind.name}写为{_num(float(t.value))}{t.unit}，单位与榜单“{ind.unit}”不能换算")  # type: ignore[arg-type]
             continue
-        low = any(e.confidence < rules.thresholds.low_confidence for e in t.evidence)
+        low = any(e.confidence < low_t for e in t.evidence)
+        shown = _as_written(t, value, ind)
         if value < ind.min:
-            (doubtful if low else below).append(f"{ind.name}{_num(value)}{ind.unit}低于{_num(ind.min)}{ind.unit}")
+            (doubtful if low else below).append(f"{ind.name}{shown}低于{_num(ind.min)}{ind.unit}"
+                                                 + ("（识别置信度偏低）" if low else ""))
         elif low:
-            doubtful.append(f"{ind.name}{_num(value)}{ind.unit}识别置信度偏低")
+            doubtful.append(f"{ind.name}{shown}识别置信度偏低")
     note = "（榜单指标为占位值，待替换为正式值）" if any(i.placeholder for i in indicators) else ""
     if not indicators:
         return _result(rules, rule, "review", f"规则文件未给出{TRACK_ZH.get(track, track)}的榜单指标，请人工核对")

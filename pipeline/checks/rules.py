@@ -85,6 +85,8 @@ class Rules(_Strict):
     dates: Dates
     plan_sections: dict[str, str] = Field(min_length=1)
     indicators: dict[Literal["innovation_community", "open_source_community"], tuple[Indicator, ...]]
+    unit_classes: dict[str, dict[str, float]] = {}
+    """base unit → {spelling: factor to the base}: units that mean the same quantity."""
     rules: dict[str, Rule]
     source: str = ""
     """Path the rules were loaded from (set by load_rules, for the report)."""
@@ -109,6 +111,46 @@ class Rules(_Strict):
     def requirements(self) -> dict[str, str]:
         """rule id → requirement text, for the reviewer sheet."""
         return {k: r.requirement for k, r in self.rules.items()}
+
+    @field_validator("unit_classes")
+    @classmethod
+    def _positive_factors(cls, classes: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        bad = [f"{base}.{u}" for base, spellings in classes.items() for u, k in spellings.items() if not k > 0]
+        if bad:
+            raise ValueError("unit factors must be > 0: " + ", ".join(bad))
+        return classes
+
+    def unit_spellings(self, unit: str) -> tuple[str, ...]:
+        """Every spelling of the class `unit` belongs to (just `unit` when it has none)."""
+        base = self._class_of(unit)
+        return tuple(self.unit_classes[base]) if base else (unit,)
+
+    def unit_factors(self, unit: str) -> dict[str, float]:
+        """Every spelling of `unit`'s class → the factor that turns a value in it into `unit`
+        (for 人: 名 → 1, 万人 → 10000); {unit: 1} when it has no class."""
+        base = self._class_of(unit)
+        if base is None:
+            return {unit: 1.0}
+        return {_key(u): v for u in self.unit_classes[base] if (v := self.convert(1.0, u, unit)) is not None}
+
+    def _class_of(self, unit: str) -> str | None:
+        key = _key(unit)
+        for base, spellings in self.unit_classes.items():
+            if key == _key(base) or key in {_key(u) for u in spellings}:
+                return base
+        return None
+
+    def convert(self, value: float, unit: str, to: str) -> float | None:
+        """`value` written in `unit` expressed in `to` (1.2 万人 → 12000 人, 45 名 → 45 人); None when
+        the two units are not of one class (a reviewer must look). An empty unit is taken as `to`."""
+        if not unit or _key(unit) == _key(to):
+            return value
+        base = self._class_of(to)
+        if base is None or self._class_of(unit) != base:
+            return None
+        factors = {_key(u): k for u, k in self.unit_classes[base].items()}
+        factors.setdefault(_key(base), 1.0)
+        return value * factors[_key(unit)] / factors[_key(to)]
 
     def indicator_for(self, track: str, text: str) -> Indicator | None:
         """The indicator whose name or alias equals `text` (NFKC, spaces removed)."""

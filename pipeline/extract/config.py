@@ -23,11 +23,6 @@ def role_patterns() -> list[dict]:
     return [json.loads(ln) for ln in _read("roles.jsonl").splitlines() if ln.strip()]
 
 
-@lru_cache(maxsize=1)
-def default_indicator_rows() -> list[dict]:
-    return yaml.safe_load(_read("indicators.yaml"))
-
-
 @lru_cache(maxsize=None)
 def label_regex(kind: str) -> tuple[re.Pattern, re.Pattern]:
     """(exact, fuzzy) regexes for the labels of `kind`, longest label first.

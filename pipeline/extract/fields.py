@@ -85,6 +85,9 @@ def labelled(pages: Iterable[PageLayout], kind: str, accept: Callable[[str], str
             for i, cell in enumerate(row):
                 hit = _label_at(cell.text, kind)
                 if not hit:
+                    wrapped = _wrapped_label(rows, r, i, kind)
+                    if wrapped:
+                        out.extend(wrapped_value(wrapped, rows, r, i, kind, accept))
                     continue
                 m, q = hit
                 rest = strip_value(cell.text[m.end():])
@@ -108,6 +111,45 @@ def labelled(pages: Iterable[PageLayout], kind: str, accept: Callable[[str], str
                         out.append(Found(v, (cell, c), q * q2, m.group()))
                         break
     return out
+
+
+def _wrapped_label(rows, r: int, i: int, kind: str):
+    """(label cell, its second line, match, quality) when the label of `kind` is wrapped over two
+    lines of one table cell (统一社会信 / 用代码): the line below starts under this one and only the
+    two together hold the label."""
+    if r + 1 >= len(rows):
+        return None
+    cell = rows[r][i]
+    h = cell.bbox[3] - cell.bbox[1]
+    under = [c for c in rows[r + 1] if abs(c.bbox[0] - cell.bbox[0]) < max(2 * h, 0.02)
+             and c.bbox[1] - cell.bbox[3] < 1.5 * h]
+    if not under or len(cell.text) < 2:
+        return None
+    below = under[0]
+    hit = _label_at(cell.text + below.text, kind)
+    if not hit or hit[0].end() <= len(cell.text) or hit[0].start() >= len(cell.text):
+        return None
+    return cell, below, hit[0], hit[1] * 0.95
+
+
+def wrapped_value(wrapped, rows, r: int, i: int, kind: str, accept: Callable[[str], str | None]) -> list[Found]:
+    cell, below, m, q = wrapped
+    joined = cell.text + below.text
+    rest = strip_value(joined[m.end():])
+    if rest:
+        v = accept(cut_at_next_label(rest))
+        return [Found(v, (cell, below), q, m.group())] if v else []
+    # the value beside either line (a value centred in its cell lies on one of the two rows)
+    nxt = [c for c in rows[r][i + 1:i + 2]]
+    j = rows[r + 1].index(below)
+    nxt += [c for c in rows[r + 1][j + 1:j + 2]]
+    for c in nxt:
+        if _label_at(c.text, kind):
+            continue
+        v = accept(cut_at_next_label(strip_value(c.text)))
+        if v:
+            return [Found(v, (cell, below, c), q * 0.97, m.group())]
+    return []
 
 
 # ---------------------------------------------------------------- value shapes

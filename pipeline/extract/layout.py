@@ -159,7 +159,7 @@ def page_layout(page: Page) -> PageLayout:
         if not placed:
             rows.append([c])
             bands.append((y0, y1))
-    ordered = [merge_fragments(sorted(r, key=lambda c: c.bbox[0])) for r in rows]
+    ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]))) for r in rows]
     ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
     return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered)))
 
@@ -177,17 +177,81 @@ def merge_fragments(row: list[Cell]) -> tuple[Cell, ...]:
             # max: a thin glyph (一) has a box far lower than the line's text height
             h = max(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
             if c.origin != prev.origin and c.bbox[0] - prev.bbox[2] < FRAGMENT_GAP * h:
-                out[-1] = _join(prev, c)
+                out[-1] = join_cells(prev, c)
                 continue
         out.append(c)
     return tuple(out)
+
+
+_CJK1 = re.compile(r"^[\u4e00-\u9fff]:?$")
+SPACED_GAP = 8.0
+"""Single characters further apart than this many text heights are not one spaced-out word."""
+
+
+def merge_spaced(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A label set with spaces between its characters (单  位  名  称, justified table cells) reads as
+    one cell per character: join runs of 3+ single Chinese characters standing close together, or of
+    2 when a colon ends them (日  期：). Shorter runs stay apart (家 | 四: a unit and its value).
+    OCR often glues the last spaced character to the value after it (单 | 位 | 性 | 质企业): when a
+    cell starts one regular step after a run of 2+, its first character is the run's."""
+    runs: list[list[Cell]] = []
+    cells = list(row)
+    k = 0
+    while k < len(cells):
+        c = cells[k]
+        run = runs[-1] if runs else None
+        prev = run[-1] if run else None
+        if prev is not None and _CJK1.match(prev.text) and not prev.text.endswith(":"):
+            h = max(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
+            close = c.bbox[0] - prev.bbox[2] < SPACED_GAP * h
+            if _CJK1.match(c.text) and close:
+                run.append(c)
+                k += 1
+                continue
+            if close and len(run) >= 2 and all(_CJK1.match(x.text) for x in run) and _CJK.match(c.text):
+                steps = [b.bbox[0] - a.bbox[0] for a, b in zip(run, run[1:])]
+                step = sorted(steps)[len(steps) // 2]
+                if abs(c.bbox[0] - prev.bbox[0] - step) < 0.35 * step:
+                    head, tail = _split_first(c, prev.bbox[2] - prev.bbox[0])
+                    run.append(head)
+                    cells[k] = tail
+                    runs.append([])
+                    continue
+        if run is not None and not run:
+            run.append(c)
+        else:
+            runs.append([c])
+        k += 1
+    out: list[Cell] = []
+    for run in runs:
+        if len(run) >= 3 or (len(run) == 2 and run[-1].text.endswith(":")):
+            joined = run[0]
+            for c in run[1:]:
+                joined = join_cells(joined, c)
+            out.append(joined)
+        else:
+            out.extend(run)
+    return tuple(out)
+
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]")
+
+
+def _split_first(c: Cell, width: float) -> tuple[Cell, Cell]:
+    """A cell as (its first character, the rest), boxes shared by `width` (the spaced characters')."""
+    raw = c.raw.lstrip()
+    x0, y0, x1, y1 = c.bbox
+    cut = min(x0 + width, x1)
+    head = Cell(c.text[0], raw[:1], c.file, c.page, (x0, y0, cut, y1), c.confidence, c.source, c.origin)
+    tail = Cell(c.text[1:], raw[1:].lstrip(), c.file, c.page, (cut, y0, x1, y1), c.confidence, c.source, c.origin)
+    return head, tail
 
 
 def _xoverlap(a: Cell, b: Cell) -> float:
     return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
 
 
-def _join(a: Cell, b: Cell) -> Cell:
+def join_cells(a: Cell, b: Cell) -> Cell:
     box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
     return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source, b.origin)
 
@@ -212,7 +276,7 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
             if gap < 0.9 * h and fits and 0 not in homes and not spills:
                 merged = list(prev)
                 for i, c in zip(homes, row):
-                    merged[i] = _join(merged[i], c)
+                    merged[i] = join_cells(merged[i], c)
                 out[-1] = tuple(merged)
                 continue
         out.append(row)
@@ -221,6 +285,14 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
 
 def layouts(documents: Sequence[Document]) -> list[PageLayout]:
     return [page_layout(p) for d in documents for p in d.pages]
+
+
+_TOC = re.compile(r"(?:[.…·‥．。]{3,}|…{2,}|-{4,})\s*[(（]?\d{0,3}[)）]?\s*$|[.…·‥]{6,}")
+
+
+def is_toc(text: str) -> bool:
+    """A 目录 line: a heading followed by leader dots and a page number (三、建设运营方案……5)."""
+    return bool(_TOC.search(text))
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,25 @@
 """Plan sections an innovation application must contain (一(一)3): 发展规划, 年度目标, 实施方案, 管理制度 —
-found as headings (short lines, often numbered 一、/（二）/3.), not as words inside a paragraph."""
+found as headings by what they mean (synonyms in labels.yaml: 年度工作目标, 建设运营实施方案, 运营管理
+制度 …): short lines, often numbered 一、/（二）/3., or run-in headings (1.发展规划：……), not words inside
+a paragraph."""
 from __future__ import annotations
 
 import re
 from typing import Sequence
 
 from pipeline.extract.config import labels
-from pipeline.extract.layout import PageLayout
+from pipeline.extract.layout import PageLayout, is_toc
 from pipeline.facts import Fact
 
 HEADING_MAX = 24
 _NUM = re.compile(r"^(?:第[一二三四五六七八九十]+[章部分节]|[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．])")
+
+
+def _run_in(text: str, word: str) -> bool:
+    """`text` starts with the heading word (a qualifier of up to 4 characters before it) and a colon
+    follows it."""
+    k = text.find(word)
+    return 0 <= k <= 4 and text[k + len(word): k + len(word) + 1] in (":", "：")
 
 
 def extract_plan_sections(pages: Sequence[PageLayout]) -> dict[str, Fact]:
@@ -19,15 +28,19 @@ def extract_plan_sections(pages: Sequence[PageLayout]) -> dict[str, Fact]:
     for page in pages:
         for row in page.rows:
             text = "".join(c.text for c in row)
-            if len(text) > HEADING_MAX:
-                continue
+            if is_toc(text):
+                continue  # a 目录 entry names a section; the heading itself is what counts
+            short = len(text) <= HEADING_MAX
+            lead = _NUM.sub("", text, count=1)
             for key, words in cfg.items():
                 if key in out:
                     continue
-                w = next((w for w in words if w in text), None)
+                # a short row naming the section, or a run-in heading (1.发展规划：立足……)
+                w = next((w for w in words if (w in text if short else _run_in(lead, w))), None)
                 if w:
-                    numbered = bool(_NUM.match(text))
-                    conf = min(c.confidence for c in row) * (1.0 if numbered else 0.85)
+                    # numbered, or a line that is little more than the heading word: a heading
+                    heading = bool(_NUM.match(text)) or len(lead) <= len(w) + 6
+                    conf = min(c.confidence for c in row) * (1.0 if heading else 0.85)
                     out[key] = Fact(value=row[0].raw if len(row) == 1 else " ".join(c.raw for c in row),
                                     evidence=tuple(c.evidence(conf, f"章节标题含“{w}”") for c in row[:1]),
                                     confidence=conf)

@@ -7,13 +7,16 @@ import re
 from typing import Sequence
 
 from pipeline.extract.config import labels
-from pipeline.extract.layout import Cell, Flow, PageLayout, flow
+from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
 from pipeline.facts import Evidence, Fact, Site
 
 _RANGE_SEP = r"\s*(?:至|到|—+|–|-|~|～|－|起至)\s*"
 _RANGE = re.compile(rf"(?P<a>{DATE_RE.pattern}){_RANGE_SEP}(?P<b>{DATE_RE.pattern.replace('?P<', '?P<b_')})")
-_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?P<u>年|个月|月)")
+_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期|承租期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?:[(（]\d{{1,3}}[)）])?(?P<u>年|个月|月)")
+
+
+_START_AFTER = re.compile(rf"[(（,，;；]?(?:起租日|起租日期|起始日|起始日期|起算日|自|从|开始日期)[为:：]?(?P<date>{DATE_RE.pattern})")
 
 
 def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tuple[tuple[Evidence, ...], float]:
@@ -22,16 +25,23 @@ def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tupl
     return tuple(c.evidence(conf, note) for c in cells), conf
 
 
-def _first_keyword(text: str, words: list[str]) -> tuple[int, str] | None:
-    hits = [(text.find(w), w) for w in words if w in text]
+def _first_keyword(f: Flow, words: list[str]) -> tuple[int, str] | None:
+    """The first place a word is written outside a 目录 line."""
+    hits = []
+    for w in words:
+        k = f.text.find(w)
+        while k >= 0 and any(is_toc(c.text) for c in f.cells_between(k, k + len(w))):
+            k = f.text.find(w, k + 1)
+        if k >= 0:
+            hits.append((k, w))
     return min(hits) if hits else None
 
 
 def extract_site(pages: Sequence[PageLayout]) -> Site:
     f = flow(pages)
     cfg = labels()["site"]
-    leased = _first_keyword(f.text, cfg["leased"])
-    owned = _first_keyword(f.text, cfg["owned"])
+    leased = _first_keyword(f, cfg["leased"])
+    owned = _first_keyword(f, cfg["owned"])
     # a lease text also mentions the landlord's 产权证明, so lease wording decides
     if leased:
         pos, word = leased
@@ -89,11 +99,15 @@ def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
         # the start date written just before the term: 自2026年7月1日起租期三年 (the site page, else
         # the lease contract excerpt when OCR spoilt the first one)
         before = text[max(0, t.start() - 30): t.start()]
-        starts = list(DATE_RE.finditer(before))
-        d = date_from_match(starts[-1]) if starts else None
+        starts = [(max(0, t.start() - 30) + m.start(), m) for m in DATE_RE.finditer(before)][-1:]
+        # …or just after it with a start word: 租赁期两年（起租日二〇二四年二月一日）
+        after = _START_AFTER.match(text, t.end())
+        if not starts and after:
+            starts = [(after.start("date"), DATE_RE.match(text, after.start("date")))]
+        d = date_from_match(starts[-1][1]) if starts and starts[-1][1] else None
         if d:
-            s0 = max(0, t.start() - 30) + starts[-1].start()
-            ev2, conf2 = _ev(f, s0, s0 + len(starts[-1].group()), 0.9, "租赁起始日期")
+            s0, m0 = starts[-1]
+            ev2, conf2 = _ev(f, s0, s0 + len(m0.group()), 0.9, "租赁起始日期")
             out["lease_start"] = Fact(value=d, evidence=ev2, confidence=conf2)
             break
     others = sorted({v for t in terms if (v := _term_years(t)) is not None and v != years})

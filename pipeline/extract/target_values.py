@@ -1,0 +1,211 @@
+"""Target values and indicator names: a value as written (Arabic or Chinese numerals, 万, comparators
+such as 不少于/≥), an indicator name cleaned of row numbers and bracketed notes and matched to the 榜单
+indicators by name, alias or similarity, and the Target built with its doubts said.
+
+A value in Chinese numerals is sanity-checked, and its confidence lowered with a note when it fails:
+a numeral not in the regular written form (四八, 三千六: a character may be missing, cn2an guessed)
+and a value under a tenth of the indicator's minimum (三 where 三千 was written: OCR dropped 千).
+A unit of the indicator's unit class (rules file) is converted to the indicator's unit."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Sequence
+
+import cn2an
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz
+
+from pipeline.extract.config import labels
+from pipeline.extract.layout import Cell
+from pipeline.extract.values import CN_DIGITS, parse_number
+from pipeline.facts import Target
+
+
+MATCH_MIN = 80
+
+
+class IndicatorSpec(BaseModel):
+    """One 榜单 indicator as the rules file states it."""
+
+    model_config = ConfigDict(frozen=True)
+    track: str
+    name: str
+    unit: str = ""
+    aliases: tuple[str, ...] = ()
+    min: float | None = None
+    """The 榜单 minimum, when the caller knows it: only for the magnitude sanity check."""
+    units: dict[str, float] = {}
+    """Spellings of the indicator's unit class (rules file unit_classes) → factor to its unit
+    (名 → 1 and 万人 → 10000 for 人): a value written in one is converted, said in the note."""
+
+
+def default_indicators() -> tuple[IndicatorSpec, ...]:
+    """The shipped rules file's 榜单 indicators (names, aliases, unit classes) for callers that pass
+    none (tests, ad-hoc runs); without their minimums, so only the written form of a value is judged.
+    One list: pipeline/checks/rules.yaml."""
+    from pipeline.checks.rules import load_rules
+
+    rules = load_rules()
+    return tuple(IndicatorSpec(track=track, name=i.name, unit=i.unit, aliases=tuple(i.aliases),
+                               units=rules.unit_factors(i.unit))
+                 for track, inds in rules.indicators.items() for i in inds)
+
+
+_VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
+
+
+@lru_cache(maxsize=1)
+def comparators() -> re.Pattern:
+    words = sorted(labels()["target_table"].get("comparators", []), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def value_of(text: str) -> tuple[float, str, str] | None:
+    """(value, unit, the numeral as read)."""
+    text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
+    c = comparators().pattern
+    # a bound before the number (不少于36户) or 以上 after it; never inside (≥120不低于0.36: two cells)
+    m = _VALUE.match(re.sub(rf"^(?:{c})+|(?:{c})$", "", text))
+    if not m:
+        return None
+    num = m.group("num")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):  # 1.500: a thousands comma read as a point
+        num = num.replace(".", "")
+    v = parse_number(num)
+    if v is None:
+        return None
+    unit = m.group("unit")
+    return (v, unit, num) if (not unit or unit in labels()["target_table"]["units"]) else None
+
+
+_CN_NUMERAL = re.compile(rf"[{CN_DIGITS}]+")
+IRREGULAR_FACTOR = 0.7
+MAGNITUDE_FACTOR = 0.5
+
+
+def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[float, list[str]]:
+    """(confidence factor, notes) for a target value written in Chinese numerals; (1, []) otherwise."""
+    if value is None or not _CN_NUMERAL.fullmatch(num):
+        return 1.0, []
+    factor, notes = 1.0, []
+    try:  # the regular written forms (两 and 〇 are regular too); smart mode also takes 四八, 三千六
+        cn2an.cn2an(num.replace("两", "二").replace("〇", "零"), "strict")
+    except (ValueError, KeyError, IndexError):
+        factor *= IRREGULAR_FACTOR
+        notes.append(f"目标值“{num}”不是规范的中文数字写法，按{_fmt(value)}读取，可能有字漏识别")
+    if ind.min and value < ind.min / 10:
+        factor *= MAGNITUDE_FACTOR
+        notes.append(f"目标值“{num}”（{_fmt(value)}）不到榜单指标{_fmt(ind.min)}{ind.unit}的十分之一，"
+                     "中文数字的“千”“百”“十”等数位可能漏识别")
+    return factor, notes
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+_ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:[.、．)）](?!\d))?|[(（]?[一二三四五六七八九十]{1,3}[)）、．.])(?=[\u4e00-\u9fff])")
+_PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
+
+
+@lru_cache(maxsize=16384)
+def clean_indicator(text: str) -> tuple[str, str]:
+    """(name, unit): the row number glued on (5服务企业融资额, 一、) dropped, a unit in brackets taken
+    out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量)."""
+    t = unicodedata.normalize("NFKC", text or "").replace(" ", "")
+    t = _ROW_NUMBER.sub("", t).strip(":：")
+    unit = ""
+    units = set(labels()["target_table"]["units"])
+    for m in _PARENS.finditer(t):
+        inner = m.group()[1:-1]
+        if inner in units and not unit:
+            unit = inner
+    return _PARENS.sub("", t), unit
+
+
+@lru_cache(maxsize=16384)
+def indicator_key(text: str) -> str:
+    """What a name is matched by: clean_indicator's name without the qualifiers around it that do not
+    change what it counts (累计/年均/引进 …, …数量), from labels.yaml."""
+    t = clean_indicator(text)[0]
+    cfg = labels()["target_table"]
+    quals = sorted(cfg.get("qualifiers", []), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for q in quals:
+            if t.startswith(q) and len(t) > len(q) + 2:
+                t, stripped = t[len(q):], True
+                break
+    for q in cfg.get("suffix_qualifiers", []):
+        if t.endswith(q) and len(t) > len(q) + 2:
+            t = t[: -len(q)]
+            break
+    return t
+
+
+def _bag(a: str, b: str) -> float:
+    """Similarity of the characters regardless of order (开源项目产业化应用 ≈ 产业化应用项目)."""
+    return fuzz.ratio("".join(sorted(a)), "".join(sorted(b)))
+
+
+@lru_cache(maxsize=8192)
+def _score(name: str, text: str) -> float:
+    if name == text:
+        return 100.0
+    s = fuzz.ratio(name, text)
+    if name in text and len(text) <= len(name) + 6:
+        # a known name inside a longer one: as good as the share of the text it covers
+        s = max(s, 60.0 + 40.0 * len(name) / len(text))
+    if len(name) >= 4 and text.endswith(name):
+        s = max(s, 88.0)  # the head noun comes last: 社区运营场地面积 is a 场地面积
+    if len(name) >= 4 and len(text) >= 4:
+        s = max(s, 0.95 * _bag(name, text))
+    return s
+
+
+def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
+    """The indicator `text` names, by name or alias, after clean_indicator on both sides."""
+    key = indicator_key(text)
+    best, score = None, 0.0
+    for ind in indicators:
+        for name in (ind.name, *ind.aliases):
+            s = _score(indicator_key(name), key)
+            if s > score:
+                best, score = ind, s
+    return (best, score) if score >= MATCH_MIN else (None, score)
+
+
+def unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | None:
+    """A unit cell and the value cell read as one run (场48, 个壹拾)."""
+    for u in sorted(units, key=len, reverse=True):
+        if text.startswith(u) and len(text) > len(u):
+            got = value_of(text[len(u):])
+            if got and not got[1]:
+                return got[0], u, got[2]
+    return None
+
+
+def make_target(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell],
+        num: str = "") -> Target:
+    conf = min(c.confidence for c in used) * (score / 100)
+    note = "" if score >= 100 else f"“{written}”按相近程度{score:.0f}%对应榜单指标“{ind.name}”"
+    if unit and ind.unit and unit != ind.unit:
+        if unit in ind.units and value is not None:
+            k = ind.units[unit]
+            written_value = value
+            value = round(value * k, 6)
+            note = (note + "；" if note else "") + (
+                f"写为{_fmt(written_value)}{unit}，按{_fmt(value)}{ind.unit}计" if k != 1 else f"单位写为“{unit}”，同“{ind.unit}”")
+            unit = ind.unit
+        else:
+            note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
+            conf *= 0.7
+    factor, doubts = numeral_doubts(num, value, ind)
+    if doubts:
+        note = "；".join(([note] if note else []) + doubts)
+        conf *= factor
+    return Target(indicator=ind.name, value=value, unit=unit, written=written, matched=True,
+                  evidence=tuple(c.evidence(conf, note) for c in used))
