@@ -111,6 +111,11 @@ class ApplicationFacts(Frozen):
     applicant: Unit = Unit()
     site: Site = Site()
     consortium: tuple[Unit, ...] = ()
+    consortium_list: Fact = Fact()
+    """How many units the member list names when it was read whole (a member table from its header
+    to its end, or an agreement sentence naming or counting every member), with that table or
+    sentence as evidence; not found, with the reason, when the members came only from scattered
+    mentions. A consortium too small or missing a role is `fail` only when this was read."""
     seals: tuple[Seal, ...] = ()
     seal_places: tuple[SealPlace, ...] = ()
     targets: tuple[Target, ...] = ()

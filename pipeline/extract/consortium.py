@@ -14,8 +14,9 @@ from rapidfuzz import fuzz
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
+from pipeline.extract.member_list import CountSentence, ListSentence, MemberTable, is_type_word, names_in, read_sentences, read_tables
 from pipeline.extract.nlp import role_mentions
-from pipeline.facts import Evidence, Unit
+from pipeline.facts import Evidence, Fact, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
@@ -55,7 +56,8 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     role is in brackets right behind the name (A公司（牵头单位）)."""
     text = "|".join(c.text for c in row)
     masked, ments = _mask_roles(text)
-    names = [(n, s, e) for n, s, e in find_names(masked) if "|" not in n and len(n) >= 5]
+    # type words (其他有限责任公司 from a 单位类型 column) are no names; sentence words are cut off
+    names = [(n, s, e) for n, s, e in names_in(masked) if "|" not in n]
     if not names and len(row) > 1:
         # a name OCR split into two runs of one cell (重庆市天府信息技术服务联 | 合会): read the row joined
         return _row_units(tuple([_joined(row)]))
@@ -160,21 +162,51 @@ def _joined(row: Sequence[Cell]) -> Cell:
 
 
 def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
+    return extract_members(pages)[0]
+
+
+def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact]:
+    """The members, and the member list as read whole (see ApplicationFacts.consortium_list)."""
     members: list[_Member] = []
 
-    def member_for(name: str, code: str | None) -> _Member:
+    def member_for(name: str | None, code: str | None) -> _Member:
         for mb in members:
             if code and any(c.value == code for c in mb.codes):
                 return mb
-            if any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
+            if name and any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
                 return mb
         mb = _Member()
         members.append(mb)
         return mb
 
+    def add_role(mb: _Member, name: str, r: str, cell: Cell, conf: float | None = None) -> None:
+        note = f"“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
+        mb.roles.setdefault(r, []).append(cell.evidence(cell.confidence if conf is None else conf, note))
+
+    stitched = [_stitch(page.rows) for page in pages]
+    tables = read_tables(stitched, [p.source == "docx" for p in pages])
+    lists, counts = read_sentences(pages)
+    for table, _ in tables:
+        for row in table.rows:
+            mb = member_for(row.name, row.code)
+            if row.name:
+                mb.names.append(Found(row.name, row.name_cells, 1.0, "table"))
+            if row.code:
+                mb.codes.append(Found(row.code, (row.code_cell,), 1.0, "table"))
+            for r, cell in row.roles:
+                add_role(mb, row.name or row.code or "", r, cell)
+            if row.type_cell is not None and classify_declared(row.type_cell.text):
+                mb.types.append(Found(row.type_cell.text, (row.type_cell,), 1.0, "table"))
+    for sentence in lists:
+        for name, roles in sentence.names:
+            mb = member_for(name, None)
+            mb.names.append(Found(name, sentence.cells[:1], 0.95, "sentence"))
+            for r in roles:
+                add_role(mb, name, r, sentence.cells[0])
+
     mentions: list[Found] = []
-    for page in pages:
-        for row in _stitch(page.rows):
+    for page, rows in zip(pages, stitched):
+        for row in rows:
             for name, roles, code, cells in _row_units(row):
                 name_cells = _holding(cells, norm(name))
                 if not roles and not code:
@@ -205,7 +237,39 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
-    return tuple(units)
+    return tuple(units), _list_fact(tables, lists, counts)
+
+
+def _list_fact(tables: Sequence[tuple[MemberTable, bool]], lists: Sequence[ListSentence],
+               counts: Sequence[CountSentence]) -> Fact:
+    """How many members the list read whole names, or why no list was read whole. A table and the
+    agreement's count (or its list sentence) that disagree leave it unread: members may be lost."""
+    stated = counts[0] if counts else None
+    said: list[tuple[int, tuple[Evidence, ...], float, str]] = []
+    whole = [t for t, ended in tables if ended]
+    if whole:
+        t = max(whole, key=lambda t: len(t.rows))
+        n = len(t.rows)
+        note = f"成员表（表头：{'、'.join(c.raw for c in t.header)}）列出{n}家成员单位"
+        said.append((n, tuple(c.evidence(t.confidence, note) for c in t.header[:1]), t.confidence, "成员表"))
+    elif tables:
+        return Fact(reason="成员表未能读到结尾（有成员行未识别出名称或代码）")
+    if lists:
+        s = max(lists, key=lambda s: len(s.names))
+        n = len(s.names)
+        conf = min(c.confidence for c in s.cells)
+        note = f"协议列出{n}家成员单位：" + "、".join(nm for nm, _ in s.names)
+        said.append((n, (s.cells[0].evidence(conf, note),), conf, "协议"))
+    if stated is not None:
+        conf = min(c.confidence for c in stated.cells)
+        note = f"协议写明共{stated.count}家成员单位"
+        said.append((stated.count, (stated.cells[0].evidence(conf, note),), conf, "协议"))
+    if not said:
+        return Fact(reason="未找到成员表表头，也未找到列出或写明全部成员的协议条款")
+    if len({n for n, *_ in said}) > 1:
+        return Fact(reason="、".join(f"{where}为{n}家" for n, _, _, where in said) + "，成员数不一致")
+    n, ev, conf, _ = said[0]
+    return Fact(value=n, evidence=tuple(e for _, es, _, _ in said for e in es), confidence=min(c for _, _, c, _ in said))
 
 
 def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:

@@ -1,0 +1,98 @@
+"""Consortium members however the booklet writes them (pure text pages): member tables with other
+column orders, extra and 单位类型 columns, members named in the agreement's prose, and whether the
+member list was read whole (what a one-member `fail` rests on)."""
+from __future__ import annotations
+
+from test_extract_text import B, C, CODE, doc, page
+
+from pipeline.checks.engine import run_checks
+from pipeline.checks.rules import load_rules
+from pipeline.extract import extract_facts
+from pipeline.extract.member_list import is_type_word, prose_roles
+
+COVER = ["附件3", "重庆市软信领域开源社区建设运营“揭榜挂帅”申报材料", "申报日期：2026年7月15日"]
+RULES = load_rules()
+MINE = ("consortium.size", "consortium.code_contributor", "consortium.application_unit", "entity.uscc_valid",
+        "entity.type_allowed")
+
+
+def members(f):
+    return {u.name.value: (u.uscc.value, u.roles) for u in f.consortium}
+
+
+def test_type_words_are_no_names():
+    for t in ("其他有限责任公司", "企业（有限责任公司", "有限责任公司（自然人投资或控股）", "股份有限公司"):
+        assert is_type_word(t), t
+    for n in ("重庆云帆科技有限公司", "重庆市嘉陵软件评测中心"):
+        assert not is_type_word(n), n
+
+
+def test_member_table_other_column_order_extra_and_type_columns():
+    table = ["序号 | 成员单位 | 单位类型 | 承担角色 | 联系人 | 社会信用代码",
+             f"1 | 重庆云帆科技有限公司 | 其他有限责任公司 | 牵头单位 | 张三 | {CODE}",
+             f"2 | 重庆渝芯软件有限公司 | 企业（有限责任公司） | 开源代码贡献单位 | 李四 | {B}",
+             f"3 | 重庆市嘉陵软件评测中心 | 事业单位 | 应用单位 | 王五 | {C}",
+             "联合体各方（盖章）："]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2, source="docx", table=True))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)), "重庆渝芯软件有限公司": (B, ("code_contributor",)),
+                          "重庆市嘉陵软件评测中心": (C, ("application_unit",))}
+    assert f.consortium_list.value == 3
+    types = {u.name.value: u.entity_type.value for u in f.consortium}
+    assert types["重庆市嘉陵软件评测中心"] == "public_institution"
+    assert {r.rule: r.status for r in run_checks(f, RULES, None) if r.rule.startswith("consortium")} == {
+        "consortium.size": "pass", "consortium.code_contributor": "pass", "consortium.application_unit": "pass"}
+
+
+def test_members_from_the_agreement_prose():
+    text = ["联合体协议书", "联合体由重庆云帆科技有限公司（牵头单位）、重庆渝芯软件有限公司（开源代码贡献单位）和",
+            "重庆市嘉陵软件评测中心（应用单位）组成，各方按分工承担建设任务。"]
+    f = extract_facts([doc(page(COVER, 1), page(text, 2))])
+    assert members(f) == {"重庆云帆科技有限公司": (None, ("lead",)), "重庆渝芯软件有限公司": (None, ("code_contributor",)),
+                          "重庆市嘉陵软件评测中心": (None, ("application_unit",))}
+    assert f.consortium_list.value == 3
+
+
+def test_roles_given_to_every_name_after_them():
+    got = prose_roles("牵头单位为重庆云帆科技有限公司，开源代码贡献单位为重庆渝芯软件有限公司、重庆山海数据有限公司，"
+                      "应用单位为重庆市嘉陵软件评测中心")
+    assert got == [("重庆云帆科技有限公司", ("lead",)), ("重庆渝芯软件有限公司", ("code_contributor",)),
+                   ("重庆山海数据有限公司", ("code_contributor",)), ("重庆市嘉陵软件评测中心", ("application_unit",))]
+
+
+def test_one_member_table_read_whole_fails_with_the_table_as_evidence():
+    agreement = ["联合体协议书", "联合体牵头单位为重庆云帆科技有限公司，共1家成员单位。"]
+    table = ["联合体成员单位表", "序号 | 单位名称 | 统一社会信用代码 | 角色",
+             f"1 | 重庆云帆科技有限公司 | {CODE} | 牵头单位、开源代码贡献单位、应用单位", "联合体各方（盖章）："]
+    f = extract_facts([doc(page(COVER, 1), page(agreement, 2), page(table, 3, source="docx", table=True))])
+    assert f.consortium_list.value == 1 and len(f.consortium) == 1
+    size = next(r for r in run_checks(f, RULES, None) if r.rule == "consortium.size")
+    assert size.status == "fail" and any("成员表" in e.note for e in size.evidence)
+
+
+def test_member_row_not_read_keeps_the_list_unread_and_size_review():
+    table = ["序号 | 单位名称 | 统一社会信用代码 | 角色",
+             f"1 | 重庆云帆科技有限公司 | {CODE} | 牵头单位",
+             "2 | 重▒▒▒ ▒▒ | 9150▒▒ | 开▒▒",
+             "3 | ▒▒▒▒ | ▒▒▒ | ▒▒"]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2, source="docx", table=True))])
+    assert not f.consortium_list.found and "结尾" in f.consortium_list.reason
+    got = {r.rule: r for r in run_checks(f, RULES, None)}
+    assert got["consortium.size"].status == "review" and "结尾" in got["consortium.size"].detail
+    assert got["consortium.code_contributor"].status == "review"
+
+
+def test_table_and_agreement_count_disagree_is_review():
+    agreement = ["联合体协议书", "本联合体共3家成员单位。"]
+    table = ["序号 | 单位名称 | 统一社会信用代码 | 角色", f"1 | 重庆云帆科技有限公司 | {CODE} | 牵头单位", "以下空白"]
+    f = extract_facts([doc(page(COVER, 1), page(agreement, 2), page(table, 3, source="docx", table=True))])
+    assert not f.consortium_list.found and "不一致" in f.consortium_list.reason
+    assert next(r for r in run_checks(f, RULES, None) if r.rule == "consortium.size").status == "review"
+
+
+def test_empty_or_garbled_pages_never_fail_these_rules():
+    garbled = ["▒▒ 口口 国■ 1 2 3", "｜｜｜ —— 单位 名 称", "其他有限责任公司 企业（有限责任公司", "9150000 ▒▒▒ 口企业 口事业单位"]
+    for pages in ([page(COVER, 1)], [page(COVER, 1), page([], 2)], [page(COVER, 1), page(garbled, 2)],
+                  [page(["附件2", "创新创业社区申报材料"], 1), page(garbled, 2)], [page(garbled, 1)]):
+        f = extract_facts([doc(*pages)])
+        fails = [r for r in run_checks(f, RULES, None) if r.rule in MINE and r.status == "fail"]
+        assert not fails, fails
