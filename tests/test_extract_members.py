@@ -3,6 +3,7 @@ column orders, extra and 单位类型 columns, members named in the agreement's 
 member list was read whole (what a one-member `fail` rests on)."""
 from __future__ import annotations
 
+import pytest
 from test_extract_text import B, C, CODE, doc, page
 
 from pipeline.checks.engine import run_checks
@@ -96,3 +97,41 @@ def test_empty_or_garbled_pages_never_fail_these_rules():
         f = extract_facts([doc(*pages)])
         fails = [r for r in run_checks(f, RULES, None) if r.rule in MINE and r.status == "fail"]
         assert not fails, fails
+
+
+# ---------------------------------------------------------------- entity type from a tick row
+
+from pipeline.extract.entity import tick_choice  # noqa: E402
+from test_extract_text import innovation  # noqa: E402
+
+
+def test_tick_row_reader():
+    assert tick_choice("■企业□事业单位□社会组织□产业园区运营管理机构").option == "企业"
+    assert tick_choice("□企业☑事业单位□社会组织").option == "事业单位"
+    assert tick_choice("〇企业〇事业单位√社会组织〇其他").option == "社会组织"
+    # OCR: ■ read as 国, □ as 口 — the odd mark out decides, with less confidence
+    t = tick_choice("国企业口事业单位口社会组织口产业园区运营管理机构")
+    assert t.option == "企业" and t.quality < 1
+    assert tick_choice("口企业口事业单位口社会组织口产业园区运营管理机构").option is None  # undecidable
+    assert tick_choice("■企业■事业单位□社会组织").option is None  # two ticked
+    assert tick_choice("国有企业") is None and tick_choice("企业") is None  # no tick row
+
+
+@pytest.mark.parametrize("row, want, sure", [
+    ("单位性质：■企业 □事业单位 □社会组织 □产业园区运营管理机构", "enterprise", True),
+    ("单位性质：□企业 □事业单位 □社会组织 ■产业园区运营管理机构", "park_operator", True),
+    ("单位性质：国企业 口事业单位 口社会组织 口产业园区运营管理机构", "enterprise", True),  # confirmed by code 91
+    ("单位性质：口企业 口事业单位 口社会组织 口产业园区运营管理机构", "enterprise", False),  # from the code only
+])
+def test_entity_type_from_tick_row_cross_checked_with_code(row, want, sure):
+    rows = ["申报单位名称：重庆云帆科技有限公司", f"统一社会信用代码（注册号）：{CODE}", row]
+    f = extract_facts([innovation(rows)])
+    assert f.applicant.uscc.value == CODE
+    assert f.applicant.entity_type.value == want
+    assert (f.applicant.entity_type.confidence >= RULES.thresholds.low_confidence) == sure
+
+
+@pytest.mark.parametrize("label", ["社会信用代码", "统一社会信用代码（注册号）", "机构代码", "信用代码"])
+def test_uscc_under_other_labels(label):
+    f = extract_facts([innovation(["申报单位名称：重庆云帆科技有限公司", f"{label}：{CODE}"])])
+    assert f.applicant.uscc.value == CODE

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, name_fact, type_fact
+from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_list import CountSentence, ListSentence, MemberTable, is_type_word, names_in, read_sentences, read_tables
@@ -280,7 +280,7 @@ def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> No
         if not names:
             continue
         codes = labelled([page], "uscc", accept_code)
-        types = labelled([page], "entity_type", accept_type_text)
+        types = declared_types([page])
         for n in names:
             mb = next((m for m in members if any(fuzz.ratio(n.value, f.value) >= 90 for f in m.names)), None)
             if mb is None:
