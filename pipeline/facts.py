@@ -22,6 +22,11 @@ Status = Literal["pass", "fail", "review"]
 Verdict = Literal["eligible", "ineligible", "needs_review"]
 
 
+PLACES_DISAGREE = "多处写法不一致"
+"""Start of an evidence note saying a unit's name or code is written differently in two places
+(pipeline.extract.units); the rules engine makes it `review`."""
+
+
 class Evidence(Frozen):
     file: str
     page: int | None = None

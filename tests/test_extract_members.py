@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 from test_extract_text import B, C, CODE, doc, page
 
+from pipeline import uscc
 from pipeline.checks.engine import run_checks
 from pipeline.checks.rules import load_rules
 from pipeline.extract import extract_facts
 from pipeline.extract.member_list import is_type_word, prose_roles
 
+COVER_INNOV = ["附件2", "重庆市软信领域创新创业社区建设运营“揭榜挂帅”申报材料", "申报单位（盖章）：重庆云帆科技有限公司",
+               "申报日期：2026年7月20日"]
 COVER = ["附件3", "重庆市软信领域开源社区建设运营“揭榜挂帅”申报材料", "申报日期：2026年7月15日"]
 RULES = load_rules()
 MINE = ("consortium.size", "consortium.code_contributor", "consortium.application_unit", "entity.uscc_valid",
@@ -135,3 +138,36 @@ def test_entity_type_from_tick_row_cross_checked_with_code(row, want, sure):
 def test_uscc_under_other_labels(label):
     f = extract_facts([innovation(["申报单位名称：重庆云帆科技有限公司", f"{label}：{CODE}"])])
     assert f.applicant.uscc.value == CODE
+
+
+# ---------------------------------------------------------------- one unit, many places
+
+OTHER = uscc.complete("91500105MA5U" + "XY12" + uscc.org_code_check("MA5UXY12")[0])
+
+
+def _uscc_check(f):
+    return next(r for r in run_checks(f, RULES, None) if r.rule == "entity.uscc_valid")
+
+
+def test_places_that_agree_pass_and_a_lessors_code_is_not_the_applicants():
+    info = ["申报单位基本情况", "申报单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}", "单位性质：企业"]
+    lease = ["房屋租赁合同", "出租方单位名称：重庆两江物业管理有限公司", f"统一社会信用代码：{OTHER}",
+             "承租方：重庆云帆科技有限公司"]
+    f = extract_facts([doc(page(COVER_INNOV, 1), page(info, 2), page(lease, 3))])
+    assert f.applicant.uscc.value == CODE and _uscc_check(f).status == "pass"
+
+
+def test_two_names_for_the_applicant_is_review_naming_both_places():
+    info = ["申报单位基本情况", "申报单位名称：重庆山海数据有限公司", f"统一社会信用代码：{CODE}", "单位性质：企业"]
+    f = extract_facts([doc(page(COVER_INNOV, 1), page(info, 2))])
+    r = _uscc_check(f)
+    assert r.status == "review" and "封面（第1页）" in r.detail and "基本信息表（第2页）" in r.detail, r.detail
+    assert "重庆云帆科技有限公司" in r.detail and "重庆山海数据有限公司" in r.detail
+
+
+def test_two_valid_codes_beside_the_applicants_name_is_review():
+    info = ["申报单位基本情况", "申报单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}", "单位性质：企业"]
+    promise = ["承诺书", "申报单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{OTHER}"]
+    f = extract_facts([doc(page(COVER_INNOV, 1), page(info, 2), page(promise, 3))])
+    r = _uscc_check(f)
+    assert r.status == "review" and "承诺书（第3页）" in r.detail and OTHER in r.detail, r.detail

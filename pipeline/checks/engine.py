@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from pipeline import uscc as uscc_mod
 from pipeline.checks.credit import KIND_NAMES, CreditHit, CreditIndex, normalise_name
 from pipeline.checks.rules import RULE_IDS, Rules
-from pipeline.facts import ApplicationFacts, CheckResult, Evidence, Fact, Status, Unit, Verdict
+from pipeline.facts import PLACES_DISAGREE, ApplicationFacts, CheckResult, Evidence, Fact, Status, Unit, Verdict
 
 TYPE_ZH = {"enterprise": "企业", "public_institution": "事业单位", "social_organization": "社会组织",
            "park_operator": "产业园区运营管理机构", "other": "其他"}
@@ -115,6 +115,10 @@ def check_uscc_valid(unit: Unit, label: str, rules: Rules) -> CheckResult:
     if not f.found:
         return _result(rules, rule, "review", f"未找到统一社会信用代码{('：' + f.reason) if f.reason else ''}，请人工核对", unit=label)
     chk = uscc_mod.check(str(f.value))
+    places = [e.note for e in (*unit.name.evidence, *f.evidence) if e.note.startswith(PLACES_DISAGREE)]
+    if chk.valid and places:
+        return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过，但{places[0]}",
+                       (*unit.name.evidence, *f.evidence), label)
     if not chk.valid:
         return _result(rules, rule, "review",
                        f"统一社会信用代码 {chk.code} {chk.problem}：可能是识别错误或早期试点代码，需人工核对",
