@@ -151,7 +151,7 @@ def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
         note = f"单位性质写为“{text}”"
         if implied and etype in implied and support[0].label.startswith(TICK_LABEL):
             # a tick decided by its odd mark, confirmed by the code's positions 1–2
-            conf = max(conf, 0.9 * code.confidence)
+            conf = max(conf, min(code.confidence, *(c.confidence for f in support for c in f.cells)))
         why = support[0].label[len(TICK_LABEL) + 1:] if support[0].label.startswith(TICK_LABEL) else ""
         if why:
             note += f"（{why}）"

@@ -22,6 +22,8 @@ from pipeline.extract.member_list import patterns
 from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
 
 SAME_NAME = 90
+DIFFERENT = 80
+"""Two names this far apart are two units, not OCR variants of one (a misread character or two)."""
 CODE_BELOW = 0.25
 """A code labelled within this share of the page under a name belongs to that name."""
 
@@ -112,7 +114,7 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
     if name.found:
         here = _places(name.evidence, pages)
         for r in own:
-            if r.found.confidence >= 0.8 and fuzz.ratio(r.value, str(name.value)) < SAME_NAME and name.confidence >= 0.8:
+            if r.found.confidence >= 0.6 and fuzz.ratio(r.value, str(name.value)) < DIFFERENT:
                 name = _disagree(name, str(name.value), r, here, "单位名称")
                 break
         beside = code_readings(pages, str(name.value))
