@@ -13,6 +13,8 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(7, "--seed", help="same seed, same bundle and truth"),
         applications: int = typer.Option(4, "--applications", min=1, help="number of applications"),
         credit_rows: int = typer.Option(300, "--credit-rows", min=10, help="filler rows per credit list"),
+        family: int = typer.Option(1, "--family", min=1, max=2,
+                                   help="template family: 1 = ours (default), 2 = other calls' templates"),
     ) -> None:
         """Generate a realistic sample bundle with planted defects and its ground truth."""
         import json
@@ -20,7 +22,8 @@ def register(app: typer.Typer) -> None:
         from pipeline.samples.generator import generate_bundle
 
         try:
-            generate_bundle(out, seed=seed, n_applications=applications, n_credit_rows=credit_rows)
+            generate_bundle(out, seed=seed, n_applications=applications, n_credit_rows=credit_rows,
+                            family=family)
         except FileExistsError as exc:
             typer.echo(f"jiebang: {exc}", err=True)
             raise typer.Exit(code=2)

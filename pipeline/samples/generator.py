@@ -237,8 +237,16 @@ def _render_submission(sub: SubmissionPlan, bundle: Path) -> None:
 
 
 def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_credit_rows: int = 300,
-                    dpi_choices=(200, 300)) -> Path:
-    """Write out_dir/bundle/, out_dir/credit/ and out_dir/truth.json; return out_dir."""
+                    dpi_choices=(200, 300), family: int = 1) -> Path:
+    """Write out_dir/bundle/, out_dir/credit/ and out_dir/truth.json; return out_dir.
+    family 2 = the independent template family (pipeline.samples.family2)."""
+    if family == 2:
+        from pipeline.samples.family2.bundle import generate_bundle as generate_family2
+
+        return generate_family2(out_dir, seed=seed, n_applications=n_applications, n_credit_rows=n_credit_rows,
+                                dpi_choices=dpi_choices)
+    if family != 1:
+        raise ValueError(f"unknown sample family {family}")
     from pipeline.samples import credit as C
 
     out_dir = Path(out_dir)

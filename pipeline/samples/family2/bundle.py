@@ -1,0 +1,143 @@
+"""Family 2 bundle: plan (truth without pixels) and write (bundle/, credit/, truth.json).
+
+Same truth format as family 1 (pipeline.samples.generator) with `"family": 2`; rendering, scan
+looks, seals, file writers and the credit-list writer are family 1's machinery, called as is.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from pipeline.samples import generator as G
+from pipeline.samples import plan as P
+from pipeline.samples.family2 import pages_common as PC
+from pipeline.samples.family2 import pages_track as PT
+from pipeline.samples.family2 import plan2
+from pipeline.samples.family2.expected import application_expected
+
+FAMILY_VERSION = "2.0"
+SCANNED = G.SCANNED
+DISHONEST_FILE = "失信被执行人名单.csv"
+TAX_FILE = "重大税收违法失信主体名单.xlsx"
+
+
+def _looks(app: plan2.App2, pages, rng: random.Random, flip: bool) -> tuple[list, bool]:
+    from pipeline.samples.render import pick_look
+
+    looks = []
+    for page in pages:
+        scanned = app.fmt in SCANNED or (app.fmt == "docx" and not page.native_docx)
+        if not scanned:
+            looks.append(None)
+            continue
+        rot = 0
+        if flip and app.fmt in SCANNED and page.kind == "commitment":
+            rot, flip = 180, False
+        dpi = app.dpi if app.fmt != "docx" else min(app.dpi, 200)
+        look = pick_look(rng, dpi, rot)
+        look.grey = app.style["grey"] or rng.random() < 0.1
+        looks.append(look)
+    return looks, flip
+
+
+def _credit(seed: int, apps: list[plan2.App2], n_rows: int):
+    """Credit lists from family 1's writer, plus this family's hits: a consortium member listed by
+    code in the 失信被执行人 export, an applicant listed by code (纳税人识别号) in the tax export."""
+    from pipeline.samples import credit as CR
+
+    dis, tax, hits = CR.plan_lists(seed, apps, n_rows)
+    rng = random.Random(f"family2-credit:{seed}")
+    for a in apps:
+        if "member_dishonest_hit" in a.defects:
+            m = a.members[1]
+            dis.insert(rng.randrange(len(dis) + 1), CR.dishonest_row(rng, m.name, m.uscc, org=True, legal_rep=m.legal_rep))
+            hits.append({"list": "dishonest_debtor", "application": a.entry, "unit": m.name, "match": "uscc",
+                         "listed_name": m.name, "listed_code": m.uscc, "expected": "fail"})
+        if "tax_violation_uscc_hit" in a.defects:
+            u = a.applicant
+            tax.insert(rng.randrange(len(tax) + 1), CR.tax_row(rng, u.name, u.uscc, u.uscc[8:17], u.address, u.legal_rep))
+            hits.append({"list": "tax_violation", "application": a.entry, "unit": u.name, "match": "uscc",
+                         "listed_name": u.name, "listed_code": u.uscc, "expected": "fail"})
+    return dis, tax, hits
+
+
+def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n_credit_rows: int = 300) -> G.BundlePlan:
+    apps = plan2.plan_applications(seed, n_applications, dpi_choices)
+    subs: list[G.SubmissionPlan] = []
+    flip = True  # one page of the first scanned booklet is fed upside down
+    for app in apps:
+        rng = random.Random(f"family2-look:{seed}:{app.index}")
+        pages = PT.booklet(app)
+        looks, flip = _looks(app, pages, rng, flip)
+        straddle = None
+        if app.straddle and app.fmt in SCANNED and app.applicant.sealed:
+            n = rng.choice([3, 4])
+            straddle = {"pages": list(range(len(pages) - n, len(pages))), "y": round(rng.uniform(90, 200), 1),
+                        "unit": app.applicant.name, "seed": rng.getrandbits(32)}
+        subs.append(G.SubmissionPlan(app.entry, app.fmt, "application", pages, looks, app.font, straddle, app))
+    rng = random.Random(f"family2-form:{seed}")
+    c = plan2.content()
+    division = rng.choice(list(c["districts"]))
+    district = c["districts"][division]
+    authority = P.UnitPlan(name=f"重庆市{district}经济和信息化委员会", uscc=P.make_uscc(rng, "11", division),
+                           entity_type="other", type_text="机关", legal_rep="", contact="", phone="", address="")
+    form_date = P.DEADLINE + P.dt.timedelta(days=rng.randint(1, 3))
+    form_pages = PC.recommendation_form(district, apps, rng, P.write_date(form_date, "cn"), authority)
+    form_fmt = "tiff" if seed % 2 else "image_pdf"
+    form_entry = f"{len(apps) + 1:03d}-附件4-{district}申报单位推荐表" + (".tiff" if form_fmt == "tiff" else ".pdf")
+    look = pick_form_look(rng, dpi_choices)
+    subs.append(G.SubmissionPlan(form_entry, form_fmt, "recommendation_form", form_pages, [look] * len(form_pages), "sans"))
+
+    submissions = []
+    for sub in subs:
+        seals = G._seal_truth(sub)
+        pages = G._page_truth(sub, seals)
+        if sub.kind == "application":
+            expected, defects = application_expected(sub.app, seals), list(sub.app.defects)
+        else:
+            expected = {"track": "recommendation_form", "district": district, "authority": authority.name,
+                        "applications": [a.applicant.name for a in apps], "seals": seals,
+                        "declared_on": form_date.isoformat(),
+                        "checks": [{"rule": "district.recommendation", "unit": None, "status": "pass"}],
+                        "verdict": None}
+            defects = []
+        sub.truth = {"entry": sub.entry, "files": G._files(sub.entry, sub.fmt, len(sub.pages)), "kind": sub.kind,
+                     "format": sub.fmt, "expected": expected, "defects": defects, "pages": pages}
+        submissions.append(sub.truth)
+    dis, tax, hits = _credit(seed, apps, n_credit_rows)
+    truth = {"seed": seed, "family": 2, "generator_version": FAMILY_VERSION, "deadline": P.DEADLINE.isoformat(),
+             "submissions": submissions,
+             "credit": {"files": [{"path": DISHONEST_FILE, "kind": "dishonest_debtor", "encoding": "gbk",
+                                   "rows": len(dis)},
+                                  {"path": TAX_FILE, "kind": "tax_violation", "rows": len(tax)}],
+                        "planted": hits}}
+    return G.BundlePlan(truth, subs, dis, tax)
+
+
+def pick_form_look(rng: random.Random, dpi_choices):
+    from pipeline.samples.render import pick_look
+
+    look = pick_look(rng, rng.choice(list(dpi_choices)))
+    look.grey = rng.random() < 0.5
+    return look
+
+
+def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_credit_rows: int = 300,
+                    dpi_choices=(200, 300)) -> Path:
+    from pipeline.samples import credit as CR
+
+    out_dir = Path(out_dir)
+    bundle, credit_dir = out_dir / "bundle", out_dir / "credit"
+    bundle.mkdir(parents=True, exist_ok=True)
+    credit_dir.mkdir(parents=True, exist_ok=True)
+    plan = plan_truth(seed, n_applications, dpi_choices, n_credit_rows)
+    stale = sorted({p.name for p in bundle.iterdir()} - {sub.entry for sub in plan.submissions})
+    if stale:
+        raise FileExistsError(f"{bundle} 已有其他申报材料 / already holds other submissions: {', '.join(stale[:3])}"
+                              " — choose an empty folder")
+    for sub in plan.submissions:
+        G._render_submission(sub, bundle)
+    CR.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
+    CR.write_tax_xlsx(credit_dir / TAX_FILE, plan.tax_rows)
+    (out_dir / "truth.json").write_bytes(G.truth_bytes(plan.truth))
+    return out_dir
