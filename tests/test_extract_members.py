@@ -171,3 +171,36 @@ def test_two_valid_codes_beside_the_applicants_name_is_review():
     f = extract_facts([doc(page(COVER_INNOV, 1), page(info, 2), page(promise, 3))])
     r = _uscc_check(f)
     assert r.status == "review" and "承诺书（第3页）" in r.detail and OTHER in r.detail, r.detail
+
+
+# ---------------------------------------------------------------- member cards, ticked roles, parties
+
+def test_member_cards_with_ticked_roles():
+    cards = ["联合体成员情况",
+             "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码 | {CODE}", "承担角色 | ■牵头单位 □开源代码贡献单位 □应用单位",
+             "成员单位二 | 重庆渝芯软件有限公司", f"机构代码 | {B}", "承担角色 | □牵头单位 √开源代码贡献单位 √应用单位"]
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, source="docx", table=True))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)),
+                          "重庆渝芯软件有限公司": (B, ("code_contributor", "application_unit"))}
+    assert f.consortium_list.value == 2
+
+
+def test_roles_given_to_agreement_parties_by_alias():
+    agreement = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司", "丙方：重庆市嘉陵软件评测中心",
+                 "第一条 甲方为联合体牵头单位，负责社区总体建设运营。",
+                 "第二条 成员分工：乙方作为开源代码贡献单位，负责核心代码维护；丙方作为应用单位，负责成果落地应用。",
+                 "第三条 甲方负责协调开源代码贡献单位与应用单位的工作。"]
+    f = extract_facts([doc(page(COVER, 1), page(agreement, 2))])
+    assert {n: roles for n, (_, roles) in members(f).items()} == {
+        "重庆云帆科技有限公司": ("lead",), "重庆渝芯软件有限公司": ("code_contributor",),
+        "重庆市嘉陵软件评测中心": ("application_unit",)}
+
+
+def test_prose_paragraph_per_member_with_count():
+    text = ["二、联合体组成情况", "本联合体由以下2家单位组成：",
+            f"（一）牵头单位：重庆云帆科技有限公司（统一社会信用代码：{CODE}），负责社区总体建设运营。",
+            f"（二）开源代码贡献单位、应用单位：重庆渝芯软件有限公司（统一社会信用代码：{B}），负责代码维护。"]
+    f = extract_facts([doc(page(COVER, 1), page(text, 2))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)),
+                          "重庆渝芯软件有限公司": (B, ("code_contributor", "application_unit"))}
+    assert f.consortium_list.value == 2

@@ -14,7 +14,8 @@ from rapidfuzz import fuzz
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
-from pipeline.extract.member_list import CountSentence, ListSentence, MemberTable, is_type_word, names_in, read_sentences, read_tables
+from pipeline.extract.member_list import (CountSentence, ListSentence, MemberRow, MemberTable, names_in, read_cards,
+                                         read_parties, read_sentences, read_tables, roles_in)
 from pipeline.extract.nlp import role_mentions
 from pipeline.facts import Evidence, Fact, Unit
 
@@ -37,9 +38,9 @@ class _Member:
 
 
 def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
-    ments = list(role_mentions(text))
+    ments = [m for m in role_mentions(text) if m[0] == "member"] + roles_in(text)
     chars = list(text)
-    for _, s, e, _ in ments:
+    for _, s, e, _ in role_mentions(text):
         chars[s:e] = "|" * (e - s)
     masked = "".join(chars)
     # 甲方/乙方 and member words are not part of a name
@@ -186,23 +187,30 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
     stitched = [_stitch(page.rows) for page in pages]
     tables = read_tables(stitched, [p.source == "docx" for p in pages])
     lists, counts = read_sentences(pages)
-    for table, _ in tables:
-        for row in table.rows:
-            mb = member_for(row.name, row.code)
-            if row.name:
-                mb.names.append(Found(row.name, row.name_cells, 1.0, "table"))
-            if row.code:
-                mb.codes.append(Found(row.code, (row.code_cell,), 1.0, "table"))
-            for r, cell in row.roles:
-                add_role(mb, row.name or row.code or "", r, cell)
-            if row.type_cell is not None and classify_declared(row.type_cell.text):
-                mb.types.append(Found(row.type_cell.text, (row.type_cell,), 1.0, "table"))
+    cards = read_cards(stitched)
+    for row in [r for table, _ in tables for r in table.rows] + cards:
+        mb = member_for(row.name, row.code)
+        if row.name:
+            mb.names.append(Found(row.name, row.name_cells, 1.0, "table"))
+        if row.code:
+            mb.codes.append(Found(row.code, (row.code_cell,), 1.0, "table"))
+        for r, cell in row.roles:
+            add_role(mb, row.name or row.code or "", r, cell)
+        declared = accept_type_text(row.type_cell.text) if row.type_cell is not None else None
+        if declared:
+            mb.types.append(Found(declared, (row.type_cell,), 1.0, "table"))
     for sentence in lists:
         for name, roles in sentence.names:
             mb = member_for(name, None)
             mb.names.append(Found(name, sentence.cells[:1], 0.95, "sentence"))
             for r in roles:
                 add_role(mb, name, r, sentence.cells[0])
+
+    for name, roles, cell in read_parties(pages):
+        mb = member_for(name, None)
+        mb.names.append(Found(name, (cell,), 0.9, "party"))
+        for r in roles:
+            add_role(mb, name, r, cell)
 
     mentions: list[Found] = []
     for page, rows in zip(pages, stitched):
@@ -218,7 +226,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                     mb.codes.append(Found(code, _holding(cells, code), 1.0, "row"))
                 for r in roles:
                     word = ROLE_NAMES[r]
-                    role_cells = [c for c in cells if any(lb == r for lb, *_ in role_mentions(c.text))] or list(name_cells)
+                    role_cells = [c for c in cells if any(lb == r for lb, *_ in roles_in(c.text))] or list(name_cells)
                     conf = min(c.confidence for c in role_cells)
                     note = f"“{name}”的分工写为“{role_cells[0].raw}”，认定为{word}"
                     mb.roles.setdefault(r, []).append(role_cells[0].evidence(conf, note))
@@ -237,10 +245,10 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
-    return tuple(units), _list_fact(tables, lists, counts)
+    return tuple(units), _list_fact(tables, cards, lists, counts)
 
 
-def _list_fact(tables: Sequence[tuple[MemberTable, bool]], lists: Sequence[ListSentence],
+def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[MemberRow], lists: Sequence[ListSentence],
                counts: Sequence[CountSentence]) -> Fact:
     """How many members the list read whole names, or why no list was read whole. A table and the
     agreement's count (or its list sentence) that disagree leave it unread: members may be lost."""
@@ -254,6 +262,10 @@ def _list_fact(tables: Sequence[tuple[MemberTable, bool]], lists: Sequence[ListS
         said.append((n, tuple(c.evidence(t.confidence, note) for c in t.header[:1]), t.confidence, "成员表"))
     elif tables:
         return Fact(reason="成员表未能读到结尾（有成员行未识别出名称或代码）")
+    if cards:
+        conf = min(c.confidence for r in cards for c in r.cells[:2])
+        note = f"成员单位逐家列表，共{len(cards)}家"
+        said.append((len(cards), (cards[0].cells[0].evidence(conf, note),), conf, "成员单位列表"))
     if lists:
         s = max(lists, key=lambda s: len(s.names))
         n = len(s.names)

@@ -3,7 +3,6 @@ USCC positions 1–2; a disagreement lowers confidence and is said in the note, 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -12,6 +11,7 @@ from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
 from pipeline.extract.member_list import patterns
+from pipeline.extract.ticks import option_spans, read_ticks
 from pipeline.facts import Fact, Unit
 
 TICK_LABEL = "勾选"
@@ -32,29 +32,14 @@ def _options() -> re.Pattern:
 
 
 def tick_choice(text: str) -> Tick | None:
-    """Read an option row (■企业 □事业单位 □社会组织): None when `text` is no tick row (fewer than two
-    options with a mark before them). A checked mark (☑ √ ■ ▇ ✓ …) decides; else an OCR garble (■
-    read as 国 or 口) decides only as the odd one out among the row's marks; else undecided."""
-    t = patterns()["ticks"]
-    checked, unchecked, garbled = set(t["checked"]), set(t["unchecked"]), set(t["garbled"])
-    marks = []
-    for m in _options().finditer(text):
-        mark = text[m.start() - 1] if m.start() else ""
-        if mark in checked or mark in unchecked or mark in garbled:
-            marks.append((m.group(), mark))
-    if len(marks) < 2:
+    """The 单位性质 ticked in an option row (■企业 □事业单位 □社会组织): None when `text` is no tick
+    row; option None when it cannot be told (none or several ticked, marks all alike)."""
+    read = read_ticks(text, option_spans(text, _options()))
+    if read is None:
         return None
-    ticked = [o for o, mk in marks if mk in checked]
-    if len(ticked) == 1:
-        return Tick(ticked[0], 1.0)
-    if ticked:
-        return Tick(None, 0.0, "勾选了多项：" + "、".join(ticked))
-    kinds = Counter(mk for _, mk in marks)
-    odd = [mk for mk, n in kinds.items() if n == 1]
-    if len(kinds) == 2 and len(odd) == 1 and len(marks) >= 3 and odd[0] not in unchecked:
-        option = next(o for o, mk in marks if mk == odd[0])
-        return Tick(option, 0.75, f"勾选符号识别为“{odd[0]}”，按与其他选项符号不同认定")
-    return Tick(None, 0.0, "单位性质勾选项未能识别")
+    if len(read.ticked) == 1:
+        return Tick(read.ticked[0], read.quality, read.why)
+    return Tick(None, 0.0, "勾选了多项：" + "、".join(read.ticked) if read.ticked else "单位性质" + read.why)
 
 
 def classify_declared(text: str) -> str | None:

@@ -25,6 +25,18 @@ def patterns() -> dict:
     return yaml.safe_load(_read("consortium.yaml"))
 
 
+def roles_in(text: str) -> list[tuple[str, int, int, str]]:
+    """Role phrases in `text` that give a role: all of them, or in a tick row (■牵头单位 □应用单位)
+    only the ticked ones."""
+    ments = [m for m in role_mentions(text) if m[0] != "member"]
+    from pipeline.extract.ticks import read_ticks
+
+    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)])
+    if read is None:
+        return ments
+    return [ments[int(i)] for i in read.ticked]
+
+
 @lru_cache(maxsize=1)
 def _type_words() -> re.Pattern:
     words = sorted(patterns()["unit_type_words"], key=len, reverse=True)
@@ -152,7 +164,7 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
     roles = []
     for i, c in enumerate(row):
         if cols[i] in ("role", None) and c not in name_cells:
-            roles += [(label, c) for label, *_ in role_mentions(c.text) if label != "member"]
+            roles += [(label, c) for label, *_ in roles_in(c.text)]
     type_cell = next((c for i, c in enumerate(row) if cols[i] == "type"), None)
     return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row))
 
@@ -235,9 +247,9 @@ def prose_roles(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """Names in a sentence with their roles: a role in brackets right behind a name is that name's
     (A（牵头单位））; a role followed by 为/是/： goes to every name after it up to the next role
     (开源代码贡献单位为B、C)."""
-    ments = [m for m in role_mentions(text) if m[0] != "member"]
+    ments = roles_in(text)
     masked = list(text)
-    for _, s, e, _ in ments:
+    for _, s, e, _ in role_mentions(text):
         masked[s:e] = "|" * (e - s)
     names = names_in("".join(masked))
     roles: list[list[str]] = [[] for _ in names]
@@ -282,3 +294,85 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
                 if n:
                     counts.append(CountSentence(n, tuple(f.cells_between(m.start(), m.end()))))
     return lists, counts
+
+
+# ---------------------------------------------------------------- member cards
+
+@lru_cache(maxsize=1)
+def _card_key() -> re.Pattern:
+    return re.compile("|".join(patterns()["member_card_keys"]))
+
+
+def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> list[MemberRow]:
+    """Key-value blocks, one per member (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 | ■牵头单位 …),
+    in order over the pages; each becomes a member row."""
+    out: list[MemberRow] = []
+    for rows in pages:
+        card: list[Cell] | None = None
+        name = None
+        fields: dict[str, Cell] = {}
+
+        def close() -> None:
+            if card is not None and name:
+                _, cells = name
+                code_cell = fields.get("uscc")
+                m = USCC_TOKEN.search(code_cell.text) if code_cell else None
+                roles = tuple((lb, fields["role"]) for lb, *_ in roles_in(fields["role"].text)) if "role" in fields else ()
+                out.append(MemberRow(name[0], cells, m.group().upper() if m else None, code_cell if m else None,
+                                     roles, fields.get("type"), tuple(card)))
+
+        for row in rows:
+            if len(row) < 2:
+                continue
+            key, rest = row[0].text, row[1:]
+            if _card_key().search(key):
+                found = names_in("".join(c.text for c in rest))
+                close()
+                card, fields = list(row), {}
+                name = (found[0][0], (rest[0],)) if found else None
+                continue
+            col = column_of(key)
+            if card is not None and col in ("uscc", "role", "type"):
+                fields[col] = Cell("".join(c.text for c in rest), " ".join(c.raw for c in rest), rest[0].file,
+                                   rest[0].page, rest[0].bbox, min(c.confidence for c in rest), rest[0].source, rest[0].origin)
+                card += list(row)
+        close()
+    return out
+
+
+# ---------------------------------------------------------------- agreement parties
+
+def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...], Cell]]:
+    """(name, roles, clause cell) for roles an agreement gives its parties by alias: 甲方（牵头单位）：A
+    names 甲方; 乙方作为开源代码贡献单位，…… gives 乙方's unit that role."""
+    aliases = patterns()["party_aliases"]
+    alias_rx = re.compile("|".join(map(re.escape, aliases)))
+    named: dict[str, str] = {}
+    out: list[tuple[str, tuple[str, ...], Cell]] = []
+    for page in pages:
+        if not alias_rx.search(page.text):
+            continue
+        for row in page.rows:
+            text = "".join(c.text for c in row)
+            m = re.match(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text)
+            if m:
+                found = names_in(text[m.end():])
+                if found:
+                    named[m.group(1)] = found[0][0]
+        for row in page.rows:
+            line = "".join(c.text for c in row)
+            for clause in re.finditer(r"[^；;。]+", line):
+                text = clause.group()
+                hits = {a.group() for a in alias_rx.finditer(text)}
+                if len(hits) != 1:
+                    continue
+                alias = hits.pop()
+                if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text.strip()):
+                    continue
+                at = text.index(alias) + len(alias)
+                # the role must be what the party is made (乙方作为/为/担任 开源代码贡献单位), not a duty towards it
+                roles = tuple(dict.fromkeys(lb for lb, s, _, _ in roles_in(text)
+                                            if s - at <= 6 and re.search(r"作为|为|担任|是|系", text[at:s])))
+                if roles:
+                    out.append((named[alias], roles, row[0]))
+    return out
