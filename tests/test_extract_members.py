@@ -204,3 +204,11 @@ def test_prose_paragraph_per_member_with_count():
     assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)),
                           "重庆渝芯软件有限公司": (B, ("code_contributor", "application_unit"))}
     assert f.consortium_list.value == 2
+
+
+def test_ticked_option_with_detail_and_bare_other():
+    assert tick_choice("□企业□事业单位■其他（个体工商户）").option == "其他（个体工商户）"
+    rows = ["申报单位名称：梁平区新桥网络工作室", "单位性质：□企业 □事业单位 □社会组织 ■其他"]
+    f = extract_facts([innovation(rows)])
+    assert f.applicant.entity_type.value == "other"
+    assert next(r for r in run_checks(f, RULES, None) if r.rule == "entity.type_allowed").status == "fail"

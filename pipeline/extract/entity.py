@@ -34,11 +34,15 @@ def _options() -> re.Pattern:
 def tick_choice(text: str) -> Tick | None:
     """The 单位性质 ticked in an option row (■企业 □事业单位 □社会组织): None when `text` is no tick
     row; option None when it cannot be told (none or several ticked, marks all alike)."""
-    read = read_ticks(text, option_spans(text, _options()))
+    spans = option_spans(text, _options())
+    read = read_ticks(text, spans)
     if read is None:
         return None
     if len(read.ticked) == 1:
-        return Tick(read.ticked[0], read.quality, read.why)
+        # a ticked option may say more in brackets: ■其他（个体工商户）
+        end = next(e for o, _, e in spans if o == read.ticked[0])
+        detail = re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[end:])
+        return Tick(read.ticked[0] + (detail.group() if detail else ""), read.quality, read.why)
     return Tick(None, 0.0, "勾选了多项：" + "、".join(read.ticked) if read.ticked else "单位性质" + read.why)
 
 
@@ -47,7 +51,8 @@ def classify_declared(text: str) -> str | None:
     for etype, words in labels()["entity_types"]:
         if any(w in text for w in words):
             return etype
-    return None
+    # a bare option word ticked on a form (其他)
+    return patterns()["ticks"]["option_types"].get(text)
 
 
 def code_types(code: str) -> list[str]:
