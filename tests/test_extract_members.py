@@ -212,3 +212,20 @@ def test_ticked_option_with_detail_and_bare_other():
     f = extract_facts([innovation(rows)])
     assert f.applicant.entity_type.value == "other"
     assert next(r for r in run_checks(f, RULES, None) if r.rule == "entity.type_allowed").status == "fail"
+
+
+def test_table_without_row_numbers_with_a_wrapped_role_line_and_a_misread_role():
+    """Rows whose 序号 OCR dropped, a role cell wrapped onto a line of its own (代码贡献 / 方), 贡 read as 页,
+    a member that is a 学校."""
+    table = [[(0.1, "联合体成员情况")],
+             [(0.1, "序号"), (0.2, "联合体分工"), (0.35, "成员单位"), (0.6, "机构代码"), (0.85, "所在区县")],
+             [(0.2, "牵头方、代码贡献"), (0.35, "重庆云帆科技有限公司"), (0.6, CODE), (0.85, "南川区")],
+             [(0.2, "方")],
+             [(0.2, "代码页献方"), (0.35, "重庆渝芯软件有限公司"), (0.6, B), (0.85, "大渡口")],
+             [(0.2, "应用单位"), (0.35, "重庆汇川数字技能培训学校"), (0.6, C), (0.85, "南川区")],
+             [(0.1, "联合体各方（盖章）：")]]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead", "code_contributor")),
+                          "重庆渝芯软件有限公司": (B, ("code_contributor",)),
+                          "重庆汇川数字技能培训学校": (C, ("application_unit",))}
+    assert f.consortium_list.value == 3

@@ -172,6 +172,10 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
 _ROW_NO = re.compile(r"^(\d{1,2})(?!\d)")
 
 
+def _wrapped_fragment(row: Sequence[Cell], header: Sequence[Cell]) -> bool:
+    return len(row) < len(header) and all(len(c.text) <= 6 and not any(ch.isdigit() for ch in c.text) for c in row)
+
+
 def _next_numbered(row: Sequence[Cell], number: int) -> bool:
     """The row starts with the table's next 序号 (so it is a member row read badly)."""
     m = _ROW_NO.match(row[0].text) if row else None
@@ -210,6 +214,9 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                 row = pages[q][k]
                 row_cols = _columns_for(row, header, cols, docx[q])
                 mr = _member_row(row, row_cols)
+                if mr is None and _wrapped_fragment(row, header) and k + 1 < len(pages[q]):
+                    k += 1  # the wrapped end of a cell read as a row of its own (…代码贡献 / 方)
+                    continue
                 if mr is None:
                     # a row shaped like the table's (its cells under two columns, or a 序号 first)
                     # whose name and code were not read is a member lost, not the table's end
