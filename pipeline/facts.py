@@ -27,6 +27,11 @@ PLACES_DISAGREE = "多处写法不一致"
 (pipeline.extract.units); the rules engine makes it `review`."""
 
 
+ROLES_UNREAD = "各成员分工未逐家读到"
+"""In the note of ApplicationFacts.consortium_list when only the member count was read (协议写明共N家):
+the count can carry a size `fail`, a missing role cannot."""
+
+
 class Evidence(Frozen):
     file: str
     page: int | None = None

@@ -12,7 +12,7 @@ from pipeline import uscc
 from pipeline.checks import engine as E
 from pipeline.checks.credit import CreditIndex, load_credit_list
 from pipeline.checks.rules import RULE_IDS, load_rules
-from pipeline.facts import ApplicationFacts, Evidence, Fact, Seal, SealPlace, Site, Target, Unit
+from pipeline.facts import ROLES_UNREAD, ApplicationFacts, Evidence, Fact, Seal, SealPlace, Site, Target, Unit
 
 RULES = load_rules()
 BOX = (0.1, 0.1, 0.3, 0.12)
@@ -304,6 +304,14 @@ def test_consortium_fails_only_when_the_member_list_was_read_whole():
     for rule in (E.check_consortium_size, E.check_code_contributor, E.check_application_unit):
         r = rule(open_source(consortium=bare), RULES)
         assert r.status == "review" and "分工" in r.detail, r
+    # only the agreement's count was read (共3家): a missing role is review, a count of one can fail
+    counted = Fact(value=3, evidence=(Evidence(file="a.pdf", page=2, text="共3家",
+                                               note=f"协议写明共3家成员单位（{ROLES_UNREAD}）"),), confidence=0.95)
+    r = E.check_application_unit(open_source(consortium=(LEAD, CODE, unit("重庆某某有限公司", XIAOMI, "enterprise", ("code_contributor",))),
+                                             consortium_list=counted), RULES)
+    assert r.status == "review" and "分工栏未读懂" in r.detail, r.detail
+    one = Fact(value=1, evidence=(Evidence(file="a.pdf", page=2, text="共1家", note=f"（{ROLES_UNREAD}）"),), confidence=0.95)
+    assert E.check_consortium_size(open_source(consortium=(LEAD,), consortium_list=one), RULES).status == "fail"
     # read whole, one unit: fail, with the list as evidence
     r = E.check_consortium_size(open_source(consortium=(LEAD,)), RULES)
     assert r.status == "fail" and any(e.text == "联合体成员单位表" for e in r.evidence)

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from pipeline import uscc as uscc_mod
 from pipeline.checks.credit import KIND_NAMES, CreditHit, CreditIndex, normalise_name
 from pipeline.checks.rules import RULE_IDS, Rules
-from pipeline.facts import PLACES_DISAGREE, ApplicationFacts, CheckResult, Evidence, Fact, Status, Unit, Verdict
+from pipeline.facts import PLACES_DISAGREE, ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, Fact, Status, Unit, Verdict
 
 TYPE_ZH = {"enterprise": "企业", "public_institution": "事业单位", "social_organization": "社会组织",
            "park_operator": "产业园区运营管理机构", "other": "其他"}
@@ -364,6 +364,17 @@ def _list_whole(facts: ApplicationFacts, rules: Rules) -> str:
     return ""
 
 
+def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
+    """Why a missing or doubled role cannot be a `fail` ('' when it can): the list must be read whole
+    and every member's roles read from it (not only the member count)."""
+    why = _list_whole(facts, rules)
+    if why:
+        return why
+    if any(ROLES_UNREAD in e.note for e in facts.consortium_list.evidence):
+        return "只读到协议写明的成员家数，成员表的分工栏未读懂"
+    return ""
+
+
 def _list_ev(facts: ApplicationFacts) -> tuple[Evidence, ...]:
     return facts.consortium_list.evidence[:2]
 
@@ -385,7 +396,7 @@ def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
     if problems:
         if _role_low(members, rules):
             return _result(rules, rule, "review", "；".join(problems) + "（识别置信度偏低，请核对）", ev)
-        why = _list_whole(facts, rules)
+        why = _list_whole(facts, rules) if len(leads) == c.leads else _roles_whole(facts, rules)
         if why:
             return _result(rules, rule, "review", f"识别到{'；'.join(problems)}，但{why}，请人工核对成员名单", ev)
         return _result(rules, rule, "fail", "；".join(problems), ev)
@@ -405,7 +416,7 @@ def _check_role(rule: str, role: str, minimum: int, facts: ApplicationFacts, rul
     if len(having) < minimum:
         if _role_low(members, rules):
             return _result(rules, rule, "review", f"联合体无{zh}（识别置信度偏低，请核对）", ev)
-        why = _list_whole(facts, rules)
+        why = _roles_whole(facts, rules)
         if why:
             return _result(rules, rule, "review", f"未识别到{zh}，但{why}，请人工核对",
                            (*ev, *_list_ev(facts)))

@@ -17,7 +17,7 @@ from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_list import (CountSentence, ListSentence, MemberRow, MemberTable, names_in, read_cards,
                                          read_parties, read_sentences, read_tables, roles_in)
 from pipeline.extract.nlp import role_mentions
-from pipeline.facts import Evidence, Fact, Unit
+from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
@@ -274,7 +274,7 @@ def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Membe
         said.append((n, (s.cells[0].evidence(conf, note),), conf, "协议"))
     if stated is not None:
         conf = min(c.confidence for c in stated.cells)
-        note = f"协议写明共{stated.count}家成员单位"
+        note = f"协议写明共{stated.count}家成员单位" + ("" if said else f"（{ROLES_UNREAD}）")
         said.append((stated.count, (stated.cells[0].evidence(conf, note),), conf, "协议"))
     if not said:
         return Fact(reason="未找到成员表表头，也未找到列出或写明全部成员的协议条款")

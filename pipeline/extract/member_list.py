@@ -376,10 +376,24 @@ def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...]
                 alias = hits.pop()
                 if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text.strip()):
                     continue
-                at = text.index(alias) + len(alias)
-                # the role must be what the party is made (乙方作为/为/担任 开源代码贡献单位), not a duty towards it
-                roles = tuple(dict.fromkeys(lb for lb, s, _, _ in roles_in(text)
-                                            if s - at <= 6 and re.search(r"作为|为|担任|是|系", text[at:s])))
+                roles = _party_roles(text, text.index(alias) + len(alias))
                 if roles:
                     out.append((named[alias], roles, row[0]))
     return out
+
+
+def _party_roles(text: str, at: int) -> tuple[str, ...]:
+    """Roles a clause makes the party whose alias ends at `at`: the role must be what the party is
+    made (乙方作为/为/担任 开源代码贡献单位), not a duty towards it; roles listed right after it
+    (、应用推广单位) count too."""
+    roles: list[str] = []
+    end = None
+    for lb, s, e, _ in roles_in(text):
+        first = end is None and s - at <= 6 and re.search(r"作为|为|担任|是|系", text[at:s])
+        chained = end is not None and re.fullmatch(r"[、,，和及与]?", text[end:s])
+        if first or chained:
+            roles.append(lb)
+            end = e
+        elif end is not None:
+            break
+    return tuple(dict.fromkeys(roles))
