@@ -229,3 +229,18 @@ def test_table_without_row_numbers_with_a_wrapped_role_line_and_a_misread_role()
                           "重庆渝芯软件有限公司": (B, ("code_contributor",)),
                           "重庆汇川数字技能培训学校": (C, ("application_unit",))}
     assert f.consortium_list.value == 3
+
+
+def test_codes_wrapped_in_prose_and_a_label_glued_to_the_name():
+    text = ["联合体成员情况", "本联合体由以下2家单位组成：",
+            f"（一）牵头方：重庆晴川信息技术产业研究院（统一社会信用代码：{C[:7]}",
+            f"{C[7:]}），负责社区总体建设运营。",
+            f"（二）代码贡献方、场景应用方：重庆澜图云计算有限公司（统一社会信用代码：{B[:7]}",
+            f"{B[7:]}），负责核心代码仓库维护。"]
+    info = ["牵头单位基本情况表", [(0.1, "单位名称"), (0.25, "重庆晴川信息技术产业研究院成立日期"), (0.7, "2010年7月17日")],
+            [(0.1, "统一社会信用代"), (0.25, C)], "单位性质：事业单位法人"]
+    f = extract_facts([doc(page(COVER, 1), page(info, 2), page(text, 3))])
+    got = members(f)
+    assert got["重庆晴川信息技术产业研究院"] == (C, ("lead",))
+    assert got["重庆澜图云计算有限公司"] == (B, ("code_contributor", "application_unit"))
+    assert f.applicant.uscc.value == C and f.applicant.entity_type.value == "public_institution"

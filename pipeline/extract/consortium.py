@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
-from pipeline.extract.member_list import (CountSentence, ListSentence, MemberRow, MemberTable, names_in, read_cards,
+from pipeline.extract.member_list import (CountSentence, coded_names, ListSentence, MemberRow, MemberTable, names_in, read_cards,
                                          read_parties, read_sentences, read_tables, roles_in)
 from pipeline.extract.nlp import role_mentions
 from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
@@ -235,6 +235,11 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         mb = next((mb for mb in members if any(fuzz.ratio(m.value, f.value) >= 90 for f in mb.names)), None)
         if mb is not None:
             mb.names.append(m)
+    # codes given in prose right after a member's name (wrapped onto the next line)
+    for name, code, cells in coded_names(pages):
+        mb = next((mb for mb in members if any(fuzz.ratio(name, f.value) >= 90 for f in mb.names)), None)
+        if mb is not None:
+            mb.codes.append(Found(code, cells, 0.95, "prose"))
     # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
     _fill_from_labels(pages, members)
     units = []

@@ -397,3 +397,23 @@ def _party_roles(text: str, at: int) -> tuple[str, ...]:
         elif end is not None:
             break
     return tuple(dict.fromkeys(roles))
+
+
+# ---------------------------------------------------------------- codes beside names in prose
+
+_CODE_AFTER = re.compile(r"[(（]?(?:统一社会信用代码|社会信用代码|信用代码|机构代码)(?:[(（]注册号[)）])?[:：]?([0-9A-Z]{18})(?![0-9A-Z])")
+
+
+def coded_names(pages: Sequence[PageLayout]) -> list[tuple[str, str, tuple[Cell, ...]]]:
+    """(name, code, cells) where prose gives a unit's code right after its name, the code possibly
+    wrapped onto the next line (A研究院（统一社会信用代码：1250011 / 5275203640C））."""
+    out = []
+    for page in pages:
+        if "代码" not in page.text:
+            continue
+        f = flow([page])
+        for m in _CODE_AFTER.finditer(f.text):
+            before = names_in(f.text[max(0, m.start() - 45):m.start()])
+            if before and m.start() - max(0, m.start() - 45) - before[-1][2] <= 1:
+                out.append((before[-1][0], m.group(1), tuple(f.cells_between(m.start(), m.end()))))
+    return out
