@@ -244,3 +244,11 @@ def test_codes_wrapped_in_prose_and_a_label_glued_to_the_name():
     assert got["重庆晴川信息技术产业研究院"] == (C, ("lead",))
     assert got["重庆澜图云计算有限公司"] == (B, ("code_contributor", "application_unit"))
     assert f.applicant.uscc.value == C and f.applicant.entity_type.value == "public_institution"
+
+
+def test_table_at_a_page_foot_does_not_run_into_the_agreement_on_the_next_page():
+    table = ["序号 | 单位名称 | 统一社会信用代码 | 承担角色",
+             f"1 | 重庆云帆科技有限公司 | {CODE} | 牵头单位", f"2 | 重庆渝芯软件有限公司 | {B} | 开源代码贡献单位、应用单位"]
+    agreement = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司"]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2, source="docx", table=True), page(agreement, 3, source="docx"))])
+    assert f.consortium_list.value == 2 and len(f.consortium) == 2

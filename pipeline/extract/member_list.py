@@ -205,7 +205,11 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                         ended = True  # the pages ended with the table
                         break
                     nxt = pages[q + 1]
-                    first = next((i for i, rw in enumerate(nxt) if header_columns(rw) or _member_row(rw, [None] * len(rw))), None)
+                    # the table goes on only with its header repeated (续表) or a row shaped like its
+                    # rows: the next 序号 or a code in a row of several cells (not 乙方：B公司 below it)
+                    first = next((i for i, rw in enumerate(nxt) if header_columns(rw) or (
+                        len(rw) >= 2 and (_next_numbered(rw, len(members) + 1) or any(USCC_TOKEN.search(c.text) for c in rw))
+                        and _member_row(rw, [None] * len(rw)))), None)
                     if first is None or first > 2:
                         ended = True  # the next page starts with something else
                         break
