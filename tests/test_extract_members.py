@@ -252,3 +252,11 @@ def test_table_at_a_page_foot_does_not_run_into_the_agreement_on_the_next_page()
     agreement = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司"]
     f = extract_facts([doc(page(COVER, 1), page(table, 2, source="docx", table=True), page(agreement, 3, source="docx"))])
     assert f.consortium_list.value == 2 and len(f.consortium) == 2
+
+
+def test_code_further_along_its_label_row():
+    rows = [[(0.1, "申报主体名称"), (0.35, "重庆云帆科技有限公司")],
+            [(0.1, "统一社会信用代码"), (0.35, "(注册"), (0.45, C)], [(0.1, "号)")],
+            [(0.1, "机构性质"), (0.35, "□企业√事业单位□社会组织其他"), (0.7, "□产业园区运营管理机构")]]
+    f = extract_facts([innovation(rows)])
+    assert f.applicant.uscc.value == C and f.applicant.entity_type.value == "public_institution"

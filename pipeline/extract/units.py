@@ -16,7 +16,8 @@ from rapidfuzz import fuzz
 
 from pipeline import uscc
 from pipeline.extract.entity import code_fact, name_fact
-from pipeline.extract.fields import Found, accept_code, accept_name, labelled, read_code
+from pipeline.extract.config import label_regex
+from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, labelled, read_code
 from pipeline.extract.layout import PageLayout
 from pipeline.extract.member_list import patterns
 from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
@@ -74,12 +75,28 @@ def code_readings(pages: Sequence[PageLayout], name: str) -> list[Reading]:
                  if fuzz.ratio(f.value, name) >= SAME_NAME]
         if not names:
             continue
-        codes = labelled([page], "uscc", accept_code)
+        codes = labelled([page], "uscc", accept_code) or _codes_in_label_rows(page)
         for n in names[:1]:
             y = n.cells[0].bbox[1]
             near = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < CODE_BELOW]
             if near:
                 out.append(Reading(near[0].value, place_of(page), near[0]))
+    return out
+
+
+def _codes_in_label_rows(page: PageLayout) -> list[Found]:
+    """A code further along its label's row than the next cell (统一社会信用代码 | （注册 | 1250…)."""
+    exact, fuzzy = label_regex("uscc")
+    out = []
+    for row in page.rows:
+        for i, cell in enumerate(row):
+            if exact.search(cell.text) or fuzzy.search(cell.text):
+                for c in row[i:]:
+                    m = USCC_TOKEN.search(c.text)
+                    if m:
+                        out.append(Found(m.group().upper(), (cell, c), 0.9, "uscc"))
+                        break
+                break
     return out
 
 
