@@ -260,3 +260,12 @@ def test_code_further_along_its_label_row():
             [(0.1, "机构性质"), (0.35, "□企业√事业单位□社会组织其他"), (0.7, "□产业园区运营管理机构")]]
     f = extract_facts([innovation(rows)])
     assert f.applicant.uscc.value == C and f.applicant.entity_type.value == "public_institution"
+
+
+@pytest.mark.parametrize("label", ["法人类型", "登记类别"])
+def test_tick_row_under_another_or_unknown_label(label):
+    rows = ["申报单位名称：重庆云帆科技有限公司", f"统一社会信用代码：{CODE}",
+            [(0.1, label), (0.3, "√企业□事业单位□社会组织□产业园区运营管理机构□其他")]]
+    f = extract_facts([innovation(rows)])
+    assert f.applicant.entity_type.value == "enterprise"
+    assert f.applicant.entity_type.confidence >= RULES.thresholds.low_confidence

@@ -92,6 +92,13 @@ def declared_types(pages: Sequence[PageLayout]) -> list[Found]:
             v = accept_type_text(f.value)
             if v:
                 out.append(Found(v, f.cells, f.quality, f.label))
+    if not out:
+        # a tick row of entity types under a label we do not know is still the declared type
+        for page in pages:
+            for row in page.rows:
+                tick = tick_choice("".join(c.text for c in row))
+                if tick is not None and tick.option and classify_declared(tick.option):
+                    out.append(Found(tick.option, tuple(row), 0.9 * tick.quality, TICK_LABEL + "：" + tick.why))
     return out
 
 
