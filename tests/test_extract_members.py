@@ -269,3 +269,17 @@ def test_tick_row_under_another_or_unknown_label(label):
     f = extract_facts([innovation(rows)])
     assert f.applicant.entity_type.value == "enterprise"
     assert f.applicant.entity_type.confidence >= RULES.thresholds.low_confidence
+
+
+def test_signature_lines_under_a_table_are_not_members_of_it():
+    table = [[(0.1, "序号"), (0.2, "成员单位名称"), (0.5, "统一社会信用代码"), (0.8, "联合体分工")],
+             [(0.1, "1"), (0.2, "重庆云帆科技有限公司"), (0.5, CODE), (0.8, "牵头方")],
+             [(0.1, "2"), (0.2, "重庆渝芯软件有限公司"), (0.5, B), (0.8, "代码贡献单位")],
+             [(0.1, "联合体各方"), (0.25, "(盖章):")],
+             [(0.1, "重庆云帆科技有限公司"), (0.5, "重庆渝芯软件有限公司")]]
+    agreement = ["联合体协议书", "联合体牵头单位为重庆云帆科技有限公司，共2家成员单位。"]
+    f = extract_facts([doc(page(COVER, 1), page(agreement, 2), page(table, 3))])
+    assert f.consortium_list.value == 2
+    r = next(r for r in run_checks(f, RULES, None) if r.rule == "consortium.application_unit")
+    assert r.status == "fail"  # the list was read whole and names no 应用单位
+    assert f.applicant.name.value == "重庆云帆科技有限公司"

@@ -172,8 +172,13 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
 _ROW_NO = re.compile(r"^(\d{1,2})(?!\d)")
 
 
-def _wrapped_fragment(row: Sequence[Cell], header: Sequence[Cell]) -> bool:
-    return len(row) < len(header) and all(len(c.text) <= 6 and not any(ch.isdigit() for ch in c.text) for c in row)
+def _wrapped_fragment(row: Sequence[Cell], header: Sequence[Cell], docx: bool) -> bool:
+    """A short run under an inner column (the wrapped end of a role cell: 代码贡献 / 方), not a line
+    under the table starting at its left edge (联合体各方（盖章）：); Word rows never wrap into rows."""
+    if docx or len(row) >= len(header):
+        return False
+    short = all(len(c.text) <= 6 and not any(ch.isdigit() or ch in ":：" for ch in c.text) for c in row)
+    return short and min(c.bbox[0] for c in row) >= header[0].bbox[2]
 
 
 def _next_numbered(row: Sequence[Cell], number: int) -> bool:
@@ -218,7 +223,7 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                 row = pages[q][k]
                 row_cols = _columns_for(row, header, cols, docx[q])
                 mr = _member_row(row, row_cols)
-                if mr is None and _wrapped_fragment(row, header) and k + 1 < len(pages[q]):
+                if mr is None and _wrapped_fragment(row, header, docx[q]) and k + 1 < len(pages[q]):
                     k += 1  # the wrapped end of a cell read as a row of its own (…代码贡献 / 方)
                     continue
                 if mr is None:

@@ -9,7 +9,7 @@ Which labels name the applicant itself (not any 单位名称 on a lease or a mem
 patterns/consortium.yaml `unit_places`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from rapidfuzz import fuzz
@@ -19,7 +19,7 @@ from pipeline.extract.entity import code_fact, name_fact
 from pipeline.extract.config import label_regex
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, labelled, read_code
 from pipeline.extract.layout import PageLayout
-from pipeline.extract.member_list import patterns
+from pipeline.extract.member_list import names_in, patterns
 from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
 
 SAME_NAME = 90
@@ -62,8 +62,9 @@ def name_readings(pages: Sequence[PageLayout]) -> list[Reading]:
     for page in pages:
         for kind in ("applicant_name", "lead_name"):
             for f in labelled([page], kind, accept_name):
-                if _own_label(f.label):
-                    out.append(Reading(f.value, place_of(page), f))
+                clean = names_in(f.value)  # 联合体牵头单位为A公司 → A公司
+                if _own_label(f.label) and clean:
+                    out.append(Reading(clean[0][0], place_of(page), replace(f, value=clean[0][0])))
     return out
 
 
