@@ -283,3 +283,12 @@ def test_signature_lines_under_a_table_are_not_members_of_it():
     r = next(r for r in run_checks(f, RULES, None) if r.rule == "consortium.application_unit")
     assert r.status == "fail"  # the list was read whole and names no 应用单位
     assert f.applicant.name.value == "重庆云帆科技有限公司"
+
+
+def test_code_after_a_wrapped_label_that_fails_its_check_is_kept_for_review():
+    bad = CODE[:17] + ("X" if CODE[17] != "X" else "Y")
+    rows = [[(0.1, "申报单位名称"), (0.35, "重庆云帆科技有限公司")], [(0.1, "机构代码(统一"), (0.35, bad)], [(0.1, "社会信用代码)")]]
+    f = extract_facts([innovation(rows, source="text_layer")])
+    assert f.applicant.uscc.value == bad
+    r = next(r for r in run_checks(f, RULES, None) if r.rule == "entity.uscc_valid")
+    assert r.status == "review" and "校验码" in r.detail

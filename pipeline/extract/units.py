@@ -138,8 +138,10 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
         beside = code_readings(pages, str(name.value))
         readings = [r for r in beside if read_code(r.value, r.found.cells[-1].source).valid]
         valid = {read_code(r.value, r.found.cells[-1].source).value: r for r in readings}
-        if len(valid) == 1 and (not code.found or code.value in valid or not uscc.is_valid(str(code.value))
-                                or _only_elsewhere(code, pages, str(name.value))):
+        if beside and not code.found:
+            code = code_fact([r.found for r in beside])  # a failing check is said by the rule, not dropped
+        elif len(valid) == 1 and (code.value in valid or not uscc.is_valid(str(code.value))
+                                  or _only_elsewhere(code, pages, str(name.value))):
             # the code written beside the applicant's name; codes beside other units' names
             # (a lessor, a member) do not vote
             code = code_fact([r.found for r in beside])
