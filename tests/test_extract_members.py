@@ -10,7 +10,8 @@ from pipeline import uscc
 from pipeline.checks.engine import run_checks
 from pipeline.checks.rules import load_rules
 from pipeline.extract import extract_facts
-from pipeline.extract.member_list import is_type_word, prose_roles
+from pipeline.extract.member_list import is_type_word
+from pipeline.extract.member_prose import prose_roles
 
 COVER_INNOV = ["附件2", "重庆市软信领域创新创业社区建设运营“揭榜挂帅”申报材料", "申报单位（盖章）：重庆云帆科技有限公司",
                "申报日期：2026年7月20日"]

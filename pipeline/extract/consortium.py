@@ -14,8 +14,8 @@ from rapidfuzz import fuzz
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
-from pipeline.extract.member_list import (CountSentence, coded_names, ListSentence, MemberRow, MemberTable, names_in, read_cards,
-                                         read_parties, read_sentences, read_tables, roles_in)
+from pipeline.extract.member_list import MemberRow, MemberTable, names_in, read_cards, read_tables, roles_in
+from pipeline.extract.member_prose import CountSentence, ListSentence, coded_names, read_parties, read_sentences
 from pipeline.extract.nlp import role_mentions
 from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
 
