@@ -5,7 +5,8 @@
 Prints coverage, per-field accuracy (overall and split by how the submission was handed in: `scan` =
 image PDF, TIFF, JPEG folder; `text` = text-layer PDF or Word file, whose sealed pages are embedded
 scans; then `text_pdf` and `docx` apart — the format is truth.json's `format`), seal precision/recall
-at page level (straddle seals separately), per-rule status accuracy and verdict accuracy. Submissions are matched by their files: a review's
+at page level (straddle seals separately), per-rule status accuracy, per rule how often `fail` and
+`review` were right (precision of fail; review right and its share of all results) and verdict accuracy. Submissions are matched by their files: a review's
 `source.files[].path` (bundle-relative) against the truth's `files`. A truth submission without a
 review counts as wrong everywhere (no submission may be dropped). `compare` is pure.
 """
@@ -197,6 +198,7 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
     """Pure comparison: truth.json dict and review.json dicts → metrics and a list of mismatches."""
     matched = match_reviews(truth, reviews)
     fields, rules, verdicts = Tally(), Tally(), Tally()
+    calls: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"fail": [0, 0], "review": [0, 0], "total": [0, 0]})
     split: dict[str, Tally] = defaultdict(Tally)
     seal_t, seal_g, str_t, str_g = set(), set(), set(), set()
     errors: list[str] = []
@@ -214,6 +216,11 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
             ok_statuses = {tc["status"], *tc.get("also_acceptable", [])}
             ok = rc is not None and rc.get("status") in ok_statuses
             rules.add(tc["rule"], ok)
+            given = rc.get("status") if rc else None
+            if given in ("fail", "review"):
+                calls[tc["rule"]][given][0] += int(ok)
+                calls[tc["rule"]][given][1] += 1
+            calls[tc["rule"]]["total"][1] += 1
             if not ok:
                 errors.append(f"{entry}: {tc['rule']} [{tc.get('unit') or '-'}] expected {tc['status']}, "
                               f"got {rc.get('status') if rc else 'missing'}")
@@ -263,9 +270,23 @@ def compare(truth: dict, reviews: list[dict]) -> dict:
         "fields_by_format": {k: split[k].as_dict() for k in SPLIT_COLUMNS if k in split},
         "seals": {"page": _prf(seal_t, seal_g), "straddle": _prf(str_t, str_g)},
         "rules": rules.as_dict(),
+        "rule_calls": {k: _calls(v) for k, v in sorted(calls.items())},
         "verdict": verdicts.as_dict().get("verdict", {"correct": 0, "total": 0, "accuracy": None}),
         "mismatches": errors,
     }
+
+
+def _calls(v: dict[str, list[int]]) -> dict:
+    """How often a rule's `fail` was right (precision of fail: a wrong fail rejects an eligible
+    application) and its `review` was right (the truth expects or accepts review), and the share
+    of all its results that went to review (work left to people)."""
+    total = v["total"][1]
+    out = {"total": total}
+    for k in ("fail", "review"):
+        right, given = v[k]
+        out[k] = {"given": given, "right": right, "precision": round(right / given, 4) if given else None}
+    out["review"]["share"] = round(v["review"][1] / total, 4) if total else None
+    return out
 
 
 def load_reviews(out_dir: Path) -> list[dict]:
@@ -294,6 +315,12 @@ def format_report(res: dict, show_errors: bool = False) -> str:
     lines.append("rules (status):")
     for k, v in res["rules"].items():
         lines.append(f"  {k:28s} {pct(v['accuracy'])}  ({v['correct']}/{v['total']})")
+    lines.append("fail and review calls per rule (fail right/given = precision of fail; review right/given,"
+                 " review share of all results):")
+    for k, v in res.get("rule_calls", {}).items():
+        f, r = v["fail"], v["review"]
+        lines.append(f"  {k:28s} fail {f['right']:>3}/{f['given']:<3} {pct(f['precision'])}   "
+                     f"review {r['right']:>3}/{r['given']:<3} {pct(r['precision'])}  share {pct(r['share'])}")
     v = res["verdict"]
     lines.append(f"verdict: {pct(v['accuracy'])}  ({v['correct']}/{v['total']})")
     if show_errors and res["mismatches"]:

@@ -22,6 +22,16 @@ Status = Literal["pass", "fail", "review"]
 Verdict = Literal["eligible", "ineligible", "needs_review"]
 
 
+PLACES_DISAGREE = "多处写法不一致"
+"""Start of an evidence note saying a unit's name or code is written differently in two places
+(pipeline.extract.units); the rules engine makes it `review`."""
+
+
+ROLES_UNREAD = "各成员分工未逐家读到"
+"""In the note of ApplicationFacts.consortium_list when only the member count was read (协议写明共N家):
+the count can carry a size `fail`, a missing role cannot."""
+
+
 class Evidence(Frozen):
     file: str
     page: int | None = None
@@ -111,6 +121,11 @@ class ApplicationFacts(Frozen):
     applicant: Unit = Unit()
     site: Site = Site()
     consortium: tuple[Unit, ...] = ()
+    consortium_list: Fact = Fact()
+    """How many units the member list names when it was read whole (a member table from its header
+    to its end, or an agreement sentence naming or counting every member), with that table or
+    sentence as evidence; not found, with the reason, when the members came only from scattered
+    mentions. A consortium too small or missing a role is `fail` only when this was read."""
     seals: tuple[Seal, ...] = ()
     seal_places: tuple[SealPlace, ...] = ()
     targets: tuple[Target, ...] = ()

@@ -12,7 +12,7 @@ from pipeline import uscc
 from pipeline.checks import engine as E
 from pipeline.checks.credit import CreditIndex, load_credit_list
 from pipeline.checks.rules import RULE_IDS, load_rules
-from pipeline.facts import ApplicationFacts, Evidence, Fact, Seal, SealPlace, Site, Target, Unit
+from pipeline.facts import ROLES_UNREAD, ApplicationFacts, Evidence, Fact, Seal, SealPlace, Site, Target, Unit
 
 RULES = load_rules()
 BOX = (0.1, 0.1, 0.3, 0.12)
@@ -74,6 +74,8 @@ def open_source(**kw) -> ApplicationFacts:
         track=fact("open_source_community"),
         applicant=LEAD,
         consortium=members,
+        # the member table read whole: it names exactly the members found
+        consortium_list=kw.pop("consortium_list", fact(len(members), text="联合体成员单位表")),
         seals=tuple(seal(str(m.name.value)) for m in members),
         targets=OSS_TARGETS,
         declared_on=fact(dt.date(2026, 7, 23)),
@@ -283,6 +285,36 @@ def test_consortium_size():
     assert E.check_consortium_size(open_source(consortium=()), RULES).status == "review"
     shaky = unit("重庆开源软件有限公司", TENCENT, "enterprise", ("code_contributor",), conf=0.5)
     assert E.check_consortium_size(open_source(consortium=(LEAD, shaky, APPL)), RULES).status == "review"
+
+
+def test_consortium_fails_only_when_the_member_list_was_read_whole():
+    """A consortium of one, or one missing a role, is `fail` only on a member list read whole; when
+    members are missing or the list was not understood it is `review` with the reason."""
+    unread = Fact(reason="未找到联合体成员表表头")
+    for rule in (E.check_consortium_size, E.check_application_unit):
+        r = rule(open_source(consortium=(LEAD,), consortium_list=unread), RULES)
+        assert r.status == "review" and "未找到联合体成员表表头" in r.detail, r
+    # the table said three members but only one name was read: members missing
+    r = E.check_consortium_size(open_source(consortium=(LEAD,), consortium_list=fact(3)), RULES)
+    assert r.status == "review" and "列出3家" in r.detail
+    r = E.check_code_contributor(open_source(consortium=(LEAD, APPL), consortium_list=fact(3)), RULES)
+    assert r.status == "review"
+    # names read but no role understood for anyone: the role column was not understood
+    bare = tuple(m.model_copy(update={"roles": (), "role_evidence": ()}) for m in (LEAD, CODE, APPL))
+    for rule in (E.check_consortium_size, E.check_code_contributor, E.check_application_unit):
+        r = rule(open_source(consortium=bare), RULES)
+        assert r.status == "review" and "分工" in r.detail, r
+    # only the agreement's count was read (共3家): a missing role is review, a count of one can fail
+    counted = Fact(value=3, evidence=(Evidence(file="a.pdf", page=2, text="共3家",
+                                               note=f"协议写明共3家成员单位（{ROLES_UNREAD}）"),), confidence=0.95)
+    r = E.check_application_unit(open_source(consortium=(LEAD, CODE, unit("重庆某某有限公司", XIAOMI, "enterprise", ("code_contributor",))),
+                                             consortium_list=counted), RULES)
+    assert r.status == "review" and "分工栏未读懂" in r.detail, r.detail
+    one = Fact(value=1, evidence=(Evidence(file="a.pdf", page=2, text="共1家", note=f"（{ROLES_UNREAD}）"),), confidence=0.95)
+    assert E.check_consortium_size(open_source(consortium=(LEAD,), consortium_list=one), RULES).status == "fail"
+    # read whole, one unit: fail, with the list as evidence
+    r = E.check_consortium_size(open_source(consortium=(LEAD,)), RULES)
+    assert r.status == "fail" and any(e.text == "联合体成员单位表" for e in r.evidence)
 
 
 def test_consortium_roles():

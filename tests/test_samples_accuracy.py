@@ -170,3 +170,17 @@ def test_docx_pages_are_mapped_when_the_reader_numbers_embedded_scans_last():
     rev["source"]["files"][0]["pages"] = 3  # same convention as the truth: no mapping
     rev["seals"] = [{"file": "a.docx", "page": 1, "kind": "round"}, {"file": "a.docx", "page": 3, "kind": "oval"}]
     assert accuracy.compare(truth, [rev])["seals"]["page"]["recall"] == 1.0
+
+
+def test_fail_and_review_calls_per_rule():
+    """Per rule: how often `fail` was right (precision of fail) and `review` was right, and review's share."""
+    revs = perfect_reviews()
+    a, b = revs[0], revs[1]
+    a["checks"][1]["status"] = "review"  # acceptable for the near miss: a right review
+    b["checks"][0]["status"] = "fail"  # consortium.size should pass: a wrong fail
+    res = accuracy.compare(TRUTH, revs)
+    calls = res["rule_calls"]
+    assert calls["site.lease_term"]["fail"] == {"given": 1, "right": 1, "precision": 1.0}
+    assert calls["credit.dishonest_debtor"]["review"] == {"given": 1, "right": 1, "precision": 1.0, "share": 1.0}
+    assert calls["consortium.size"]["fail"] == {"given": 1, "right": 0, "precision": 0.0}
+    assert "consortium.size" in accuracy.format_report(res).split("fail and review calls")[1]

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from pipeline import uscc as uscc_mod
 from pipeline.checks.credit import KIND_NAMES, CreditHit, CreditIndex, normalise_name
 from pipeline.checks.rules import RULE_IDS, Rules
-from pipeline.facts import ApplicationFacts, CheckResult, Evidence, Fact, Status, Unit, Verdict
+from pipeline.facts import PLACES_DISAGREE, ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, Fact, Status, Unit, Verdict
 
 TYPE_ZH = {"enterprise": "企业", "public_institution": "事业单位", "social_organization": "社会组织",
            "park_operator": "产业园区运营管理机构", "other": "其他"}
@@ -115,13 +115,18 @@ def check_uscc_valid(unit: Unit, label: str, rules: Rules) -> CheckResult:
     if not f.found:
         return _result(rules, rule, "review", f"未找到统一社会信用代码{('：' + f.reason) if f.reason else ''}，请人工核对", unit=label)
     chk = uscc_mod.check(str(f.value))
+    places = [e.note for e in (*unit.name.evidence, *f.evidence) if e.note.startswith(PLACES_DISAGREE)]
+    if chk.valid and places:
+        return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过，但{places[0]}",
+                       (*unit.name.evidence, *f.evidence), label)
     if not chk.valid:
         return _result(rules, rule, "review",
                        f"统一社会信用代码 {chk.code} {chk.problem}：可能是识别错误或早期试点代码，需人工核对",
                        f.evidence, label)
     notes = "；".join(e.note for e in f.evidence if e.note)
     if _low(f, rules):
-        return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过{_conf(f)}", f.evidence, label)
+        said = f"（{notes}）" if notes else ""
+        return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过{_conf(f)}{said}", f.evidence, label)
     return _result(rules, rule, "pass", f"统一社会信用代码 {chk.code} 两位校验码均正确" + (f"（{notes}）" if notes else ""),
                    f.evidence, label)
 
@@ -352,11 +357,43 @@ def _role_ev(members: Iterable[Unit]) -> tuple[Evidence, ...]:
     return tuple(e for m in members for e in m.role_evidence[:1])
 
 
+def _list_whole(facts: ApplicationFacts, rules: Rules) -> str:
+    """Why the member list cannot carry a `fail` ('' when it can): it must have been read whole
+    (member table from header to end, or an agreement sentence naming or counting the members),
+    confidently, naming as many units as were found, with some member's role understood."""
+    lst, n = facts.consortium_list, len(facts.consortium)
+    if not lst.found:
+        return lst.reason or "未找到完整的联合体成员表或协议中的成员名单"
+    if _low(lst, rules):
+        return "成员名单识别置信度偏低"
+    if isinstance(lst.value, (int, float)) and int(lst.value) != n:
+        return f"成员名单列出{int(lst.value)}家，但只识别出{n}家的名称"
+    if not any(m.roles for m in facts.consortium):
+        return "未能识别任何成员的分工（分工栏未读懂）"
+    return ""
+
+
+def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
+    """Why a missing or doubled role cannot be a `fail` ('' when it can): the list must be read whole
+    and every member's roles read from it (not only the member count)."""
+    why = _list_whole(facts, rules)
+    if why:
+        return why
+    if any(ROLES_UNREAD in e.note for e in facts.consortium_list.evidence):
+        return "只读到协议写明的成员家数，成员表的分工栏未读懂"
+    return ""
+
+
+def _list_ev(facts: ApplicationFacts) -> tuple[Evidence, ...]:
+    return facts.consortium_list.evidence[:2]
+
+
 def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
     rule, members = "consortium.size", facts.consortium
     c = rules.consortium
     if not members:
-        return _result(rules, rule, "review", "未找到联合体成员单位名单，请人工核对")
+        why = facts.consortium_list.reason
+        return _result(rules, rule, "review", "未找到联合体成员单位名单" + (f"（{why}）" if why else "") + "，请人工核对")
     n, leads = len(members), [m for m in members if "lead" in m.roles]
     names = "、".join(unit_label(m, i) for i, m in enumerate(leads))
     problems = []
@@ -364,10 +401,13 @@ def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
         problems.append(f"联合体只有{n}家成员单位，少于{c.min_members}家")
     if len(leads) != c.leads:
         problems.append("未写明牵头单位" if not leads else f"牵头单位有{len(leads)}家（{names}），应为{c.leads}家")
-    ev = _role_ev(members)
+    ev = (*_role_ev(members), *_list_ev(facts))
     if problems:
         if _role_low(members, rules):
             return _result(rules, rule, "review", "；".join(problems) + "（识别置信度偏低，请核对）", ev)
+        why = _list_whole(facts, rules) if len(leads) == c.leads else _roles_whole(facts, rules)
+        if why:
+            return _result(rules, rule, "review", f"识别到{'；'.join(problems)}，但{why}，请人工核对成员名单", ev)
         return _result(rules, rule, "fail", "；".join(problems), ev)
     if _role_low(members, rules):
         return _result(rules, rule, "review", f"联合体{n}家成员单位，牵头单位为{names}（识别置信度偏低，请核对）", ev)
@@ -383,8 +423,13 @@ def _check_role(rule: str, role: str, minimum: int, facts: ApplicationFacts, rul
     ev = _role_ev(having or members)
     names = "、".join(unit_label(m) for m in having)
     if len(having) < minimum:
-        status: Status = "review" if _role_low(members, rules) else "fail"
-        return _result(rules, rule, status, f"联合体无{zh}" + ("（识别置信度偏低，请核对）" if status == "review" else ""), ev)
+        if _role_low(members, rules):
+            return _result(rules, rule, "review", f"联合体无{zh}（识别置信度偏低，请核对）", ev)
+        why = _roles_whole(facts, rules)
+        if why:
+            return _result(rules, rule, "review", f"未识别到{zh}，但{why}，请人工核对",
+                           (*ev, *_list_ev(facts)))
+        return _result(rules, rule, "fail", f"联合体无{zh}", (*ev, *_list_ev(facts)))
     if _role_low(having, rules):
         return _result(rules, rule, "review", f"{zh}：{names}（识别置信度偏低，请核对）", ev)
     return _result(rules, rule, "pass", f"{zh}：{names}", ev)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pipeline.extract.consortium import extract_consortium, lead_of
+from pipeline.extract.consortium import extract_members, lead_of
 from pipeline.extract.dates import extract_declared_on
 from pipeline.extract.entity import unit_from_pages
 from pipeline.extract.layout import PageLayout, layouts
@@ -16,6 +16,7 @@ from pipeline.extract.recommendation import extract_district
 from pipeline.extract.site import extract_site
 from pipeline.extract.targets import IndicatorSpec, default_indicators, extract_targets
 from pipeline.extract.track import detect_track
+from pipeline.extract.units import reconcile
 from pipeline.facts import ApplicationFacts, Fact, Site, Unit
 from pipeline.model import Document
 
@@ -35,9 +36,10 @@ def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[Indi
         return ApplicationFacts(track=track, declared_on=extract_declared_on(pages), district=district,
                                 district_opinion=opinion)
     members: tuple[Unit, ...] = ()
+    member_list = Fact()
     applicant = unit_from_pages(pages)
     if track.value in ("open_source_community", "unknown"):
-        members = extract_consortium(pages)
+        members, member_list = extract_members(pages)
         lead = lead_of(members)
         if track.value == "open_source_community":
             # the applicant of an open-source application is the consortium's lead unit
@@ -45,6 +47,7 @@ def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[Indi
                 applicant = lead
             elif not applicant.name.found:
                 applicant = unit_from_pages(pages, "lead_name")
+    applicant = reconcile(applicant, pages)
     no_site = Fact(reason="开源社区申报不要求场地说明")
     site = extract_site(pages) if track.value != "open_source_community" else Site(
         tenure=no_site, lease_start=no_site, lease_end=no_site, lease_years=no_site)
@@ -54,6 +57,7 @@ def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[Indi
         applicant=applicant,
         site=site,
         consortium=members,
+        consortium_list=member_list,
         targets=extract_targets(pages, indicators, track.value),
         declared_on=extract_declared_on(pages),
         plan_sections=plans,

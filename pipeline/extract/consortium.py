@@ -11,11 +11,13 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, name_fact, type_fact
+from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
 from pipeline.extract.layout import Cell, PageLayout, norm
+from pipeline.extract.member_list import MemberRow, MemberTable, names_in, read_cards, read_tables, roles_in
+from pipeline.extract.member_prose import CountSentence, ListSentence, coded_names, read_parties, read_sentences
 from pipeline.extract.nlp import role_mentions
-from pipeline.facts import Evidence, Unit
+from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
@@ -36,9 +38,9 @@ class _Member:
 
 
 def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
-    ments = list(role_mentions(text))
+    ments = [m for m in role_mentions(text) if m[0] == "member"] + roles_in(text)
     chars = list(text)
-    for _, s, e, _ in ments:
+    for _, s, e, _ in role_mentions(text):
         chars[s:e] = "|" * (e - s)
     masked = "".join(chars)
     # 甲方/乙方 and member words are not part of a name
@@ -55,7 +57,8 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     role is in brackets right behind the name (A公司（牵头单位）)."""
     text = "|".join(c.text for c in row)
     masked, ments = _mask_roles(text)
-    names = [(n, s, e) for n, s, e in find_names(masked) if "|" not in n and len(n) >= 5]
+    # type words (其他有限责任公司 from a 单位类型 column) are no names; sentence words are cut off
+    names = [(n, s, e) for n, s, e in names_in(masked) if "|" not in n]
     if not names and len(row) > 1:
         # a name OCR split into two runs of one cell (重庆市天府信息技术服务联 | 合会): read the row joined
         return _row_units(tuple([_joined(row)]))
@@ -160,21 +163,58 @@ def _joined(row: Sequence[Cell]) -> Cell:
 
 
 def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
+    return extract_members(pages)[0]
+
+
+def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact]:
+    """The members, and the member list as read whole (see ApplicationFacts.consortium_list)."""
     members: list[_Member] = []
 
-    def member_for(name: str, code: str | None) -> _Member:
+    def member_for(name: str | None, code: str | None) -> _Member:
         for mb in members:
             if code and any(c.value == code for c in mb.codes):
                 return mb
-            if any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
+            if name and any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
                 return mb
         mb = _Member()
         members.append(mb)
         return mb
 
+    def add_role(mb: _Member, name: str, r: str, cell: Cell, conf: float | None = None) -> None:
+        note = f"“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
+        mb.roles.setdefault(r, []).append(cell.evidence(cell.confidence if conf is None else conf, note))
+
+    stitched = [_stitch(page.rows) for page in pages]
+    tables = read_tables(stitched, [p.source == "docx" for p in pages])
+    lists, counts = read_sentences(pages)
+    cards = read_cards(stitched)
+    for row in [r for table, _ in tables for r in table.rows] + cards:
+        mb = member_for(row.name, row.code)
+        if row.name:
+            mb.names.append(Found(row.name, row.name_cells, 1.0, "table"))
+        if row.code:
+            mb.codes.append(Found(row.code, (row.code_cell,), 1.0, "table"))
+        for r, cell in row.roles:
+            add_role(mb, row.name or row.code or "", r, cell)
+        declared = accept_type_text(row.type_cell.text) if row.type_cell is not None else None
+        if declared:
+            mb.types.append(Found(declared, (row.type_cell,), 1.0, "table"))
+    for sentence in lists:
+        for name, roles in sentence.names:
+            mb = member_for(name, None)
+            mb.names.append(Found(name, sentence.cells[:1], 0.95, "sentence"))
+            for r in roles:
+                add_role(mb, name, r, sentence.cells[0])
+
+    for name, roles, cell in read_parties(pages):
+        mb = member_for(name, None)
+        mb.names.append(Found(name, (cell,), 0.9, "party"))
+        for r in roles:
+            add_role(mb, name, r, cell)
+
     mentions: list[Found] = []
-    for page in pages:
-        for row in _stitch(page.rows):
+    for page, rows in zip(pages, stitched):
+        for row in rows:
             for name, roles, code, cells in _row_units(row):
                 name_cells = _holding(cells, norm(name))
                 if not roles and not code:
@@ -186,7 +226,7 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
                     mb.codes.append(Found(code, _holding(cells, code), 1.0, "row"))
                 for r in roles:
                     word = ROLE_NAMES[r]
-                    role_cells = [c for c in cells if any(lb == r for lb, *_ in role_mentions(c.text))] or list(name_cells)
+                    role_cells = [c for c in cells if any(lb == r for lb, *_ in roles_in(c.text))] or list(name_cells)
                     conf = min(c.confidence for c in role_cells)
                     note = f"“{name}”的分工写为“{role_cells[0].raw}”，认定为{word}"
                     mb.roles.setdefault(r, []).append(role_cells[0].evidence(conf, note))
@@ -195,6 +235,11 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
         mb = next((mb for mb in members if any(fuzz.ratio(m.value, f.value) >= 90 for f in mb.names)), None)
         if mb is not None:
             mb.names.append(m)
+    # codes given in prose right after a member's name (wrapped onto the next line)
+    for name, code, cells in coded_names(pages):
+        mb = next((mb for mb in members if any(fuzz.ratio(name, f.value) >= 90 for f in mb.names)), None)
+        if mb is not None:
+            mb.codes.append(Found(code, cells, 0.95, "prose"))
     # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
     _fill_from_labels(pages, members)
     units = []
@@ -205,7 +250,43 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
-    return tuple(units)
+    return tuple(units), _list_fact(tables, cards, lists, counts)
+
+
+def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[MemberRow], lists: Sequence[ListSentence],
+               counts: Sequence[CountSentence]) -> Fact:
+    """How many members the list read whole names, or why no list was read whole. A table and the
+    agreement's count (or its list sentence) that disagree leave it unread: members may be lost."""
+    stated = counts[0] if counts else None
+    said: list[tuple[int, tuple[Evidence, ...], float, str]] = []
+    whole = [t for t, ended in tables if ended]
+    if whole:
+        t = max(whole, key=lambda t: len(t.rows))
+        n = len(t.rows)
+        note = f"成员表（表头：{'、'.join(c.raw for c in t.header)}）列出{n}家成员单位"
+        said.append((n, tuple(c.evidence(t.confidence, note) for c in t.header[:1]), t.confidence, "成员表"))
+    elif tables:
+        return Fact(reason="成员表未能读到结尾（有成员行未识别出名称或代码）")
+    if cards:
+        conf = min(c.confidence for r in cards for c in r.cells[:2])
+        note = f"成员单位逐家列表，共{len(cards)}家"
+        said.append((len(cards), (cards[0].cells[0].evidence(conf, note),), conf, "成员单位列表"))
+    if lists:
+        s = max(lists, key=lambda s: len(s.names))
+        n = len(s.names)
+        conf = min(c.confidence for c in s.cells)
+        note = f"协议列出{n}家成员单位：" + "、".join(nm for nm, _ in s.names)
+        said.append((n, (s.cells[0].evidence(conf, note),), conf, "协议"))
+    if stated is not None:
+        conf = min(c.confidence for c in stated.cells)
+        note = f"协议写明共{stated.count}家成员单位" + ("" if said else f"（{ROLES_UNREAD}）")
+        said.append((stated.count, (stated.cells[0].evidence(conf, note),), conf, "协议"))
+    if not said:
+        return Fact(reason="未找到成员表表头，也未找到列出或写明全部成员的协议条款")
+    if len({n for n, *_ in said}) > 1:
+        return Fact(reason="、".join(f"{where}为{n}家" for n, _, _, where in said) + "，成员数不一致")
+    n, ev, conf, _ = said[0]
+    return Fact(value=n, evidence=tuple(e for _, es, _, _ in said for e in es), confidence=min(c for _, _, c, _ in said))
 
 
 def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:
@@ -216,7 +297,7 @@ def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> No
         if not names:
             continue
         codes = labelled([page], "uscc", accept_code)
-        types = labelled([page], "entity_type", accept_type_text)
+        types = declared_types([page])
         for n in names:
             mb = next((m for m in members if any(fuzz.ratio(n.value, f.value) >= 90 for f in m.names)), None)
             if mb is None:

@@ -2,12 +2,48 @@
 USCC positions 1–2; a disagreement lowers confidence and is said in the note, never hidden)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
+from pipeline.extract.member_list import patterns
+from pipeline.extract.ticks import option_spans, read_ticks
 from pipeline.facts import Fact, Unit
+
+TICK_LABEL = "勾选"
+"""Found.label of a type read from a tick row."""
+
+
+@dataclass(frozen=True)
+class Tick:
+    option: str | None
+    """The ticked option's text, None when the row could not be decided."""
+    quality: float
+    why: str = ""
+
+
+@lru_cache(maxsize=1)
+def _options() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(patterns()["ticks"]["options"], key=len, reverse=True))))
+
+
+def tick_choice(text: str) -> Tick | None:
+    """The 单位性质 ticked in an option row (■企业 □事业单位 □社会组织): None when `text` is no tick
+    row; option None when it cannot be told (none or several ticked, marks all alike)."""
+    spans = option_spans(text, _options())
+    read = read_ticks(text, spans)
+    if read is None:
+        return None
+    if len(read.ticked) == 1:
+        # a ticked option may say more in brackets: ■其他（个体工商户）
+        end = next(e for o, _, e in spans if o == read.ticked[0])
+        detail = re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[end:])
+        return Tick(read.ticked[0] + (detail.group() if detail else ""), read.quality, read.why)
+    return Tick(None, 0.0, "勾选了多项：" + "、".join(read.ticked) if read.ticked else "单位性质" + read.why)
 
 
 def classify_declared(text: str) -> str | None:
@@ -15,7 +51,8 @@ def classify_declared(text: str) -> str | None:
     for etype, words in labels()["entity_types"]:
         if any(w in text for w in words):
             return etype
-    return None
+    # a bare option word ticked on a form (其他)
+    return patterns()["ticks"]["option_types"].get(text)
 
 
 def code_types(code: str) -> list[str]:
@@ -25,7 +62,44 @@ def code_types(code: str) -> list[str]:
 
 def accept_type_text(text: str) -> str | None:
     t = strip_value(text)
+    tick = tick_choice(t)
+    if tick is not None:
+        return tick.option
     return t[:20] if t and classify_declared(t[:20]) else None
+
+
+def declared_types(pages: Sequence[PageLayout]) -> list[Found]:
+    """单位性质 as declared: written out, or ticked in an option row that may run over the row's
+    other cells (OCR splits it) or sit on the next row."""
+    out: list[Found] = []
+    for page in pages:
+        rows = page.rows
+        for f in labelled([page], "entity_type", lambda v: v or None):
+            label = f.cells[0]
+            r = next((i for i, row in enumerate(rows) if label in row), None)
+            if r is None:
+                continue
+            k = rows[r].index(label)
+            cells = rows[r][k:]
+            tick = tick_choice("".join(c.text for c in cells))
+            if tick is None and r + 1 < len(rows):
+                cells = cells + rows[r + 1]
+                tick = tick_choice("".join(c.text for c in cells))
+            if tick is not None:
+                if tick.option:
+                    out.append(Found(tick.option, tuple(cells), f.quality * tick.quality, TICK_LABEL + "：" + tick.why))
+                continue
+            v = accept_type_text(f.value)
+            if v:
+                out.append(Found(v, f.cells, f.quality, f.label))
+    if not out:
+        # a tick row of entity types under a label we do not know is still the declared type
+        for page in pages:
+            for row in page.rows:
+                tick = tick_choice("".join(c.text for c in row))
+                if tick is not None and tick.option and classify_declared(tick.option):
+                    out.append(Found(tick.option, tuple(row), 0.9 * tick.quality, TICK_LABEL + "：" + tick.why))
+    return out
 
 
 def name_fact(found: Sequence[Found], what: str = "申报单位名称") -> Fact:
@@ -72,6 +146,12 @@ def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
         etype = classify_declared(text)
         conf = max(f.confidence for f in support)
         note = f"单位性质写为“{text}”"
+        if implied and etype in implied and support[0].label.startswith(TICK_LABEL):
+            # a tick decided by its odd mark, confirmed by the code's positions 1–2
+            conf = max(conf, min(code.confidence, *(c.confidence for f in support for c in f.cells)))
+        why = support[0].label[len(TICK_LABEL) + 1:] if support[0].label.startswith(TICK_LABEL) else ""
+        if why:
+            note += f"（{why}）"
         if implied and etype not in implied:
             note += (f"，但统一社会信用代码前两位“{code_val[:2]}”对应{names[implied[0]]}，两者不一致，请人工核对")
             conf *= 0.5
@@ -90,7 +170,7 @@ def unit_from_pages(pages: Sequence[PageLayout], name_kind: str = "applicant_nam
     """The applicant as the form's labels state it (innovation track, or a fallback)."""
     names = labelled(pages, name_kind, accept_name)
     codes = labelled(pages, "uscc", accept_code)
-    types = labelled(pages, "entity_type", accept_type_text)
+    types = declared_types(pages)
     code = code_fact(codes)
     etype, text = type_fact(types, code)
     return Unit(name=name_fact(names), uscc=code, entity_type=etype, declared_type_text=text)

@@ -1,0 +1,287 @@
+"""Where a consortium's member list is written whole in a table: a member table read by what its
+header means (any column order, extra columns, 续表 on the next page) or key-value member cards
+(成员单位一 | A公司 …); sentences are in member_prose.py.
+
+Column words, type words, list and count phrasings are in patterns/consortium.yaml. Knowing the list
+was read whole is what lets a one-member consortium be a `fail` (SPEC §4, fail only on evidence)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import yaml
+
+from pipeline.extract.config import _read
+from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names
+from pipeline.extract.layout import Cell
+from pipeline.extract.nlp import role_mentions
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict:
+    return yaml.safe_load(_read("consortium.yaml"))
+
+
+def roles_in(text: str) -> list[tuple[str, int, int, str]]:
+    """Role phrases in `text` that give a role: all of them, or in a tick row (■牵头单位 □应用单位)
+    only the ticked ones."""
+    ments = [m for m in role_mentions(text) if m[0] != "member"]
+    from pipeline.extract.ticks import read_ticks
+
+    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)])
+    if read is None:
+        return ments
+    return [ments[int(i)] for i in read.ticked]
+
+
+@lru_cache(maxsize=1)
+def _type_words() -> re.Pattern:
+    words = sorted(patterns()["unit_type_words"], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+
+
+def is_type_word(name: str) -> bool:
+    """A 单位类型 value read as a name (其他有限责任公司, 企业（有限责任公司): nothing of a unit's own
+    name is left once the type words and brackets are taken out."""
+    rest = _NOT_CJK.sub("", _type_words().sub("", name))
+    return len(rest) < 2
+
+
+def strip_prose(name: str) -> str:
+    """Cut sentence words from a name's start (联合体由重庆……公司 → 重庆……公司) while a name is left."""
+    changed = True
+    while changed:
+        changed = False
+        for w in sorted(patterns()["name_prose_prefixes"], key=len, reverse=True):
+            k = name.find(w)
+            if k != -1 and k <= 4 and accept_name(name[k + len(w):]):
+                name, changed = name[k + len(w):], True
+                break
+    return name
+
+
+def names_in(text: str) -> list[tuple[str, int, int]]:
+    """Unit names in `text`, sentence words cut off, unit-type words dropped."""
+    out = []
+    for n, s, e in find_names(text):
+        clean = strip_prose(n)
+        if len(clean) >= 5 and not is_type_word(clean):
+            out.append((clean, e - len(clean), e))
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+def column_of(text: str) -> str | None:
+    """What a header cell means (name, uscc, role, type, number, other), by its longest word."""
+    if not text or len(text) > 14 or USCC_TOKEN.search(text):
+        return None
+    best, length = None, 0
+    for meaning, words in patterns()["member_columns"].items():
+        for w in words:
+            if w in text and len(w) > length:
+                best, length = meaning, len(w)
+    return best
+
+
+def header_columns(row: Sequence[Cell]) -> list[str | None] | None:
+    """The meaning of each cell of a member table's header row, or None when the row is not one:
+    it needs a name column and a code or role column, and no cell holding a unit's name."""
+    cols = [column_of(c.text) for c in row]
+    if "name" not in cols or not ({"uscc", "role"} & set(cols)):
+        return None
+    if any(accept_name(c.text) and column_of(c.text) != "name" for c in row):
+        return None
+    return cols
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str | None
+    name_cells: tuple[Cell, ...]
+    code: str | None
+    code_cell: Cell | None
+    roles: tuple[tuple[str, Cell], ...]
+    type_cell: Cell | None
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class MemberTable:
+    header: tuple[Cell, ...]
+    columns: tuple[str | None, ...]
+    rows: tuple[MemberRow, ...]
+
+    @property
+    def confidence(self) -> float:
+        return min(c.confidence for c in self.header)
+
+
+def _xoverlap(a: Cell, b: Cell) -> float:
+    return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+
+
+def _columns_for(row: Sequence[Cell], header: Sequence[Cell], cols: Sequence[str | None], docx: bool) -> list[str | None]:
+    """Each cell's column: by position in a Word table with as many cells as the header (its cells
+    have no geometry of their own), else by the header cell it overlaps most."""
+    if docx:
+        return list(cols) if len(row) == len(header) else [None] * len(row)
+    out = []
+    for c in row:
+        k = max(range(len(header)), key=lambda i: _xoverlap(header[i], c))
+        out.append(cols[k] if _xoverlap(header[k], c) > 0 else None)
+    return out
+
+
+def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | None:
+    """A table row as a member: the name from the name column (else a name-shaped cell outside the
+    code, role and type columns), the code, the roles, the type cell. None when it has neither a
+    name nor a code (the table has ended)."""
+    name = None
+    name_cells: tuple[Cell, ...] = ()
+    ranked = sorted(range(len(row)), key=lambda i: cols[i] != "name")
+    for i in ranked:
+        if cols[i] in ("uscc", "role", "type", "other"):
+            continue
+        found = names_in(row[i].text)
+        if found:
+            name, name_cells = found[0][0], (row[i],)
+            break
+    code, code_cell = None, None
+    for i in sorted(range(len(row)), key=lambda i: cols[i] != "uscc"):
+        m = USCC_TOKEN.search(row[i].text)
+        if m:
+            code, code_cell = m.group().upper(), row[i]
+            break
+    if name is None and code is None:
+        return None
+    roles = []
+    for i, c in enumerate(row):
+        if cols[i] in ("role", None) and c not in name_cells:
+            roles += [(label, c) for label, *_ in roles_in(c.text)]
+    type_cell = next((c for i, c in enumerate(row) if cols[i] == "type"), None)
+    return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row))
+
+
+_ROW_NO = re.compile(r"^(\d{1,2})(?!\d)")
+
+
+def _wrapped_fragment(row: Sequence[Cell], header: Sequence[Cell], docx: bool) -> bool:
+    """A short run under an inner column (the wrapped end of a role cell: 代码贡献 / 方), not a line
+    under the table starting at its left edge (联合体各方（盖章）：); Word rows never wrap into rows."""
+    if docx or len(row) >= len(header):
+        return False
+    short = all(len(c.text) <= 6 and not any(ch.isdigit() or ch in ":：" for ch in c.text) for c in row)
+    return short and min(c.bbox[0] for c in row) >= header[0].bbox[2]
+
+
+def _next_numbered(row: Sequence[Cell], number: int) -> bool:
+    """The row starts with the table's next 序号 (so it is a member row read badly)."""
+    m = _ROW_NO.match(row[0].text) if row else None
+    return bool(m) and int(m.group(1)) == number
+
+
+def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool]) -> list[tuple[MemberTable, bool]]:
+    """Every member table, with whether it was read to its end (a row that is no member row came
+    after it, or the pages ended). A table running to a page's foot continues on the next page
+    (a repeated header is skipped)."""
+    out: list[tuple[MemberTable, bool]] = []
+    p = 0
+    while p < len(pages):
+        rows = pages[p]
+        r = 0
+        while r < len(rows):
+            cols = header_columns(rows[r])
+            if cols is None:
+                r += 1
+                continue
+            header = tuple(rows[r])
+            members: list[MemberRow] = []
+            q, k, ended = p, r + 1, False
+            while not ended:
+                if k >= len(pages[q]):
+                    if q + 1 >= len(pages):
+                        ended = True  # the pages ended with the table
+                        break
+                    nxt = pages[q + 1]
+                    # the table goes on only with its header repeated (续表) or a row shaped like its
+                    # rows: the next 序号 or a code in a row of several cells (not 乙方：B公司 below it)
+                    first = next((i for i, rw in enumerate(nxt) if header_columns(rw) or (
+                        len(rw) >= 2 and (_next_numbered(rw, len(members) + 1) or any(USCC_TOKEN.search(c.text) for c in rw))
+                        and _member_row(rw, [None] * len(rw)))), None)
+                    if first is None or first > 2:
+                        ended = True  # the next page starts with something else
+                        break
+                    q, k = q + 1, first + (1 if header_columns(nxt[first]) else 0)
+                    continue
+                row = pages[q][k]
+                row_cols = _columns_for(row, header, cols, docx[q])
+                mr = _member_row(row, row_cols)
+                if mr is None and _wrapped_fragment(row, header, docx[q]) and k + 1 < len(pages[q]):
+                    k += 1  # the wrapped end of a cell read as a row of its own (…代码贡献 / 方)
+                    continue
+                if mr is None:
+                    # a row shaped like the table's (its cells under two columns, or a 序号 first)
+                    # whose name and code were not read is a member lost, not the table's end
+                    ended = not _next_numbered(row, len(members) + 1)
+                    break
+                members.append(mr)
+                k += 1
+            if members:
+                out.append((MemberTable(header, tuple(cols), tuple(members)), ended))
+            if q != p:
+                p, r = q, k
+                rows = pages[p]
+            else:
+                r = k
+        p += 1
+    return out
+
+
+# ---------------------------------------------------------------- member cards
+
+@lru_cache(maxsize=1)
+def _card_key() -> re.Pattern:
+    return re.compile("|".join(patterns()["member_card_keys"]))
+
+
+def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> list[MemberRow]:
+    """Key-value blocks, one per member (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 | ■牵头单位 …),
+    in order over the pages; each becomes a member row."""
+    out: list[MemberRow] = []
+    for rows in pages:
+        card: list[Cell] | None = None
+        name = None
+        fields: dict[str, Cell] = {}
+
+        def close() -> None:
+            if card is not None and name:
+                _, cells = name
+                code_cell = fields.get("uscc")
+                m = USCC_TOKEN.search(code_cell.text) if code_cell else None
+                roles = tuple((lb, fields["role"]) for lb, *_ in roles_in(fields["role"].text)) if "role" in fields else ()
+                out.append(MemberRow(name[0], cells, m.group().upper() if m else None, code_cell if m else None,
+                                     roles, fields.get("type"), tuple(card)))
+
+        for row in rows:
+            if len(row) < 2:
+                continue
+            key, rest = row[0].text, row[1:]
+            if _card_key().search(key):
+                found = names_in("".join(c.text for c in rest))
+                close()
+                card, fields = list(row), {}
+                name = (found[0][0], (rest[0],)) if found else None
+                continue
+            col = column_of(key)
+            if card is not None and col in ("uscc", "role", "type"):
+                fields[col] = Cell("".join(c.text for c in rest), " ".join(c.raw for c in rest), rest[0].file,
+                                   rest[0].page, rest[0].bbox, min(c.confidence for c in rest), rest[0].source, rest[0].origin)
+                card += list(row)
+        close()
+    return out

@@ -1,0 +1,155 @@
+"""Members named in running text: a sentence naming every member (联合体由A（牵头单位）、B和C组成), a
+sentence counting them (共3家成员单位), roles an agreement gives its parties by alias (乙方作为开源代码
+贡献单位), and codes given right after a name (A研究院（统一社会信用代码：…）). Phrasings are in
+patterns/consortium.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import cn2an
+
+from pipeline.extract.layout import Cell, PageLayout, flow
+from pipeline.extract.member_list import names_in, patterns, roles_in
+from pipeline.extract.nlp import role_mentions
+
+
+# ---------------------------------------------------------------- sentences
+
+@dataclass(frozen=True)
+class ListSentence:
+    """A sentence naming every member, with the roles it gives them."""
+    names: tuple[tuple[str, tuple[str, ...]], ...]
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class CountSentence:
+    count: int
+    cells: tuple[Cell, ...]
+
+
+def prose_roles(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Names in a sentence with their roles: a role in brackets right behind a name is that name's
+    (A（牵头单位））; a role followed by 为/是/： goes to every name after it up to the next role
+    (开源代码贡献单位为B、C)."""
+    ments = roles_in(text)
+    masked = list(text)
+    for _, s, e, _ in role_mentions(text):
+        masked[s:e] = "|" * (e - s)
+    names = names_in("".join(masked))
+    roles: list[list[str]] = [[] for _ in names]
+    for n, (label, s, e, _) in enumerate(ments):
+        forward = bool(re.match(r"[为是:：]", text[e:e + 1] or ""))
+        behind = [i for i, (_, _, ne) in enumerate(names) if ne <= s and re.fullmatch(r"[(（]?", text[ne:s])]
+        if behind and not forward:
+            roles[behind[-1]].append(label)
+            continue
+        if forward:
+            stop = ments[n + 1][1] if n + 1 < len(ments) else len(text)
+            for i, (_, ns, _) in enumerate(names):
+                if e <= ns < stop:
+                    roles[i].append(label)
+    return [(nm, tuple(dict.fromkeys(r))) for (nm, _, _), r in zip(names, roles)]
+
+
+def _count(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(cn2an.cn2an(text.replace("两", "二"), "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], list[CountSentence]]:
+    lists: list[ListSentence] = []
+    counts: list[CountSentence] = []
+    for page in pages:
+        f = flow([page])
+        if "联合体" not in f.text and "成员" not in f.text:
+            continue
+        for rx in patterns()["member_lists"]:
+            for m in re.finditer(rx, f.text):
+                found = prose_roles(m.group("body"))
+                if found:
+                    lists.append(ListSentence(tuple(found), tuple(f.cells_between(m.start(), m.end()))))
+        for rx in patterns()["member_counts"]:
+            for m in re.finditer(rx, f.text):
+                n = _count(m.group("n"))
+                if n:
+                    counts.append(CountSentence(n, tuple(f.cells_between(m.start(), m.end()))))
+    return lists, counts
+
+
+# ---------------------------------------------------------------- agreement parties
+
+def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...], Cell]]:
+    """(name, roles, clause cell) for roles an agreement gives its parties by alias: 甲方（牵头单位）：A
+    names 甲方; 乙方作为开源代码贡献单位，…… gives 乙方's unit that role."""
+    aliases = patterns()["party_aliases"]
+    alias_rx = re.compile("|".join(map(re.escape, aliases)))
+    named: dict[str, str] = {}
+    out: list[tuple[str, tuple[str, ...], Cell]] = []
+    for page in pages:
+        if not alias_rx.search(page.text):
+            continue
+        for row in page.rows:
+            text = "".join(c.text for c in row)
+            m = re.match(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text)
+            if m:
+                found = names_in(text[m.end():])
+                if found:
+                    named[m.group(1)] = found[0][0]
+        for row in page.rows:
+            line = "".join(c.text for c in row)
+            for clause in re.finditer(r"[^；;。]+", line):
+                text = clause.group()
+                hits = {a.group() for a in alias_rx.finditer(text)}
+                if len(hits) != 1:
+                    continue
+                alias = hits.pop()
+                if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text.strip()):
+                    continue
+                roles = _party_roles(text, text.index(alias) + len(alias))
+                if roles:
+                    out.append((named[alias], roles, row[0]))
+    return out
+
+
+def _party_roles(text: str, at: int) -> tuple[str, ...]:
+    """Roles a clause makes the party whose alias ends at `at`: the role must be what the party is
+    made (乙方作为/为/担任 开源代码贡献单位), not a duty towards it; roles listed right after it
+    (、应用推广单位) count too."""
+    roles: list[str] = []
+    end = None
+    for lb, s, e, _ in roles_in(text):
+        first = end is None and s - at <= 6 and re.search(r"作为|为|担任|是|系", text[at:s])
+        chained = end is not None and re.fullmatch(r"[、,，和及与]?", text[end:s])
+        if first or chained:
+            roles.append(lb)
+            end = e
+        elif end is not None:
+            break
+    return tuple(dict.fromkeys(roles))
+
+
+# ---------------------------------------------------------------- codes beside names in prose
+
+_CODE_AFTER = re.compile(r"[(（]?(?:统一社会信用代码|社会信用代码|信用代码|机构代码)(?:[(（]注册号[)）])?[:：]?([0-9A-Z]{18})(?![0-9A-Z])")
+
+
+def coded_names(pages: Sequence[PageLayout]) -> list[tuple[str, str, tuple[Cell, ...]]]:
+    """(name, code, cells) where prose gives a unit's code right after its name, the code possibly
+    wrapped onto the next line (A研究院（统一社会信用代码：1250011 / 5275203640C））."""
+    out = []
+    for page in pages:
+        if "代码" not in page.text:
+            continue
+        f = flow([page])
+        for m in _CODE_AFTER.finditer(f.text):
+            before = names_in(f.text[max(0, m.start() - 45):m.start()])
+            if before and m.start() - max(0, m.start() - 45) - before[-1][2] <= 1:
+                out.append((before[-1][0], m.group(1), tuple(f.cells_between(m.start(), m.end()))))
+    return out

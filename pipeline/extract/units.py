@@ -1,0 +1,152 @@
+"""One unit, many places: the applicant's name and 统一社会信用代码 are written on the cover, the
+basic-information table, the member table, the agreement's signature blocks. Each place is read;
+the reading the places agree on stands, a code found in only one place fills a gap, and a real
+disagreement (two confident names that are not OCR variants of each other, or two different valid
+codes, each written beside this unit's name) keeps the majority reading but lowers its confidence
+and names both places, so the rules say `review` (SPEC §4: fail only on evidence).
+
+Which labels name the applicant itself (not any 单位名称 on a lease or a member page) is data:
+patterns/consortium.yaml `unit_places`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from pipeline import uscc
+from pipeline.extract.entity import code_fact, name_fact
+from pipeline.extract.config import label_regex
+from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, labelled, read_code
+from pipeline.extract.layout import PageLayout
+from pipeline.extract.member_list import names_in, patterns
+from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
+
+SAME_NAME = 90
+DIFFERENT = 80
+"""Two names this far apart are two units, not OCR variants of one (a misread character or two)."""
+CODE_BELOW = 0.25
+"""A code labelled within this share of the page under a name belongs to that name."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: str
+    place: str
+    found: Found
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.found.evidence()[-1]
+
+
+def place_of(page: PageLayout) -> str:
+    """The kind of page a reading is on, for the reviewer (封面 / 联合体协议 / 成员表 / 第N页)."""
+    words = patterns()["unit_places"]["page_kinds"]
+    if page.number == 1:
+        return "封面（第1页）"
+    text = page.text[:400]
+    for kind, keys in words.items():
+        if any(k in text for k in keys):
+            return f"{kind}（第{page.number}页）"
+    return f"第{page.number}页"
+
+
+def _own_label(label: str) -> bool:
+    return any(w in label for w in patterns()["unit_places"]["applicant_label_words"])
+
+
+def name_readings(pages: Sequence[PageLayout]) -> list[Reading]:
+    """The applicant's name wherever a label says it is the applicant's (申报单位, 牵头单位 …)."""
+    out = []
+    for page in pages:
+        for kind in ("applicant_name", "lead_name"):
+            for f in labelled([page], kind, accept_name):
+                clean = names_in(f.value)  # 联合体牵头单位为A公司 → A公司
+                if _own_label(f.label) and clean:
+                    out.append(Reading(clean[0][0], place_of(page), replace(f, value=clean[0][0])))
+    return out
+
+
+def code_readings(pages: Sequence[PageLayout], name: str) -> list[Reading]:
+    """Codes written beside `name`: in the name's table row, or labelled just under it on its page."""
+    out = []
+    for page in pages:
+        names = [f for kind in ("applicant_name", "lead_name") for f in labelled([page], kind, accept_name)
+                 if fuzz.ratio(f.value, name) >= SAME_NAME]
+        if not names:
+            continue
+        codes = labelled([page], "uscc", accept_code) or _codes_in_label_rows(page)
+        for n in names[:1]:
+            y = n.cells[0].bbox[1]
+            near = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < CODE_BELOW]
+            if near:
+                out.append(Reading(near[0].value, place_of(page), near[0]))
+    return out
+
+
+def _codes_in_label_rows(page: PageLayout) -> list[Found]:
+    """A code further along its label's row than the next cell (统一社会信用代码 | （注册 | 1250…)."""
+    exact, fuzzy = label_regex("uscc")
+    out = []
+    for row in page.rows:
+        for i, cell in enumerate(row):
+            if exact.search(cell.text) or fuzzy.search(cell.text):
+                for c in row[i:]:
+                    m = USCC_TOKEN.search(c.text)
+                    if m:
+                        out.append(Found(m.group().upper(), (cell, c), 0.9, "uscc"))
+                        break
+                break
+    return out
+
+
+def _places(ev: Sequence[Evidence], pages: Sequence[PageLayout]) -> str:
+    by_number = {(p.file, p.number): p for p in pages}
+    e = ev[0] if ev else None
+    page = by_number.get((e.file, e.page)) if e else None
+    return place_of(page) if page else (f"第{e.page}页" if e and e.page else "材料中")
+
+
+def _disagree(fact: Fact, value: str, other: Reading, here: str, what: str) -> Fact:
+    note = f"{DISAGREE}：{here}{what}为“{value}”，{other.place}为“{other.value}”，请核对是否为同一单位"
+    conf = min(fact.confidence, 0.6)
+    ev = tuple(e.model_copy(update={"note": note, "confidence": min(e.confidence, conf)})
+               for e in (*fact.evidence[:1], other.evidence))
+    return fact.model_copy(update={"evidence": ev, "confidence": conf})
+
+
+def _only_elsewhere(code: Fact, pages: Sequence[PageLayout], name: str) -> bool:
+    """The code as voted was not written beside this unit's name anywhere (another unit's code)."""
+    return not any(r.value == code.value for r in code_readings(pages, name))
+
+
+def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
+    """The applicant checked against every place its name and code are written."""
+    name, code = unit.name, unit.uscc
+    own = name_readings(pages)
+    if own and name.found and all(fuzz.ratio(r.value, str(name.value)) >= SAME_NAME for r in own):
+        # the places that say they name the applicant agree: a bare 单位名称 elsewhere (the lessor
+        # on a lease) is another unit, not another spelling
+        name = name_fact([r.found for r in own])
+    if name.found:
+        here = _places(name.evidence, pages)
+        for r in own:
+            if r.found.confidence >= 0.6 and fuzz.ratio(r.value, str(name.value)) < DIFFERENT:
+                name = _disagree(name, str(name.value), r, here, "单位名称")
+                break
+        beside = code_readings(pages, str(name.value))
+        readings = [r for r in beside if read_code(r.value, r.found.cells[-1].source).valid]
+        valid = {read_code(r.value, r.found.cells[-1].source).value: r for r in readings}
+        if beside and not code.found:
+            code = code_fact([r.found for r in beside])  # a failing check is said by the rule, not dropped
+        elif len(valid) == 1 and (code.value in valid or not uscc.is_valid(str(code.value))
+                                  or _only_elsewhere(code, pages, str(name.value))):
+            # the code written beside the applicant's name; codes beside other units' names
+            # (a lessor, a member) do not vote
+            code = code_fact([r.found for r in beside])
+        elif code.found and uscc.is_valid(str(code.value)):
+            others = [r for v, r in valid.items() if v != code.value]
+            if others:
+                code = _disagree(code, str(code.value), others[0], _places(code.evidence, pages), "统一社会信用代码")
+    return unit.model_copy(update={"name": name, "uscc": code})
