@@ -8,6 +8,7 @@ could not be written for some submission.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -37,8 +38,38 @@ def _quiet_prefect(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL", "ERROR")
 
 
-def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress) -> int:
-    """Run the flow with a progress display; print the one-line outcome; return the exit code."""
+def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
+            verbose: bool = False) -> int:
+    """Run the flow with a progress display; print the one-line outcome; return the exit code.
+
+    Whatever goes wrong, the user reads one line on stderr; tracebacks (Prefect's included) go to
+    OUT/.jiebang/run.log (flows/runlog.py), and the run's temporary files are removed."""
+    from flows.runlog import log_exception, private_tmp
+
+    try:
+        with private_tmp(out):
+            return _execute(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
+                            ocr_engine=ocr_engine, dask_address=dask_address, run_date=run_date,
+                            show_progress=show_progress, verbose=verbose)
+    except KeyboardInterrupt:
+        typer.echo("jiebang: 已中断 / interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug or an environment fault: one line, the traceback in the log
+        where = log_exception(out, exc, "run failed outside the flow")
+        typer.echo(f"jiebang: 运行失败 / run failed: {type(exc).__name__}: {_first_line(exc)}{_see(where)}", err=True)
+        return EXIT_INCOMPLETE
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
+
+
+def _see(log: Path | None) -> str:
+    return f"（详情 / details: {log}）" if log is not None and log.is_file() and log.stat().st_size else ""
+
+
+def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
+             verbose: bool) -> int:
     import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
     from flows.server import start_early
 
@@ -46,13 +77,15 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
     from flows import progress
     from flows.bundle import run_bundle
     from flows.display import ProgressDisplay
+    from flows.runlog import log_path, routed_logs
     from pipeline.errors import RunError
 
+    log = log_path(out)
     pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     display = ProgressDisplay(enabled=show_progress)
     progress.set_listener(display.handle)
     try:
-        with display:
+        with routed_logs(out, verbose), display:
             try:
                 if pool_start is not None:
                     pool_start.wait(timeout=60)
@@ -62,9 +95,11 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
                 typer.echo(f"jiebang: {exc}", err=True)
                 return EXIT_CANNOT_RUN
             except Exception as exc:  # Prefect could not start (embedded server, Dask scheduler)
-                first = (str(exc).splitlines() or [""])[0]
-                typer.echo(f"jiebang: 无法启动运行 / could not start the run: {type(exc).__name__}: {first}", err=True)
+                logging.getLogger("jiebang.run").error("could not start the run", exc_info=True)
+                typer.echo(f"jiebang: 无法启动运行 / could not start the run: {type(exc).__name__}: {_first_line(exc)}"
+                           f"{_see(log)}", err=True)
                 return EXIT_CANNOT_RUN
+            result = state.result(raise_on_failure=False)
     finally:
         progress.set_listener(None)
         try:
@@ -73,7 +108,6 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
             shutdown_pools()
         except ImportError:
             pass
-    result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         root = result
         while root.__cause__ is not None and not isinstance(root, RunError):
@@ -81,7 +115,7 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
         if isinstance(root, RunError):
             typer.echo(f"jiebang: {root}", err=True)
             return EXIT_CANNOT_RUN
-        typer.echo(f"jiebang: 运行失败 / run failed: {type(root).__name__}: {str(root).splitlines()[0] if str(root) else ''}", err=True)
+        typer.echo(f"jiebang: 运行失败 / run failed: {type(root).__name__}: {_first_line(root)}{_see(log)}", err=True)
         typer.echo(f"  可用 `jiebang rerun {bundle} --out {out}` 重跑（已完成的部分取自缓存）", err=True)
         return EXIT_INCOMPLETE
     record = result
@@ -177,7 +211,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(code=0)
         _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine,
-                       dask_address=dask_address, run_date=run_date, show_progress=not no_progress)
+                       dask_address=dask_address, run_date=run_date, show_progress=not no_progress, verbose=verbose)
         raise typer.Exit(code=code)
 
     @app.command("rerun")
@@ -210,7 +244,7 @@ def register(app: typer.Typer) -> None:
         _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit, rules=rules, workers=p.get("workers", 1),
                        ocr_engine=p.get("ocr_engine", "cascade"), dask_address=None, run_date=p.get("run_date"),
-                       show_progress=not no_progress)
+                       show_progress=not no_progress, verbose=verbose)
         raise typer.Exit(code=code)
 
     @app.command("watch")
