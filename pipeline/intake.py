@@ -33,6 +33,9 @@ class Limits:
     max_total_bytes: int = 16 << 30
     max_ratio: float = 200.0
     ratio_min_bytes: int = 10 << 20
+    page_pixels: int = 25_000_000
+    max_pages: int = 500
+    submission_seconds: float = 600.0
     ignore_names: tuple[str, ...] = ("Thumbs.db", "desktop.ini", "__MACOSX")
     ignore_prefixes: tuple[str, ...] = (".", "~$", "._")
 

@@ -31,8 +31,14 @@ log = logging.getLogger(__name__)
 
 OCR_SETTINGS_VERSION = "2026.11.26-5"
 """Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
-MAX_PAGES = 500
-"""Booklets are tens of pages; a file far longer is read up to here and flagged."""
+def _limits():
+    from pipeline.intake import default_limits
+
+    return default_limits()
+
+
+MAX_PAGES = _limits().max_pages
+"""Booklets are tens of pages; a file far longer is read up to here and flagged (intake.yaml max_pages)."""
 DEFAULT_ENGINE = "cascade"
 
 
@@ -131,7 +137,8 @@ def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple
     else:
         raise InputError("unsupported_type", "文件内容不是 PDF、TIFF、JPEG、PNG 或 DOCX / not a PDF, TIFF, JPEG, PNG or DOCX", file=rel)
     if total > max_pages:
-        notes.append(InputError("too_many_pages", f"{total} > {max_pages}", file=rel))
+        notes.append(InputError("too_many_pages", f"共 {total} 页，只读了前 {max_pages} 页，第 {max_pages + 1}–{total} 页未读 / "
+                                                  f"pages {max_pages + 1}-{total} of {total} not read", file=rel))
     if not plans:
         raise InputError("no_pages", file=rel)
     return plans, notes, total
@@ -264,6 +271,8 @@ def _process_page(task: PageTask) -> PageOutcome:
             return PageOutcome(task.number, None, [], None, False)
         if task.text_page is not None:
             page, ocr = task.text_page, False
+        elif _blank(raster):  # nothing on it: no orientation detection, OCR or seal search
+            return PageOutcome(task.number, _blank_page(task, raster), [], None, False)
         else:
             page, ocr = _engine(task.engine).read(raster), True
             if page.rotation:
@@ -284,6 +293,19 @@ def _process_page(task: PageTask) -> PageOutcome:
     except Exception as exc:
         err = InputError("page_unreadable", f"{type(exc).__name__}: {str(exc)[:100]}", file=task.rel, page=task.number)
         return PageOutcome(task.number, None, [], err.to_error(), False)
+
+
+def _blank(raster: RasterPage) -> bool:
+    from pipeline.readers.images import looks_blank
+
+    return looks_blank(raster.image)
+
+
+def _blank_page(task: PageTask, raster: RasterPage) -> Page:
+    from pipeline.readers.pdf import blank_page
+
+    h, w = raster.image.shape[:2]
+    return blank_page(task.rel, task.number, w, h, raster.dpi)
 
 
 def _worker_init() -> None:
@@ -391,9 +413,16 @@ def _take_prefetched(t: PageTask, workers: int) -> Future | None:
     return entry[1]
 
 
-def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None) -> Iterator[PageOutcome]:
+def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None,
+               deadline: float | None = None, skipped: list[int] | None = None) -> Iterator[PageOutcome]:
+    """Outcomes in page order. Past `deadline` (time.monotonic), pages not started are not read:
+    their numbers go to `skipped` (the time budget, intake.yaml submission_seconds)."""
+    skipped = skipped if skipped is not None else []
     if workers <= 1:  # with a pool, even a one-page file goes to it: OCR models stay out of this process
         for t in tasks:
+            if deadline is not None and time.monotonic() > deadline:
+                skipped.append(t.number)
+                continue
             out = process_page(t)
             if on_page:
                 on_page(out.number)
@@ -402,8 +431,11 @@ def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], Non
     pool = page_pool(workers)
     try:
         futures = [_take_prefetched(t, workers) or pool.submit(process_page, t) for t in tasks]
-        results = (f.result() for f in futures)
-        for out in results:
+        for t, f in zip(tasks, futures):
+            if deadline is not None and time.monotonic() > deadline and f.cancel():
+                skipped.append(t.number)
+                continue
+            out = f.result()
             if on_page:
                 on_page(out.number)
             yield out
@@ -470,8 +502,12 @@ def read_document(
     max_pages: int = MAX_PAGES,
     on_page: Callable[[int], None] | None = None,
     seals: bool = True,
+    budget_seconds: float | None = None,
 ) -> DocumentRead:
-    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`."""
+    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`.
+    `budget_seconds` (default: intake.yaml submission_seconds; 0 = none) bounds the page reading."""
+    if budget_seconds is None:
+        budget_seconds = _limits().submission_seconds
     started = time.perf_counter()
     planned = _plan_tasks(Path(bundle_root), rel_path, engine, crops_dir, max_pages, seals)
     if isinstance(planned, DocumentRead):
@@ -484,13 +520,18 @@ def read_document(
     errors = [n.to_error() for n in notes]
     finds: list[SealFind] = []
     ocr_pages = 0
-    for out in _run_tasks(tasks, workers, on_page):
+    skipped: list[int] = []
+    deadline = time.monotonic() + budget_seconds if budget_seconds else None
+    for out in _run_tasks(tasks, workers, on_page, deadline, skipped):
         if out.error is not None:
             errors.append(out.error)
         if out.page is not None:
             ready[out.number] = out.page
         finds.extend(out.seals)
         ocr_pages += int(out.ocr)
+    if skipped:
+        errors.append(InputError("time_budget", f"超过 {budget_seconds:g} 秒，第 {_ranges(skipped)} 页未读 / "
+                                                f"pages {_ranges(skipped)} not read", file=rel_path).to_error())
     pages = tuple(ready[n] for n in sorted(ready))
     if not pages and not errors:
         errors.append(InputError("no_pages", file=rel_path).to_error())
@@ -498,3 +539,17 @@ def read_document(
     doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
     return DocumentRead(document=doc, seal_finds=tuple(finds), seconds=round(time.perf_counter() - started, 3),
                         ocr_pages=ocr_pages)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] → '3–5、9' (page lists in a sheet stay one line)."""
+    out, nums = [], sorted(numbers)
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{start}–{prev}" if prev > start else f"{start}")
+        if n is not None:
+            start = prev = n
+    return "、".join(out)
