@@ -30,6 +30,14 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> Non
     for p, what in [(rules, "规则文件 / rules file"), *[(c, "信用名单 / credit list") for c in credit_lists]]:
         if p is not None and not p.is_file():
             _fail(f"找不到{what}: {p}")
+    if rules is not None:  # a few ms: a broken rules file is refused before Prefect starts
+        from pipeline.checks.rules import load_rules
+        from pipeline.errors import RunError
+
+        try:
+            load_rules(rules)
+        except RunError as exc:
+            _fail(str(exc))
 
 
 def _quiet_prefect(verbose: bool) -> None:

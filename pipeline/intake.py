@@ -42,9 +42,15 @@ class Limits:
 
 @lru_cache(maxsize=1)
 def default_limits() -> Limits:
-    data = yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")) if LIMITS_FILE.exists() else {}
-    data = {k: tuple(v) if isinstance(v, list) else v for k, v in (data or {}).items()}
-    return Limits(**data)
+    """intake.yaml, or the file JIEBANG_LIMITS names (an operator's own budgets; inherited by the
+    page workers). Keys left out keep their defaults."""
+    path = Path(os.environ.get("JIEBANG_LIMITS") or LIMITS_FILE)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data = {k: tuple(v) if isinstance(v, list) else v for k, v in (data or {}).items()}
+        return Limits(**data)
+    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise RunError(f"限额文件无法读取 / invalid limits file {path}: {type(exc).__name__}: {str(exc)[:120]}") from None
 
 
 @dataclass

@@ -223,7 +223,7 @@ def _fit(page: pdfium.PdfPage, w_pt: float, h_pt: float, scale: float,
         crop = (left, bottom, w_pt - right, h_pt - top)
         meta["crop_pt"] = [round(v, 1) for v in box]
     cw, ch = w_pt - crop[0] - crop[2], h_pt - crop[1] - crop[3]
-    fit = (max_pixels / max(cw * ch, 1e-6)) ** 0.5
+    fit = 0.995 * (max_pixels / max(cw * ch, 1e-6)) ** 0.5  # margin: pdfium rounds the bitmap size up
     if fit < scale:
         scale = fit
         meta["scale_dpi"] = round(scale * 72, 1)
