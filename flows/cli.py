@@ -23,7 +23,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=EXIT_CANNOT_RUN)
 
 
-def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> None:
+def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: Path | None = None) -> None:
     """Refuse in a second what would otherwise fail after Prefect's start-up."""
     if not bundle.exists():
         _fail(f"找不到申报材料包 / bundle not found: {bundle}")
@@ -38,6 +38,13 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> Non
             load_rules(rules)
         except RunError as exc:
             _fail(str(exc))
+        except Exception as exc:  # e.g. nesting too deep for the parser: still one line
+            _fail(f"规则文件无法读取 / cannot read rules file: {rules}: {type(exc).__name__}")
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"无法创建输出目录 / cannot create the output folder {out}: {exc.strerror or exc}")
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -52,10 +59,10 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
 
     Whatever goes wrong, the user reads one line on stderr; tracebacks (Prefect's included) go to
     OUT/.jiebang/run.log (flows/runlog.py), and the run's temporary files are removed."""
-    from flows.runlog import log_exception, private_tmp
+    from flows.runlog import log_exception, private_tmp, worker_stderr_to_log
 
     try:
-        with private_tmp(out):
+        with private_tmp(out), worker_stderr_to_log(out, verbose):
             return _execute(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
                             ocr_engine=ocr_engine, dask_address=dask_address, run_date=run_date,
                             show_progress=show_progress, verbose=verbose)
@@ -214,7 +221,7 @@ def register(app: typer.Typer) -> None:
         credit lists, code, engine and date; every sheet intact), nothing is redone: it says so and
         exits 0. --force runs the flow anyway.
         """
-        _precheck(bundle, rules, credit_list)
+        _precheck(bundle, rules, credit_list, out)
         if not force and _already_done(bundle, out, credit_list, rules, ocr_engine, run_date):
             raise typer.Exit(code=0)
         _quiet_prefect(verbose)

@@ -80,6 +80,24 @@ def log_exception(out: Path, exc: BaseException, what: str) -> Path | None:
 
 
 @contextmanager
+def worker_stderr_to_log(out: Path, verbose: bool = False) -> Iterator[None]:
+    """Page workers started meanwhile send their stderr (decoder complaints about damaged files,
+    library warnings) to the run log (pipeline.reading._stderr_to_run_log), not the console."""
+    saved = os.environ.get("JIEBANG_RUN_LOG")
+    if not verbose:
+        path = log_path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["JIEBANG_RUN_LOG"] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("JIEBANG_RUN_LOG", None)
+        else:
+            os.environ["JIEBANG_RUN_LOG"] = saved
+
+
+@contextmanager
 def private_tmp(out: Path) -> Iterator[Path]:
     """TMPDIR = a fresh folder under OUT/.jiebang for this run, removed whatever happens."""
     base = Path(out).resolve() / STATE_DIR

@@ -310,7 +310,24 @@ def _blank_page(task: PageTask, raster: RasterPage) -> Page:
 
 def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    _stderr_to_run_log()
     _exit_with_parent()
+
+
+def _stderr_to_run_log() -> None:
+    """A page worker's stderr — decoder complaints about damaged files (libjpeg, libtiff), library
+    warnings — goes to the run log when the CLI names one (flows/runlog.py), not to the user's console."""
+    path = os.environ.get("JIEBANG_RUN_LOG")
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError:
+        return
+    os.dup2(fd, 2)
+    os.close(fd)
+    logging.captureWarnings(True)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s")
 
 
 def _exit_with_parent(interval: float = 2.0) -> None:
@@ -477,6 +494,10 @@ def _plan_tasks(bundle_root: Path, rel_path: str, engine: str, crops_dir: Path |
         )
     except OSError as exc:
         err = InputError("truncated", f"{type(exc).__name__}: {exc.strerror or exc}", file=rel_path)
+        return DocumentRead(document=Document(file=rel_path, sha256=sha, kind=kind, errors=(err.to_error(),)))
+    except Exception as exc:  # a parser tripping on damaged bytes: that file's error, never the run's
+        log.warning("cannot plan %s", rel_path, exc_info=True)
+        err = InputError("truncated", f"{type(exc).__name__}: {str(exc)[:100]}", file=rel_path)
         return DocumentRead(document=Document(file=rel_path, sha256=sha, kind=kind, errors=(err.to_error(),)))
     if crops_dir is not None:
         crops_dir.mkdir(parents=True, exist_ok=True)

@@ -51,8 +51,9 @@ def owner_password_pdfs(folder: Path) -> dict[str, Path]:
     out = {}
     for name, r in (("owner_r3.pdf", 3), ("owner_r4.pdf", 4), ("owner_r6.pdf", 6)):
         with pikepdf.open(plain) as pdf:
-            pdf.save(folder / name, encryption=pikepdf.Encryption(owner="owner-secret", user="", R=r,
-                                                                 allow=pikepdf.Permissions(modify_other=False)))
+            pdf.save(folder / name, encryption=pikepdf.Encryption(
+                owner="owner-secret", user="", R=r, aes=r >= 4, metadata=r >= 4,
+                allow=pikepdf.Permissions(modify_other=False)))
         out[name] = folder / name
     with pikepdf.open(plain) as pdf:
         pdf.save(folder / "user_password.pdf", encryption=pikepdf.Encryption(owner="o", user="user-secret", R=6))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -11,7 +12,7 @@ from pipeline.facts import ApplicationFacts, CheckResult
 from pipeline.intake import Limits, decode_bytes, open_bundle
 from pipeline.model import DocumentError, sheet_verdict
 from pipeline.report.ids import fit_name
-from pipeline.report.review import build_review, error_review
+from pipeline.report.review import build_review, error_review, validate_review
 from tests.flow_inputs import scan_page
 from tests.hostile_inputs import huge_page_pdf, sparse_pdf
 
@@ -22,13 +23,19 @@ ERR = DocumentError(code="too_many_pages", message="页数超过上限 / page li
 def test_a_sheet_with_errors_is_never_eligible_or_ineligible(verdict):
     assert sheet_verdict(verdict, [ERR]) == "needs_review"
     assert sheet_verdict(verdict, []) == verdict
-    check = CheckResult(rule="submission.deadline", status="fail" if verdict == "ineligible" else "pass", detail="x")
+    status = {"eligible": "pass", "ineligible": "fail", "needs_review": "review"}[verdict]
+    check = CheckResult(rule="submission.deadline", status=status, detail="x")
     review = build_review(application_id="a-1", entry="a.pdf", source_files=[], facts=ApplicationFacts(),
                           checks=[check], verdict=verdict, errors=[ERR])
     assert review["verdict"] == "needs_review" and review["errors"]
+    validate_review(review)  # the published schema says so too
+    if verdict != "needs_review":
+        with pytest.raises(jsonschema.ValidationError):
+            validate_review({**review, "verdict": verdict})
     clean = build_review(application_id="a-1", entry="a.pdf", source_files=[], facts=ApplicationFacts(),
                          checks=[check], verdict=verdict, errors=[])
     assert clean["verdict"] == verdict
+    validate_review(clean)
     assert error_review(application_id="a-1", entry="a.pdf", errors=[ERR])["verdict"] == "needs_review"
 
 

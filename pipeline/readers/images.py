@@ -36,6 +36,8 @@ def frame_count(path: Path, rel: str) -> int:
     img = _open(path, rel)
     try:
         return max(1, int(getattr(img, "n_frames", 1)))
+    except Exception as exc:  # a damaged TIFF fails while walking its frames (SyntaxError, TypeError...)
+        raise InputError("truncated", type(exc).__name__, file=rel) from exc
     finally:
         img.close()
 
