@@ -57,7 +57,7 @@ def guess_dpi(img: Image.Image) -> int:
     return max(72, int(round(max(short / A4_INCHES[0], long_ / A4_INCHES[1]))))
 
 
-def _within_budget(img: Image.Image) -> Image.Image:
+def within_budget(img: Image.Image) -> Image.Image:
     """The image at most intake.yaml `page_pixels` large: a JPEG is decoded smaller by its own DCT
     scaling (draft: the full size is never allocated), anything else reduced after decoding."""
     from pipeline.intake import default_limits
@@ -84,7 +84,7 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
         dpi = guess_dpi(img)
         w0 = img.size[0]
         try:
-            img = _within_budget(img)
+            img = within_budget(img)
             rgb = img.convert("RGB")
             arr = np.asarray(rgb)
             if rgb.size[0] != w0:  # read smaller than stored: the dpi shrinks with it
