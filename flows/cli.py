@@ -27,6 +27,14 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: P
     """Refuse in a second what would otherwise fail after Prefect's start-up."""
     if not bundle.exists():
         _fail(f"找不到申报材料包 / bundle not found: {bundle}")
+    if not bundle.is_dir():  # the same refusals the flow's intake makes, without Prefect's start-up
+        from pipeline.errors import RunError
+        from pipeline.intake import check_bundle_file
+
+        try:
+            check_bundle_file(bundle)
+        except RunError as exc:
+            _fail(str(exc))
     for p, what in [(rules, "规则文件 / rules file"), *[(c, "信用名单 / credit list") for c in credit_lists]]:
         if p is not None and not p.is_file():
             _fail(f"找不到{what}: {p}")

@@ -31,8 +31,12 @@ def log_path(out: Path) -> Path:
 
 
 def _console(handler: logging.Handler) -> bool:
-    return (isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler)
-            and getattr(handler, "stream", None) in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__))
+    """A handler writing to the terminal: Prefect's console handlers (whatever stream they captured
+    when logging was configured) and any stream handler on stdout/stderr."""
+    if not isinstance(handler, logging.StreamHandler) or isinstance(handler, logging.FileHandler):
+        return False
+    return (type(handler).__module__.startswith("prefect.logging")
+            or getattr(handler, "stream", None) in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__))
 
 
 @contextmanager

@@ -72,8 +72,8 @@ def open_bundle(path: Path, work_dir: Path, limits: Limits | None = None) -> Bun
     path = Path(path)
     if not path.exists():
         raise RunError(f"找不到申报材料包 / bundle not found: {path}")
-    if not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block a reader
-        raise RunError(f"申报材料包不是文件夹或文件 / bundle is not a folder or a file: {path}")
+    if not path.is_dir():
+        check_bundle_file(path)
     if path.is_dir():
         if _needs_view(path):  # names that are not UTF-8 (a GBK folder copied from Windows)
             errors = _scan(path, limits, {}).errors
@@ -81,8 +81,6 @@ def open_bundle(path: Path, work_dir: Path, limits: Limits | None = None) -> Bun
             view, renamed = _name_view(path, Path(work_dir) / "names", limits)
             return _scan(view, limits, {k: [_clean_error(e) for e in v] for k, v in errors.items()}, renamed)
         return _scan(path, limits, {})
-    if not zipfile.is_zipfile(path):
-        raise RunError(f"无法打开压缩包（不是文件夹或有效的 .zip）/ not a folder or a readable zip: {path.name}")
     dest = Path(work_dir) / "extracted"
     if dest.exists():
         shutil.rmtree(dest)
@@ -93,6 +91,14 @@ def open_bundle(path: Path, work_dir: Path, limits: Limits | None = None) -> Bun
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, UnicodeDecodeError) as exc:
         raise RunError(f"无法打开压缩包 / cannot open zip {path.name}: {type(exc).__name__}: {str(exc)[:120]}") from None
     return _scan(dest / prefix if prefix else dest, limits, errors, renamed)
+
+
+def check_bundle_file(path: Path) -> None:
+    """A bundle that is not a folder must be a readable zip; a FIFO or device is refused unopened."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise RunError(f"申报材料包不是文件夹或文件 / bundle is not a folder or a file: {path}")
+    if not zipfile.is_zipfile(path):
+        raise RunError(f"无法打开压缩包（不是文件夹或有效的 .zip）/ not a folder or a readable zip: {path.name}")
 
 
 # ---------------------------------------------------------------- scanning
