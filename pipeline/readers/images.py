@@ -98,8 +98,9 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
 
 BLANK_INK_FRACTION = 0.0002
 """Below this share of inked pixels a page is blank (a 5-character line on A4 is ~0.003)."""
-BLANK_CONTRAST = 60
-"""A pixel is ink when it is this much darker than the paper (in its darkest channel: red seals count)."""
+BLANK_CONTRAST = 25
+"""A pixel is ink when it is this much darker than the paper (in its darkest channel: red seals count);
+low, so a faded scan is not taken for blank (scanner noise is isolated dots, removed first)."""
 
 
 def looks_blank(image: np.ndarray) -> bool:
@@ -111,7 +112,7 @@ def looks_blank(image: np.ndarray) -> bool:
     if image.size == 0:
         return True
     h, w = image.shape[:2]
-    f = max(1, int(round(max(h, w) / 1000)))
+    f = max(1, int(round(max(h, w) / 2000)))
     small = cv2.resize(image, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA) if f > 1 else image
     if small.ndim == 3:
         small = np.min(small, axis=2)
