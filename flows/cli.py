@@ -70,6 +70,12 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
     from flows.runlog import log_exception, private_tmp, worker_stderr_to_log
 
     try:
+        import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+        from flows.server import start_early
+
+        # the API server boots while this process imports Prefect and starts the page pool; it starts
+        # before TMPDIR moves: it may outlive this run (tests, the inbox watcher) and its folder
+        start_early()
         with private_tmp(out), worker_stderr_to_log(out, verbose):
             return _execute(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
                             ocr_engine=ocr_engine, dask_address=dask_address, run_date=run_date,
@@ -93,10 +99,6 @@ def _see(log: Path | None) -> str:
 
 def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
              verbose: bool) -> int:
-    import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
-    from flows.server import start_early
-
-    start_early()  # the API server boots while this process imports Prefect and starts the page pool
     from flows import progress
     from flows.bundle import run_bundle
     from flows.display import ProgressDisplay

@@ -154,3 +154,19 @@ def test_gbk_and_cp437_zip_names_decoded_long_ones_shortened(tmp_path):
     raw_long = names[("很长的名字" * 20) + ".jpg"]
     assert record["renamed_entries"][long_entry] == raw_long.decode("ascii", "backslashreplace")
     assert record["renamed_entries"]["重庆甲科技有限公司申报书.jpg"].startswith("\\x")
+
+
+def test_time_budget_from_the_limits_file_names_what_was_not_read(tmp_path):
+    bundle = tmp_path / "bundle"
+    good_application(bundle)
+    limits = tmp_path / "limits.yaml"
+    limits.write_text("submission_seconds: 0.000001\n", encoding="utf-8")  # nothing can be read in time
+    out = tmp_path / "out"
+    # one worker: pages queued in a pool while Prefect starts may finish before the deadline is seen
+    args = [a if a != "2" else "1" for a in RUN]
+    res = run_cli("run", bundle, "--out", out, *args, env={**_private_tmp(tmp_path), "JIEBANG_LIMITS": str(limits)})
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    (review,) = _reviews(out).values()
+    codes = {e["code"] for e in review["errors"]}
+    assert codes == {"time_budget"} and review["verdict"] == "needs_review"
+    assert all("页未读" in e["message"] for e in review["errors"])
