@@ -269,10 +269,11 @@ def _process_page(task: PageTask) -> PageOutcome:
         raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
         if raster is None:  # a DOCX image too small to be a page
             return PageOutcome(task.number, None, [], None, False)
+        shrunk = _shrunk(raster, task)
         if task.text_page is not None:
             page, ocr = task.text_page, False
         elif _blank(raster):  # nothing on it: no orientation detection, OCR or seal search
-            return PageOutcome(task.number, _blank_page(task, raster), [], None, False)
+            return PageOutcome(task.number, _blank_page(task, raster), [], shrunk, False)
         else:
             page, ocr = _engine(task.engine).read(raster), True
             if page.rotation:
@@ -283,7 +284,7 @@ def _process_page(task: PageTask) -> PageOutcome:
                 seals = find_seals_on_page(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
-        return PageOutcome(task.number, page, seals, None, ocr)
+        return PageOutcome(task.number, page, seals, shrunk, ocr)
     except InputError as exc:
         exc.page = exc.page or task.number
         return PageOutcome(task.number, None, [], exc.to_error(), False)
@@ -293,6 +294,18 @@ def _process_page(task: PageTask) -> PageOutcome:
     except Exception as exc:
         err = InputError("page_unreadable", f"{type(exc).__name__}: {str(exc)[:100]}", file=task.rel, page=task.number)
         return PageOutcome(task.number, None, [], err.to_error(), False)
+
+
+MIN_READ_DPI = 150
+"""Below this a page cut down to the pixel budget may have lost small print: the sheet says so."""
+
+
+def _shrunk(raster: RasterPage, task: PageTask) -> DocumentError | None:
+    scale_dpi = raster.meta.get("scale_dpi") if raster.meta else None
+    if task.seal_only or scale_dpi is None or scale_dpi >= MIN_READ_DPI:
+        return None
+    return InputError("page_downscaled", f"按 {scale_dpi:.0f} dpi 读取，小字可能未读出 / read at {scale_dpi:.0f} dpi",
+                      file=task.rel, page=task.number).to_error()
 
 
 def _blank(raster: RasterPage) -> bool:

@@ -87,8 +87,9 @@ def sparse_pdf(path: Path, pages: int = 2000, blank_scans: bool = False) -> Path
     return path
 
 
-def huge_page_pdf(path: Path, inches: float = 200.0) -> Path:
-    """One page of `inches` × `inches` with an A4 scan of the application placed near a corner."""
+def huge_page_pdf(path: Path, inches: float = 200.0, spread: bool = False) -> Path:
+    """One page of `inches` × `inches` with an A4 scan of the application placed near a corner
+    (`spread`: and a second copy near the opposite corner, so cropping to the content cannot help)."""
     import pikepdf
     from PIL import Image
 
@@ -101,7 +102,10 @@ def huge_page_pdf(path: Path, inches: float = 200.0) -> Path:
     img = pikepdf.Stream(pdf, jpg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=w, Height=h,
                          ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
-    page.Contents = pdf.make_stream(b"q 595 0 0 842 300 %d cm /Im0 Do Q" % int(side - 1500))
+    draw = b"q 595 0 0 842 300 %d cm /Im0 Do Q" % int(side - 1500)
+    if spread:
+        draw += b" q 595 0 0 842 %d 100 cm /Im0 Do Q" % int(side - 900)
+    page.Contents = pdf.make_stream(draw)
     pdf.save(path)
     return path
 

@@ -148,3 +148,20 @@ def test_limits_file_from_the_environment(tmp_path, monkeypatch):
         assert (lim.max_pages, lim.submission_seconds, lim.page_pixels) == (7, 30, Limits().page_pixels)
     finally:
         intake.default_limits.cache_clear()
+
+
+def test_a_page_too_big_even_cropped_is_read_smaller_and_the_sheet_says_so(tmp_path, monkeypatch):
+    from pipeline import intake
+    from pipeline.reading import read_document
+
+    huge_page_pdf(tmp_path / "spread.pdf", inches=200, spread=True)  # content in two far corners
+    (tmp_path / "limits.yaml").write_text("page_pixels: 4000000\n", encoding="utf-8")
+    monkeypatch.setenv("JIEBANG_LIMITS", str(tmp_path / "limits.yaml"))
+    intake.default_limits.cache_clear()
+    try:
+        res = read_document(tmp_path, "spread.pdf", engine="tesseract", workers=1)
+    finally:
+        intake.default_limits.cache_clear()
+    (err,) = res.document.errors
+    assert err.code == "page_downscaled" and err.page == 1 and "dpi" in err.message
+    assert len(res.document.pages) == 1  # read all the same

@@ -87,13 +87,15 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
             img = within_budget(img)
             rgb = img.convert("RGB")
             arr = np.asarray(rgb)
+            meta = {}
             if rgb.size[0] != w0:  # read smaller than stored: the dpi shrinks with it
                 dpi = max(1, int(round(dpi * rgb.size[0] / w0)))
+                meta["scale_dpi"] = dpi
         except (OSError, SyntaxError, ValueError) as exc:
             raise InputError("truncated", type(exc).__name__, file=rel, page=index + 1) from exc
     finally:
         img.close()
-    return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi)
+    return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi, meta=meta)
 
 
 BLANK_INK_FRACTION = 0.0002
