@@ -8,6 +8,7 @@ submission's `unsafe_entry` error; the rest of the bundle goes on. Limits live i
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -231,9 +232,12 @@ def _name_view(root: Path, dest: Path, limits: Limits) -> tuple[Path, dict[str, 
     Special files and links are left out of the view and reported by the scan of the original.
     Built idempotently: the page prefetch may already be reading from it."""
     renamed: dict[str, str] = {}
+    made: set[str] = set()
     dest.mkdir(parents=True, exist_ok=True)
     for dirpath, dirs, files in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root)
+        # never descend into what is skipped: ignored folders, links, unreadable folders
+        dirs[:] = [d for d in dirs if not _ignored(d, limits) and _problem(Path(dirpath) / d) is None]
         for name in sorted(dirs + files):
             src = Path(dirpath) / name
             if _ignored(name, limits) or _problem(src) is not None:
@@ -241,6 +245,11 @@ def _name_view(root: Path, dest: Path, limits: Limits) -> tuple[Path, dict[str, 
             shown = decode_bytes(os.fsencode(name)) if _has_raw_bytes(name) else name
             orig_rel = (rel_dir / name).as_posix()
             rel_clean = "/".join([_display_dir(rel_dir), shown]) if rel_dir.parts else shown
+            if rel_clean in made:  # two byte names that decode alike: keep both
+                stem, dot, suffix = rel_clean.rpartition(".")
+                tag = "~" + hashlib.sha256(os.fsencode(orig_rel)).hexdigest()[:8]
+                rel_clean = f"{stem}{tag}.{suffix}" if dot and "/" not in suffix else rel_clean + tag
+            made.add(rel_clean)
             clean = _clean_parts(rel_clean, renamed, original=_escaped(os.fsencode(orig_rel)))
             target = dest / clean
             if src.is_dir():
