@@ -3,7 +3,8 @@
 Prefect is imported inside the commands (importing `flows` first sets its quiet, offline defaults),
 so `jiebang --help` stays fast. Exit codes: 0 when every submission got a review sheet, 2 when the
 run could not start (missing bundle, unreadable rules/credit list, unopenable zip), 1 when a sheet
-could not be written for some submission.
+could not be written for some submission. Every refusal is one line on stderr; tracebacks (Prefect's
+included) go to OUT/.jiebang/run.log (flows/runlog.py).
 """
 from __future__ import annotations
 
