@@ -352,6 +352,8 @@ def review_bundle(
                    "summary": round(t_summary, 3), "total": round(total, 3)},
         outcomes=outcomes,
     )
+    if b.renamed:  # provenance: names decoded (GBK, CP437) or shortened → the bytes as delivered
+        record["renamed_entries"] = b.renamed
     if record["status"] == "completed" and signature:  # lets the next `jiebang run` see it is up to date
         record.update(signature=signature, outputs=output_digests(out_dir, skip=(STATE_DIR, RUN_RECORD)))
     write_record(out_dir, record)

@@ -3,11 +3,13 @@
 Prefect is imported inside the commands (importing `flows` first sets its quiet, offline defaults),
 so `jiebang --help` stays fast. Exit codes: 0 when every submission got a review sheet, 2 when the
 run could not start (missing bundle, unreadable rules/credit list, unopenable zip), 1 when a sheet
-could not be written for some submission.
+could not be written for some submission. Every refusal is one line on stderr; tracebacks (Prefect's
+included) go to OUT/.jiebang/run.log (flows/runlog.py).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -22,13 +24,31 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=EXIT_CANNOT_RUN)
 
 
-def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> None:
+def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: Path | None = None) -> None:
     """Refuse in a second what would otherwise fail after Prefect's start-up."""
     if not bundle.exists():
         _fail(f"找不到申报材料包 / bundle not found: {bundle}")
+    if not bundle.is_dir():  # the same refusals the flow's intake makes, without Prefect's start-up
+        from pipeline.errors import RunError
+        from pipeline.intake import check_bundle_file
+
+        try:
+            check_bundle_file(bundle)
+        except RunError as exc:
+            _fail(str(exc))
     for p, what in [(rules, "规则文件 / rules file"), *[(c, "信用名单 / credit list") for c in credit_lists]]:
         if p is not None and not p.is_file():
             _fail(f"找不到{what}: {p}")
+    if rules is not None:  # a few ms: a broken rules file is refused before Prefect starts
+        from pipeline.checks.rules import load_rules
+        from pipeline.errors import RunError
+
+        try:
+            load_rules(rules)
+        except RunError as exc:
+            _fail(str(exc))
+        except Exception as exc:  # e.g. nesting too deep for the parser: still one line
+            _fail(f"规则文件无法读取 / cannot read rules file: {rules}: {type(exc).__name__}")
     from pipeline.checks.credit_read import probe_credit_list
     from pipeline.errors import RunError
 
@@ -37,6 +57,14 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path]) -> Non
             probe_credit_list(c)
         except RunError as exc:
             _fail(str(exc))
+        except Exception as exc:  # never a traceback for a list we cannot parse
+            _fail(f"信用名单无法读取 / cannot read credit list: {c}: {type(exc).__name__}")
+
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"无法创建输出目录 / cannot create the output folder {out}: {exc.strerror or exc}")
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -45,22 +73,56 @@ def _quiet_prefect(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL", "ERROR")
 
 
-def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress) -> int:
-    """Run the flow with a progress display; print the one-line outcome; return the exit code."""
-    import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
-    from flows.server import start_early
+def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
+            verbose: bool = False) -> int:
+    """Run the flow with a progress display; print the one-line outcome; return the exit code.
 
-    start_early()  # the API server boots while this process imports Prefect and starts the page pool
+    Whatever goes wrong, the user reads one line on stderr; tracebacks (Prefect's included) go to
+    OUT/.jiebang/run.log (flows/runlog.py), and the run's temporary files are removed."""
+    from flows.runlog import log_exception, private_tmp, worker_stderr_to_log
+
+    try:
+        import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+        from flows.server import start_early
+
+        # the API server boots while this process imports Prefect and starts the page pool; it starts
+        # before TMPDIR moves: it may outlive this run (tests, the inbox watcher) and its folder
+        start_early()
+        with private_tmp(out), worker_stderr_to_log(out, verbose):
+            return _execute(bundle, out, credit_lists=credit_lists, rules=rules, workers=workers,
+                            ocr_engine=ocr_engine, dask_address=dask_address, run_date=run_date,
+                            show_progress=show_progress, verbose=verbose)
+    except KeyboardInterrupt:
+        typer.echo("jiebang: 已中断 / interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug or an environment fault: one line, the traceback in the log
+        where = log_exception(out, exc, "run failed outside the flow")
+        typer.echo(f"jiebang: 运行失败 / run failed: {type(exc).__name__}: {_first_line(exc)}{_see(where)}", err=True)
+        return EXIT_INCOMPLETE
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
+
+
+def _see(log: Path | None) -> str:
+    return f"（详情 / details: {log}）" if log is not None and log.is_file() and log.stat().st_size else ""
+
+
+def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
+             verbose: bool) -> int:
     from flows import progress
     from flows.bundle import run_bundle
     from flows.display import ProgressDisplay
+    from flows.runlog import log_path, routed_logs
     from pipeline.errors import RunError
 
+    log = log_path(out)
     pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     display = ProgressDisplay(enabled=show_progress)
     progress.set_listener(display.handle)
     try:
-        with display:
+        with routed_logs(out, verbose), display:
             try:
                 if pool_start is not None:
                     pool_start.wait(timeout=60)
@@ -70,9 +132,11 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
                 typer.echo(f"jiebang: {exc}", err=True)
                 return EXIT_CANNOT_RUN
             except Exception as exc:  # Prefect could not start (embedded server, Dask scheduler)
-                first = (str(exc).splitlines() or [""])[0]
-                typer.echo(f"jiebang: 无法启动运行 / could not start the run: {type(exc).__name__}: {first}", err=True)
+                logging.getLogger("jiebang.run").error("could not start the run", exc_info=True)
+                typer.echo(f"jiebang: 无法启动运行 / could not start the run: {type(exc).__name__}: {_first_line(exc)}"
+                           f"{_see(log)}", err=True)
                 return EXIT_CANNOT_RUN
+            result = state.result(raise_on_failure=False)
     finally:
         progress.set_listener(None)
         try:
@@ -81,7 +145,6 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
             shutdown_pools()
         except ImportError:
             pass
-    result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         root = result
         while root.__cause__ is not None and not isinstance(root, RunError):
@@ -89,7 +152,7 @@ def execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine
         if isinstance(root, RunError):
             typer.echo(f"jiebang: {root}", err=True)
             return EXIT_CANNOT_RUN
-        typer.echo(f"jiebang: 运行失败 / run failed: {type(root).__name__}: {str(root).splitlines()[0] if str(root) else ''}", err=True)
+        typer.echo(f"jiebang: 运行失败 / run failed: {type(root).__name__}: {_first_line(root)}{_see(log)}", err=True)
         typer.echo(f"  可用 `jiebang rerun {bundle} --out {out}` 重跑（已完成的部分取自缓存）", err=True)
         return EXIT_INCOMPLETE
     record = result
@@ -182,12 +245,12 @@ def register(app: typer.Typer) -> None:
         credit lists, code, engine and date; every sheet intact), nothing is redone: it says so and
         exits 0. --force runs the flow anyway.
         """
-        _precheck(bundle, rules, credit_list)
+        _precheck(bundle, rules, credit_list, out)
         if not force and _already_done(bundle, out, credit_list, rules, ocr_engine, run_date):
             raise typer.Exit(code=0)
         _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine,
-                       dask_address=dask_address, run_date=run_date, show_progress=not no_progress)
+                       dask_address=dask_address, run_date=run_date, show_progress=not no_progress, verbose=verbose)
         raise typer.Exit(code=code)
 
     @app.command("rerun")
@@ -220,7 +283,7 @@ def register(app: typer.Typer) -> None:
         _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit, rules=rules, workers=p.get("workers", 1),
                        ocr_engine=p.get("ocr_engine", "cascade"), dask_address=None, run_date=p.get("run_date"),
-                       show_progress=not no_progress)
+                       show_progress=not no_progress, verbose=verbose)
         raise typer.Exit(code=code)
 
     @app.command("watch")

@@ -11,6 +11,8 @@ content-keyed task cache still skips finished work. `--force` always runs the fl
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import json
 import time
 from pathlib import Path
@@ -56,11 +58,14 @@ def bundle_digest(bundle: Path) -> str:
         h.update(_file_digest(bundle).encode())
         return h.hexdigest()
     for p in sorted(bundle.rglob("*")):
-        rel = str(p.relative_to(bundle)).encode()
+        rel = os.fsencode(p.relative_to(bundle))  # any bytes: names need not be UTF-8
         if p.is_symlink():
-            h.update(b"L" + rel + b"\0" + str(p.readlink()).encode() + b"\0")
-        elif p.is_file():
-            h.update(b"F" + rel + b"\0" + _file_digest(p).encode() + b"\0")
+            h.update(b"L" + rel + b"\0" + os.fsencode(p.readlink()) + b"\0")
+        elif stat.S_ISREG(p.lstat().st_mode):  # never open a FIFO or a device: it could block
+            try:
+                h.update(b"F" + rel + b"\0" + _file_digest(p).encode() + b"\0")
+            except OSError as exc:  # unreadable: its sheet says so; the digest notes it
+                h.update(b"E" + rel + b"\0" + str(exc.errno).encode() + b"\0")
     return h.hexdigest()
 
 

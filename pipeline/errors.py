@@ -20,6 +20,11 @@ MESSAGES: dict[str, str] = {
     "no_pages": "文件中没有可读的页面 / no readable pages",
     "unsafe_entry": "压缩包条目不安全，未解压 / unsafe archive entry not extracted",
     "internal_error": "处理时发生内部错误 / internal error while processing",
+    "not_a_file": "不是普通文件（管道、套接字或设备），未读取 / not a regular file, not read",
+    "unreadable": "文件无法读取 / file cannot be read",
+    "page_budget": "页数超过每份材料的上限，后面的页未读 / page budget reached, later pages not read",
+    "time_budget": "处理时间超过每份材料的上限，后面的页未读 / time budget reached, later pages not read",
+    "page_downscaled": "页面尺寸异常巨大，按像素上限缩小后读取 / oversized page read at reduced resolution",
 }
 
 

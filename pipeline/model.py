@@ -14,6 +14,7 @@ BBox = tuple[float, float, float, float]
 """[x0, y0, x1, y1] as fractions of page width/height, origin top-left."""
 
 PageSource = Literal["text_layer", "ocr", "docx"]
+Verdict = Literal["eligible", "ineligible", "needs_review"]
 FileKind = Literal["pdf", "tiff", "jpeg", "png", "bmp", "docx", "folder", "unknown"]
 
 
@@ -118,3 +119,10 @@ class SealFrames(Frozen):
     """(entries,) uint16: their columns, frame by frame."""
     logp: bytes
     """(entries,) float32: their log-probabilities."""
+
+
+def sheet_verdict(verdict: str, errors) -> str:
+    """The verdict a sheet may carry (SPEC §5, issue 17): a sheet with any error — a page not read, a
+    budget that cut work, a file refused — is `needs_review`, never `eligible` or `ineligible`: the
+    checks saw only part of the submission. Every sheet's verdict goes through here."""
+    return "needs_review" if any(True for _ in errors) else verdict

@@ -31,8 +31,14 @@ log = logging.getLogger(__name__)
 
 OCR_SETTINGS_VERSION = "2026.11.26-5"
 """Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
-MAX_PAGES = 500
-"""Booklets are tens of pages; a file far longer is read up to here and flagged."""
+def _limits():
+    from pipeline.intake import default_limits
+
+    return default_limits()
+
+
+MAX_PAGES = _limits().max_pages
+"""Booklets are tens of pages; a file far longer is read up to here and flagged (intake.yaml max_pages)."""
 DEFAULT_ENGINE = "cascade"
 
 
@@ -131,7 +137,8 @@ def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple
     else:
         raise InputError("unsupported_type", "文件内容不是 PDF、TIFF、JPEG、PNG 或 DOCX / not a PDF, TIFF, JPEG, PNG or DOCX", file=rel)
     if total > max_pages:
-        notes.append(InputError("too_many_pages", f"{total} > {max_pages}", file=rel))
+        notes.append(InputError("too_many_pages", f"共 {total} 页，只读了前 {max_pages} 页，第 {max_pages + 1}–{total} 页未读 / "
+                                                  f"pages {max_pages + 1}-{total} of {total} not read", file=rel))
     if not plans:
         raise InputError("no_pages", file=rel)
     return plans, notes, total
@@ -262,8 +269,11 @@ def _process_page(task: PageTask) -> PageOutcome:
         raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
         if raster is None:  # a DOCX image too small to be a page
             return PageOutcome(task.number, None, [], None, False)
+        shrunk = _shrunk(raster, task)
         if task.text_page is not None:
             page, ocr = task.text_page, False
+        elif _blank(raster):  # nothing on it: no orientation detection, OCR or seal search
+            return PageOutcome(task.number, _blank_page(task, raster), [], shrunk, False)
         else:
             page, ocr = _engine(task.engine).read(raster), True
             if page.rotation:
@@ -274,7 +284,7 @@ def _process_page(task: PageTask) -> PageOutcome:
                 seals = find_seals_on_page(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
-        return PageOutcome(task.number, page, seals, None, ocr)
+        return PageOutcome(task.number, page, seals, shrunk, ocr)
     except InputError as exc:
         exc.page = exc.page or task.number
         return PageOutcome(task.number, None, [], exc.to_error(), False)
@@ -286,9 +296,51 @@ def _process_page(task: PageTask) -> PageOutcome:
         return PageOutcome(task.number, None, [], err.to_error(), False)
 
 
+MIN_READ_DPI = 150
+"""Below this a page cut down to the pixel budget may have lost small print: the sheet says so."""
+
+
+def _shrunk(raster: RasterPage, task: PageTask) -> DocumentError | None:
+    scale_dpi = raster.meta.get("scale_dpi") if raster.meta else None
+    if task.seal_only or scale_dpi is None or scale_dpi >= MIN_READ_DPI:
+        return None
+    return InputError("page_downscaled", f"按 {scale_dpi:.0f} dpi 读取，小字可能未读出 / read at {scale_dpi:.0f} dpi",
+                      file=task.rel, page=task.number).to_error()
+
+
+def _blank(raster: RasterPage) -> bool:
+    from pipeline.readers.images import looks_blank
+
+    return looks_blank(raster.image)
+
+
+def _blank_page(task: PageTask, raster: RasterPage) -> Page:
+    from pipeline.readers.pdf import blank_page
+
+    h, w = raster.image.shape[:2]
+    return blank_page(task.rel, task.number, w, h, raster.dpi)
+
+
 def _worker_init() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    _stderr_to_run_log()
     _exit_with_parent()
+
+
+def _stderr_to_run_log() -> None:
+    """A page worker's stderr — decoder complaints about damaged files (libjpeg, libtiff), library
+    warnings — goes to the run log when the CLI names one (flows/runlog.py), not to the user's console."""
+    path = os.environ.get("JIEBANG_RUN_LOG")
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError:
+        return
+    os.dup2(fd, 2)
+    os.close(fd)
+    logging.captureWarnings(True)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s")
 
 
 def _exit_with_parent(interval: float = 2.0) -> None:
@@ -391,9 +443,16 @@ def _take_prefetched(t: PageTask, workers: int) -> Future | None:
     return entry[1]
 
 
-def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None) -> Iterator[PageOutcome]:
+def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], None] | None,
+               deadline: float | None = None, skipped: list[int] | None = None) -> Iterator[PageOutcome]:
+    """Outcomes in page order. Past `deadline` (time.monotonic), pages not started are not read:
+    their numbers go to `skipped` (the time budget, intake.yaml submission_seconds)."""
+    skipped = skipped if skipped is not None else []
     if workers <= 1:  # with a pool, even a one-page file goes to it: OCR models stay out of this process
         for t in tasks:
+            if deadline is not None and time.monotonic() > deadline:
+                skipped.append(t.number)
+                continue
             out = process_page(t)
             if on_page:
                 on_page(out.number)
@@ -402,8 +461,11 @@ def _run_tasks(tasks: list[PageTask], workers: int, on_page: Callable[[int], Non
     pool = page_pool(workers)
     try:
         futures = [_take_prefetched(t, workers) or pool.submit(process_page, t) for t in tasks]
-        results = (f.result() for f in futures)
-        for out in results:
+        for t, f in zip(tasks, futures):
+            if deadline is not None and time.monotonic() > deadline and f.cancel():
+                skipped.append(t.number)
+                continue
+            out = f.result()
             if on_page:
                 on_page(out.number)
             yield out
@@ -446,6 +508,10 @@ def _plan_tasks(bundle_root: Path, rel_path: str, engine: str, crops_dir: Path |
     except OSError as exc:
         err = InputError("truncated", f"{type(exc).__name__}: {exc.strerror or exc}", file=rel_path)
         return DocumentRead(document=Document(file=rel_path, sha256=sha, kind=kind, errors=(err.to_error(),)))
+    except Exception as exc:  # a parser tripping on damaged bytes: that file's error, never the run's
+        log.warning("cannot plan %s", rel_path, exc_info=True)
+        err = InputError("truncated", f"{type(exc).__name__}: {str(exc)[:100]}", file=rel_path)
+        return DocumentRead(document=Document(file=rel_path, sha256=sha, kind=kind, errors=(err.to_error(),)))
     if crops_dir is not None:
         crops_dir.mkdir(parents=True, exist_ok=True)
     tasks, ready = [], {}
@@ -470,8 +536,12 @@ def read_document(
     max_pages: int = MAX_PAGES,
     on_page: Callable[[int], None] | None = None,
     seals: bool = True,
+    budget_seconds: float | None = None,
 ) -> DocumentRead:
-    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`."""
+    """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`.
+    `budget_seconds` (default: intake.yaml submission_seconds; 0 = none) bounds the page reading."""
+    if budget_seconds is None:
+        budget_seconds = _limits().submission_seconds
     started = time.perf_counter()
     planned = _plan_tasks(Path(bundle_root), rel_path, engine, crops_dir, max_pages, seals)
     if isinstance(planned, DocumentRead):
@@ -484,13 +554,18 @@ def read_document(
     errors = [n.to_error() for n in notes]
     finds: list[SealFind] = []
     ocr_pages = 0
-    for out in _run_tasks(tasks, workers, on_page):
+    skipped: list[int] = []
+    deadline = time.monotonic() + budget_seconds if budget_seconds else None
+    for out in _run_tasks(tasks, workers, on_page, deadline, skipped):
         if out.error is not None:
             errors.append(out.error)
         if out.page is not None:
             ready[out.number] = out.page
         finds.extend(out.seals)
         ocr_pages += int(out.ocr)
+    if skipped:
+        errors.append(InputError("time_budget", f"超过 {budget_seconds:g} 秒，第 {_ranges(skipped)} 页未读 / "
+                                                f"pages {_ranges(skipped)} not read", file=rel_path).to_error())
     pages = tuple(ready[n] for n in sorted(ready))
     if not pages and not errors:
         errors.append(InputError("no_pages", file=rel_path).to_error())
@@ -498,3 +573,17 @@ def read_document(
     doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
     return DocumentRead(document=doc, seal_finds=tuple(finds), seconds=round(time.perf_counter() - started, 3),
                         ocr_pages=ocr_pages)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] → '3–5、9' (page lists in a sheet stay one line)."""
+    out, nums = [], sorted(numbers)
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{start}–{prev}" if prev > start else f"{start}")
+        if n is not None:
+            start = prev = n
+    return "、".join(out)

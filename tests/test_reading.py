@@ -230,10 +230,11 @@ def test_bad_inputs_give_typed_one_line_errors(tmp_path):
     assert _error_code(tmp_path, "broken.docx")[0] == "truncated"
 
 
-def test_encrypted_with_empty_user_password_is_read_and_flagged(tmp_path):
+def test_encrypted_with_empty_user_password_is_read_like_any_pdf(tmp_path):
+    # issue 17: an owner-password-only PDF opens in every reader, so it is read without an error
     text_pdf(tmp_path / "e.pdf", encrypt=StandardEncryption("", ownerPassword="owner", canModify=0))
     res = read_document(tmp_path, "e.pdf", engine="tesseract")
-    assert [e.code for e in res.document.errors] == ["encrypted_pdf_opened"]
+    assert res.document.errors == ()
     assert USCC in res.document.pages[0].text
 
 

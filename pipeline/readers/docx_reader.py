@@ -18,7 +18,7 @@ from PIL import Image
 from pipeline.errors import InputError
 from pipeline.model import Line, Page
 from pipeline.ocr.base import RasterPage
-from pipeline.readers.images import MAX_PIXELS, guess_dpi
+from pipeline.readers.images import MAX_PIXELS, guess_dpi, within_budget
 
 CELL_SEP = " | "
 MIN_PAGE_IMAGE_PX = 600
@@ -109,8 +109,10 @@ def image_raster(path: Path, rel: str, part: str, number: int) -> RasterPage | N
             raise InputError("decompression_bomb", part, file=rel)
         if min(w, h) < MIN_PAGE_IMAGE_PX:
             return None
-        arr = np.asarray(img.convert("RGB"))
         dpi = guess_dpi(img)
+        fitted = within_budget(img)  # the per-page pixel budget (issue 17)
+        arr = np.asarray(fitted.convert("RGB"))
+        dpi = max(1, dpi * fitted.size[0] // w)
     except InputError:
         raise
     except Exception as exc:

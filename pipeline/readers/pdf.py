@@ -27,7 +27,9 @@ _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 def open_pdf(path: Path, rel: str) -> tuple[pdfium.PdfDocument, list[InputError]]:
-    """Open a PDF; encrypted ones open only with an empty user password, and say so."""
+    """Open a PDF. One encrypted with an empty user password (owner password only: what PDF printers
+    and scanner apps write to forbid editing) opens in any reader, so it is read like any other PDF,
+    without an error (issue 17); a real user password is the `encrypted_pdf` error."""
     notes: list[InputError] = []
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -36,10 +38,6 @@ def open_pdf(path: Path, rel: str) -> tuple[pdfium.PdfDocument, list[InputError]
         if "password" in msg:
             raise InputError("encrypted_pdf", file=rel) from exc
         raise InputError("truncated", str(exc).splitlines()[0][:120], file=rel) from exc
-    if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
-        notes.append(
-            InputError("encrypted_pdf_opened", "PDF 已加密但用户密码为空，已读取内容 / encrypted with an empty user password; read anyway", file=rel)
-        )
     if len(pdf) == 0:
         pdf.close()
         raise InputError("no_pages", file=rel)
@@ -146,6 +144,9 @@ class PdfPagePlan:
 def plan_page(pdf: pdfium.PdfDocument, index: int, rel: str) -> PdfPagePlan:
     page = pdf[index]
     try:
+        if is_empty_page(page):  # draws nothing: blank, no render and no OCR (issue 17)
+            w, h = page.get_size()
+            return PdfPagePlan(index, blank_page(rel, index + 1, w, h, 72), False)
         has_images = bool(_images(page))
         if is_real_text(page_text(page)):
             w, h = page.get_size()
@@ -159,32 +160,120 @@ def plan_page(pdf: pdfium.PdfDocument, index: int, rel: str) -> PdfPagePlan:
         page.close()
 
 
-def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_DPI) -> RasterPage:
-    """The page as pixels: the embedded scan when it is one full-page image, else rendered."""
+def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_DPI,
+           max_pixels: int | None = None) -> RasterPage:
+    """The page as pixels: the embedded scan when it is one full-page image, else rendered.
+
+    Never more than `max_pixels` (intake.yaml `page_pixels`), whatever size the page declares: a
+    200 × 200-inch page (a small scan placed on a huge canvas) is cropped to its content, and what
+    still does not fit is rendered at the resolution that does (`meta['scale_dpi']`)."""
+    from pipeline.intake import default_limits
+
+    max_pixels = max_pixels or default_limits().page_pixels
     page = pdf[index]
     try:
         w_pt, h_pt = page.get_size()
         imgs = _images(page)
+        _refuse_image_bombs(imgs, rel, index + 1)
         if dpi == RENDER_DPI and len(imgs) == 1:
-            got = _embedded_scan(imgs[0], w_pt, h_pt)
+            got = _embedded_scan(imgs[0], w_pt, h_pt, max_pixels)
             if got is not None:
                 arr, img_dpi = got
                 return RasterPage(file=rel, number=index + 1, image=arr, dpi=img_dpi, meta={"raster": "embedded"})
-        bitmap = page.render(scale=dpi / 72, grayscale=False)
+        crop, scale, meta = _fit(page, w_pt, h_pt, dpi / 72, max_pixels)
+        bitmap = page.render(scale=scale, crop=crop, grayscale=False)
         arr = bitmap.to_numpy()
         bitmap.close()
         if arr.ndim == 3 and arr.shape[2] == 4:
             arr = arr[:, :, :3]
         # pdfium renders BGR(x) by default; make it RGB.
         arr = np.ascontiguousarray(arr[:, :, ::-1]) if arr.ndim == 3 else np.stack([arr] * 3, axis=-1)
-        return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi, meta={"raster": "rendered"})
+        out_dpi = max(1, int(round(scale * 72)))
+        return RasterPage(file=rel, number=index + 1, image=arr, dpi=out_dpi, meta={"raster": "rendered", **meta})
     finally:
         page.close()
 
 
-def _embedded_scan(obj, w_pt: float, h_pt: float) -> tuple[np.ndarray, int] | None:
+MAX_IMAGE_PIXELS = 200_000_000
+"""An embedded image past this (8x A4 at 600 dpi) is a decompression bomb: pdfium would decode it
+whole to render the page, whatever the output resolution."""
+
+
+def _refuse_image_bombs(imgs: list, rel: str, number: int) -> None:
+    for obj in imgs:
+        try:
+            w, h = obj.get_px_size()
+        except Exception:
+            continue
+        if w * h > MAX_IMAGE_PIXELS:
+            raise InputError("decompression_bomb", f"嵌入图像 {w}×{h} 像素", file=rel, page=number)
+
+
+def _fit(page: pdfium.PdfPage, w_pt: float, h_pt: float, scale: float,
+         max_pixels: int) -> tuple[tuple[float, float, float, float], float, dict]:
+    """(crop, scale, meta) that keep the bitmap within `max_pixels`: crop to the union of the page
+    objects' boxes first (pages without /Rotate; pdfium crops after rotation), then lower the scale."""
+    if w_pt * h_pt * scale * scale <= max_pixels:
+        return (0.0, 0.0, 0.0, 0.0), scale, {}
+    crop = (0.0, 0.0, 0.0, 0.0)
+    meta: dict = {"oversized_pt": [round(w_pt), round(h_pt)]}
+    box = _content_box(page, w_pt, h_pt) if page.get_rotation() == 0 else None
+    if box is not None:
+        left, bottom, right, top = box
+        crop = (left, bottom, w_pt - right, h_pt - top)
+        meta["crop_pt"] = [round(v, 1) for v in box]
+    cw, ch = w_pt - crop[0] - crop[2], h_pt - crop[1] - crop[3]
+    fit = 0.995 * (max_pixels / max(cw * ch, 1e-6)) ** 0.5  # margin: pdfium rounds the bitmap size up
+    if fit < scale:
+        scale = fit
+        meta["scale_dpi"] = round(scale * 72, 1)
+    return crop, scale, meta
+
+
+def _content_box(page: pdfium.PdfPage, w_pt: float, h_pt: float, limit: int = 2000) -> tuple | None:
+    """Union of the boxes of the page's top-level objects, clipped to the page, with a small margin;
+    None when there is none or it is not much smaller than the page."""
+    n = pdfium_c.FPDFPage_CountObjects(page.raw)
+    if n <= 0 or n > limit:
+        return None
+    xs0, ys0, xs1, ys1 = [], [], [], []
+    for obj in page.get_objects(max_depth=1):
+        try:
+            l, b, r, t = obj.get_bounds()
+        except Exception:
+            continue
+        xs0.append(l), ys0.append(b), xs1.append(r), ys1.append(t)
+    if not xs0:
+        return None
+    pad = 18.0  # a quarter inch around the content
+    box = (max(0.0, min(xs0) - pad), max(0.0, min(ys0) - pad), min(w_pt, max(xs1) + pad), min(h_pt, max(ys1) + pad))
+    if box[2] <= box[0] or box[3] <= box[1] or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * w_pt * h_pt:
+        return None
+    return box
+
+
+def blank_page(rel: str, number: int, width: float, height: float, dpi: int) -> Page:
+    """A page found blank before OCR: no lines, engine 'blank' (so a reader can tell it was skipped)."""
+    return Page(file=rel, number=number, width=width, height=height, dpi=dpi, source="ocr", engine="blank")
+
+
+def is_empty_page(page: pdfium.PdfPage) -> bool:
+    """A page with no objects at all draws nothing: blank without rendering it."""
+    return pdfium_c.FPDFPage_CountObjects(page.raw) == 0
+
+
+def _embedded_scan(obj, w_pt: float, h_pt: float, max_pixels: int) -> tuple[np.ndarray, int] | None:
     left, bottom, right, top = obj.get_bounds()
     if (right - left) < 0.9 * w_pt or (top - bottom) < 0.9 * h_pt:
+        return None
+    try:
+        px_w, px_h = obj.get_px_size()
+    except Exception:
+        return None
+    # a scan past the pixel budget is decoded at 1/2, 1/4 or 1/8 size (JPEG's own DCT scaling:
+    # the full-size image is never allocated); past even that, the budgeted render takes over
+    reduce = next((f for f in (1, 2, 4, 8) if px_w * px_h / (f * f) <= max_pixels), None)
+    if reduce is None:
         return None
     try:
         filters = obj.get_filters()
@@ -193,7 +282,9 @@ def _embedded_scan(obj, w_pt: float, h_pt: float) -> tuple[np.ndarray, int] | No
     if filters != ["DCTDecode"]:
         return None
     data = bytes(obj.get_data(decode_simple=False))
-    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    flag = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+            8: cv2.IMREAD_REDUCED_COLOR_8}[reduce]
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
     if arr is None:
         return None
     arr = cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)

@@ -47,3 +47,22 @@ def application_id(entry_name: str, file_sha256s: Sequence[str]) -> str:
     joined = "\n".join(sorted(h.strip().lower() for h in file_sha256s))
     digest = hashlib.sha256(joined.encode("ascii", "replace")).hexdigest()[:HASH_CHARS]
     return f"{slug(entry_stem(entry_name))}-{digest}"
+
+
+NAME_MAX_BYTES = 255
+"""Longest file or folder name (UTF-8 bytes) that Linux, macOS and Windows file systems all take."""
+
+
+def fit_name(name: str, max_bytes: int = NAME_MAX_BYTES) -> str:
+    """`name` if it fits the file system, else its start cut on a character boundary + '~' + 8 hex
+    of its SHA-256 + its suffix: stable (the same long name always gives the same short one) and
+    distinct (two long names sharing a start do not collide)."""
+    if len(name.encode("utf-8", "surrogateescape")) <= max_bytes:
+        return name
+    path = PurePosixPath(name)
+    suffix = path.suffix if len(path.suffix) <= 16 else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    tag = "~" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    room = max_bytes - len((tag + suffix).encode("utf-8"))
+    cut = stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore")
+    return cut + tag + suffix

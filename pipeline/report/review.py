@@ -29,7 +29,7 @@ from pipeline.facts import (
     Unit,
     Verdict,
 )
-from pipeline.model import DocumentError, SourceFile
+from pipeline.model import DocumentError, SourceFile, sheet_verdict
 from pipeline.report.atomic import write_text_atomic
 from pipeline.report.texts import default_clause, requirement_text, rule_order
 
@@ -264,6 +264,7 @@ def build_review(
     """
     if verdict not in _VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
+    verdict = sheet_verdict(verdict, errors)
     prov = _Provenance()
 
     track = _text(facts.track.value)
