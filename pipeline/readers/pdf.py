@@ -136,6 +136,22 @@ def _images(page: pdfium.PdfPage) -> list:
     return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
+def _red_vectors(page: pdfium.PdfPage, limit: int = 4000) -> bool:
+    """Whether the page draws red vector paths: an electronic seal (电子印章) drawn as paths (ring,
+    star, outlined characters) rather than placed as an image must be rendered to be seen."""
+    import ctypes
+
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    for k, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT],
+                                             max_depth=2)):
+        if k >= limit:
+            break
+        for get in (pdfium_c.FPDFPageObj_GetStrokeColor, pdfium_c.FPDFPageObj_GetFillColor):
+            if get(obj.raw, r, g, b, a) and a.value > 0 and r.value >= 150 and r.value - max(g.value, b.value) >= 70:
+                return True
+    return False
+
+
 @dataclass
 class PdfPagePlan:
     index: int
@@ -146,7 +162,7 @@ class PdfPagePlan:
 def plan_page(pdf: pdfium.PdfDocument, index: int, rel: str) -> PdfPagePlan:
     page = pdf[index]
     try:
-        has_images = bool(_images(page))
+        has_images = bool(_images(page)) or _red_vectors(page)  # seal pictures or vector seals to render
         if is_real_text(page_text(page)):
             w, h = page.get_size()
             tp = Page(

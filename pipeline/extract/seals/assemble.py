@@ -1,7 +1,8 @@
 """From per-page seal candidates to the application's `Seal`s and `SealPlace`s.
 
-- `join_straddles`: edge slices on consecutive pages of one file, same edge, same height, same
-  ink, are one 骑缝章; its slices laid side by side again give a disc whose text can be read.
+- `join_straddles`: edge slices on consecutive pages of one file, same edge, about the same place
+  along it (a fan not squared up shifts each page's slice a little), same ink, are one 骑缝章; its
+  slices laid side by side again give a disc whose text can be read.
 - `match_reading`: whose seal is it — each candidate name is scored against the arc recogniser's
   own probabilities (`read.name_score`), not against its best guess: a seal's bold, condensed,
   faint characters are often misread one by one, yet the right name still explains them far
@@ -27,7 +28,8 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from pipeline.extract.seals.detect import SealCandidate, detect_seals, settings
+from pipeline.extract.seals.detect import SealCandidate, detect_seals
+from pipeline.extract.seals.geometry import settings
 from pipeline.facts import Seal, SealPlace
 from pipeline.model import Page
 from pipeline.ocr.base import RasterPage
@@ -40,6 +42,10 @@ PerPage = tuple[str, int, list[SealCandidate]]
 
 
 def _slice_y_mm(c: SealCandidate) -> float:
+    """Where along its edge a slice's circle is centred (mm): the height on a left/right edge, the
+    x on a top/bottom one."""
+    if c.edge in ("top", "bottom"):
+        return c.center[0] * c.page_size_mm[0]
     return c.center[1] * c.page_size_mm[1]
 
 
@@ -52,7 +58,8 @@ def _next_page(a: SealCandidate, b: SealCandidate, order: dict) -> bool:
 
 
 def _chains(edges: list[SealCandidate], tol_mm: float, order: dict) -> list[list[SealCandidate]]:
-    """Greedy chains of slices on consecutive pages with matching edge, height and ink."""
+    """Greedy chains of slices on consecutive pages with matching edge, place along it and ink;
+    the nearest continues a chain. `tol_mm` allows the shift of a fan that was not squared up."""
     edges = sorted(edges, key=lambda c: (order[(c.file, c.page)], c.center[1]))
     chains: list[list[SealCandidate]] = []
     for c in edges:
@@ -72,29 +79,43 @@ def _chains(edges: list[SealCandidate], tol_mm: float, order: dict) -> list[list
     return chains
 
 
+def _along(p: SealCandidate) -> tuple[np.ndarray, float, float, float]:
+    """A slice as if on a right/left edge: (crop, circle centre along the edge as a page fraction,
+    crop start along the edge as a fraction, page length along the edge in mm); top/bottom slices
+    transposed."""
+    if p.edge in ("top", "bottom"):
+        return np.ascontiguousarray(p.crop.transpose(1, 0, 2)), p.center[0], p.bbox[0], p.page_size_mm[0]
+    return p.crop, p.center[1], p.bbox[1], p.page_size_mm[1]
+
+
 def stitch_slices(parts: list[SealCandidate]) -> np.ndarray | None:
     """Lay the slices' crops side by side again (page order = left to right on a right edge,
-    right to left on a left edge), aligned on the height of their fitted circles' centres (the
-    tops of the slices differ: a middle slice reaches the rim's top, an outer one does not)."""
+    right to left on a left edge; top/bottom edges as left/right of the transposed page), aligned
+    on the place of their fitted circles' centres along the edge (the tops of the slices differ: a
+    middle slice reaches the rim's top, an outer one does not; a shifted fan moves them all)."""
     crops = [p for p in parts if p.crop is not None and p.crop.size]
     if not crops:
         return None
-    if crops[0].edge == "left":
+    edge = crops[0].edge
+    if edge in ("left", "top"):
         crops = crops[::-1]
+    flat = [_along(p) for p in crops]
     # crop pixels per mm (pages of one booklet share a dpi), then each crop's centre row
-    ppm = crops[0].crop.shape[0] / max((crops[0].bbox[3] - crops[0].bbox[1]) * crops[0].page_size_mm[1], 1e-6)
-    above = [int(round((p.center[1] - p.bbox[1]) * p.page_size_mm[1] * ppm)) for p in crops]
+    c0, _, b0, len0 = flat[0]
+    end0 = crops[0].bbox[2] if edge in ("top", "bottom") else crops[0].bbox[3]
+    ppm = c0.shape[0] / max((end0 - b0) * len0, 1e-6)
+    above = [int(round((centre - start) * length * ppm)) for _, centre, start, length in flat]
     top = max(above)
     offsets = [top - a for a in above]
-    height = max(o + p.crop.shape[0] for o, p in zip(offsets, crops))
-    width = sum(p.crop.shape[1] for p in crops)
+    height = max(o + c.shape[0] for o, (c, *_) in zip(offsets, flat))
+    width = sum(c.shape[1] for c, *_ in flat)
     canvas = np.full((height, width, 3), 255, np.uint8)
     x = 0
-    for dy, p in zip(offsets, crops):
-        h, w = p.crop.shape[:2]
-        canvas[dy:dy + h, x:x + w] = p.crop
+    for dy, (c, *_) in zip(offsets, flat):
+        h, w = c.shape[:2]
+        canvas[dy:dy + h, x:x + w] = c
         x += w
-    return canvas
+    return canvas.transpose(1, 0, 2).copy() if edge in ("top", "bottom") else canvas
 
 
 ReadCrops = Callable[[list[np.ndarray]], list]
@@ -202,7 +223,7 @@ def match_reading(reading, unit_names: Sequence[str], other_names: Sequence[str]
     `read.SealReading`), when it explains it well enough overall, clearly better than the
     runner-up, and its trade name is not contradicted. Returns (name, score in nats ≤ 0) or
     (None, best score). Without the recogniser's output, falls back to the text (`match_unit`)."""
-    from pipeline.extract.seals.read import has_frames, name_score, unpacked
+    from pipeline.extract.seals.frames import has_frames, name_score, unpacked
 
     if not has_frames(reading):
         text = getattr(reading, "text", "") or ""
@@ -346,11 +367,11 @@ def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str]
     """Final seals of an application: round/oval candidates as they are, edge slices joined into
     straddles, each matched to `unit_names` (`match_reading`; a seal that matches one of
     `other_names` names that party), crops saved in `crop_dir` when given.
-    Candidates should come from `detect_seals(page, read_text=True)`: they carry what the
+    Candidates should be read (`read.read_candidates`): they carry what the
     recogniser saw (`frames`), and the names are scored on that. Crops are read (by `read`, default
     here) only where there is nothing stored: the stitched 骑缝章 discs, and candidates without
     frames (a candidate without frames or crop is matched on its text)."""
-    from pipeline.extract.seals.read import SealReading
+    from pipeline.extract.seals.frames import SealReading
 
     items: list[tuple[Seal, np.ndarray | None, object]] = []
     for _, _, cands in per_page:
@@ -384,5 +405,7 @@ def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str]
 def find_seals(pages: Iterable[RasterPage], unit_names: Sequence[str] = (),
                crop_dir: str | Path | None = None) -> list[Seal]:
     """Detect, read, join and attribute the seals of a sequence of page images."""
-    per_page = [(p.file, p.number, detect_seals(p, read_text=True)) for p in pages]
+    from pipeline.extract.seals.read import read_candidates
+
+    per_page = [(p.file, p.number, read_candidates(detect_seals(p))) for p in pages]
     return seals_from_candidates(per_page, unit_names, crop_dir)
