@@ -240,6 +240,10 @@ def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) ->
                        note=f"公章（{s.kind}）") for s in found]
         best = max(s.confidence for s in found)
         where = "、".join(f"第{s.page}页" for s in found[:4])
+        blind = set(facts.colourless_pages)
+        if all((s.file, s.page) in blind and not s.matched_unit for s in found):
+            return _result(rules, rule, "review", f"颜色信息缺失，无法确认公章：{where}的疑似公章在灰度/黑白扫描页上，"
+                           "印文无法识别，请核对原件", ev, label)
         if best < rules.thresholds.low_confidence:
             return _result(rules, rule, "review", f"{where}有疑似该单位公章，但识别置信度 {best:.2f} 偏低，请核对", ev, label)
         return _result(rules, rule, "pass", f"{where}有该单位公章", ev, label)

@@ -60,6 +60,7 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
         if index:
             img.seek(index)
         dpi = guess_dpi(img)
+        stored = "grey" if img.mode in ("1", "L", "LA", "I", "I;16", "F") else "colour"  # seals need colour (issue 16)
         try:
             rgb = img.convert("RGB")
             arr = np.asarray(rgb)
@@ -67,4 +68,4 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
             raise InputError("truncated", type(exc).__name__, file=rel, page=index + 1) from exc
     finally:
         img.close()
-    return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi)
+    return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi, meta={"stored": stored})

@@ -185,7 +185,9 @@ def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_D
             got = _embedded_scan(imgs[0], w_pt, h_pt)
             if got is not None:
                 arr, img_dpi = got
-                return RasterPage(file=rel, number=index + 1, image=arr, dpi=img_dpi, meta={"raster": "embedded"})
+                stored = "grey" if _is_grey_jpeg(imgs[0]) else "colour"
+                return RasterPage(file=rel, number=index + 1, image=arr, dpi=img_dpi,
+                                  meta={"raster": "embedded", "stored": stored})
         bitmap = page.render(scale=dpi / 72, grayscale=False)
         arr = bitmap.to_numpy()
         bitmap.close()
@@ -196,6 +198,23 @@ def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_D
         return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi, meta={"raster": "rendered"})
     finally:
         page.close()
+
+
+def _is_grey_jpeg(obj) -> bool:
+    """The embedded scan was stored with one colour component (DeviceGray)."""
+    try:
+        return pdfium_c.FPDFImageObj_GetImageMetadata is not None and _components(obj) == 1
+    except Exception:
+        return False
+
+
+def _components(obj) -> int:
+    import ctypes
+
+    meta = pdfium_c.FPDF_IMAGEOBJ_METADATA()
+    if not pdfium_c.FPDFImageObj_GetImageMetadata(obj.raw, obj.page.raw, ctypes.byref(meta)):
+        return 0
+    return {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 1, pdfium_c.FPDF_COLORSPACE_CALGRAY: 1}.get(meta.colorspace, 3)
 
 
 def _embedded_scan(obj, w_pt: float, h_pt: float) -> tuple[np.ndarray, int] | None:
@@ -209,9 +228,10 @@ def _embedded_scan(obj, w_pt: float, h_pt: float) -> tuple[np.ndarray, int] | No
     if filters != ["DCTDecode"]:
         return None
     data = bytes(obj.get_data(decode_simple=False))
-    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if arr is None:
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if arr is None or arr.dtype != np.uint8:
         return None
-    arr = cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+    # a greyscale scan stays marked as such (`stored`): red cannot show on it (issue 16)
+    arr = cv2.cvtColor(arr, cv2.COLOR_GRAY2RGB) if arr.ndim == 2 else cv2.cvtColor(arr[..., :3], cv2.COLOR_BGR2RGB)
     dpi = int(round(arr.shape[1] / (w_pt / 72)))
     return arr, dpi

@@ -70,7 +70,8 @@ class PageSeals:
 
     candidates: list[SealCandidate]
     colour: str = "colour"
-    """`geometry.colour_state`: 'colour', 'flat' (colour file, no chroma) or 'grey' (stored without)."""
+    """'colour'; 'flat' — no chroma on the page (its file may show colour elsewhere); 'grey' — the
+    file stores the page without colour (a greyscale/bitonal image: `RasterPage.meta['stored']`)."""
 
 
 
@@ -78,7 +79,7 @@ def _downscale(page: RasterPage, dpi: float, cfg: dict) -> tuple[np.ndarray, flo
     img = page.image
     if img.ndim == 2:
         img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
-    s = min(1.0, cfg["work_dpi"] / max(dpi, 1))
+    s = min(1.0, cfg["work_dpi"] / max(dpi, 1)) if not page.meta.get("lone_seal") else 1.0
     if s < 1.0:
         img = cv2.resize(img, (max(1, round(img.shape[1] * s)), max(1, round(img.shape[0] * s))),
                          interpolation=cv2.INTER_AREA)
@@ -228,7 +229,8 @@ def detect_page(page: RasterPage) -> PageSeals:
     small, s = _downscale(page, dpi, cfg)
     ppm = dpi * s / 25.4  # small-image pixels per mm
     page_mm = (page.image.shape[1] / dpi * 25.4, page.image.shape[0] / dpi * 25.4)
-    state = colour_state(small, cfg)
+    # stored without colour ('grey', from the reader) or showing none ('flat': any grey-looking page)
+    state = "grey" if page.meta.get("stored") == "grey" else "flat" if colour_state(small, cfg) != "colour" else "colour"
     mask = red_mask(small, cfg) if state != "grey" else np.zeros(small.shape[:2], np.uint8)
     if not mask.any():
         if state == "colour":
@@ -243,17 +245,55 @@ def detect_page(page: RasterPage) -> PageSeals:
         lone = seal_sized_dpi(page, mask, cfg)
         if lone:  # the image is one seal (a tight crop, a pasted picture): measure it as one
             return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(lone),
-                                          rotation=page.rotation, meta={**page.meta, "dpi_trusted": True}))
+                                          rotation=page.rotation,
+                                          meta={**page.meta, "dpi_trusted": True, "lone_seal": True}))
     mask[_straight_rules(mask, ppm, cfg) > 0] = 0
     out: list[SealCandidate] = []
     rest = mask.copy()
     for e in find_slices(mask, ppm, cfg):
         out.append(_candidate(page, small, s, mask, e, e["xs"], e["ys"], ppm, page_mm))
         rest[e["ys"], e["xs"]] = 0
-    found = _discs(rest, ppm, cfg)
+    found = [f for f in _discs(rest, ppm, cfg) if _on_paper(small, f[0]["ell"], cfg)]
     for d, xs, ys in found:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
+    out += _faint_pass(page, small, s, ppm, page_mm, out, cfg)
     return PageSeals(out)
+
+
+def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:
+    """A seal is ink lines on paper: inside its rim most pixels are not red. A red object — a tie,
+    a bus, a solid badge — fills its outline."""
+    H, W = small.shape[:2]
+    r = max(ell.a, ell.b)
+    x0, y0, x1, y1 = max(0, int(ell.cx - r)), max(0, int(ell.cy - r)), min(W, int(ell.cx + r) + 1), min(H, int(ell.cy + r) + 1)
+    box = small[y0:y1, x0:x1].astype(np.int16)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    inner = ell.rho(xx.astype(np.float64), yy.astype(np.float64)) < 0.9
+    if not inner.any():
+        return False
+    redness = box[..., 0] - np.maximum(box[..., 1], box[..., 2])
+    return float(np.mean(redness[inner] < cfg["paper_redness_max"])) >= cfg["paper_inside_min"]
+
+
+def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], cfg: dict) -> list[SealCandidate]:
+    """Faint seals (pale pink on a low-resolution or washed-out scan) fall below the red mask's
+    threshold: look again with a lower one, away from the seals already found, and keep only clear
+    rings on paper."""
+    fcfg = {**cfg, "redness_min": cfg["faint_redness_min"]}
+    faint = red_mask(small, fcfg)
+    H, W = faint.shape
+    for c in found:  # the seals already found, and their surroundings, are done
+        b = c.bbox
+        faint[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
+    if np.count_nonzero(faint) < 30:
+        return []
+    faint[_straight_rules(faint, ppm, fcfg) > 0] = 0
+    out = []
+    for d, xs, ys in _discs(faint, ppm, fcfg):
+        if d["ring"] >= cfg["faint_ring_min"] and _on_paper(small, d["ell"], fcfg):
+            d["conf"] = min(d["conf"], 0.7)
+            out.append(_candidate(page, small, s, faint, d, xs, ys, ppm, page_mm))
+    return out
 
 
 def detect_seals(page: RasterPage) -> list[SealCandidate]:

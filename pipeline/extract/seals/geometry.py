@@ -51,9 +51,10 @@ def colour_state(rgb: np.ndarray, cfg: dict | None = None) -> str:
     cfg = cfg or settings()
     if rgb.ndim == 2 or rgb.shape[2] == 1:
         return "grey"
-    step = max(1, int(max(rgb.shape[:2]) // 700))
-    a = rgb[::step, ::step, :3].astype(np.int16)
-    chroma = a.max(axis=2) - a.min(axis=2)
+    step = max(1, int(math.sqrt(rgb.shape[0] * rgb.shape[1] / 150_000)))
+    a = np.ascontiguousarray(rgb[::step, ::step, :3])
+    r, g, b = cv2.split(a)
+    chroma = cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
     if np.count_nonzero(chroma) <= chroma.size * 0.001:
         return "grey"
     strong = np.count_nonzero(chroma >= cfg["colour_chroma_min"])

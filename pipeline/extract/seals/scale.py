@@ -1,7 +1,8 @@
 """How many pixels a millimetre is on a page, from what the page is rather than what it says.
 
 A scanner's or renderer's dpi is true, and the paper it implies (A4: 297 mm long) is plausible;
-a phone photo or a screenshot says 72 or 96 dpi, or nothing, whatever it shows — there the page is
+a phone photo or a screenshot says 72 or 96 dpi, or nothing, whatever it shows, and an image that
+is nearly square is no page — there the page is
 taken for A4 (`a4_mm`), and the shape limits get some slack, since the paper may fill only part of
 the frame. An image whose red ink fills it each way is one seal (a tight crop, a picture pasted
 into a Word file): it is measured as a seal of `lone_seal_mm`.
@@ -22,6 +23,8 @@ def estimated(page: RasterPage, cfg: dict) -> bool:
     if page.meta.get("dpi_trusted"):
         return False
     h, w = page.image.shape[:2]
+    if page.dpi <= cfg["screen_dpi_max"] or max(h, w) / max(min(h, w), 1) < cfg["page_aspect_min"]:
+        return True  # a screen's or camera's default dpi, or no page's shape
     long_mm = max(h, w) / max(page.dpi, 1) * 25.4
     lo, hi = cfg["paper_long_mm"]
     return not (lo <= long_mm <= hi)
