@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from pipeline.checks.rules import load_rules
 from pipeline.process import analyse
@@ -188,3 +188,17 @@ def test_electronic_seal_drawn_as_vector_paths_in_a_text_pdf(tmp_path):
     res = read_document(tmp_path, "e.pdf", engine="tesseract")
     assert res.ocr_pages == 0 and res.document.pages[0].source == "text_layer"
     assert [(f.page, f.kind) for f in res.seal_finds] == [(1, "round")]
+
+
+def test_check_seal_on_pages_without_colour_is_review_naming_the_reason():
+    """Unit test of the rule: no seal found, and pages that could not show red → review, not fail."""
+    from pipeline.checks import engine as E
+    from pipeline.facts import ApplicationFacts, Fact, Unit
+
+    unit = Unit(name=Fact(value=APPLICANT, confidence=0.95))
+    rules = load_rules()
+    blind = ApplicationFacts(applicant=unit, colourless_pages=(("book.tif", 1), ("book.tif", 2)))
+    r = E.check_seal(unit, "applicant", blind, rules)
+    assert r.status == "review" and r.detail.startswith("颜色信息缺失，无法确认公章")
+    assert [e.page for e in r.evidence] == [1, 2]
+    assert E.check_seal(unit, "applicant", ApplicationFacts(applicant=unit), rules).status == "fail"

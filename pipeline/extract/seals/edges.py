@@ -123,6 +123,17 @@ def _rim_hits(mask: np.ndarray, circle: tuple[float, float, float], tol: float,
     return hits
 
 
+def _thin_slice(xs, ys, side: str, rlo: float, rhi: float, h_mm: float) -> dict | None:
+    """A strip too narrow to show curvature (long booklets): the chord itself must be seal-sized."""
+    half = (ys.max() - ys.min() + 1) / 2
+    if not (rlo * 0.7 <= half <= rhi):
+        return None
+    R = max(rhi * 0.8, half)
+    off = math.sqrt(max(R * R - half * half, 0.0))
+    x0 = float(xs.max() + off) if side == "left" else float(xs.min() - off)
+    return dict(kind="edge", R=R, x0=x0, cy=float((ys.min() + ys.max()) / 2), conf=0.6, h_mm=h_mm)
+
+
 def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) -> dict | None:
     """A slice of a 骑缝章 on the page's side: ink that one circle of seal radius explains, whose
     rim is inked along the part of the circle inside the slice, and that is cut off — the rest of
@@ -136,14 +147,7 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
         return None
     rlo, rhi = (v * ppm for v in cfg["edge_radius_mm"])
     if w_mm < cfg["edge_thin_mm"]:
-        # a strip too narrow to show curvature (long booklets): the chord itself must be seal-sized
-        half = (ys.max() - ys.min() + 1) / 2
-        if not (rlo * 0.7 <= half <= rhi):
-            return None
-        R = max(rhi * 0.8, half)
-        off = math.sqrt(max(R * R - half * half, 0.0))
-        x0 = float(xs.max() + off) if side == "left" else float(xs.min() - off)
-        return dict(kind="edge", R=R, x0=x0, cy=float((ys.min() + ys.max()) / 2), conf=0.6, h_mm=h_mm)
+        return _thin_slice(xs, ys, side, rlo, rhi, h_mm)
     tol = max(1.5, cfg["edge_fit_residual"] * (rlo + rhi) / 2)
     px, py = _rim_points(xs, ys)
     hyps = _circle_hypotheses(px, py, rlo, rhi, tol)
@@ -167,8 +171,8 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
         score = (int(hits.sum()), float(hits.mean()))
         if best is None or score > best[0]:
             best = (score, (cx, cy, R), float(inside.mean()))
-    if best is None:
-        return None
+    if best is None:  # a sliver too narrow for its curvature to show: the chord must be seal-sized
+        return _thin_slice(xs, ys, side, rlo, rhi, h_mm) if w_mm < cfg["edge_thin_fallback_mm"] else None
     (_, rim), (cx, cy, R), visible = best
     if visible > cfg["edge_visible_max"]:
         return None  # (nearly) the whole circle is here: a round seal, not a slice
