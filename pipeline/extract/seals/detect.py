@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
-from pipeline.extract.seals.geometry import colour_state, fit_ring, hue_of, inside, red_mask, settings
+from pipeline.extract.seals.geometry import colour_state, fit_ring, hue_of, inside, red_mask, red_masks, settings
 from pipeline.extract.seals.scale import estimated, seal_sized_dpi, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
@@ -231,8 +231,16 @@ def detect_page(page: RasterPage) -> PageSeals:
     page_mm = (page.image.shape[1] / dpi * 25.4, page.image.shape[0] / dpi * 25.4)
     # stored without colour ('grey', from the reader) or showing none ('flat': any grey-looking page)
     state = "grey" if page.meta.get("stored") == "grey" else "flat" if colour_state(small, cfg) != "colour" else "colour"
-    mask = red_mask(small, cfg) if state != "grey" else np.zeros(small.shape[:2], np.uint8)
-    if not mask.any():
+    if state == "grey":
+        mask = faint = np.zeros(small.shape[:2], np.uint8)
+        faint_area = False
+    else:
+        mask, faint = red_masks(small, cfg)
+        # enough faint ink away from any ordinary red for a pale seal to be there (`_faint_pass`)
+        away = faint.copy()
+        away[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 0
+        faint_area = np.count_nonzero(away) >= cfg["faint_area_min_mm2"] * ppm * ppm
+    if not mask.any() and not (faint_area and state == "colour"):
         if state == "colour":
             return PageSeals([])
         # no red can show here: the seal's shape is the only evidence left
@@ -256,7 +264,8 @@ def detect_page(page: RasterPage) -> PageSeals:
     found = [f for f in _discs(rest, ppm, cfg) if _on_paper(small, f[0]["ell"], cfg)]
     for d, xs, ys in found:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
-    out += _faint_pass(page, small, s, ppm, page_mm, out, cfg)
+    if faint_area:
+        out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg)
     return PageSeals(out)
 
 
@@ -275,12 +284,12 @@ def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:
     return float(np.mean(redness[inner] < cfg["paper_redness_max"])) >= cfg["paper_inside_min"]
 
 
-def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], cfg: dict) -> list[SealCandidate]:
+def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint: np.ndarray,
+                cfg: dict) -> list[SealCandidate]:
     """Faint seals (pale pink on a low-resolution or washed-out scan) fall below the red mask's
-    threshold: look again with a lower one, away from the seals already found, and keep only clear
-    rings on paper."""
+    threshold: look again with a lower one (`faint`), away from the seals already found, and keep
+    only clear rings on paper."""
     fcfg = {**cfg, "redness_min": cfg["faint_redness_min"]}
-    faint = red_mask(small, fcfg)
     H, W = faint.shape
     for c in found:  # the seals already found, and their surroundings, are done
         b = c.bbox

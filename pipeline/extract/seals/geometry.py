@@ -39,6 +39,19 @@ def red_mask(rgb: np.ndarray, cfg: dict | None = None) -> np.ndarray:
     return ok.astype(np.uint8) * 255
 
 
+def red_masks(rgb: np.ndarray, cfg: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`red_mask` at the usual threshold and at the faint one (`faint_redness_min`), computed once."""
+    cfg = cfg or settings()
+    a = rgb.astype(np.int16)
+    r = a[..., 0]
+    redness = r - np.maximum(a[..., 1], a[..., 2])
+    hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]
+    ok = (r >= cfg["red_value_min"]) & ((hue <= cfg["hue_low_max"]) | (hue >= cfg["hue_high_min"]))
+    strong = (ok & (redness >= cfg["redness_min"])).astype(np.uint8) * 255
+    faint = (ok & (redness >= cfg["faint_redness_min"])).astype(np.uint8) * 255
+    return strong, faint
+
+
 def colour_state(rgb: np.ndarray, cfg: dict | None = None) -> str:
     """How much colour a page image can show: 'grey' — stored without colour (a greyscale or bitonal
     file, expanded to RGB by the readers: every pixel has R = G = B); 'flat' — stored in colour but
