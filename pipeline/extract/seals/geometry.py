@@ -40,15 +40,17 @@ def red_mask(rgb: np.ndarray, cfg: dict | None = None) -> np.ndarray:
 
 
 def red_masks(rgb: np.ndarray, cfg: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """`red_mask` at the usual threshold and at the faint one (`faint_redness_min`), computed once."""
+    """`red_mask` at the usual threshold and at the faint one (`faint_redness_min`), computed once
+    (uint8 OpenCV arithmetic: redness saturates at 0, and only thresholds above 0 are asked)."""
     cfg = cfg or settings()
-    a = rgb.astype(np.int16)
-    r = a[..., 0]
-    redness = r - np.maximum(a[..., 1], a[..., 2])
+    r, g, b = cv2.split(np.ascontiguousarray(rgb[..., :3]))
+    redness = cv2.subtract(r, cv2.max(g, b))
     hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]
-    ok = (r >= cfg["red_value_min"]) & ((hue <= cfg["hue_low_max"]) | (hue >= cfg["hue_high_min"]))
-    strong = (ok & (redness >= cfg["redness_min"])).astype(np.uint8) * 255
-    faint = (ok & (redness >= cfg["faint_redness_min"])).astype(np.uint8) * 255
+    ok = cv2.bitwise_and(cv2.compare(r, cfg["red_value_min"], cv2.CMP_GE),
+                         cv2.bitwise_or(cv2.compare(hue, cfg["hue_low_max"], cv2.CMP_LE),
+                                        cv2.compare(hue, cfg["hue_high_min"], cv2.CMP_GE)))
+    strong = cv2.bitwise_and(ok, cv2.compare(redness, cfg["redness_min"], cv2.CMP_GE))
+    faint = cv2.bitwise_and(ok, cv2.compare(redness, cfg["faint_redness_min"], cv2.CMP_GE))
     return strong, faint
 
 
