@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
-from pipeline.extract.seals.geometry import Ellipse, colour_state, fit_ring, hue_of, inside, red_mask, red_masks, settings
+from pipeline.extract.seals.geometry import colour_state, fit_ring, hue_of, inside, red_mask, red_masks, settings
 from pipeline.extract.seals.scale import estimated, seal_sized_dpi, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
@@ -259,9 +259,6 @@ def detect_page(page: RasterPage) -> PageSeals:
     out: list[SealCandidate] = []
     rest = mask.copy()
     for e in find_slices(mask, ppm, cfg):
-        circle = Ellipse(e["x0"], e["cy"], e["R"], e["R"], 0.0)
-        if not _on_paper(small, circle, cfg, (int(e["xs"].min()), int(e["ys"].min()), int(e["xs"].max()) + 1, int(e["ys"].max()) + 1)):
-            continue
         out.append(_candidate(page, small, s, mask, e, e["xs"], e["ys"], ppm, page_mm))
         rest[e["ys"], e["xs"]] = 0
     found = [f for f in _discs(rest, ppm, cfg) if _on_paper(small, f[0]["ell"], cfg)]
@@ -272,15 +269,13 @@ def detect_page(page: RasterPage) -> PageSeals:
     return PageSeals(out)
 
 
-def _on_paper(small: np.ndarray, ell, cfg: dict, box: tuple[int, int, int, int] | None = None) -> bool:
+def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:
     """A seal is ink lines on paper: inside its rim most pixels are not red, and those are light.
     A red object — a tie, a bus, a solid badge — fills its outline; a screenshot's or a photo's
-    dark ground is no paper. `box` limits the look to part of the ellipse (a 骑缝章 slice)."""
+    dark ground is no paper."""
     H, W = small.shape[:2]
     r = max(ell.a, ell.b)
     x0, y0, x1, y1 = max(0, int(ell.cx - r)), max(0, int(ell.cy - r)), min(W, int(ell.cx + r) + 1), min(H, int(ell.cy + r) + 1)
-    if box is not None:
-        x0, y0, x1, y1 = max(x0, box[0]), max(y0, box[1]), min(x1, box[2]), min(y1, box[3])
     if x1 <= x0 or y1 <= y0:
         return False
     px = small[y0:y1, x0:x1].astype(np.int16)
