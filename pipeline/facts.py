@@ -128,6 +128,9 @@ class ApplicationFacts(Frozen):
     mentions. A consortium too small or missing a role is `fail` only when this was read."""
     seals: tuple[Seal, ...] = ()
     seal_places: tuple[SealPlace, ...] = ()
+    colourless_pages: tuple[tuple[str, int], ...] = ()
+    """(file, page) of pages looked at for seals that could not show red (stored without colour,
+    or a file whose chroma is flat throughout): no seal found there is no evidence of none."""
     targets: tuple[Target, ...] = ()
     declared_on: Fact = Fact()
     plan_sections: dict[str, Fact] = {}

@@ -106,7 +106,8 @@ def analyse(reads: Sequence[DocumentRead], *, rules, credit, crops_dir: Path | N
     seals = seals_from_candidates(_candidates(reads, crops_dir), units, app_dir, names_on_pages(pages, units),
                                   read=read_seal_crops)
     places = associate_places(pages, seals)
-    facts = facts.model_copy(update={"seals": tuple(seals), "seal_places": tuple(places)})
+    blind = tuple((r.document.file, n) for r in reads for n in r.colourless_pages)
+    facts = facts.model_copy(update={"seals": tuple(seals), "seal_places": tuple(places), "colourless_pages": blind})
     if facts.track.value == "recommendation_form":
         checks = [district_recommendation([facts], rules)]
     else:

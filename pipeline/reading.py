@@ -29,7 +29,7 @@ from pipeline.readers.sniff import sniff
 
 log = logging.getLogger(__name__)
 
-OCR_SETTINGS_VERSION = "2026.11.26-5"
+OCR_SETTINGS_VERSION = "2026.12.03-17-16"
 """Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
 def _limits():
     from pipeline.intake import default_limits
@@ -65,6 +65,8 @@ class SealFind(Frozen):
     page_size_mm: tuple[float, float] = (0.0, 0.0)
     frames: SealFrames | None = None
     crop_file: str = ""
+    colour: bool = True
+    """False: found by shape alone on a page without colour (issue 16)."""
 
 
 class DocumentRead(Frozen):
@@ -72,6 +74,9 @@ class DocumentRead(Frozen):
     seal_finds: tuple[SealFind, ...] = ()
     seconds: float = 0.0
     ocr_pages: int = 0
+    colourless_pages: tuple[int, ...] = ()
+    """Pages looked at for seals that could not show red (stored without colour, or the whole file's
+    chroma flat): there a missing seal is no evidence (`seal.present` is `review`)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -129,10 +134,15 @@ def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple
         from pipeline.readers import docx_reader
 
         content = docx_reader.read_docx(path, rel)
-        plans = [PagePlan(p.number, page=p) for p in content.pages]
+        # pictures shown smaller than a page go on their pseudo-page's canvas for seal detection
+        plans = [PagePlan(p.number, page=p, raster_ref=("docx_pictures", content.pictures[p.number], len(p.lines)),
+                          seal_only=True) if p.number in content.pictures else PagePlan(p.number, page=p)
+                 for p in content.pages]
         n = len(plans)
-        plans += [PagePlan(n + k + 1, raster_ref=("docx", part)) for k, part in enumerate(content.image_parts)]
-        total = len(plans)
+        placed = content.placed_parts
+        plans += [PagePlan(n + k + 1, raster_ref=("docx", part)) for k, part in enumerate(content.image_parts)
+                  if part not in placed]
+        total = n + len(content.image_parts)
         plans = plans[:max_pages]
     else:
         raise InputError("unsupported_type", "文件内容不是 PDF、TIFF、JPEG、PNG 或 DOCX / not a PDF, TIFF, JPEG, PNG or DOCX", file=rel)
@@ -148,6 +158,10 @@ def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple
 
 
 def load_raster(path: Path, rel: str, ref: tuple, number: int, *, seal_only: bool = False) -> RasterPage | None:
+    if ref[0] == "docx_pictures":
+        from pipeline.readers import docx_reader
+
+        return docx_reader.seal_canvas(path, rel, ref[1], number, ref[2])
     kind, key = ref
     if kind == "pdf":
         from pipeline.readers import pdf as pdfr
@@ -180,18 +194,25 @@ def _engine(name: str):
 
 def find_seals_on_page(raster: RasterPage, crops_dir: Path | None, tag: str) -> list[SealFind]:
     """Seal candidates on an upright page, their arc text read, crops saved as PNG in crops_dir."""
+    return page_seals(raster, crops_dir, tag)[0]
+
+
+def page_seals(raster: RasterPage, crops_dir: Path | None, tag: str) -> tuple[list[SealFind], str]:
+    """`find_seals_on_page` and the page's colour state ('colour', 'flat', 'grey':
+    `seals.colour_state`)."""
     from dataclasses import fields as dataclass_fields
 
-    from pipeline.extract.seals import detect_seals, save_crop
+    from pipeline.extract.seals import detect_page, read_candidates, save_crop
 
+    found = detect_page(raster)
     finds = []
-    for k, cand in enumerate(detect_seals(raster, read_text=True)):
+    for k, cand in enumerate(read_candidates(found.candidates)):
         crop_file = ""
         if crops_dir is not None and cand.crop is not None and cand.crop.size:
             crop_file = save_crop(cand.crop, crops_dir, f"find_{tag}_p{raster.number}_{k}")
         fields = {f.name: getattr(cand, f.name) for f in dataclass_fields(cand) if f.name != "crop"}
         finds.append(SealFind(**fields, crop_file=crop_file))
-    return finds
+    return finds, found.colour
 
 
 def read_seal_crops(crops: list) -> list:
@@ -235,6 +256,8 @@ class PageOutcome:
     seals: list[SealFind]
     error: DocumentError | None
     ocr: bool
+    colour: str = ""
+    """The page's colour state when it was looked at for seals ('' = not looked at)."""
 
 
 def process_page(task: PageTask) -> PageOutcome:
@@ -279,12 +302,13 @@ def _process_page(task: PageTask) -> PageOutcome:
             if page.rotation:
                 raster.image = rotate_quadrant(raster.image, page.rotation)
         seals: list[SealFind] = []
+        colour = ""
         if task.seals:
             try:
-                seals = find_seals_on_page(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
+                seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
-        return PageOutcome(task.number, page, seals, shrunk, ocr)
+        return PageOutcome(task.number, page, seals, shrunk, ocr, colour)
     except InputError as exc:
         exc.page = exc.page or task.number
         return PageOutcome(task.number, None, [], exc.to_error(), False)
@@ -556,6 +580,7 @@ def read_document(
     ocr_pages = 0
     skipped: list[int] = []
     deadline = time.monotonic() + budget_seconds if budget_seconds else None
+    colours: dict[int, str] = {}
     for out in _run_tasks(tasks, workers, on_page, deadline, skipped):
         if out.error is not None:
             errors.append(out.error)
@@ -563,16 +588,19 @@ def read_document(
             ready[out.number] = out.page
         finds.extend(out.seals)
         ocr_pages += int(out.ocr)
+        if out.colour:
+            colours[out.number] = out.colour
     if skipped:
         errors.append(InputError("time_budget", f"超过 {budget_seconds:g} 秒，第 {_ranges(skipped)} 页未读 / "
                                                 f"pages {_ranges(skipped)} not read", file=rel_path).to_error())
+    finds, colourless = colour_blind(finds, colours)
     pages = tuple(ready[n] for n in sorted(ready))
     if not pages and not errors:
         errors.append(InputError("no_pages", file=rel_path).to_error())
     finds.sort(key=lambda f: (f.page, f.bbox[1], f.bbox[0]))
     doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
     return DocumentRead(document=doc, seal_finds=tuple(finds), seconds=round(time.perf_counter() - started, 3),
-                        ocr_pages=ocr_pages)
+                        ocr_pages=ocr_pages, colourless_pages=colourless)
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -587,3 +615,14 @@ def _ranges(numbers: list[int]) -> str:
         if n is not None:
             start = prev = n
     return "、".join(out)
+
+
+def colour_blind(finds: list[SealFind], colours: dict[int, str]) -> tuple[list[SealFind], tuple[int, ...]]:
+    """The pages of a file that could not show red, and the finds to keep. A page stored without
+    colour ('grey') is blind; a 'flat' page (colour storage, no chroma) only when the whole file is
+    flat — in a file that shows colour elsewhere it is a page with nothing red on it, and shape
+    candidates found there are dropped (red ink would have shown)."""
+    any_colour = any(c == "colour" for c in colours.values())
+    blind = tuple(sorted(n for n, c in colours.items() if c == "grey" or (c == "flat" and not any_colour)))
+    keep = [f for f in finds if f.colour or f.page in blind]
+    return keep, blind

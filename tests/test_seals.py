@@ -16,6 +16,7 @@ from pipeline.extract.seals import (
     match_unit,
     name_score,
     names_on_pages,
+    read_candidates,
     read_seal,
     read_seal_text,
     save_crop,
@@ -284,7 +285,7 @@ def test_lessor_seal_is_not_credited_to_a_unit_of_the_same_trade():
     sa.draw_round_seal(img, (sa.mm_to_px(150, dpi), sa.mm_to_px(200, dpi)), sa.mm_to_px(40, dpi), applicant,
                        rng=random.Random(6))
     r = raster(scanned(img), dpi)
-    per_page = [(r.file, r.number, detect_seals(r, read_text=True))]
+    per_page = [(r.file, r.number, read_candidates(detect_seals(r)))]
 
     def left_to_right(seals):
         return [s.matched_unit for s in sorted(seals, key=lambda s: s.bbox[0])]

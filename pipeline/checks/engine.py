@@ -254,9 +254,16 @@ def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) ->
                        note=f"公章（{s.kind}）") for s in found]
         best = max(s.confidence for s in found)
         where = "、".join(f"第{s.page}页" for s in found[:4])
+        blind = set(facts.colourless_pages)
+        if all((s.file, s.page) in blind and not s.matched_unit for s in found):
+            return _result(rules, rule, "review", f"颜色信息缺失，无法确认公章：{where}的疑似公章在灰度/黑白扫描页上，"
+                           "印文无法识别，请核对原件", ev, label)
         if best < rules.thresholds.low_confidence:
             return _result(rules, rule, "review", f"{where}有疑似该单位公章，但识别置信度 {best:.2f} 偏低，请核对", ev, label)
         return _result(rules, rule, "pass", f"{where}有该单位公章", ev, label)
+    blind = _colourless_evidence(facts)
+    if blind:  # no red can show on these pages: a missing seal there is no evidence (issue 16)
+        return _result(rules, rule, "review", _colourless_detail(facts, bool(seals)), (*place_ev, *blind), label)
     if not seals:
         return _result(rules, rule, "fail", "申报材料上未发现任何公章", place_ev, label)
     if name is None:
@@ -269,6 +276,18 @@ def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) ->
                        f"材料上有 {len(unattributed)} 枚公章印文未能识别，无法确认是否为该单位公章，请核对",
                        (*place_ev, *ev), label)
     return _result(rules, rule, "fail", "材料上的公章均属于其他单位，该单位在申报材料上没有加盖公章", place_ev, label)
+
+
+def _colourless_evidence(facts: ApplicationFacts) -> tuple[Evidence, ...]:
+    return tuple(Evidence(file=f, page=p, bbox=(0.0, 0.0, 1.0, 1.0), text="", note="无颜色信息的页面")
+                 for f, p in facts.colourless_pages[:4])
+
+
+def _colourless_detail(facts: ApplicationFacts, any_seal: bool) -> str:
+    pages = "、".join(f"第{p}页" for _, p in facts.colourless_pages[:4])
+    more = "等" if len(facts.colourless_pages) > 4 else ""
+    found = "未找到该单位的公章" if any_seal else "未发现公章"
+    return f"颜色信息缺失，无法确认公章：{pages}{more}为灰度/黑白扫描，{found}，请核对原件"
 
 
 # ------------------------------------------------------------------ application rules

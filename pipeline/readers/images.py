@@ -83,6 +83,7 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
             img.seek(index)
         dpi = guess_dpi(img)
         w0 = img.size[0]
+        stored = "grey" if img.mode in ("1", "L", "LA", "I", "I;16", "F") else "colour"  # seals need colour (issue 16)
         try:
             img = within_budget(img)
             rgb = img.convert("RGB")
@@ -95,6 +96,7 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
             raise InputError("truncated", type(exc).__name__, file=rel, page=index + 1) from exc
     finally:
         img.close()
+    meta["stored"] = stored
     return RasterPage(file=rel, number=index + 1, image=arr, dpi=dpi, meta=meta)
 
 

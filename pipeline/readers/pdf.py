@@ -134,6 +134,22 @@ def _images(page: pdfium.PdfPage) -> list:
     return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
+def _red_vectors(page: pdfium.PdfPage, limit: int = 4000) -> bool:
+    """Whether the page draws red vector paths: an electronic seal (电子印章) drawn as paths (ring,
+    star, outlined characters) rather than placed as an image must be rendered to be seen."""
+    import ctypes
+
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    for k, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT],
+                                             max_depth=2)):
+        if k >= limit:
+            break
+        for get in (pdfium_c.FPDFPageObj_GetStrokeColor, pdfium_c.FPDFPageObj_GetFillColor):
+            if get(obj.raw, r, g, b, a) and a.value > 0 and r.value >= 150 and r.value - max(g.value, b.value) >= 70:
+                return True
+    return False
+
+
 @dataclass
 class PdfPagePlan:
     index: int
@@ -147,7 +163,7 @@ def plan_page(pdf: pdfium.PdfDocument, index: int, rel: str) -> PdfPagePlan:
         if is_empty_page(page):  # draws nothing: blank, no render and no OCR (issue 17)
             w, h = page.get_size()
             return PdfPagePlan(index, blank_page(rel, index + 1, w, h, 72), False)
-        has_images = bool(_images(page))
+        has_images = bool(_images(page)) or _red_vectors(page)  # seal pictures or vector seals to render
         if is_real_text(page_text(page)):
             w, h = page.get_size()
             tp = Page(
@@ -179,7 +195,9 @@ def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_D
             got = _embedded_scan(imgs[0], w_pt, h_pt, max_pixels)
             if got is not None:
                 arr, img_dpi = got
-                return RasterPage(file=rel, number=index + 1, image=arr, dpi=img_dpi, meta={"raster": "embedded"})
+                stored = "grey" if _is_grey_jpeg(imgs[0]) else "colour"  # red cannot show on a grey scan (issue 16)
+                return RasterPage(file=rel, number=index + 1, image=arr, dpi=img_dpi,
+                                  meta={"raster": "embedded", "stored": stored})
         crop, scale, meta = _fit(page, w_pt, h_pt, dpi / 72, max_pixels)
         bitmap = page.render(scale=scale, crop=crop, grayscale=False)
         arr = bitmap.to_numpy()
@@ -262,6 +280,23 @@ def is_empty_page(page: pdfium.PdfPage) -> bool:
     return pdfium_c.FPDFPage_CountObjects(page.raw) == 0
 
 
+def _is_grey_jpeg(obj) -> bool:
+    """The embedded scan was stored with one colour component (DeviceGray)."""
+    try:
+        return pdfium_c.FPDFImageObj_GetImageMetadata is not None and _components(obj) == 1
+    except Exception:
+        return False
+
+
+def _components(obj) -> int:
+    import ctypes
+
+    meta = pdfium_c.FPDF_IMAGEOBJ_METADATA()
+    if not pdfium_c.FPDFImageObj_GetImageMetadata(obj.raw, obj.page.raw, ctypes.byref(meta)):
+        return 0
+    return {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 1, pdfium_c.FPDF_COLORSPACE_CALGRAY: 1}.get(meta.colorspace, 3)
+
+
 def _embedded_scan(obj, w_pt: float, h_pt: float, max_pixels: int) -> tuple[np.ndarray, int] | None:
     left, bottom, right, top = obj.get_bounds()
     if (right - left) < 0.9 * w_pt or (top - bottom) < 0.9 * h_pt:
@@ -287,6 +322,6 @@ def _embedded_scan(obj, w_pt: float, h_pt: float, max_pixels: int) -> tuple[np.n
     arr = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
     if arr is None:
         return None
-    arr = cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+    arr = cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)  # grey storage is told by _is_grey_jpeg, not the pixels
     dpi = int(round(arr.shape[1] / (w_pt / 72)))
     return arr, dpi

@@ -239,26 +239,35 @@ def draw_oval_seal(img: Image.Image, center: tuple[int, int], size_px: tuple[int
 
 def straddle_slices(pages: list[Image.Image], y: int, diameter_px: int, text: str, *,
                     rng: random.Random, edge: str = "right", ink: tuple[int, int, int] = RED,
-                    star: bool = True, fade: float = 0.0) -> list[Box | None]:
+                    star: bool = True, fade: float = 0.0, offsets: list[int] | None = None) -> list[Box | None]:
     """Stamp one 骑缝章 over the fanned edges of consecutive `pages`.
 
-    The seal (centred at height `y` on every page) is cut into len(pages) vertical strips of equal
-    width; page i carries strip i flush against its `edge` ("right" or "left") — for two pages
-    each holds about half the disc, for long booklets a few-mm arc. Pages should share a size.
-    Returns each page's pixel box."""
-    if edge not in ("right", "left"):
-        raise ValueError("edge must be 'right' or 'left'")
+    The seal (centred at `y` along the edge on every page: the height for a left/right edge, the
+    x for a top/bottom one) is cut into len(pages) strips of equal width across the edge; page i
+    carries strip i flush against its `edge` ("right", "left", "top" or "bottom") — for two pages
+    each holds about half the disc, for long booklets a few-mm arc. `offsets` (px, one per page)
+    shift each page's strip along the edge: a fan that was not squared up. Pages should share a
+    size. Returns each page's pixel box."""
+    if edge not in ("right", "left", "top", "bottom"):
+        raise ValueError("edge must be 'right', 'left', 'top' or 'bottom'")
     cov = round_seal_coverage(diameter_px, text, rng=rng, star=star, fade=fade)
     side = cov.shape[1]
     n = len(pages)
+    offsets = offsets or [0] * n
     bounds = [round(i * side / n) for i in range(n + 1)]
     boxes: list[Box | None] = []
     for i, page in enumerate(pages):
-        # right edge: page 0 carries the leftmost strip (the top page of the fan shows the most-left part)
-        k = i if edge == "right" else n - 1 - i
-        strip = cov[:, bounds[k]:bounds[k + 1]]
-        x = page.width - strip.shape[1] if edge == "right" else 0
-        boxes.append(multiply_ink(page, strip, (x, int(y - side / 2)), ink))
+        # right/bottom edge: page 0 carries the strip nearest the page (the top page of the fan)
+        k = i if edge in ("right", "bottom") else n - 1 - i
+        along = int(y - side / 2) + offsets[i]
+        if edge in ("right", "left"):
+            strip = cov[:, bounds[k]:bounds[k + 1]]
+            x = page.width - strip.shape[1] if edge == "right" else 0
+            boxes.append(multiply_ink(page, strip, (x, along), ink))
+        else:
+            strip = cov[bounds[k]:bounds[k + 1], :]
+            top = page.height - strip.shape[0] if edge == "bottom" else 0
+            boxes.append(multiply_ink(page, strip, (along, top), ink))
     return boxes
 
 

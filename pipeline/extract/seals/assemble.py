@@ -1,7 +1,6 @@
 """From per-page seal candidates to the application's `Seal`s and `SealPlace`s.
 
-- `join_straddles`: edge slices on consecutive pages of one file, same edge, same height, same
-  ink, are one 骑缝章; its slices laid side by side again give a disc whose text can be read.
+- 骑缝章 slices are joined in `straddles` (re-exported here).
 - `match_reading`: whose seal is it — each candidate name is scored against the arc recogniser's
   own probabilities (`read.name_score`), not against its best guess: a seal's bold, condensed,
   faint characters are often misread one by one, yet the right name still explains them far
@@ -20,125 +19,25 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from pipeline.extract.seals.detect import SealCandidate, detect_seals, settings
+from pipeline.extract.seals.detect import detect_seals
+from pipeline.extract.seals.geometry import settings
+from pipeline.extract.seals.straddles import (
+    PerPage,
+    ReadCrops,
+    clip_bbox,
+    join_with_readings,
+    read_here,
+)
 from pipeline.facts import Seal, SealPlace
 from pipeline.model import Page
 from pipeline.ocr.base import RasterPage
-
-PerPage = tuple[str, int, list[SealCandidate]]
-"""(file, page number, that page's candidates) as the reader collects them."""
-
-
-# --------------------------------------------------------------------------- 骑缝章
-
-
-def _slice_y_mm(c: SealCandidate) -> float:
-    return c.center[1] * c.page_size_mm[1]
-
-
-def _next_page(a: SealCandidate, b: SealCandidate, order: dict) -> bool:
-    """b is on the page right after a: same file and page + 1, or the next file of one folder."""
-    if a.file == b.file:
-        return b.page == a.page + 1
-    pa, pb = Path(a.file).parent, Path(b.file).parent
-    return str(pa) not in ("", ".") and pa == pb and order[(b.file, b.page)] == order[(a.file, a.page)] + 1
-
-
-def _chains(edges: list[SealCandidate], tol_mm: float, order: dict) -> list[list[SealCandidate]]:
-    """Greedy chains of slices on consecutive pages with matching edge, height and ink."""
-    edges = sorted(edges, key=lambda c: (order[(c.file, c.page)], c.center[1]))
-    chains: list[list[SealCandidate]] = []
-    for c in edges:
-        best = None
-        for ch in chains:
-            last = ch[-1]
-            if (last.edge == c.edge and _next_page(last, c, order)
-                    and abs(_slice_y_mm(last) - _slice_y_mm(c)) <= tol_mm
-                    and min(abs(last.hue - c.hue), 180 - abs(last.hue - c.hue)) <= 10):
-                d = abs(_slice_y_mm(last) - _slice_y_mm(c))
-                if best is None or d < best[0]:
-                    best = (d, ch)
-        if best:
-            best[1].append(c)
-        else:
-            chains.append([c])
-    return chains
-
-
-def stitch_slices(parts: list[SealCandidate]) -> np.ndarray | None:
-    """Lay the slices' crops side by side again (page order = left to right on a right edge,
-    right to left on a left edge), aligned on the height of their fitted circles' centres (the
-    tops of the slices differ: a middle slice reaches the rim's top, an outer one does not)."""
-    crops = [p for p in parts if p.crop is not None and p.crop.size]
-    if not crops:
-        return None
-    if crops[0].edge == "left":
-        crops = crops[::-1]
-    # crop pixels per mm (pages of one booklet share a dpi), then each crop's centre row
-    ppm = crops[0].crop.shape[0] / max((crops[0].bbox[3] - crops[0].bbox[1]) * crops[0].page_size_mm[1], 1e-6)
-    above = [int(round((p.center[1] - p.bbox[1]) * p.page_size_mm[1] * ppm)) for p in crops]
-    top = max(above)
-    offsets = [top - a for a in above]
-    height = max(o + p.crop.shape[0] for o, p in zip(offsets, crops))
-    width = sum(p.crop.shape[1] for p in crops)
-    canvas = np.full((height, width, 3), 255, np.uint8)
-    x = 0
-    for dy, p in zip(offsets, crops):
-        h, w = p.crop.shape[:2]
-        canvas[dy:dy + h, x:x + w] = p.crop
-        x += w
-    return canvas
-
-
-ReadCrops = Callable[[list[np.ndarray]], list]
-"""Reads seal crops into `read.SealReading`s (default: `read.read_seal` one by one, here)."""
-
-
-def _read_here(crops: list[np.ndarray]) -> list:
-    from pipeline.extract.seals.read import read_seal
-
-    return [read_seal(c) for c in crops]
-
-
-def join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True,
-                   read: ReadCrops | None = None) -> list[tuple[Seal, np.ndarray | None]]:
-    """One `Seal(kind="straddle")` per chain of edge slices, with the stitched crop.
-
-    A lone slice (its neighbours missing or unsealed) is still reported, with lower confidence:
-    a reviewer should see it. The seal's page/bbox are those of its first slice."""
-    return [(seal, crop) for seal, crop, _ in _join_straddles(per_page, read_text=read_text, read=read)]
-
-
-def _join_straddles(per_page: Sequence[PerPage], *, read_text: bool = True,
-                    read: ReadCrops | None = None) -> list[tuple[Seal, np.ndarray | None, object]]:
-    """As `join_straddles`, with each joined seal's reading (None for a lone slice). The stitched
-    discs are read together, by `read` (the review hands them to a page worker)."""
-    cfg = settings()
-    edges = [c for _, _, cands in per_page for c in cands if c.kind == "edge"]
-    order = {(f, n): k for k, (f, n, _) in enumerate(per_page)}
-    chains = _chains(edges, cfg["straddle_y_tolerance_mm"], order)
-    crops = [stitch_slices(ch) for ch in chains]
-    todo = [i for i, (ch, crop) in enumerate(zip(chains, crops)) if read_text and crop is not None and len(ch) > 1]
-    readings: dict[int, object] = dict(zip(todo, (read or _read_here)([crops[i] for i in todo]))) if todo else {}
-    out: list[tuple[Seal, np.ndarray | None, object]] = []
-    for i, (ch, crop) in enumerate(zip(chains, crops)):
-        reading = readings.get(i)
-        text, tconf = (reading.text, reading.confidence) if reading is not None else ("", 0.0)
-        conf = min(1.0, 0.45 + 0.2 * len(ch)) * float(np.mean([c.confidence for c in ch])) / 0.75
-        first = ch[0]
-        out.append((Seal(file=first.file, page=first.page, bbox=_clip(first.bbox), kind="straddle",
-                         text=text, confidence=round(min(1.0, conf), 3),
-                         pages=tuple(c.page for c in ch),
-                         files=tuple(c.file for c in ch) if len({c.file for c in ch}) > 1 else ()), crop, reading))
-    return out
-
 
 # --------------------------------------------------------------------------- attribution
 
@@ -202,7 +101,7 @@ def match_reading(reading, unit_names: Sequence[str], other_names: Sequence[str]
     `read.SealReading`), when it explains it well enough overall, clearly better than the
     runner-up, and its trade name is not contradicted. Returns (name, score in nats ≤ 0) or
     (None, best score). Without the recogniser's output, falls back to the text (`match_unit`)."""
-    from pipeline.extract.seals.read import has_frames, name_score, unpacked
+    from pipeline.extract.seals.frames import has_frames, name_score, unpacked
 
     if not has_frames(reading):
         text = getattr(reading, "text", "") or ""
@@ -336,21 +235,17 @@ def save_crop(crop: np.ndarray, out_dir: str | Path, name: str) -> str:
     return fname
 
 
-def _clip(b) -> tuple[float, float, float, float]:
-    return tuple(float(min(1.0, max(0.0, v))) for v in b)  # type: ignore[return-value]
-
-
 def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str] = (),
                           crop_dir: str | Path | None = None, other_names: Sequence[str] = (),
                           read: ReadCrops | None = None) -> list[Seal]:
     """Final seals of an application: round/oval candidates as they are, edge slices joined into
     straddles, each matched to `unit_names` (`match_reading`; a seal that matches one of
     `other_names` names that party), crops saved in `crop_dir` when given.
-    Candidates should come from `detect_seals(page, read_text=True)`: they carry what the
+    Candidates should be read (`read.read_candidates`): they carry what the
     recogniser saw (`frames`), and the names are scored on that. Crops are read (by `read`, default
     here) only where there is nothing stored: the stitched 骑缝章 discs, and candidates without
     frames (a candidate without frames or crop is matched on its text)."""
-    from pipeline.extract.seals.read import SealReading
+    from pipeline.extract.seals.frames import SealReading
 
     items: list[tuple[Seal, np.ndarray | None, object]] = []
     for _, _, cands in per_page:
@@ -358,14 +253,14 @@ def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str]
             if c.kind == "edge":
                 continue
             stored = SealReading(c.text, c.text_confidence, frames=c.frames) if c.frames is not None else None
-            items.append((Seal(file=c.file, page=c.page, bbox=_clip(c.bbox), kind=c.kind, text=c.text,
+            items.append((Seal(file=c.file, page=c.page, bbox=clip_bbox(c.bbox), kind=c.kind, text=c.text,
                                confidence=c.confidence, pages=(c.page,)), c.crop, stored))
-    items += _join_straddles(per_page, read=read)
+    items += join_with_readings(per_page, read=read)
     items.sort(key=lambda it: (it[0].file, it[0].page, it[0].bbox[1], it[0].bbox[0]))
     if unit_names or other_names:  # nothing stored (seal finds from before frames were kept): read
         todo = [k for k, (_, crop, reading) in enumerate(items) if reading is None and crop is not None and crop.size]
         if todo:
-            got = (read or _read_here)([items[k][1] for k in todo])
+            got = (read or read_here)([items[k][1] for k in todo])
             for k, reading in zip(todo, got):
                 items[k] = (items[k][0], items[k][1], reading)
     seals = []
@@ -384,5 +279,7 @@ def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str]
 def find_seals(pages: Iterable[RasterPage], unit_names: Sequence[str] = (),
                crop_dir: str | Path | None = None) -> list[Seal]:
     """Detect, read, join and attribute the seals of a sequence of page images."""
-    per_page = [(p.file, p.number, detect_seals(p, read_text=True)) for p in pages]
+    from pipeline.extract.seals.read import read_candidates
+
+    per_page = [(p.file, p.number, read_candidates(detect_seals(p))) for p in pages]
     return seals_from_candidates(per_page, unit_names, crop_dir)

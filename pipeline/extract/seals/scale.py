@@ -1,0 +1,66 @@
+"""How many pixels a millimetre is on a page, from what the page is rather than what it says.
+
+A scanner's or renderer's dpi is true, and the paper it implies (A4: 297 mm long) is plausible;
+a phone photo or a screenshot says 72 or 96 dpi, or nothing, whatever it shows, and an image that
+is nearly square is no page — there the page is
+taken for A4 (`a4_mm`), and the shape limits get some slack, since the paper may fill only part of
+the frame. An image whose red ink fills it each way is one seal (a tight crop, a picture pasted
+into a Word file): it is measured as a seal of `lone_seal_mm`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.ocr.base import RasterPage
+
+SLACK = (0.75, 1.3)
+"""Size limits widen by these factors when the scale is only estimated."""
+SIZED_KEYS = ("round_diameter_mm", "oval_major_mm", "oval_minor_mm", "edge_height_mm", "edge_radius_mm")
+
+
+def estimated(page: RasterPage, cfg: dict) -> bool:
+    """True when the page's dpi cannot be trusted: the paper it implies is no plausible page."""
+    if page.meta.get("dpi_trusted"):
+        return False
+    h, w = page.image.shape[:2]
+    if page.dpi <= cfg["screen_dpi_max"] or max(h, w) / max(min(h, w), 1) < cfg["page_aspect_min"]:
+        return True  # a screen's or camera's default dpi, or no page's shape
+    long_mm = max(h, w) / max(page.dpi, 1) * 25.4
+    lo, hi = cfg["paper_long_mm"]
+    return not (lo <= long_mm <= hi)
+
+
+def working_dpi(page: RasterPage, cfg: dict) -> float:
+    """The page's dpi, or that of A4 at this pixel size when `estimated`."""
+    if not estimated(page, cfg):
+        return float(page.dpi)
+    h, w = page.image.shape[:2]
+    short_mm, long_mm = cfg["a4_mm"]
+    return max(min(h, w) / (short_mm / 25.4), max(h, w) / (long_mm / 25.4), 10.0)
+
+
+def with_slack(cfg: dict) -> dict:
+    """The settings with their size limits widened (`SLACK`) for a page of estimated scale."""
+    out = dict(cfg)
+    for k in SIZED_KEYS:
+        lo, hi = cfg[k]
+        out[k] = [lo * SLACK[0], hi * SLACK[1]]
+    return out
+
+
+def seal_sized_dpi(page: RasterPage, mask: np.ndarray, cfg: dict) -> float | None:
+    """The dpi at which the image is one seal — its red ink one ring that fills the image each way
+    (`lone_seal_fill`) — else None. Asked only where the file's dpi is not trusted."""
+    from pipeline.extract.seals.geometry import fit_ring
+
+    if page.meta.get("dpi_trusted") or np.count_nonzero(mask) < 30:
+        return None
+    ys, xs = np.nonzero(mask)
+    H, W = mask.shape
+    ell, ring = fit_ring(xs, ys, cfg)
+    if ell is None or ring < cfg["ring_min"]:
+        return None
+    major, minor = 2 * max(ell.a, ell.b), 2 * min(ell.a, ell.b)
+    if minor < cfg["lone_seal_fill"] * min(H, W) or major / max(minor, 1) > 1.8:
+        return None
+    return major * (page.image.shape[1] / W) / (cfg["lone_seal_mm"] / 25.4)

@@ -1,0 +1,204 @@
+"""Seals wherever applicants put them (issue 16), through real files and the real reading stage:
+pictures in a Word file (inline, floating, in a table cell), the same booklet scanned in colour and
+in greyscale, an electronic seal drawn as vector paths in a text PDF. Seal pictures are drawn with
+pipeline.samples.seal_art."""
+from __future__ import annotations
+
+import copy
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.checks.rules import load_rules
+from pipeline.process import analyse
+from pipeline.reading import read_document
+from pipeline.samples import seal_art as sa
+
+APPLICANT = "重庆市星辰软件科技有限公司"
+MEMBER = "重庆嘉陵信息技术有限公司"
+
+
+def seal_png(name: str, seed: int, dpi: int = 200, grey: bool = False) -> io.BytesIO:
+    """A seal picture as applicants paste it: the seal on white, cropped close."""
+    side = sa.mm_to_px(46, dpi)
+    img = Image.new("RGB", (side, side), (255, 255, 255))
+    sa.draw_round_seal(img, (side // 2, side // 2), sa.mm_to_px(42, dpi), name, rng=random.Random(seed))
+    if grey:
+        img = img.convert("L")
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    buf.seek(0)
+    return buf
+
+
+def floating(run) -> None:
+    """Turn the run's inline picture into a floating (anchored) one, as Word does for "in front of
+    text": wp:inline → wp:anchor with a position and no wrapping."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    inline = run._r.xpath(".//wp:inline")[0]
+    anchor = parse_xml(
+        f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2"'
+        ' behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>1800000</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>-300000</wp:posOffset></wp:positionV>'
+        '</wp:anchor>')
+    children = list(inline)
+    anchor.append(copy.deepcopy(children[0]))  # extent
+    anchor.append(parse_xml(f'<wp:wrapNone {nsdecls("wp")}/>'))
+    for child in children[1:]:
+        anchor.append(copy.deepcopy(child))
+    inline.getparent().replace(inline, anchor)
+
+
+def test_word_file_seals_inline_and_floating_are_found_at_their_signature_lines(tmp_path):
+    import docx
+    from docx.shared import Mm
+
+    d = docx.Document()
+    d.add_paragraph("附件3 开源社区申报书")
+    d.add_paragraph(f"牵头单位：{APPLICANT}")
+    d.add_paragraph("统一社会信用代码：91500000MA5U7W4X3D")
+    for k in range(12):
+        d.add_paragraph(f"第{k + 1}条 本单位承诺所提交的申报材料真实、准确、完整。")
+    p = d.add_paragraph(f"申报单位（盖章）：{APPLICANT}  ")
+    p.add_run().add_picture(seal_png(APPLICANT, 1), width=Mm(42))  # inline, in the signature line
+    d.add_paragraph("日期：2026年7月20日")
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "联合体成员", "成员单位（盖章）"
+    t.cell(1, 0).text = MEMBER
+    run = t.cell(1, 1).paragraphs[0].add_run()
+    run.add_picture(seal_png(MEMBER, 2), width=Mm(40))
+    floating(run)  # floating, in a table cell
+    d.save(tmp_path / "app.docx")
+
+    res = read_document(tmp_path, "app.docx", engine="tesseract")
+    assert not res.document.errors
+    kinds = [(p.source, p.table) for p in res.document.pages]
+    assert kinds == [("docx", False), ("docx", True)]  # no picture became a page of its own
+    finds = sorted(res.seal_finds, key=lambda f: f.page)
+    assert [(f.page, f.kind) for f in finds] == [(1, "round"), (2, "round")]
+    # the inline seal lies at its signature line: line 16 of 17 on the pseudo-page
+    lines = res.document.pages[0].lines
+    sig = next(ln for ln in lines if ln.text.startswith("申报单位（盖章）"))
+    assert finds[0].bbox[1] <= (sig.bbox[1] + sig.bbox[3]) / 2 <= finds[0].bbox[3]
+    assert finds[1].bbox[0] > 0.45  # in the table's second column
+
+    facts, _ = analyse([res], rules=load_rules(), credit=None, crops_dir=tmp_path, app_dir=tmp_path)
+    assert sorted(s.matched_unit or "" for s in facts.seals) == sorted([APPLICANT, MEMBER])
+    place = next(pl for pl in facts.seal_places if pl.label.startswith("申报单位"))
+    assert place.seal_index is not None and facts.seals[place.seal_index].matched_unit == APPLICANT
+
+
+def booklet(seal: bool) -> list[Image.Image]:
+    """Two scanned pages: a cover naming the applicant, a commitment page with the seal."""
+    from pages import FormPage, scan
+
+    cover = FormPage(dpi=200, lines=[f"申报单位：{APPLICANT}", "统一社会信用代码：91500000MA5U7W4X3D",
+                                     "申报日期：2026年7月20日"]).render()
+    sign = FormPage(dpi=200, lines=["承诺书", "本单位承诺所提交材料真实有效。", f"申报单位（盖章）：{APPLICANT}",
+                                    "日期：2026年7月20日"]).render()
+    if seal:
+        sa.draw_round_seal(sign, (sa.mm_to_px(120, 200), sa.mm_to_px(70, 200)), sa.mm_to_px(42, 200), APPLICANT,
+                           rng=random.Random(6))
+    return [scan(cover, seed=1), scan(sign, seed=2)]
+
+
+def save_tiff(pages: list[Image.Image], path: Path, grey: bool) -> None:
+    pages = [p.convert("L") if grey else p for p in pages]
+    pages[0].save(path, save_all=True, append_images=pages[1:], compression="tiff_lzw", dpi=(200, 200))
+
+
+def seal_check(res, tmp_path):
+    facts, checks = analyse([res], rules=load_rules(), credit=None, crops_dir=tmp_path, app_dir=tmp_path)
+    return facts, [c for c in checks if c.rule == "seal.present"]
+
+
+@pytest.mark.parametrize("grey", [False, True])
+def test_same_booklet_in_colour_and_in_greyscale(tmp_path, grey):
+    save_tiff(booklet(seal=True), tmp_path / "book.tif", grey)
+    res = read_document(tmp_path, "book.tif", engine="tesseract")
+    finds = [(f.page, f.kind, f.colour) for f in res.seal_finds]
+    facts, checks = seal_check(res, tmp_path)
+    if not grey:
+        assert res.colourless_pages == () and finds == [(2, "round", True)]
+        assert [c.status for c in checks] == ["pass"]
+    else:
+        # the ring is found by shape, but its ink cannot be read: review, never fail
+        assert res.colourless_pages == (1, 2) and finds == [(2, "round", False)]
+        assert [c.status for c in checks] == ["review"]
+        assert checks[0].detail.startswith("颜色信息缺失，无法确认公章")
+
+
+def test_greyscale_booklet_without_any_seal_is_review_not_fail(tmp_path):
+    save_tiff(booklet(seal=False), tmp_path / "grey.tif", grey=True)
+    res = read_document(tmp_path, "grey.tif", engine="tesseract")
+    assert res.seal_finds == () and res.colourless_pages == (1, 2)
+    _, checks = seal_check(res, tmp_path)
+    assert [c.status for c in checks] == ["review"] and "颜色信息缺失" in checks[0].detail
+    # the same booklet in colour: the absence of red is evidence
+    save_tiff(booklet(seal=False), tmp_path / "colour.tif", grey=False)
+    res = read_document(tmp_path, "colour.tif", engine="tesseract")
+    _, checks = seal_check(res, tmp_path)
+    assert [c.status for c in checks] == ["fail"]
+
+
+def test_electronic_seal_drawn_as_vector_paths_in_a_text_pdf(tmp_path):
+    """A PDF printed from an e-signing tool: real text, the seal a red ring, star and arc text as
+    vector paths (no image on the page)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "e.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 760, "承诺书")
+    c.drawString(72, 730, "本单位承诺所提交的申报材料真实、准确、完整。")
+    c.drawString(72, 600, f"申报单位（盖章）：{APPLICANT}")
+    cx, cy, r = 360, 600, 42 / 25.4 * 72 / 2
+    c.setStrokeColorRGB(0.85, 0.1, 0.1)
+    c.setFillColorRGB(0.85, 0.1, 0.1)
+    c.setLineWidth(3.2)
+    c.circle(cx, cy, r, stroke=1, fill=0)
+    star = [(cx + 16 * np.cos(np.pi / 2 + k * 4 * np.pi / 5), cy + 16 * np.sin(np.pi / 2 + k * 4 * np.pi / 5)) for k in range(5)]
+    p = c.beginPath()
+    p.moveTo(*star[0])
+    for pt in star[1:]:
+        p.lineTo(*pt)
+    p.close()
+    c.drawPath(p, stroke=0, fill=1)
+    c.setFont("STSong-Light", 13)
+    for k, ch in enumerate(APPLICANT):
+        a = np.radians(200 - k * 220 / (len(APPLICANT) - 1))
+        c.saveState()
+        c.translate(cx + (r - 14) * np.cos(a), cy + (r - 14) * np.sin(a))
+        c.rotate(np.degrees(a) - 90)
+        c.drawCentredString(0, -4, ch)
+        c.restoreState()
+    c.showPage()
+    c.save()
+    res = read_document(tmp_path, "e.pdf", engine="tesseract")
+    assert res.ocr_pages == 0 and res.document.pages[0].source == "text_layer"
+    assert [(f.page, f.kind) for f in res.seal_finds] == [(1, "round")]
+
+
+def test_check_seal_on_pages_without_colour_is_review_naming_the_reason():
+    """Unit test of the rule: no seal found, and pages that could not show red → review, not fail."""
+    from pipeline.checks import engine as E
+    from pipeline.facts import ApplicationFacts, Fact, Unit
+
+    unit = Unit(name=Fact(value=APPLICANT, confidence=0.95))
+    rules = load_rules()
+    blind = ApplicationFacts(applicant=unit, colourless_pages=(("book.tif", 1), ("book.tif", 2)))
+    r = E.check_seal(unit, "applicant", blind, rules)
+    assert r.status == "review" and r.detail.startswith("颜色信息缺失，无法确认公章")
+    assert [e.page for e in r.evidence] == [1, 2]
+    assert E.check_seal(unit, "applicant", ApplicationFacts(applicant=unit), rules).status == "fail"
