@@ -19,6 +19,12 @@ def labels() -> dict:
 
 
 @lru_cache(maxsize=1)
+def consortium_patterns() -> dict:
+    """Member-table columns, tick marks, prose phrasings (patterns/consortium.yaml)."""
+    return yaml.safe_load(_read("consortium.yaml"))
+
+
+@lru_cache(maxsize=1)
 def role_patterns() -> list[dict]:
     return [json.loads(ln) for ln in _read("roles.jsonl").splitlines() if ln.strip()]
 

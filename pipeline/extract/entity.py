@@ -10,7 +10,7 @@ from typing import Sequence
 from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
-from pipeline.extract.member_list import patterns
+from pipeline.extract.config import consortium_patterns as patterns
 from pipeline.extract.ticks import option_spans, read_ticks
 from pipeline.facts import Fact, Unit
 

@@ -11,25 +11,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-import yaml
 
-from pipeline.extract.config import _read
+from pipeline.extract.config import consortium_patterns
 from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names
 from pipeline.extract.layout import Cell
 from pipeline.extract.nlp import role_mentions
+from pipeline.extract.ticks import read_ticks
 
 
-@lru_cache(maxsize=1)
-def patterns() -> dict:
-    return yaml.safe_load(_read("consortium.yaml"))
+patterns = consortium_patterns  # the name the member modules use
 
 
 def roles_in(text: str) -> list[tuple[str, int, int, str]]:
     """Role phrases in `text` that give a role: all of them, or in a tick row (■牵头单位 □应用单位)
     only the ticked ones."""
     ments = [m for m in role_mentions(text) if m[0] != "member"]
-    from pipeline.extract.ticks import read_ticks
-
     read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)])
     if read is None:
         return ments

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from pipeline.extract.member_list import patterns
+from pipeline.extract.config import consortium_patterns as patterns
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         """Generate a realistic sample bundle with planted defects and its ground truth."""
         import json
 
-        from pipeline.samples.generator import generate_bundle
+        from pipeline.samples.families import generate_bundle
 
         try:
             generate_bundle(out, seed=seed, n_applications=applications, n_credit_rows=credit_rows,

@@ -237,23 +237,20 @@ def _render_submission(sub: SubmissionPlan, bundle: Path) -> None:
 
 
 def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_credit_rows: int = 300,
-                    dpi_choices=(200, 300), family: int = 1) -> Path:
-    """Write out_dir/bundle/, out_dir/credit/ and out_dir/truth.json; return out_dir.
-    family 2 = the independent template family (pipeline.samples.family2)."""
-    if family == 2:
-        from pipeline.samples.family2.bundle import generate_bundle as generate_family2
+                    dpi_choices=(200, 300)) -> Path:
+    """Write out_dir/bundle/, out_dir/credit/ and out_dir/truth.json of family 1; return out_dir.
+    (`pipeline.samples.families` picks a family.)"""
+    return write_plan(out_dir, plan_truth(seed, n_applications, dpi_choices, n_credit_rows))
 
-        return generate_family2(out_dir, seed=seed, n_applications=n_applications, n_credit_rows=n_credit_rows,
-                                dpi_choices=dpi_choices)
-    if family != 1:
-        raise ValueError(f"unknown sample family {family}")
+
+def write_plan(out_dir: Path, plan: BundlePlan) -> Path:
+    """Render a planned bundle of either family: submissions, credit lists, truth.json."""
     from pipeline.samples import credit as C
 
     out_dir = Path(out_dir)
     bundle, credit_dir = out_dir / "bundle", out_dir / "credit"
     bundle.mkdir(parents=True, exist_ok=True)
     credit_dir.mkdir(parents=True, exist_ok=True)
-    plan = plan_truth(seed, n_applications, dpi_choices, n_credit_rows)
     stale = sorted({p.name for p in bundle.iterdir()} - {sub.entry for sub in plan.submissions})
     if stale:  # another set's submissions would silently join this bundle
         raise FileExistsError(f"{bundle} 已有其他申报材料 / already holds other submissions: {', '.join(stale[:3])}"

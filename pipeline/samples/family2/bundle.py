@@ -17,8 +17,7 @@ from pipeline.samples.family2.expected import application_expected
 
 FAMILY_VERSION = "2.0"
 SCANNED = G.SCANNED
-DISHONEST_FILE = "失信被执行人名单.csv"
-TAX_FILE = "重大税收违法失信主体名单.xlsx"
+DISHONEST_FILE, TAX_FILE = G.DISHONEST_FILE, G.TAX_FILE
 
 
 def _looks(app: plan2.App2, pages, rng: random.Random, flip: bool) -> tuple[list, bool]:
@@ -131,20 +130,5 @@ def pick_form_look(rng: random.Random, dpi_choices):
 
 def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_credit_rows: int = 300,
                     dpi_choices=(200, 300)) -> Path:
-    from pipeline.samples import credit as CR
-
-    out_dir = Path(out_dir)
-    bundle, credit_dir = out_dir / "bundle", out_dir / "credit"
-    bundle.mkdir(parents=True, exist_ok=True)
-    credit_dir.mkdir(parents=True, exist_ok=True)
-    plan = plan_truth(seed, n_applications, dpi_choices, n_credit_rows)
-    stale = sorted({p.name for p in bundle.iterdir()} - {sub.entry for sub in plan.submissions})
-    if stale:
-        raise FileExistsError(f"{bundle} 已有其他申报材料 / already holds other submissions: {', '.join(stale[:3])}"
-                              " — choose an empty folder")
-    for sub in plan.submissions:
-        G._render_submission(sub, bundle)
-    CR.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
-    CR.write_tax_xlsx(credit_dir / TAX_FILE, plan.tax_rows)
-    (out_dir / "truth.json").write_bytes(G.truth_bytes(plan.truth))
-    return out_dir
+    """Write a family-2 bundle (bundle/, credit/, truth.json) with family 1's writers."""
+    return G.write_plan(out_dir, plan_truth(seed, n_applications, dpi_choices, n_credit_rows))

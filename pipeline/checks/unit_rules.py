@@ -1,0 +1,189 @@
+"""Per-unit rules: each unit's code and type, its place on the credit lists, its seal (SPEC §4)."""
+from __future__ import annotations
+
+
+from pipeline import uscc as uscc_mod
+from pipeline.checks.credit import KIND_NAMES, CreditHit, CreditIndex, normalise_name
+from pipeline.checks.rules import Rules
+from pipeline.facts import PLACES_DISAGREE, ApplicationFacts, CheckResult, Evidence, Unit
+
+from pipeline.checks.base import TYPE_ZH, _result, _low, _conf
+
+def check_uscc_valid(unit: Unit, label: str, rules: Rules) -> CheckResult:
+    rule, f = "entity.uscc_valid", unit.uscc
+    if not f.found:
+        return _result(rules, rule, "review", f"未找到统一社会信用代码{('：' + f.reason) if f.reason else ''}，请人工核对", unit=label)
+    chk = uscc_mod.check(str(f.value))
+    places = [e.note for e in (*unit.name.evidence, *f.evidence) if e.note.startswith(PLACES_DISAGREE)]
+    if chk.valid and places:
+        return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过，但{places[0]}",
+                       (*unit.name.evidence, *f.evidence), label)
+    if not chk.valid:
+        return _result(rules, rule, "review",
+                       f"统一社会信用代码 {chk.code} {chk.problem}：可能是识别错误或早期试点代码，需人工核对",
+                       f.evidence, label)
+    notes = "；".join(e.note for e in f.evidence if e.note)
+    if _low(f, rules):
+        said = f"（{notes}）" if notes else ""
+        return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过{_conf(f)}{said}", f.evidence, label)
+    return _result(rules, rule, "pass", f"统一社会信用代码 {chk.code} 两位校验码均正确" + (f"（{notes}）" if notes else ""),
+                   f.evidence, label)
+
+
+def check_type_allowed(unit: Unit, label: str, rules: Rules) -> CheckResult:
+    rule, f = "entity.type_allowed", unit.entity_type
+    allowed = rules.entity.allowed_types
+    allowed_zh = "、".join(TYPE_ZH[t] for t in allowed)
+    code = uscc_mod.normalise(str(unit.uscc.value)) if unit.uscc.found else ""
+    prefix = code[:2] if uscc_mod.is_valid(code) else ""
+    if not f.found:
+        return _result(rules, rule, "review",
+                       f"未找到单位性质{('（代码第1–2位为 ' + prefix + '）') if prefix else ''}，请人工核对是否为{allowed_zh}",
+                       unit.uscc.evidence, label)
+    etype = str(f.value)
+    written = unit.declared_type_text or TYPE_ZH.get(etype, etype)
+    if etype not in allowed:
+        if _low(f, rules):
+            return _result(rules, rule, "review", f"单位性质识别为“{written}”，不在允许范围内{_conf(f)}", f.evidence, label)
+        return _result(rules, rule, "fail", f"单位性质为“{written}”，不属于{allowed_zh}", f.evidence, label)
+    expected = rules.entity.code_prefixes.get(etype)  # type: ignore[call-overload]
+    if prefix and expected and prefix not in expected:
+        return _result(rules, rule, "review",
+                       f"单位性质为“{written}”，但统一社会信用代码第1–2位为 {prefix}，与之不符，请核对",
+                       (*f.evidence, *unit.uscc.evidence), label)
+    if _low(f, rules):
+        return _result(rules, rule, "review", f"单位性质为“{written}”{_conf(f)}", f.evidence, label)
+    return _result(rules, rule, "pass", f"单位性质为“{written}”，属于允许的{TYPE_ZH[etype]}", f.evidence, label)
+
+
+def _hit_evidence(hit: CreditHit) -> Evidence:
+    r = hit.record
+    shown = "；".join(f"{k}：{v}" for k, v in r.fields.items() if v)[:300]
+    sheet = f"工作表“{r.sheet}”" if r.sheet else ""
+    return Evidence(file=r.file, text=shown, confidence=1.0 if hit.kind != "fuzzy_name" else hit.score / 100,
+                    note=f"{KIND_NAMES.get(r.list_kind, r.list_kind)}名单{sheet}第{r.row}行；sha256 {r.sha256}")
+
+
+def _hit_phrase(hit: CreditHit) -> str:
+    r = hit.record
+    sheet = f"工作表“{r.sheet}”" if r.sheet else ""
+    via = f"，曾用名“{hit.via}”" if hit.via else ""
+    return f"{KIND_NAMES.get(r.list_kind, r.list_kind)}名单（{_basename(r.file)} {sheet}第{r.row}行“{r.name}”{via}）"
+
+
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules,
+                 credit: CreditIndex | None) -> CheckResult:
+    """One unit against one kind of list. fail = its code, or its exact normalised name (or a former
+    name the list gives) without a conflicting code, is on the list; review = a close name or a
+    same name with another code; pass = compared with every record and not found. A unit whose
+    code was not read is matched on its name alone, and the detail says so."""
+    list_zh = KIND_NAMES[list_kind]
+    own = (*unit.name.evidence, *unit.uscc.evidence)
+    if credit is None or list_kind not in credit.kinds:
+        return _result(rules, rule, "review", f"未提供{list_zh}名单，无法核查，请人工查询", own, label)
+    name = str(unit.name.value) if unit.name.found else None
+    code = str(unit.uscc.value) if unit.uscc.found else None
+    if name is None and code is None:
+        return _result(rules, rule, "review", f"单位名称和统一社会信用代码均未识别，无法核查{list_zh}名单", own, label)
+    only_name = "（该单位的统一社会信用代码未识别，仅按名称比对）" if code is None else ""
+    hits = [h for h in credit.match(name, code) if h.list_kind == list_kind]
+    by_code = [h for h in hits if h.kind in ("uscc", "org_code")]
+    if by_code:
+        h = by_code[0]
+        what = "统一社会信用代码" if h.kind == "uscc" else "组织机构代码（代码第9–17位）"
+        return _result(rules, rule, "fail", f"{what}与{_hit_phrase(h)}一致",
+                       (_hit_evidence(h), *own), label)
+    exact = [h for h in hits if h.kind == "exact_name" and not h.code_conflict]
+    if exact:
+        h = exact[0]
+        how = "名单无代码，" if not (h.record.uscc or h.record.org_code) else ""
+        whose = "中的曾用名" if h.via else ""
+        return _result(rules, rule, "fail", f"{how}名称规范化后与{_hit_phrase(h)}{whose}完全一致{only_name}",
+                       (_hit_evidence(h), *own), label)
+    doubtful = [h for h in hits if (h.kind == "exact_name" and h.code_conflict)
+                or (h.kind == "fuzzy_name" and not h.code_conflict)]
+    if doubtful:
+        h = doubtful[0]
+        why = ("名称相同但统一社会信用代码不同" if h.kind == "exact_name"
+               else f"名称相近（相似度 {h.score:.0f}）" + ("，名单无代码可比对" if not (h.record.uscc or h.record.org_code) else ""))
+        return _result(rules, rule, "review", f"{why}：{_hit_phrase(h)}，请核对是否为同一主体{only_name}",
+                       (*(_hit_evidence(x) for x in doubtful[:3]), *own), label)
+    others = [h for h in hits if h.code_conflict]
+    low = (code is None or not uscc_mod.is_valid(code) or _low(unit.uscc, rules)) and (name is None or _low(unit.name, rules))
+    if low:
+        return _result(rules, rule, "review",
+                       f"未在{list_zh}名单中找到，但单位名称/代码识别不可靠，请人工核对", own, label)
+    detail = f"未在{list_zh}名单中找到该单位（{len(credit):,} 条记录已比对）{only_name}"
+    if others:
+        h = others[0]
+        detail += f"；名单中“{h.record.name}”名称相近但统一社会信用代码不同，不是同一主体"
+        return _result(rules, rule, "pass", detail, (*own, _hit_evidence(h)), label)
+    return _result(rules, rule, "pass", detail, own, label)
+
+
+def _same_unit(a: str | None, b: str, rules: Rules) -> bool:
+    if not a:
+        return False
+    na, nb = normalise_name(a), normalise_name(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(na, nb) >= rules.thresholds.fuzzy_name
+
+
+def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) -> CheckResult:
+    rule = "seal.present"
+    seals = facts.seals
+    name = str(unit.name.value) if unit.name.found else None
+    mine = {i for i, s in enumerate(seals) if name and _same_unit(s.matched_unit, name, rules)}
+    places = [p for p in facts.seal_places if name and p.unit and _same_unit(p.unit, name, rules)]
+    mine |= {p.seal_index for p in places if p.seal_index is not None and 0 <= p.seal_index < len(seals)
+             and seals[p.seal_index].matched_unit in (None, "") }
+    place_ev = [Evidence(file=p.file, page=p.page, bbox=p.bbox, text=p.label, note="盖章处") for p in places]
+    if mine:
+        found = [seals[i] for i in sorted(mine)]
+        ev = [Evidence(file=s.file, page=s.page, bbox=s.bbox, text=s.text, confidence=s.confidence,
+                       note=f"公章（{s.kind}）") for s in found]
+        best = max(s.confidence for s in found)
+        where = "、".join(f"第{s.page}页" for s in found[:4])
+        blind = set(facts.colourless_pages)
+        if all((s.file, s.page) in blind and not s.matched_unit for s in found):
+            return _result(rules, rule, "review", f"颜色信息缺失，无法确认公章：{where}的疑似公章在灰度/黑白扫描页上，"
+                           "印文无法识别，请核对原件", ev, label)
+        if best < rules.thresholds.low_confidence:
+            return _result(rules, rule, "review", f"{where}有疑似该单位公章，但识别置信度 {best:.2f} 偏低，请核对", ev, label)
+        return _result(rules, rule, "pass", f"{where}有该单位公章", ev, label)
+    blind = _colourless_evidence(facts)
+    if blind:  # no red can show on these pages: a missing seal there is no evidence (issue 16)
+        return _result(rules, rule, "review", _colourless_detail(facts, bool(seals)), (*place_ev, *blind), label)
+    if not seals:
+        return _result(rules, rule, "fail", "申报材料上未发现任何公章", place_ev, label)
+    if name is None:
+        return _result(rules, rule, "review", "单位名称未识别，无法确认材料上的公章是否属于该单位，请核对", place_ev, label)
+    unattributed = [s for s in seals if not s.matched_unit]
+    if unattributed:
+        ev = [Evidence(file=s.file, page=s.page, bbox=s.bbox, text=s.text, confidence=s.confidence,
+                       note="未能识别印文的公章") for s in unattributed[:4]]
+        return _result(rules, rule, "review",
+                       f"材料上有 {len(unattributed)} 枚公章印文未能识别，无法确认是否为该单位公章，请核对",
+                       (*place_ev, *ev), label)
+    return _result(rules, rule, "fail", "材料上的公章均属于其他单位，该单位在申报材料上没有加盖公章", place_ev, label)
+
+
+def _colourless_evidence(facts: ApplicationFacts) -> tuple[Evidence, ...]:
+    return tuple(Evidence(file=f, page=p, bbox=(0.0, 0.0, 1.0, 1.0), text="", note="无颜色信息的页面")
+                 for f, p in facts.colourless_pages[:4])
+
+
+def _colourless_detail(facts: ApplicationFacts, any_seal: bool) -> str:
+    pages = "、".join(f"第{p}页" for _, p in facts.colourless_pages[:4])
+    more = "等" if len(facts.colourless_pages) > 4 else ""
+    found = "未找到该单位的公章" if any_seal else "未发现公章"
+    return f"颜色信息缺失，无法确认公章：{pages}{more}为灰度/黑白扫描，{found}，请核对原件"
