@@ -36,6 +36,21 @@ ALIAS_BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
     f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh"))
 
 
+def _zip_with_damaged_directory() -> bytes:
+    """Passes zipfile.is_zipfile (the end record is intact) but its central directory is broken, so
+    only the flow's intake, opening it, finds out: a refusal raised inside the flow."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.pdf", b"%PDF-1.4 x")
+    data = bytearray(buf.getvalue())
+    at = data.rfind(b"PK\x01\x02")
+    data[at:at + 2] = b"XX"
+    return bytes(data)
+
+
 def _refusals(tmp: Path) -> dict[str, tuple]:
     (tmp / "garbage.csv").write_bytes(bytes(range(256)) * 40)
     (tmp / "empty.csv").write_bytes(b"")
@@ -44,6 +59,7 @@ def _refusals(tmp: Path) -> dict[str, tuple]:
     (tmp / "types.yaml").write_text("version: 1\nthresholds: 标准\nindicators: 42\n", encoding="utf-8")
     (tmp / "python.yaml").write_text('x: !!python/object/apply:os.system ["echo pwned"]\n', encoding="utf-8")
     (tmp / "notzip.zip").write_bytes(b"PK\x03\x04 this is not really a zip" * 10)
+    (tmp / "damaged.zip").write_bytes(_zip_with_damaged_directory())
     bundle = tmp / "bundle"
     bundle.mkdir()
     (bundle / "a.jpg").write_bytes(b"\xff\xd8\xff not much of a jpeg")
@@ -55,6 +71,7 @@ def _refusals(tmp: Path) -> dict[str, tuple]:
         "rules wrong types": (bundle, "--rules", tmp / "types.yaml"),
         "rules python tag": (bundle, "--rules", tmp / "python.yaml"),
         "not a zip": (tmp / "notzip.zip",),
+        "damaged zip directory": (tmp / "damaged.zip",),
         "missing bundle": (tmp / "nowhere",),
     }
 
@@ -75,12 +92,14 @@ def test_refusal_inside_the_flow_logs_the_traceback_under_out(tmp_path):
     env = _private_tmp(tmp_path)
     tmp = tmp_path / "in"
     tmp.mkdir()
-    args = _refusals(tmp)["garbage credit list"]
+    # credit lists and rules files are refused before the flow starts (flows/cli.py _precheck); a zip
+    # whose directory is damaged is found only when the flow's intake opens it
+    args = _refusals(tmp)["damaged zip directory"]
     out = tmp_path / "out"
     res = run_cli("run", args[0], "--out", out, *args[1:], *RUN, env=env)
     assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
     log = (out / ".jiebang" / "run.log").read_text(encoding="utf-8")
-    assert "Traceback" in log and "credit" in log  # Prefect's failed-flow record, kept for the operator
+    assert "Traceback" in log and "BadZipFile" in log  # Prefect's failed-flow record, kept for the operator
     verbose = run_cli("run", args[0], "--out", tmp_path / "out2", *args[1:], *RUN, "--verbose", env=env)
     assert verbose.returncode == 2 and "Traceback" in verbose.stderr  # --verbose shows it as before
     assert not list((tmp_path / "system-tmp").iterdir())
