@@ -219,18 +219,54 @@ def test_credit_review_without_lists_or_identity(credit):
 def test_seal_present_pass_fail_review():
     f = open_source()
     assert E.check_seal(CODE, "c", f, RULES).status == "pass"
+    # no seal found and no place of the unit found: a missed seal looks the same → review (issue 16;
+    # this was `fail` before session 5)
     none = open_source(seals=())
     r = E.check_seal(CODE, "c", none, RULES)
-    assert r.status == "fail" and "未发现任何公章" in r.detail
+    assert r.status == "review" and "未找到该单位的盖章处" in r.detail
     others = open_source(seals=(seal("重庆云杉科技有限公司"), seal("重庆应用数据有限公司")))
     r = E.check_seal(CODE, "c", others, RULES)
-    assert r.status == "fail" and "其他单位" in r.detail
+    assert r.status == "review" and "其他单位" in r.detail and "未找到该单位的盖章处" in r.detail
     unread = open_source(seals=(seal("重庆云杉科技有限公司"), seal(None)))
     assert E.check_seal(CODE, "c", unread, RULES).status == "review"
     low = open_source(seals=(seal("重庆开源软件有限公司", conf=0.3),))
     assert E.check_seal(CODE, "c", low, RULES).status == "review"
     nameless = unit(None, TENCENT, roles=("code_contributor",))
     assert E.check_seal(nameless, "c", others, RULES).status == "review"
+
+
+def test_seal_present_fails_only_at_the_units_own_place():
+    """`fail` rests on the unit's seal place found on a page with colour and shown without its seal."""
+    named = SealPlace(label="成员单位（盖章）", file="a.pdf", page=6, bbox=BOX, unit="重庆开源软件有限公司")
+    bare = open_source(seals=(seal("重庆云杉科技有限公司"),), seal_places=(named,))
+    r = E.check_seal(CODE, "c", bare, RULES)
+    assert r.status == "fail" and "第6页" in r.detail and r.evidence[0].page == 6
+    # another unit's seal at the place
+    taken = open_source(seals=(seal("重庆云杉科技有限公司"), seal("重庆应用数据有限公司", page=6)),
+                        seal_places=(named.model_copy(update={"seal_index": 1}),))
+    r = E.check_seal(CODE, "c", taken, RULES)
+    assert r.status == "fail" and "重庆应用数据有限公司" in r.detail
+    # the place is on a page stored without colour: no evidence
+    grey = bare.model_copy(update={"colourless_pages": (("a.pdf", 6),)})
+    assert E.check_seal(CODE, "c", grey, RULES).status == "review"
+    # a place by role word: 牵头 → the lead; not the code contributor's
+    lead = SealPlace(label="联合体牵头单位（盖章）", file="a.pdf", page=1, bbox=BOX)
+    f = open_source(seals=(seal("重庆开源软件有限公司"),), seal_places=(lead,))
+    assert E.check_seal(LEAD, "c", f, RULES).status == "fail"
+    assert E.check_seal(APPL, "c", f, RULES).status == "review"
+    # one unit: an unnamed place is its own
+    alone = innovation(seals=(), seal_places=(SealPlace(label="（盖章）", file="a.pdf", page=9, bbox=BOX),))
+    r = E.check_seal(alone.applicant, "a", alone, RULES)
+    assert r.status == "fail" and "第9页" in r.detail
+    assert E.check_seal(alone.applicant, "a", innovation(seals=()), RULES).status == "review"
+    # 联合体各方（盖章） with only some members' seals read there
+    shared = [SealPlace(label="联合体各方（盖章）", file="a.pdf", page=7, bbox=BOX, unit=n, seal_index=i)
+              for i, n in enumerate(("重庆云杉科技有限公司", "重庆应用数据有限公司"))]
+    f = open_source(seals=(seal("重庆云杉科技有限公司", page=7), seal("重庆应用数据有限公司", page=7)),
+                    seal_places=tuple(shared))
+    r = E.check_seal(CODE, "c", f, RULES)
+    assert r.status == "fail" and "联合体各方" in r.detail
+    assert E.check_seal(LEAD, "c", f, RULES).status == "pass"
 
 
 def test_seal_attributed_through_its_seal_place():

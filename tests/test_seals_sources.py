@@ -201,4 +201,5 @@ def test_check_seal_on_pages_without_colour_is_review_naming_the_reason():
     r = E.check_seal(unit, "applicant", blind, rules)
     assert r.status == "review" and r.detail.startswith("颜色信息缺失，无法确认公章")
     assert [e.page for e in r.evidence] == [1, 2]
-    assert E.check_seal(unit, "applicant", ApplicationFacts(applicant=unit), rules).status == "fail"
+    # nothing found and no seal place found either: not evidence of a missing seal (was `fail`)
+    assert E.check_seal(unit, "applicant", ApplicationFacts(applicant=unit), rules).status == "review"

@@ -26,8 +26,9 @@ from pipeline.checks.base import (  # noqa: F401 (re-exported: callers use engin
     TYPE_ZH, ROLE_ZH, TRACK_ZH, _result, _low, _conf, unit_label, units_of, _unit_key, _date, _add_years, _num,
 )
 from pipeline.checks.unit_rules import (  # noqa: F401
-    check_uscc_valid, check_type_allowed, _hit_evidence, _hit_phrase, _basename, check_credit, _same_unit, check_seal, _colourless_evidence, _colourless_detail,
+    check_uscc_valid, check_type_allowed, _hit_evidence, _hit_phrase, _basename, check_credit, _same_unit,
 )
+from pipeline.checks.seal_rule import check_seal, _colourless_evidence, _colourless_detail  # noqa: F401
 
 # ------------------------------------------------------------------ application rules
 

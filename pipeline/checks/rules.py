@@ -87,6 +87,8 @@ class Rules(_Strict):
     indicators: dict[Literal["innovation_community", "open_source_community"], tuple[Indicator, ...]]
     unit_classes: dict[str, dict[str, float]] = {}
     """base unit → {spelling: factor to the base}: units that mean the same quantity."""
+    seal_place_roles: dict[str, Literal["applicant", "all", "none", "lead", "code_contributor", "application_unit"]] = {}
+    """Word in a seal place's label (申报单位（盖章）) → whose place it is, first match wins (`seal_rule`)."""
     rules: dict[str, Rule]
     source: str = ""
     """Path the rules were loaded from (set by load_rules, for the report)."""
