@@ -267,6 +267,16 @@ def test_seal_present_fails_only_at_the_units_own_place():
     r = E.check_seal(CODE, "c", f, RULES)
     assert r.status == "fail" and "联合体各方" in r.detail
     assert E.check_seal(LEAD, "c", f, RULES).status == "pass"
+    # members sign one under another: the one bare place left is the unsealed member's
+    rows = [SealPlace(label="（盖章）", file="a.pdf", page=8, bbox=BOX, seal_index=i) for i in (0, 1)]
+    rows.append(SealPlace(label="（盖章）", file="a.pdf", page=8, bbox=BOX))
+    f = open_source(seals=(seal("重庆云杉科技有限公司", page=8), seal("重庆应用数据有限公司", page=8)),
+                    seal_places=tuple(rows))
+    r = E.check_seal(CODE, "c", f, RULES)
+    assert r.status == "fail" and "第8页" in r.detail
+    # ... but not when a seal there was not read (it may be this unit's)
+    f = open_source(seals=(seal("重庆云杉科技有限公司", page=8), seal(None, page=8)), seal_places=tuple(rows))
+    assert E.check_seal(CODE, "c", f, RULES).status == "review"
 
 
 def test_seal_attributed_through_its_seal_place():

@@ -94,7 +94,32 @@ def _place_faults(unit: Unit, name: str, facts: ApplicationFacts, rules: Rules) 
             who = "、".join(dict.fromkeys(str(s.matched_unit) for s in at))
             why.append(f"第{page}页“{label}”处只有{who}的公章")
             ev += [_place_evidence(group[0]), *(_seal_evidence(s, "其他单位公章") for s in at)]
+    for p in _left_over_places(name, facts, rules):
+        why.append(f"第{p.page}页的其他盖章处均为其他联合体成员的公章，“{p.label}”处未见公章")
+        ev.append(_place_evidence(p, "盖章处（未见公章）"))
     return why, ev
+
+
+def _left_over_places(name: str, facts: ApplicationFacts, rules: Rules) -> list[SealPlace]:
+    """Places that name no unit and hold no seal, on a page (with colour) whose other places all
+    hold read seals of the application's other units: where the members sign one under another,
+    the one place left bare is the unsealed member's. A seal not read there could be this unit's:
+    then nothing is concluded."""
+    others = [n for n in (_name(u) for _, u in units_of(facts)) if n and not _same_unit(n, name, rules)]
+    seals, blind = facts.seals, set(facts.colourless_pages)
+    pages: dict[tuple[str, int], list[SealPlace]] = {}
+    for p in facts.seal_places:
+        pages.setdefault((p.file, p.page), []).append(p)
+    out: list[SealPlace] = []
+    for key, ps in pages.items():
+        if key in blind:
+            continue
+        bare = [p for p in ps if p.seal_index is None and not p.unit
+                and _role_of(p.label, rules) in (None, "all", "none")]
+        held = [seals[p.seal_index] for p in ps if p.seal_index is not None and 0 <= p.seal_index < len(seals)]
+        if bare and held and all(any(_same_unit(s.matched_unit, n, rules) for n in others) for s in held):
+            out += bare
+    return out
 
 
 def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) -> CheckResult:

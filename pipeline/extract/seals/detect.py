@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
-from pipeline.extract.seals.geometry import colour_state, fit_ring, hue_of, inside, red_mask, red_masks, settings
+from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
 from pipeline.extract.seals.scale import estimated, seal_sized_dpi, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
@@ -140,30 +140,6 @@ def _hough_discs(sub: np.ndarray, ppm: float, cfg: dict) -> list[tuple[float, fl
 
 
 
-def _straight_rules(mask: np.ndarray, ppm: float, cfg: dict) -> np.ndarray:
-    """Long straight red strokes — table rules, underlines, frames — as a mask to erase.
-
-    No part of a seal's rim is straight for long (a 42 mm ring's rim holds straight runs of
-    ~14 mm, a 45×30 oval's ~20 mm), so near-axis segments longer than `rule_min_mm` are not seal
-    ink. Hough segments rather than a morphological opening: a scanned page is skewed, and a
-    1–2 px rule drifts off any horizontal kernel within a few centimetres."""
-    length = cfg["rule_min_mm"] * ppm
-    # thickened first: a faint 1–2 px rule breaks up and wanders across pixel rows on a scan
-    thick = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    segs = cv2.HoughLinesP(thick, 1, math.pi / 360, threshold=int(length * 0.5), minLineLength=int(length),
-                           maxLineGap=max(2, int(round(cfg["rule_gap_mm"] * ppm))))
-    out = np.zeros_like(mask)
-    if segs is None:
-        return out
-    tilt = math.radians(cfg["rule_max_tilt_deg"])
-    width = max(3, int(round(cfg["rule_erase_mm"] * ppm)))
-    for x1, y1, x2, y2 in segs.reshape(-1, 4):
-        ang = math.atan2(abs(y2 - y1), abs(x2 - x1))
-        if ang <= tilt or ang >= math.pi / 2 - tilt:
-            cv2.line(out, (int(x1), int(y1)), (int(x2), int(y2)), 255, width)
-    return out
-
-
 # --------------------------------------------------------------------------- the detector
 
 
@@ -244,9 +220,9 @@ def detect_page(page: RasterPage) -> PageSeals:
         if state == "colour":
             return PageSeals([])
         # no red can show here: the seal's shape is the only evidence left
-        from pipeline.extract.seals.shape import shape_candidates
+        from pipeline.extract.seals.shape import shape_candidates, shape_slices
 
-        found = shape_candidates(small, ppm, cfg)
+        found = [(e, e["xs"], e["ys"]) for e in shape_slices(small, ppm, cfg)] + shape_candidates(small, ppm, cfg)
         return PageSeals([_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm, colour=False)
                           for d, xs, ys in found], colour=state)
     if guessed:
@@ -255,7 +231,7 @@ def detect_page(page: RasterPage) -> PageSeals:
             return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(lone),
                                           rotation=page.rotation,
                                           meta={**page.meta, "dpi_trusted": True, "lone_seal": True}))
-    mask[_straight_rules(mask, ppm, cfg) > 0] = 0
+    mask[straight_rules(mask, ppm, cfg) > 0] = 0
     out: list[SealCandidate] = []
     rest = mask.copy()
     for e in find_slices(mask, ppm, cfg):
@@ -302,7 +278,7 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
         faint[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
     if np.count_nonzero(faint) < 30:
         return []
-    faint[_straight_rules(faint, ppm, fcfg) > 0] = 0
+    faint[straight_rules(faint, ppm, fcfg) > 0] = 0
     out = []
     for d, xs, ys in _discs(faint, ppm, fcfg):
         if d["ring"] >= cfg["faint_ring_min"] and _on_paper(small, d["ell"], fcfg):

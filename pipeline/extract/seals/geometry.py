@@ -169,3 +169,27 @@ def inside(mask: np.ndarray, ell: Ellipse, scale: float = 1.0) -> tuple[np.ndarr
     xs = xs.astype(np.float64) + x0
     ys = ys.astype(np.float64) + y0
     return xs, ys, ell.rho(xs, ys)
+
+
+def straight_rules(mask: np.ndarray, ppm: float, cfg: dict) -> np.ndarray:
+    """Long straight red strokes — table rules, underlines, frames — as a mask to erase.
+
+    No part of a seal's rim is straight for long (a 42 mm ring's rim holds straight runs of
+    ~14 mm, a 45×30 oval's ~20 mm), so near-axis segments longer than `rule_min_mm` are not seal
+    ink. Hough segments rather than a morphological opening: a scanned page is skewed, and a
+    1–2 px rule drifts off any horizontal kernel within a few centimetres."""
+    length = cfg["rule_min_mm"] * ppm
+    # thickened first: a faint 1–2 px rule breaks up and wanders across pixel rows on a scan
+    thick = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    segs = cv2.HoughLinesP(thick, 1, math.pi / 360, threshold=int(length * 0.5), minLineLength=int(length),
+                           maxLineGap=max(2, int(round(cfg["rule_gap_mm"] * ppm))))
+    out = np.zeros_like(mask)
+    if segs is None:
+        return out
+    tilt = math.radians(cfg["rule_max_tilt_deg"])
+    width = max(3, int(round(cfg["rule_erase_mm"] * ppm)))
+    for x1, y1, x2, y2 in segs.reshape(-1, 4):
+        ang = math.atan2(abs(y2 - y1), abs(x2 - x1))
+        if ang <= tilt or ang >= math.pi / 2 - tilt:
+            cv2.line(out, (int(x1), int(y1)), (int(x2), int(y2)), 255, width)
+    return out

@@ -3,8 +3,9 @@
 There red cannot show, so the evidence is the seal's geometry: a ring of seal size whose rim is
 inked nearly all the way round, much denser at the rim's radius than just inside and outside it
 (a circle drawn through printed text crosses ink at every radius alike), with ink inside (the arc
-text, the star). Round seals only; the caller reports a page where none is found, since a missing
-seal cannot be told from one that does not show (`seal.present` is `review` there).
+text, the star); and 骑缝章 slices at the page's edges, which printed text does not touch
+(`shape_slices`). The caller reports a page where none is found, since a missing seal cannot be
+told from one that does not show (`seal.present` is `review` there).
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import math
 import cv2
 import numpy as np
 
-from pipeline.extract.seals.geometry import Ellipse
+from pipeline.extract.seals.edges import find_slices
+from pipeline.extract.seals.geometry import Ellipse, straight_rules
 
 ANGLES = np.linspace(0, 2 * math.pi, 180, endpoint=False)
 
@@ -57,7 +59,10 @@ def shape_candidates(small_rgb: np.ndarray, ppm: float, cfg: dict) -> list[tuple
         ring, r = float(cov[k]), float(radii[k])
         if ring < cfg["grey_ring_min"]:
             continue
-        around = _coverage(ink, cx, cy, np.array([0.8 * r, 1.2 * r]), band).max()
+        # a circle drawn through printed text finds as much ink just inside and just outside; a
+        # rim stands out from one of them at least (inside it lies the seal's own arc text, and a
+        # seal stamped over text has text outside on that side)
+        around = _coverage(ink, cx, cy, np.array([0.8 * r, 1.2 * r]), band).min()
         if ring - around < 0.3:
             continue
         if any(math.hypot(cx - o["ell"].cx, cy - o["ell"].cy) < cfg["pair_min_centre_distance"] * r for o, _, _ in out):
@@ -79,3 +84,18 @@ def shape_candidates(small_rgb: np.ndarray, ppm: float, cfg: dict) -> list[tuple
         out.append((dict(kind="round", ell=Ellipse(float(cx), float(cy), r, r, 0.0), ring=ring, star=star,
                          major=diam, minor=diam, conf=conf), xs + x0, ys + y0))
     return out
+
+
+def ink_mask(small_rgb: np.ndarray) -> np.ndarray:
+    """Ink darker than the paper by a clear margin (0/255), on a page without colour."""
+    grey = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY)
+    paper = float(np.percentile(grey[::4, ::4], 90))
+    return ((grey < paper - 45) * 255).astype(np.uint8)
+
+
+def shape_slices(small_rgb: np.ndarray, ppm: float, cfg: dict) -> list[dict]:
+    """骑缝章 slices on a colourless page: the ink mask with long straight strokes (table rules, a
+    scanner's dark border) erased, read by the same edge test as red ink (`edges.find_slices`)."""
+    ink = ink_mask(small_rgb)
+    ink[straight_rules(ink, ppm, cfg) > 0] = 0
+    return find_slices(ink, ppm, cfg)
