@@ -216,15 +216,16 @@ def detect_page(page: RasterPage) -> PageSeals:
         away = faint.copy()
         away[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 0
         faint_area = np.count_nonzero(away) >= cfg["faint_area_min_mm2"] * ppm * ppm
-    if not mask.any() and not (faint_area and state == "colour"):
-        if state == "colour":
-            return PageSeals([])
-        # no red can show here: the seal's shape is the only evidence left
+    shaped: list[SealCandidate] = []
+    if state != "colour":
+        # no red can show here (a few reddish pixels of scanner noise are no colour): the seal's
+        # shape is the evidence left
         from pipeline.extract.seals.shape import shape_candidates, shape_slices
 
         found = [(e, e["xs"], e["ys"]) for e in shape_slices(small, ppm, cfg)] + shape_candidates(small, ppm, cfg)
-        return PageSeals([_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm, colour=False)
-                          for d, xs, ys in found], colour=state)
+        shaped = [_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm, colour=False) for d, xs, ys in found]
+    if not mask.any() and not (faint_area and state == "colour"):
+        return PageSeals(shaped, colour=state)
     if guessed:
         lone = seal_sized_dpi(page, mask, cfg)
         if lone:  # the image is one seal (a tight crop, a pasted picture): measure it as one
@@ -242,7 +243,9 @@ def detect_page(page: RasterPage) -> PageSeals:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
     if faint_area:
         out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg)
-    return PageSeals(out)
+    if out:  # red seals found: the page shows colour, whatever its share of coloured pixels
+        return PageSeals(out)
+    return PageSeals(shaped, colour=state)
 
 
 def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:

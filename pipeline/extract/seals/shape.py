@@ -20,14 +20,46 @@ from pipeline.extract.seals.geometry import Ellipse, straight_rules
 ANGLES = np.linspace(0, 2 * math.pi, 180, endpoint=False)
 
 
-def _coverage(ink: np.ndarray, cx: float, cy: float, r: np.ndarray, half_band: float) -> np.ndarray:
-    """For each radius in `r`: the fraction of directions with ink within ±half_band of it."""
+def _coverage(ink: np.ndarray, cx, cy, a, half_band: float, b=None) -> np.ndarray:
+    """For each ellipse (centres cx, cy; semi-axes a, b, upright; b = a: circles; scalars or
+    arrays): the fraction of directions with ink within ±half_band of its outline."""
+    a = np.atleast_1d(np.asarray(a, np.float64))
+    b = a if b is None else np.atleast_1d(np.asarray(b, np.float64))
+    cx, cy = np.broadcast_to(cx, a.shape), np.broadcast_to(cy, a.shape)
     H, W = ink.shape
-    dr = np.arange(-half_band, half_band + 0.5, 1.0)
-    rr = r[:, None, None] + dr[None, :, None]
-    qx = np.clip(np.round(cx + rr * np.cos(ANGLES)).astype(int), 0, W - 1)
-    qy = np.clip(np.round(cy + rr * np.sin(ANGLES)).astype(int), 0, H - 1)
+    dr = np.arange(-half_band, half_band + 0.5, 1.0)[None, :, None]
+    qx = np.clip(np.round(cx[:, None, None] + (a[:, None, None] + dr) * np.cos(ANGLES)).astype(int), 0, W - 1)
+    qy = np.clip(np.round(cy[:, None, None] + (b[:, None, None] + dr) * np.sin(ANGLES)).astype(int), 0, H - 1)
     return (ink[qy, qx] > 0).any(axis=1).mean(axis=1)
+
+
+def _best_oval(ink: np.ndarray, cx: float, cy: float, ppm: float, cfg: dict, band: float):
+    """The upright oval of seal size near (cx, cy) whose outline is inked in most directions:
+    (Ellipse, coverage). Hough looks for circles only, and gives an oval seal one up to ~10 mm
+    off its centre: a coarse search (3 mm, 2 mm steps), then a fine one (1 mm) around the best."""
+    lo_a, hi_a = (v / 2 * ppm for v in cfg["oval_major_mm"])
+    lo_b, hi_b = (v / 2 * ppm for v in cfg["oval_minor_mm"])
+    best = (None, 0.0)
+    for span, step, ax, bx in ((9, 3, np.arange(lo_a, hi_a + 1, 2 * ppm), np.arange(lo_b, hi_b + 1, 2 * ppm)),
+                               (2, 1, None, None)):
+        if ax is None:
+            e = best[0]
+            if e is None:
+                return None
+            cx, cy = e.cx, e.cy
+            ax = np.arange(max(lo_a, e.a - 2 * ppm), min(hi_a, e.a + 2 * ppm) + 0.01, ppm)
+            bx = np.arange(max(lo_b, e.b - 2 * ppm), min(hi_b, e.b + 2 * ppm) + 0.01, ppm)
+        offs = np.arange(-span, span + 0.01, step) * ppm
+        X, Y, A, B = (g.ravel() for g in np.meshgrid(cx + offs, cy + offs, ax, bx, indexing="ij"))
+        ok = A >= cfg["oval_aspect_min"] * B
+        if not ok.any():
+            return None
+        X, Y, A, B = X[ok], Y[ok], A[ok], B[ok]
+        cov = _coverage(ink, X, Y, A, band, B)
+        k = int(np.argmax(cov))
+        if cov[k] >= best[1]:
+            best = (Ellipse(float(X[k]), float(Y[k]), float(A[k]), float(B[k]), 0.0), float(cov[k]))
+    return best if best[0] is not None else None
 
 
 HOUGH_PPM = 2.0
@@ -35,7 +67,7 @@ HOUGH_PPM = 2.0
 
 
 def shape_candidates(small_rgb: np.ndarray, ppm: float, cfg: dict) -> list[tuple[dict, np.ndarray, np.ndarray]]:
-    """Round seals on a colourless page (small-image coordinates): (classification, ink xs, ys)."""
+    """Round and oval seals on a colourless page (small-image coordinates): (classification, ink xs, ys)."""
     grey = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY)
     paper = float(np.percentile(grey[::4, ::4], 90))
     ink = (grey < paper - 45).astype(np.uint8)
@@ -52,37 +84,45 @@ def shape_candidates(small_rgb: np.ndarray, ppm: float, cfg: dict) -> list[tuple
     H, W = ink.shape
     out: list[tuple[dict, np.ndarray, np.ndarray]] = []
     for cx, cy, r in circles[0][:40] / f:
-        # the rim: the densest ring near Hough's radius
+        # the rim: the densest ring near Hough's radius; else an oval seal around Hough's circle
         radii = np.linspace(0.9 * r, 1.1 * r, 9)
         cov = _coverage(ink, cx, cy, radii, band)
         k = int(np.argmax(cov))
         ring, r = float(cov[k]), float(radii[k])
+        e, kind = Ellipse(float(cx), float(cy), r, r, 0.0), "round"
         if ring < cfg["grey_ring_min"]:
-            continue
+            if ring < cfg["grey_oval_hint_min"]:  # no seal's outline near this circle at all
+                continue
+            e, ring = _best_oval(ink, cx, cy, ppm, cfg, band) or (e, 0.0)
+            kind = "oval"
+            if ring < cfg["grey_ring_min"]:
+                continue
+        if e.cx - e.a < 1 or e.cy - e.b < 1 or e.cx + e.a > W - 2 or e.cy + e.b > H - 2:
+            continue  # running past the page's side: a 骑缝章 slice (`shape_slices`), or nothing
         # a circle drawn through printed text finds as much ink just inside and just outside; a
         # rim stands out from one of them at least (inside it lies the seal's own arc text, and a
         # seal stamped over text has text outside on that side)
-        around = _coverage(ink, cx, cy, np.array([0.8 * r, 1.2 * r]), band).min()
+        around = _coverage(ink, e.cx, e.cy, np.array([0.8 * e.a, 1.2 * e.a]), band, np.array([0.8 * e.b, 1.2 * e.b])).min()
         if ring - around < 0.3:
             continue
-        if any(math.hypot(cx - o["ell"].cx, cy - o["ell"].cy) < cfg["pair_min_centre_distance"] * r for o, _, _ in out):
+        if any(math.hypot(e.cx - o["ell"].cx, e.cy - o["ell"].cy) < cfg["pair_min_centre_distance"] * e.a
+               for o, _, _ in out):
             continue
-        x0, y0 = max(0, int(cx - 1.05 * r)), max(0, int(cy - 1.05 * r))
-        x1, y1 = min(W, int(cx + 1.05 * r) + 1), min(H, int(cy + 1.05 * r) + 1)
+        x0, y0 = max(0, int(e.cx - 1.05 * e.a)), max(0, int(e.cy - 1.05 * e.b))
+        x1, y1 = min(W, int(e.cx + 1.05 * e.a) + 1), min(H, int(e.cy + 1.05 * e.b) + 1)
         yy, xx = np.mgrid[y0:y1, x0:x1]
-        d = np.hypot(xx - cx, yy - cy)
+        d = e.rho(xx.astype(np.float64), yy.astype(np.float64))
         box = ink[y0:y1, x0:x1]
-        inner = box[(d > 0.3 * r) & (d < 0.85 * r)]
+        inner = box[(d > 0.3) & (d < 0.85)]
         fill = float(inner.mean()) if inner.size else 0.0
         if not (cfg["grey_inner_min"] <= fill <= cfg["grey_inner_max"]):
             continue
-        core = box[d < 0.2 * r]
+        core = box[d < 0.2]
         star = bool(core.size and core.mean() > 0.3)
-        ys, xs = np.nonzero((d <= 1.03 * r) & (box > 0))
-        diam = 2 * r / ppm
+        ys, xs = np.nonzero((d <= 1.03) & (box > 0))
         conf = 0.5 + 0.2 * min(1.0, (ring - cfg["grey_ring_min"]) / 0.15) + 0.05 * star
-        out.append((dict(kind="round", ell=Ellipse(float(cx), float(cy), r, r, 0.0), ring=ring, star=star,
-                         major=diam, minor=diam, conf=conf), xs + x0, ys + y0))
+        out.append((dict(kind=kind, ell=e, ring=ring, star=star, major=2 * e.a / ppm, minor=2 * e.b / ppm,
+                         conf=conf), xs + x0, ys + y0))
     return out
 
 
@@ -98,4 +138,8 @@ def shape_slices(small_rgb: np.ndarray, ppm: float, cfg: dict) -> list[dict]:
     scanner's dark border) erased, read by the same edge test as red ink (`edges.find_slices`)."""
     ink = ink_mask(small_rgb)
     ink[straight_rules(ink, ppm, cfg) > 0] = 0
+    # the page's outermost strip: a scanner's dark border or the paper edge's shadow, short pieces
+    # of which the straight-rule test leaves, would join the slice next to them into no circle
+    b = max(1, int(round(cfg["grey_border_mm"] * ppm)))
+    ink[:b], ink[-b:], ink[:, :b], ink[:, -b:] = 0, 0, 0, 0
     return find_slices(ink, ppm, cfg)

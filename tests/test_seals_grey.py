@@ -1,0 +1,85 @@
+"""Seals on pages that show no colour, by class of what family-2 scans missed (issue 16): a seal
+stamped over printed text, an oval seal, 骑缝章 slices (with the scanner's dark border beside them),
+and a colour scan whose chroma is flat but for a few reddish noise pixels. Pages are rendered here
+with pipeline.samples.seal_art, turned to grey as a copier's "auto colour" stores them, and scanned
+(skew, blur, JPEG); detection is the real OpenCV pipeline."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pipeline.extract.seals import find_seals
+from pipeline.extract.seals.detect import detect_page
+from pipeline.samples import seal_art as sa
+from test_seals import UNITS, a4, inside, raster, scanned
+
+
+def grey(img: Image.Image) -> Image.Image:
+    """Stored without colour, delivered as RGB (R = G = B), as an "auto colour" copier does."""
+    return img.convert("L").convert("RGB")
+
+
+def dark_border(img: Image.Image, side: str = "right", px: int = 2, top: float = 0.3, bottom: float = 0.45) -> Image.Image:
+    """A short stretch of scanner background along one side (the paper edge not quite at the glass's)."""
+    d = ImageDraw.Draw(img)
+    x0 = img.width - px if side == "right" else 0
+    d.rectangle((x0, int(img.height * top), x0 + px - 1, int(img.height * bottom)), fill=(40, 40, 40))
+    return img
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_grey_round_seal_over_its_signature_text(dpi):
+    """The seal's own arc text fills the ring just inside its rim: that is no reason to reject it."""
+    img = a4(dpi)
+    box = sa.draw_round_seal(img, (sa.mm_to_px(130, dpi), sa.mm_to_px(150, dpi)), sa.mm_to_px(42, dpi),
+                             UNITS[0], rng=random.Random(21), fade=0.2)
+    page = detect_page(raster(scanned(grey(img), 0.7), dpi))
+    assert page.colour == "flat"
+    assert [c.kind for c in page.candidates] == ["round"] and inside(box, page.candidates[0], img)
+    assert page.candidates[0].colour is False
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_grey_oval_seal_is_found(dpi):
+    img = a4(dpi)
+    box = sa.draw_oval_seal(img, (sa.mm_to_px(115, dpi), sa.mm_to_px(160, dpi)),
+                            (sa.mm_to_px(45, dpi), sa.mm_to_px(30, dpi)), UNITS[1], rng=random.Random(4))
+    found = detect_page(raster(scanned(grey(img)), dpi)).candidates
+    assert [c.kind for c in found] == ["oval"] and inside(box, found[0], img)
+    assert 40 <= found[0].size_mm[0] <= 50 and 25 <= found[0].size_mm[1] <= 35
+
+
+def test_grey_text_pages_give_no_seal():
+    for dpi in (200, 300):
+        assert detect_page(raster(scanned(grey(a4(dpi))), dpi)).candidates == []
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_grey_straddle_slices_beside_a_scanner_border_are_one_seal(dpi):
+    pages = [a4(dpi) for _ in range(4)]
+    sa.straddle_slices(pages[1:], sa.mm_to_px(130, dpi), sa.mm_to_px(42, dpi), UNITS[1], rng=random.Random(dpi))
+    pages = [dark_border(grey(p)) for p in pages]
+    rasters = [raster(scanned(p), dpi, number=i + 1, file="book.tif") for i, p in enumerate(pages)]
+    per_page = [[(c.kind, c.edge) for c in detect_page(r).candidates] for r in rasters]
+    assert per_page == [[]] + [[("edge", "right")]] * 3
+    seals = find_seals(rasters)
+    assert [(s.kind, s.pages) for s in seals] == [("straddle", (2, 3, 4))]
+
+
+def test_flat_colour_scan_with_reddish_noise_still_gets_shape_candidates():
+    """A colour scan of a greyed booklet: a handful of reddish JPEG specks make a red mask that is
+    not empty, but the page shows no colour — it is 'flat', and the seal's shape is looked for."""
+    dpi = 200
+    img = a4(dpi)
+    sa.draw_round_seal(img, (sa.mm_to_px(120, dpi), sa.mm_to_px(90, dpi)), sa.mm_to_px(40, dpi), UNITS[2],
+                       rng=random.Random(2))
+    arr = np.asarray(grey(img)).copy()
+    rng = np.random.default_rng(0)
+    for y, x in zip(rng.integers(100, arr.shape[0] - 100, 40), rng.integers(100, arr.shape[1] - 100, 40)):
+        arr[y:y + 3, x:x + 3] = (200, 120, 120)
+    page = detect_page(raster(Image.fromarray(arr), dpi))
+    assert page.colour == "flat"
+    assert [c.kind for c in page.candidates] == ["round"]
