@@ -220,9 +220,11 @@ def detect_page(page: RasterPage) -> PageSeals:
     if state != "colour":
         # no red can show here (a few reddish pixels of scanner noise are no colour): the seal's
         # shape is the evidence left
-        from pipeline.extract.seals.shape import shape_candidates, shape_slices
+        from pipeline.extract.seals.shape import grey_ink, shape_candidates, shape_slices
 
-        found = [(e, e["xs"], e["ys"]) for e in shape_slices(small, ppm, cfg)] + shape_candidates(small, ppm, cfg)
+        grey, ink = grey_ink(small)
+        found = shape_candidates(grey, ink, ppm, cfg)
+        found = [(e, e["xs"], e["ys"]) for e in shape_slices(ink, ppm, cfg)] + found
         shaped = [_candidate(page, small, s, mask, d, xs, ys, ppm, page_mm, colour=False) for d, xs, ys in found]
     if not mask.any() and not (faint_area and state == "colour"):
         return PageSeals(shaped, colour=state)
