@@ -146,7 +146,22 @@ def test_greyscale_booklet_without_any_seal_is_review_not_fail(tmp_path):
     save_tiff(booklet(seal=False), tmp_path / "colour.tif", grey=False)
     res = read_document(tmp_path, "colour.tif", engine="tesseract")
     _, checks = seal_check(res, tmp_path)
-    assert [c.status for c in checks] == ["fail"]
+    # ... resting on the unit's seal place found bare (fail only on evidence)
+    assert [c.status for c in checks] == ["fail"] and "申报单位（盖章）" in checks[0].detail
+    assert any(e.note.startswith("盖章处") and e.page == 2 for e in checks[0].evidence)
+
+
+def test_colour_booklet_without_seal_or_seal_place_is_review(tmp_path):
+    """No seal found, and no place asking for the unit's seal found either: nothing shows the seal
+    missing (a seal the detector missed looks the same) — review naming the reason (was fail)."""
+    from pages import FormPage, scan
+
+    cover = FormPage(dpi=200, lines=[f"申报单位：{APPLICANT}", "统一社会信用代码：91500000MA5U7W4X3D",
+                                     "申报日期：2026年7月20日"]).render()
+    save_tiff([scan(cover, seed=1)], tmp_path / "cover.tif", grey=False)
+    res = read_document(tmp_path, "cover.tif", engine="tesseract")
+    _, checks = seal_check(res, tmp_path)
+    assert [c.status for c in checks] == ["review"] and "未找到该单位的盖章处" in checks[0].detail
 
 
 def test_electronic_seal_drawn_as_vector_paths_in_a_text_pdf(tmp_path):

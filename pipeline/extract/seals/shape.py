@@ -1,9 +1,10 @@
 """Seal candidates by shape alone, on a page stored without colour (greyscale, bitonal, flat chroma).
 
-There red cannot show, so the evidence is the seal's geometry: a ring of seal size whose rim is
-inked nearly all the way round, much denser at the rim's radius than just inside and outside it
-(a circle drawn through printed text crosses ink at every radius alike), with ink inside (the arc
-text, the star); and 骑缝章 slices at the page's edges, which printed text does not touch
+There red cannot show, so the evidence is the seal's geometry: a ring (or an upright oval, looked
+for around the circle Hough finds near it) of seal size whose rim is inked nearly all the way
+round, much denser at the rim than just inside or just outside it (a circle drawn through printed
+text crosses ink at every radius alike; inside a seal's rim lies its arc text, and a seal stamped
+over text has text outside it), with ink inside (the arc text, the star); and 骑缝章 slices at the page's edges, which printed text does not touch
 (`shape_slices`). The caller reports a page where none is found, since a missing seal cannot be
 told from one that does not show (`seal.present` is `review` there).
 """
