@@ -302,7 +302,7 @@ def review_bundle(
         fut.wait()
         state = fut.state
         if state.is_completed():
-            reads[rel] = fut.result()
+            reads[rel] = fut.result().as_file(rel)  # a cached read may be of a copy elsewhere in the bundle
             if state.name == "Cached":
                 cached.add(rel)
             if budgets.note(keys[rel], reads[rel]):

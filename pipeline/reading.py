@@ -79,6 +79,17 @@ class DocumentRead(Frozen):
     """Pages looked at for seals that could not show red (stored without colour, or the whole file's
     chroma flat): there a missing seal is no evidence (`seal.present` is `review`)."""
 
+    def as_file(self, rel: str) -> "DocumentRead":
+        """This read for another file with the same bytes: reads are cached by content, and a copy of
+        one scan in two submissions must cite its own path in evidence, errors and seals."""
+        old = self.document.file
+        if old == rel:
+            return self
+        moved = lambda items: tuple(x.model_copy(update={"file": rel}) if x.file == old else x for x in items)  # noqa: E731
+        doc = self.document.model_copy(update={"file": rel, "pages": moved(self.document.pages),
+                                               "errors": moved(self.document.errors)})
+        return self.model_copy(update={"document": doc, "seal_finds": moved(self.seal_finds)})
+
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
