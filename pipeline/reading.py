@@ -303,16 +303,18 @@ def release_memory() -> None:
 
 def _process_page(task: PageTask) -> PageOutcome:
     from pipeline.ocr.preprocess import rotate_quadrant
+    from pipeline.readers.window import to_page
 
     try:
         raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
         if raster is None:  # a DOCX image too small to be a page
             return PageOutcome(task.number, None, [], None, False)
         shrunk = _shrunk(raster, task)
+        window = raster.meta.get("window") if raster.meta else None  # a huge page cropped to its content
         if task.text_page is not None:
             page, ocr = task.text_page, False
         elif _blank(raster):  # nothing on it: no orientation detection, OCR or seal search
-            return PageOutcome(task.number, _blank_page(task, raster), [], shrunk, False)
+            return PageOutcome(task.number, to_page(_blank_page(task, raster), [], window)[0], [], shrunk, False)
         else:
             page, ocr = _engine(task.engine).read(raster), True
             if page.rotation:
@@ -324,7 +326,8 @@ def _process_page(task: PageTask) -> PageOutcome:
                 seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
-        return PageOutcome(task.number, page, seals, shrunk, ocr, colour)
+        read, seals = to_page(page if ocr else None, seals, window)  # boxes as fractions of the whole page
+        return PageOutcome(task.number, read if ocr else page, seals, shrunk, ocr, colour)
     except InputError as exc:
         exc.page = exc.page or task.number
         return PageOutcome(task.number, None, [], exc.to_error(), False)
