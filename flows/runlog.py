@@ -121,19 +121,28 @@ def _native_stderr_to(path: Path):
         os.close(terminal)
         return None
     saved = sys.stderr
-    sys.stderr = os.fdopen(os.dup(terminal), "w", buffering=1, encoding=getattr(saved, "encoding", None) or "utf-8",
-                           errors="backslashreplace")
+    if _fileno(saved) == 2:  # else Python's stderr is not on descriptor 2 (a test runner's buffer): leave it
+        sys.stderr = os.fdopen(os.dup(terminal), "w", buffering=1, encoding=getattr(saved, "encoding", None) or "utf-8",
+                               errors="backslashreplace")
     os.dup2(fd, 2)
     os.close(fd)
     return saved, terminal
 
 
-def _restore_stderr(saved, terminal: int) -> None:
+def _fileno(stream) -> int | None:
     try:
-        sys.stderr.flush()
-        sys.stderr.close()
-    except (OSError, ValueError):
-        pass
+        return stream.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return None
+
+
+def _restore_stderr(saved, terminal: int) -> None:
+    if sys.stderr is not saved:
+        try:
+            sys.stderr.flush()
+            sys.stderr.close()
+        except (OSError, ValueError):
+            pass
     os.dup2(terminal, 2)
     os.close(terminal)
     sys.stderr = saved
