@@ -32,9 +32,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import progress
+from flows.read_budget import ReadBudgets
 from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature, source_hash
 from pipeline.errors import InputError, RunError
-from flows.read_budget import ReadBudgets
 from pipeline.intake import default_limits, open_bundle
 from pipeline.model import DocumentError
 
@@ -97,8 +97,6 @@ def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, cou
     order, skipping reads already in OUT's cache) in the page pool; pages queued (0: every read is
     cached), None when that cannot be known here (a zip is extracted by the flow). Called while the
     Prefect server boots; the flow's reads then take the queued pages (pipeline.reading.prefetch)."""
-    from flows.read_budget import ReadBudgets
-    from pipeline.intake import default_limits
     from pipeline.reading import file_sha256, prefetch
 
     bundle = Path(bundle)
