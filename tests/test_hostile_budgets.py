@@ -98,3 +98,20 @@ def test_folder_of_three_pdfs_within_one_page_budget_and_cut_reads_are_read_agai
         ("02_三个文件/1_申报书.pdf", 3), ("02_三个文件/2_附件.pdf", 3), ("02_三个文件/3_附件.pdf", 3)]
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert "budget_cut_files" not in record  # the copies' full read is the first file's, from the cache
+
+
+def test_a_zip_of_one_submissions_files_shares_the_page_budget(tmp_path):
+    """A zip holding one application's folder of files is one submission: one budget for its files."""
+    import zipfile
+
+    from flows.read_budget import ReadBudgets
+
+    for k, pages in ((1, 3), (2, 4)):
+        sparse_pdf(tmp_path / f"{k}.pdf", pages)
+    with zipfile.ZipFile(tmp_path / "申报.zip", "w") as zf:
+        for k in (1, 2):
+            zf.write(tmp_path / f"{k}.pdf", f"甲公司/{k}.pdf")
+    b = open_bundle(tmp_path / "申报.zip", tmp_path / "work")
+    assert [s.files for s in b.submissions] == [("甲公司/1.pdf", "甲公司/2.pdf")]
+    budgets = ReadBudgets(b, Limits(max_pages=5), tmp_path / "state")
+    assert budgets.pages == {"甲公司/1.pdf": None, "甲公司/2.pdf": 2}
