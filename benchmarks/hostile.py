@@ -4,7 +4,9 @@ issue-17 hostile cases, each next to one good scanned application, through the r
     python benchmarks/hostile.py [--workdir DIR] [--workers 2] [--engine cascade]
 
 Cases: a 2,000-page PDF of empty pages, a 2,000-page PDF of blank scans (each page a white image:
-every page must be looked at), and a 200 × 200-inch page holding a small scan. Goal (issue 17):
+every page must be looked at), a 200 × 200-inch page holding a small scan (cropped to it), the same
+with scans in two far corners (no crop helps: read at the resolution that fits), and one submission
+folder of three ~2,000-page files of blank scans (one page budget for all three). Goal (issue 17):
 under 120 s and under 2 GB each on a 2-core machine. Memory is sampled every 0.1 s (RSS summed over
 the tree: shared pages count twice, so this over-states a little). Figures taken on a loaded machine
 are noisy: the baseline row (the good application alone) is measured in the same run for scale.
@@ -54,6 +56,15 @@ def run(bundle: Path, out: Path, workers: int, engine: str) -> tuple[float, int,
     return seconds, peak, proc.returncode, (err.strip().splitlines() or [""])[-1][:100]
 
 
+def _three_long_files(bundle: Path) -> None:
+    """One submission of three 2,000-page files: the page and time budgets are the submission's."""
+    folder = bundle / "02_三个长文件"
+    folder.mkdir()
+    sparse_pdf(folder / "1.pdf", 2000, blank_scans=True)
+    for name in ("2.pdf", "3.pdf"):  # other bytes, so no read is shared through the cache
+        sparse_pdf(folder / name, 1999 if name == "2.pdf" else 1998, blank_scans=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary one)")
@@ -67,6 +78,8 @@ def main() -> None:
         "2,000 empty pages": lambda b: sparse_pdf(b / "空白2000页.pdf", 2000),
         "2,000 blank scans": lambda b: sparse_pdf(b / "空白扫描2000页.pdf", 2000, blank_scans=True),
         "200 x 200-inch page": lambda b: huge_page_pdf(b / "巨大页面.pdf", 200),
+        "200-inch page, scans in two corners": lambda b: huge_page_pdf(b / "巨大页面两角.pdf", 200, spread=True),
+        "folder of 3 x 2,000 blank scans": _three_long_files,
     }
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           f"(other jobs share this machine: times are inflated)")

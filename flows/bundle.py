@@ -32,9 +32,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import progress
+from flows.read_budget import ReadBudgets
 from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature, source_hash
 from pipeline.errors import InputError, RunError
-from pipeline.intake import open_bundle
+from pipeline.intake import default_limits, open_bundle
 from pipeline.model import DocumentError
 
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
@@ -78,9 +79,11 @@ def reading_code_version() -> str:
 
 
 def read_cache_key(_ctx, params: dict[str, Any]) -> str:
+    """Content, engine, reading code and the pages allotted when the submission's budget cuts this file."""
     from pipeline.reading import OCR_SETTINGS_VERSION
 
-    return f"read-{params['sha256']}-{params['engine']}-{OCR_SETTINGS_VERSION}-{reading_code_version()}"
+    allotted = f"-p{params['max_pages']}" if params.get("max_pages") is not None else ""
+    return f"read-{params['sha256']}-{params['engine']}-{OCR_SETTINGS_VERSION}-{reading_code_version()}{allotted}"
 
 
 def state_dirs(out: Path | str) -> tuple[Path, Path, Path]:
@@ -103,14 +106,17 @@ def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, cou
         return None
     state_dir, cache_dir, crops_dir = state_dirs(out)
     b = open_bundle(bundle, state_dir / "work")  # as the flow opens it; a folder: scanned, nothing written
-    todo: list[str] = []
+    budgets = ReadBudgets(b, default_limits(), state_dir)
+    todo: dict[str, int | None] = {}
     for rel in (rel for s in b.submissions for rel in s.files):
-        params = {"sha256": file_sha256(b.root / rel), "engine": engine}
-        if not (cache_dir / read_cache_key(None, params)).exists():
-            todo.append(rel)
+        params = {"sha256": file_sha256(b.root / rel), "engine": engine, "max_pages": budgets.pages.get(rel)}
+        key = read_cache_key(None, params)
+        if budgets.pages.get(rel) != 0 and (budgets.was_cut(key) or not (cache_dir / key).exists()):
+            todo[rel] = budgets.pages.get(rel)
             if len(todo) == count:
                 break
-    return prefetch(b.root, todo, engine=engine, workers=workers, crops_dir=crops_dir) if todo else 0
+    return prefetch(b.root, list(todo), engine=engine, workers=workers, crops_dir=crops_dir,
+                    allotted=todo) if todo else 0
 
 
 class TransientReadError(Exception):
@@ -135,11 +141,15 @@ class TransientReadError(Exception):
     retries=READ_RETRIES,
     retry_delay_seconds=READ_RETRY_DELAYS,
 )
-def read_file(bundle_root: str, rel_path: str, sha256: str, engine: str, workers: int, crops_dir: str):
-    """Read one file (all its pages, in parallel inside read_document)."""
+def read_file(bundle_root: str, rel_path: str, sha256: str, engine: str, workers: int, crops_dir: str,
+              max_pages: int | None = None, deadline: float | None = None, page_budget: int | None = None):
+    """Read one file (all its pages, in parallel inside read_document), within what the submission's
+    budgets left it: `max_pages` pages (None: the read's own limit), until `deadline` (time.time())."""
+    budget = {k: v for k, v in (("max_pages", max_pages), ("deadline", deadline), ("page_budget", page_budget))
+              if v is not None}
     read = stages.get("read_document")(
         Path(bundle_root), rel_path, engine=engine, workers=workers, crops_dir=Path(crops_dir),
-        on_page=progress.page_callback(rel_path),
+        on_page=progress.page_callback(rel_path), **budget,
     )
     codes = sorted({e.code for e in read.document.errors} & TRANSIENT_CODES)
     if codes:
@@ -260,16 +270,22 @@ def review_bundle(
     # after the last read, while the page pool sits idle (measured: a 5 s tail on 147 pages).
     queue = list(files.items())
     futures: dict[Any, str] = {}
+    budgets = ReadBudgets(b, default_limits(), state_dir)  # a submission's pages and time, shared by its files
+    keys: dict[str, str] = {}
 
     def submit_read() -> None:
         rel, digest = queue.pop(0)
-        futures[reader.submit(str(b.root), rel, digest, ocr_engine, pw, str(crops_dir))] = rel
+        opts = budgets.read_options(rel)
+        keys[rel] = read_cache_key(None, {"sha256": digest, "engine": ocr_engine, **opts})
+        task = reader.with_options(refresh_cache=True) if budgets.was_cut(keys[rel]) else reader
+        futures[task.submit(str(b.root), rel, digest, ocr_engine, pw, str(crops_dir), **opts)] = rel
 
     for _ in range(len(queue) if not read_window else min(read_window, len(queue))):
         submit_read()
     reads: dict[str, Any] = {}
     read_errors: dict[str, DocumentError] = {}
     cached: set[str] = set()
+    cut: list[str] = []
     review_futures = {}
     waiting = {s.name: set(s.files) for s in b.submissions}
     # submissions with no readable files go straight to review
@@ -284,9 +300,11 @@ def review_bundle(
         fut.wait()
         state = fut.state
         if state.is_completed():
-            reads[rel] = fut.result()
+            reads[rel] = fut.result().as_file(rel)  # a cached read may be of a copy elsewhere in the bundle
             if state.name == "Cached":
                 cached.add(rel)
+            if budgets.note(keys[rel], reads[rel]):
+                cut.append(rel)
         else:
             exc = state.result(raise_on_failure=False)
             read_errors[rel] = _failed_read_error(rel, exc)
@@ -352,6 +370,8 @@ def review_bundle(
                    "summary": round(t_summary, 3), "total": round(total, 3)},
         outcomes=outcomes,
     )
+    if cut:  # budgets cut these reads: their sheets say what was not read; a rerun reads them again
+        record["budget_cut_files"] = sorted(cut)
     if b.renamed:  # provenance: names decoded (GBK, CP437) or shortened → the bytes as delivered
         record["renamed_entries"] = b.renamed
     if record["status"] == "completed" and signature:  # lets the next `jiebang run` see it is up to date

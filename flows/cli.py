@@ -261,7 +261,9 @@ def register(app: typer.Typer) -> None:
         no_progress: bool = typer.Option(False, "--no-progress"),
         verbose: bool = typer.Option(False, "--verbose"),
     ) -> None:
-        """Rerun the last failed run of a bundle with its settings; finished work comes from the cache."""
+        """Rerun the last failed run of a bundle, or one whose reading budgets cut files, with its
+        settings (budgets: as intake.yaml / JIEBANG_LIMITS say now); finished work comes from the cache,
+        cut reads are read again."""
         record_path = out / "run.json"
         if not record_path.is_file():
             _fail(f"输出目录中没有运行记录 / no run record in {out}（先用 jiebang run）")
@@ -272,10 +274,11 @@ def register(app: typer.Typer) -> None:
             _fail(f"运行记录无法读取 / unreadable run record {record_path}: {exc}")
         if Path(p["bundle"]).resolve() != bundle.resolve():
             _fail(f"该输出目录上次处理的是 {p['bundle']}，不是 {bundle}")
-        if record.get("status") == "completed" and not force:
+        if record.get("status") == "completed" and not record.get("budget_cut_files") and not force:
             typer.echo(f"上次运行（{record.get('flow_run_id')}）已成功完成，无需重跑；用 --force 强制重跑。")
             raise typer.Exit(code=0)
-        typer.echo(f"重跑上次{'中断' if record.get('status') == 'running' else '失败'}的运行 {record.get('flow_run_id')}"
+        what = {"running": "中断", "completed": "有文件未读完"}.get(record.get("status"), "失败")
+        typer.echo(f"重跑上次{what}的运行 {record.get('flow_run_id')}"
                    f"（已完成的部分取自缓存）", err=True)
         credit = [Path(c) for c in p.get("credit_lists") or []]
         rules = Path(p["rules"]) if p.get("rules") else None

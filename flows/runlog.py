@@ -85,20 +85,67 @@ def log_exception(out: Path, exc: BaseException, what: str) -> Path | None:
 
 @contextmanager
 def worker_stderr_to_log(out: Path, verbose: bool = False) -> Iterator[None]:
-    """Page workers started meanwhile send their stderr (decoder complaints about damaged files,
-    library warnings) to the run log (pipeline.reading._stderr_to_run_log), not the console."""
+    """What native code writes on stderr — decoder complaints about damaged files (libjpeg, libtiff),
+    library warnings — goes to the run log, not the console: in page workers started meanwhile
+    (pipeline.reading._stderr_to_run_log) and in this process, which reads the pages itself with
+    `--workers 1` (`_native_stderr_to`)."""
     saved = os.environ.get("JIEBANG_RUN_LOG")
+    swapped = None
     if not verbose:
         path = log_path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
         os.environ["JIEBANG_RUN_LOG"] = str(path)
+        swapped = _native_stderr_to(path)
     try:
         yield
     finally:
+        if swapped is not None:
+            _restore_stderr(*swapped)
         if saved is None:
             os.environ.pop("JIEBANG_RUN_LOG", None)
         else:
             os.environ["JIEBANG_RUN_LOG"] = saved
+
+
+def _native_stderr_to(path: Path):
+    """File descriptor 2 → the log; Python's `sys.stderr` (the one-line messages, the progress
+    display) keeps the terminal through a duplicate of the old descriptor. None when not possible."""
+    try:
+        sys.stderr.flush()
+        terminal = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no stderr at all (a daemon), or a replaced one
+        return None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError:
+        os.close(terminal)
+        return None
+    saved = sys.stderr
+    if _fileno(saved) == 2:  # else Python's stderr is not on descriptor 2 (a test runner's buffer): leave it
+        sys.stderr = os.fdopen(os.dup(terminal), "w", buffering=1, encoding=getattr(saved, "encoding", None) or "utf-8",
+                               errors="backslashreplace")
+    os.dup2(fd, 2)
+    os.close(fd)
+    return saved, terminal
+
+
+def _fileno(stream) -> int | None:
+    try:
+        return stream.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return None
+
+
+def _restore_stderr(saved, terminal: int) -> None:
+    if sys.stderr is not saved:
+        try:
+            sys.stderr.flush()
+            sys.stderr.close()
+        except (OSError, ValueError):
+            pass
+    os.dup2(terminal, 2)
+    os.close(terminal)
+    sys.stderr = saved
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 A rerun of a finished bundle through Prefect costs its start-up (the embedded server, ~5–9 s) even
 when every task is cached. Like `make`, `jiebang run` first compares a signature of everything the
 sheets depend on — the bundle's bytes, rules, credit lists, pipeline source, OCR engine and
-settings, review date — with the one the last completed run stored in OUT/run.json, and checks
+settings, reading budgets, review date — with the one the last completed run stored in OUT/run.json, and checks
 that every file that run wrote is still there unchanged. Only then does it skip the flow; any
 difference (a changed or new file, a deleted sheet, another date) runs the flow, where the
 content-keyed task cache still skips finished work. `--force` always runs the flow.
@@ -70,11 +70,15 @@ def bundle_digest(bundle: Path) -> str:
 
 
 def run_signature(bundle: Path, credit_lists: list[str], rules: str | None, ocr_engine: str, run_date: str | None) -> str:
+    from dataclasses import asdict
+
+    from pipeline.intake import default_limits
     from pipeline.reading import OCR_SETTINGS_VERSION
 
     h = hashlib.sha256()
+    # the budgets too (intake.yaml or JIEBANG_LIMITS): a bigger one reads what the last run cut
     for part in (SIGNATURE_VERSION, bundle_digest(bundle), context_fingerprint(rules, credit_lists), ocr_engine,
-                 OCR_SETTINGS_VERSION, run_date or time.strftime("%Y-%m-%d")):
+                 OCR_SETTINGS_VERSION, run_date or time.strftime("%Y-%m-%d"), sorted(asdict(default_limits()).items())):
         h.update(str(part).encode() + b"\0")
     return h.hexdigest()
 

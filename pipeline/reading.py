@@ -22,6 +22,7 @@ from pathlib import Path
 
 import multiprocessing as mp
 
+from pipeline.budget import page_ranges, pages_cut, time_cut
 from pipeline.errors import InputError
 from pipeline.model import BBox, Document, DocumentError, FileKind, Frozen, Page, SealFrames
 from pipeline.ocr.base import RasterPage, get_engine
@@ -78,6 +79,17 @@ class DocumentRead(Frozen):
     """Pages looked at for seals that could not show red (stored without colour, or the whole file's
     chroma flat): there a missing seal is no evidence (`seal.present` is `review`)."""
 
+    def as_file(self, rel: str) -> "DocumentRead":
+        """This read for another file with the same bytes: reads are cached by content, and a copy of
+        one scan in two submissions must cite its own path in evidence, errors and seals."""
+        old = self.document.file
+        if old == rel:
+            return self
+        moved = lambda items: tuple(x.model_copy(update={"file": rel}) if x.file == old else x for x in items)  # noqa: E731
+        doc = self.document.model_copy(update={"file": rel, "pages": moved(self.document.pages),
+                                               "errors": moved(self.document.errors)})
+        return self.model_copy(update={"document": doc, "seal_finds": moved(self.seal_finds)})
+
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -101,8 +113,11 @@ class PagePlan:
     """A text-layer page with images: render coarsely for seal detection only."""
 
 
-def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple[list[PagePlan], list[InputError], int]:
-    """Which pages exist and how each will be read. Raises InputError when the file is unreadable."""
+def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int,
+                  budget: int | None = None) -> tuple[list[PagePlan], list[InputError], int]:
+    """Which pages exist and how each will be read, up to `max_pages` (0: none, the submission's page
+    `budget` is spent by earlier files; the note says which pages were not read). Raises InputError
+    when the file is unreadable."""
     notes: list[InputError] = []
     plans: list[PagePlan] = []
     if path.stat().st_size == 0:
@@ -147,9 +162,10 @@ def plan_document(path: Path, rel: str, kind: FileKind, max_pages: int) -> tuple
     else:
         raise InputError("unsupported_type", "文件内容不是 PDF、TIFF、JPEG、PNG 或 DOCX / not a PDF, TIFF, JPEG, PNG or DOCX", file=rel)
     if total > max_pages:
-        notes.append(InputError("too_many_pages", f"共 {total} 页，只读了前 {max_pages} 页，第 {max_pages + 1}–{total} 页未读 / "
-                                                  f"pages {max_pages + 1}-{total} of {total} not read", file=rel))
-    if not plans:
+        budget = max_pages if budget is None else budget
+        notes.append(InputError("too_many_pages", pages_cut(total, max_pages, budget, page_ranges(range(max_pages + 1, total + 1))),
+                                file=rel))
+    elif not plans:
         raise InputError("no_pages", file=rel)
     return plans, notes, total
 
@@ -287,16 +303,18 @@ def release_memory() -> None:
 
 def _process_page(task: PageTask) -> PageOutcome:
     from pipeline.ocr.preprocess import rotate_quadrant
+    from pipeline.readers.window import to_page
 
     try:
         raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
         if raster is None:  # a DOCX image too small to be a page
             return PageOutcome(task.number, None, [], None, False)
         shrunk = _shrunk(raster, task)
+        window = raster.meta.get("window") if raster.meta else None  # a huge page cropped to its content
         if task.text_page is not None:
             page, ocr = task.text_page, False
         elif _blank(raster):  # nothing on it: no orientation detection, OCR or seal search
-            return PageOutcome(task.number, _blank_page(task, raster), [], shrunk, False)
+            return PageOutcome(task.number, to_page(_blank_page(task, raster), [], window)[0], [], shrunk, False)
         else:
             page, ocr = _engine(task.engine).read(raster), True
             if page.rotation:
@@ -308,7 +326,8 @@ def _process_page(task: PageTask) -> PageOutcome:
                 seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
-        return PageOutcome(task.number, page, seals, shrunk, ocr, colour)
+        read, seals = to_page(page if ocr else None, seals, window)  # boxes as fractions of the whole page
+        return PageOutcome(task.number, read if ocr else page, seals, shrunk, ocr, colour)
     except InputError as exc:
         exc.page = exc.page or task.number
         return PageOutcome(task.number, None, [], exc.to_error(), False)
@@ -436,8 +455,10 @@ def _task_key(t: PageTask) -> tuple:
 
 
 def prefetch(bundle_root: Path, rel_paths: list[str], *, engine: str = DEFAULT_ENGINE, workers: int,
-             crops_dir: Path | None = None, max_pages: int = MAX_PAGES, seals: bool = True) -> int:
+             crops_dir: Path | None = None, max_pages: int = MAX_PAGES, seals: bool = True,
+             allotted: dict[str, int | None] | None = None) -> int:
     """Queue these files' pages in the page pool before anyone reads them; returns pages queued.
+    `allotted`: pages a file may read when its submission's page budget cuts it (flows/read_budget.py).
 
     `jiebang run` calls this while Prefect's server boots (~4 s with a core to spare): the reads that
     follow take the queued pages instead of submitting them again. Unreadable files are skipped here;
@@ -447,7 +468,8 @@ def prefetch(bundle_root: Path, rel_paths: list[str], *, engine: str = DEFAULT_E
         return 0
     pool, queued = page_pool(workers), 0
     for rel in rel_paths:
-        planned = _plan_tasks(Path(bundle_root), rel, engine, crops_dir, max_pages, seals)
+        pages = (allotted or {}).get(rel)
+        planned = _plan_tasks(Path(bundle_root), rel, engine, crops_dir, max_pages if pages is None else pages, seals)
         if isinstance(planned, DocumentRead):
             continue
         for t in planned.tasks:
@@ -514,7 +536,7 @@ class _Planned:
 
 
 def _plan_tasks(bundle_root: Path, rel_path: str, engine: str, crops_dir: Path | None, max_pages: int,
-                seals: bool) -> "_Planned | DocumentRead":
+                seals: bool, page_budget: int | None = None) -> "_Planned | DocumentRead":
     """The page tasks of one file, or the DocumentRead that says why it cannot be read."""
     started = time.perf_counter()
     path = bundle_root / rel_path
@@ -523,7 +545,7 @@ def _plan_tasks(bundle_root: Path, rel_path: str, engine: str, crops_dir: Path |
     try:
         sha = file_sha256(path)
         kind = sniff(path)
-        plans, notes, total = plan_document(path, rel_path, kind, max_pages)
+        plans, notes, total = plan_document(path, rel_path, kind, max_pages, page_budget)
     except InputError as exc:
         return DocumentRead(
             document=Document(file=rel_path, sha256=sha, kind=kind, errors=(exc.to_error(),)),
@@ -561,13 +583,20 @@ def read_document(
     on_page: Callable[[int], None] | None = None,
     seals: bool = True,
     budget_seconds: float | None = None,
+    deadline: float | None = None,
+    page_budget: int | None = None,
 ) -> DocumentRead:
     """Read one file of a bundle. Never raises for bad input: errors land in `document.errors`.
-    `budget_seconds` (default: intake.yaml submission_seconds; 0 = none) bounds the page reading."""
+    `budget_seconds` (default: intake.yaml submission_seconds; 0 = none) bounds the page reading;
+    `deadline` (time.time()) is where that budget ends when it started earlier — the submission's
+    clock, shared by its files (pipeline/budget.py). `max_pages`: pages this file may read, what
+    the submission's `page_budget` (default: `max_pages`) left it."""
     if budget_seconds is None:
         budget_seconds = _limits().submission_seconds
+    if deadline is None and budget_seconds:
+        deadline = time.time() + budget_seconds
     started = time.perf_counter()
-    planned = _plan_tasks(Path(bundle_root), rel_path, engine, crops_dir, max_pages, seals)
+    planned = _plan_tasks(Path(bundle_root), rel_path, engine, crops_dir, max_pages, seals, page_budget)
     if isinstance(planned, DocumentRead):
         return planned
     sha, kind, notes, total, tasks, ready = (planned.sha, planned.kind, planned.notes, planned.total,
@@ -579,9 +608,9 @@ def read_document(
     finds: list[SealFind] = []
     ocr_pages = 0
     skipped: list[int] = []
-    deadline = time.monotonic() + budget_seconds if budget_seconds else None
+    until = time.monotonic() + (deadline - time.time()) if deadline is not None else None
     colours: dict[int, str] = {}
-    for out in _run_tasks(tasks, workers, on_page, deadline, skipped):
+    for out in _run_tasks(tasks, workers, on_page, until, skipped):
         if out.error is not None:
             errors.append(out.error)
         if out.page is not None:
@@ -591,8 +620,7 @@ def read_document(
         if out.colour:
             colours[out.number] = out.colour
     if skipped:
-        errors.append(InputError("time_budget", f"超过 {budget_seconds:g} 秒，第 {_ranges(skipped)} 页未读 / "
-                                                f"pages {_ranges(skipped)} not read", file=rel_path).to_error())
+        errors.append(InputError("time_budget", time_cut(budget_seconds, page_ranges(skipped)), file=rel_path).to_error())
     finds, colourless = colour_blind(finds, colours)
     pages = tuple(ready[n] for n in sorted(ready))
     if not pages and not errors:
@@ -601,20 +629,6 @@ def read_document(
     doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
     return DocumentRead(document=doc, seal_finds=tuple(finds), seconds=round(time.perf_counter() - started, 3),
                         ocr_pages=ocr_pages, colourless_pages=colourless)
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[3, 4, 5, 9] → '3–5、9' (page lists in a sheet stay one line)."""
-    out, nums = [], sorted(numbers)
-    start = prev = nums[0]
-    for n in nums[1:] + [None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        out.append(f"{start}–{prev}" if prev > start else f"{start}")
-        if n is not None:
-            start = prev = n
-    return "、".join(out)
 
 
 def colour_blind(finds: list[SealFind], colours: dict[int, str]) -> tuple[list[SealFind], tuple[int, ...]]:

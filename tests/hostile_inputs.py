@@ -131,3 +131,24 @@ def gbk_zip(path: Path) -> dict[str, bytes]:
         data = data.replace(stand_in, raw)
     path.write_bytes(data)
     return names
+
+
+def corrupt_scan_pdf(path: Path) -> Path:
+    """One A4 page whose scan is a damaged JPEG (bytes overwritten every ~1 KB): it still decodes,
+    and libjpeg complains on stderr ('Corrupt JPEG data: premature end of data segment')."""
+    import pikepdf
+    from PIL import Image
+
+    jpg = bytearray(scan_page([f"申报单位名称：{GOOD_NAME}"]))
+    w, h = Image.open(io.BytesIO(bytes(jpg))).size
+    for i in range(2000, len(jpg) - 10, 997):
+        jpg[i] = 0xFF
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0]
+    img = pikepdf.Stream(pdf, bytes(jpg), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=w, Height=h,
+                         ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
+    page.Contents = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+    pdf.save(path)
+    return path

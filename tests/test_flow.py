@@ -25,7 +25,8 @@ class FakeStages:
         self.fail_reads: set[str] = set()
         self.fail_reviews: set[str] = set()
 
-    def read_document(self, root, rel, *, engine, workers, crops_dir, on_page=None):
+    def read_document(self, root, rel, *, engine, workers, crops_dir, on_page=None, max_pages=None, deadline=None,
+                      page_budget=None):
         self.reads.append(rel)
         assert (Path(root) / rel).is_file()
         errors = ()

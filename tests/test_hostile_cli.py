@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_inputs import (GOOD_NAME, good_application, gbk_zip, huge_page_pdf, owner_password_pdfs,
-                                  run_cli, sparse_pdf)
+from tests.hostile_inputs import (GOOD_NAME, corrupt_scan_pdf, good_application, gbk_zip, huge_page_pdf,
+                                  owner_password_pdfs, run_cli, sparse_pdf)
 
 RUN = ("--no-progress", "--workers", "2", "--ocr-engine", "tesseract", "--run-date", "2026-07-20")
 
@@ -189,3 +189,18 @@ def test_time_budget_from_the_limits_file_names_what_was_not_read(tmp_path):
     codes = {e["code"] for e in review["errors"]}
     assert codes == {"time_budget"} and review["verdict"] == "needs_review"
     assert all("页未读" in e["message"] for e in review["errors"])
+
+
+def test_decoder_complaints_go_to_the_run_log_with_one_worker(tmp_path):
+    """--workers 1 reads pages in the CLI process itself: libjpeg's warnings there go to run.log too."""
+    bundle = tmp_path / "bundle"
+    good_application(bundle)
+    corrupt_scan_pdf(bundle / "02_损坏的扫描.pdf")
+    out = tmp_path / "out"
+    args = [a if a != "2" else "1" for a in RUN]
+    res = run_cli("run", bundle, "--out", out, *args, env=_private_tmp(tmp_path))
+    assert res.returncode == 0, res.stderr
+    assert not res.stderr.strip(), res.stderr  # nothing on the terminal's stderr
+    assert "份申报材料" in res.stdout  # the summary line still reaches the user
+    assert "Corrupt JPEG data" in (out / ".jiebang" / "run.log").read_text(encoding="utf-8", errors="replace")
+    assert set(_reviews(out)) == {"01_好的申报书", "02_损坏的扫描.pdf"}

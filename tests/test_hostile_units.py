@@ -165,3 +165,33 @@ def test_a_page_too_big_even_cropped_is_read_smaller_and_the_sheet_says_so(tmp_p
     (err,) = res.document.errors
     assert err.code == "page_downscaled" and err.page == 1 and "dpi" in err.message
     assert len(res.document.pages) == 1  # read all the same
+
+
+def test_boxes_on_a_page_cropped_to_its_content_are_fractions_of_the_whole_page(tmp_path):
+    """The 200-inch page is read cropped to its scan; evidence boxes must still point at the scan's
+    place on the page (x 300–895 pt, y 658–1500 pt from the top of 14,400 pt), and the workbench
+    shows the whole page, within the pixel budget."""
+    from pipeline.readers import pdf as pdfr
+    from pipeline.readers.window import turned
+    from pipeline.reading import read_document
+
+    huge_page_pdf(tmp_path / "huge.pdf", inches=200)
+    res = read_document(tmp_path, "huge.pdf", engine="tesseract", workers=1)
+    (page,) = res.document.pages
+    assert res.document.errors == () and page.lines
+    side = 200 * 72
+    for line in page.lines:
+        x0, y0, x1, y1 = line.bbox
+        assert 295 / side <= x0 < x1 <= 900 / side and 650 / side <= y0 < y1 <= 1505 / side, (line.text, line.bbox)
+    assert abs(page.width / page.dpi - 200) < 1 and abs(page.height / page.dpi - 200) < 1  # the page's size
+    doc, _ = pdfr.open_pdf(tmp_path / "huge.pdf", "huge.pdf")
+    try:
+        shown = pdfr.raster(doc, 0, "huge.pdf", dpi=150, crop=False)
+    finally:
+        doc.close()
+    h, w = shown.image.shape[:2]
+    assert abs(h - w) <= 2 and h * w <= Limits().page_pixels and "window" not in shown.meta
+    # a page OCR turned: the window turns with it (90° clockwise: x ← 1 - y - h, y ← x)
+    assert turned((0.1, 0.2, 0.3, 0.4), 90) == pytest.approx((0.4, 0.1, 0.4, 0.3))
+    assert turned((0.1, 0.2, 0.3, 0.4), 180) == pytest.approx((0.6, 0.4, 0.3, 0.4))
+    assert turned((0.1, 0.2, 0.3, 0.4), 270) == pytest.approx((0.2, 0.6, 0.4, 0.3))

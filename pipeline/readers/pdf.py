@@ -177,12 +177,13 @@ def plan_page(pdf: pdfium.PdfDocument, index: int, rel: str) -> PdfPagePlan:
 
 
 def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_DPI,
-           max_pixels: int | None = None) -> RasterPage:
+           max_pixels: int | None = None, crop: bool = True) -> RasterPage:
     """The page as pixels: the embedded scan when it is one full-page image, else rendered.
 
     Never more than `max_pixels` (intake.yaml `page_pixels`), whatever size the page declares: a
     200 × 200-inch page (a small scan placed on a huge canvas) is cropped to its content, and what
-    still does not fit is rendered at the resolution that does (`meta['scale_dpi']`)."""
+    still does not fit is rendered at the resolution that does (`meta['scale_dpi']`); the crop is
+    `meta['window']` (readers/window.py). `crop=False`: the whole page, for showing it."""
     from pipeline.intake import default_limits
 
     max_pixels = max_pixels or default_limits().page_pixels
@@ -198,8 +199,8 @@ def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_D
                 stored = "grey" if _is_grey_jpeg(imgs[0]) else "colour"  # red cannot show on a grey scan (issue 16)
                 return RasterPage(file=rel, number=index + 1, image=arr, dpi=img_dpi,
                                   meta={"raster": "embedded", "stored": stored})
-        crop, scale, meta = _fit(page, w_pt, h_pt, dpi / 72, max_pixels)
-        bitmap = page.render(scale=scale, crop=crop, grayscale=False)
+        margins, scale, meta = _fit(page, w_pt, h_pt, dpi / 72, max_pixels, crop)
+        bitmap = page.render(scale=scale, crop=margins, grayscale=False)
         arr = bitmap.to_numpy()
         bitmap.close()
         if arr.ndim == 3 and arr.shape[2] == 4:
@@ -228,19 +229,21 @@ def _refuse_image_bombs(imgs: list, rel: str, number: int) -> None:
 
 
 def _fit(page: pdfium.PdfPage, w_pt: float, h_pt: float, scale: float,
-         max_pixels: int) -> tuple[tuple[float, float, float, float], float, dict]:
+         max_pixels: int, crop_content: bool = True) -> tuple[tuple[float, float, float, float], float, dict]:
     """(crop, scale, meta) that keep the bitmap within `max_pixels`: crop to the union of the page
     objects' boxes first (pages without /Rotate; pdfium crops after rotation), then lower the scale."""
     if w_pt * h_pt * scale * scale <= max_pixels:
         return (0.0, 0.0, 0.0, 0.0), scale, {}
     crop = (0.0, 0.0, 0.0, 0.0)
     meta: dict = {"oversized_pt": [round(w_pt), round(h_pt)]}
-    box = _content_box(page, w_pt, h_pt) if page.get_rotation() == 0 else None
+    box = _content_box(page, w_pt, h_pt) if crop_content and page.get_rotation() == 0 else None
     if box is not None:
         left, bottom, right, top = box
         crop = (left, bottom, w_pt - right, h_pt - top)
         meta["crop_pt"] = [round(v, 1) for v in box]
     cw, ch = w_pt - crop[0] - crop[2], h_pt - crop[1] - crop[3]
+    if box is not None:  # where the crop sits on the page, top-left origin: boxes go back through it
+        meta["window"] = (crop[0] / w_pt, crop[3] / h_pt, cw / w_pt, ch / h_pt)
     fit = 0.995 * (max_pixels / max(cw * ch, 1e-6)) ** 0.5  # margin: pdfium rounds the bitmap size up
     if fit < scale:
         scale = fit

@@ -69,7 +69,7 @@ def _render(path: Path, rel: str, page: int) -> bytes:
 
         doc, _ = pdfr.open_pdf(path, rel)
         try:
-            raster = pdfr.raster(doc, page - 1, rel, dpi=PDF_DPI)
+            raster = pdfr.raster(doc, page - 1, rel, dpi=PDF_DPI, crop=False)  # boxes are page fractions
         finally:
             doc.close()
     elif kind in ("tiff", "jpeg", "png", "bmp"):
