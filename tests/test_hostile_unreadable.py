@@ -67,7 +67,9 @@ def test_unreadable_files_get_a_one_line_sheet_and_the_rest_is_read():
             d.chmod(0o777)
         env = _nobody_env(home)
         python = _python_for_nobody(env)
-        assert python, "no interpreter that nobody can run"
+        if python is None:  # a checkout or venv inside a closed home folder: nobody cannot import us
+            pytest.skip(f"{REPO} or its packages are not readable by other users; the unreadable-file "
+                        "test needs a checkout that user nobody can read")
         check = subprocess.run([*AS_NOBODY, python, "-c", f"open({str(part / '02.jpg')!r}, 'rb')"], env=env,
                                capture_output=True)
         assert check.returncode != 0  # the bits really stop this user
