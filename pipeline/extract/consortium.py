@@ -12,11 +12,13 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
-from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
+from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled,
+                                     whole_name)
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_list import MemberRow, MemberTable, names_in, read_cards, read_tables, roles_in
 from pipeline.extract.member_prose import CountSentence, ListSentence, coded_names, read_parties, read_sentences
 from pipeline.extract.nlp import role_mentions
+from pipeline.extract.unweave import split_role
 from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
@@ -108,9 +110,28 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
             out.append(tuple(cells))
             i += 2
             continue
+        row = _split_woven(row)
+        code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
         out.append(_move_name_tail(row, code_at) if code_at else row)
         i += 1
     return out
+
+
+def _split_woven(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A role cell and the name cell right of it that OCR read as one interleaved line become two
+    cells again, the role on the left (pipeline.extract.unweave)."""
+    out: list[Cell] = []
+    for c in row:
+        woven = split_role(c.text, whole_name) if len(c.text) >= 10 else None
+        if woven is None:
+            out.append(c)
+            continue
+        role, name = woven
+        x0, y0, x1, y1 = c.bbox
+        cut = x0 + (x1 - x0) * len(role) / (len(role) + len(name))
+        out.append(Cell(role, c.raw, c.file, c.page, (x0, y0, cut, y1), c.confidence, c.source, c.origin))
+        out.append(Cell(name, c.raw, c.file, c.page, (cut, y0, x1, y1), c.confidence, c.source, c.origin))
+    return tuple(out)
 
 
 _ROW_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")
