@@ -127,8 +127,11 @@ def _list_whole(facts: ApplicationFacts, rules: Rules) -> str:
     if isinstance(lst.value, (int, float)) and int(lst.value) != n:
         return f"成员名单列出{int(lst.value)}家，但只识别出{n}家的名称"
     if not any(m.roles for m in facts.consortium):
-        return "未能识别任何成员的分工（分工栏未读懂）"
+        return _NO_ROLE_READ
     return ""
+
+
+_NO_ROLE_READ = "未能识别任何成员的分工（分工栏未读懂）"
 
 
 def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
@@ -169,6 +172,11 @@ def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
         return _result(rules, rule, "fail", "；".join(problems), ev)
     if _role_low(members, rules):
         return _result(rules, rule, "review", f"联合体{n}家成员单位，牵头单位为{names}（识别置信度偏低，请核对）", ev)
+    why = _list_whole(facts, rules)
+    if why and why != _NO_ROLE_READ:
+        # a member not read gets no credit-list check: the list must be read whole for a pass
+        return _result(rules, rule, "review", f"识别到联合体{n}家成员单位，牵头单位为{names}，但{why}，"
+                       "可能有成员单位未识别（其信用核查未做），请人工核对成员名单", ev)
     return _result(rules, rule, "pass", f"联合体{n}家成员单位，牵头单位为{names}", ev)
 
 

@@ -16,7 +16,8 @@ from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name
                                      whole_name)
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_list import MemberRow, MemberTable, names_in, read_cards, read_tables, roles_in
-from pipeline.extract.member_prose import CountSentence, ListSentence, coded_names, read_parties, read_sentences
+from pipeline.extract.member_prose import (CountSentence, ListSentence, coded_names, named_parties, patterns, read_parties,
+                                           read_sentences)
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.unweave import split_role
 from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
@@ -271,13 +272,17 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
-    return tuple(units), _list_fact(tables, cards, lists, counts)
+    return tuple(units), _list_fact(tables, cards, lists, counts, named_parties(pages))
 
 
 def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[MemberRow], lists: Sequence[ListSentence],
-               counts: Sequence[CountSentence]) -> Fact:
+               counts: Sequence[CountSentence], parties: Sequence[tuple[str, str | None, Cell]] = ()) -> Fact:
     """How many members the list read whole names, or why no list was read whole. A table and the
-    agreement's count (or its list sentence) that disagree leave it unread: members may be lost."""
+    agreement's count (or its list sentence, or its parties 甲方、乙方……) that disagree leave it unread:
+    members may be lost. Parties with a gap (甲方、丙方 read, 乙方 not) leave it unread too."""
+    aliases = [a for a, _, _ in parties]
+    if aliases and aliases != patterns()["party_aliases"][:len(aliases)]:
+        return Fact(reason=f"协议各方未能全部识别（识别出{'、'.join(aliases)}）")
     stated = counts[0] if counts else None
     said: list[tuple[int, tuple[Evidence, ...], float, str]] = []
     whole = [t for t, ended in tables if ended]
@@ -298,6 +303,10 @@ def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Membe
         conf = min(c.confidence for c in s.cells)
         note = f"协议列出{n}家成员单位：" + "、".join(nm for nm, _ in s.names)
         said.append((n, (s.cells[0].evidence(conf, note),), conf, "协议"))
+    if len(parties) >= 2:
+        conf = min(c.confidence for _, _, c in parties)
+        note = f"协议列出{len(parties)}方：" + "、".join(f"{a}{n or '（名称未能识别）'}" for a, n, _ in parties)
+        said.append((len(parties), (parties[0][2].evidence(conf, note),), conf, "协议各方"))
     if stated is not None:
         conf = min(c.confidence for c in stated.cells)
         note = f"协议写明共{stated.count}家成员单位" + ("" if said else f"（{ROLES_UNREAD}）")
