@@ -354,3 +354,12 @@ def test_agreement_parties_count_the_members_and_a_gap_leaves_the_list_unread():
     two = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司"]
     f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(two, 3))])
     assert f.consortium_list.value == 2
+
+
+def test_a_role_label_belongs_to_the_name_after_its_colon_not_the_one_before():
+    cover = COVER + ["联合体成员单位:重庆渝芯软件有限公司联合体牵头单位(盖章):重庆云帆科技有限公司",
+                     "联合体成员单位:重庆渝芯软件有限公司联合体牵头单位(盖章):重庆云帆科技有限公司育科技 | 重庆有限公司"]
+    f = extract_facts([doc(page(cover[:-1], 1))])
+    assert {n: roles for n, (_, roles) in members(f).items()} == {"重庆云帆科技有限公司": ("lead",)}
+    f = extract_facts([doc(page(cover[:3] + cover[-1:], 1))])
+    assert all(not roles for _, roles in members(f).values())  # the label's name not read: nobody is lead

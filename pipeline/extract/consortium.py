@@ -52,6 +52,9 @@ def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
     return masked, ments
 
 
+_LABEL_END = re.compile(r"(?:[(（][^)）]{0,8}[)）])?[:：]")
+
+
 def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, list[Cell]]]:
     """Units named in one row with the roles phrased beside them.
 
@@ -80,6 +83,11 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
             continue
         after = [i for i, (_, ns, _) in enumerate(names) if ns >= e]
         before = [i for i, (_, _, ne) in enumerate(names) if ne <= s and s - ne <= 2]
+        colon = _LABEL_END.match(masked, e)
+        if colon:  # 牵头单位（盖章）：B公司 — a label of the name right after it, even right behind another name
+            if not (after and names[after[0]][1] - colon.end() <= 2):
+                continue  # what follows the label was not read as a name: the role goes to nobody
+            before = []
         target = before[-1] if before else (after[0] if after else len(names) - 1)
         roles_for[target].append(label)
     out = []
