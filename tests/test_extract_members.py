@@ -363,3 +363,10 @@ def test_a_role_label_belongs_to_the_name_after_its_colon_not_the_one_before():
     assert {n: roles for n, (_, roles) in members(f).items()} == {"重庆云帆科技有限公司": ("lead",)}
     f = extract_facts([doc(page(cover[:3] + cover[-1:], 1))])
     assert all(not roles for _, roles in members(f).values())  # the label's name not read: nobody is lead
+
+
+def test_a_unit_suffix_read_twice_is_read_once():
+    from pipeline.extract.fields import accept_name
+
+    assert accept_name("重庆市乘风云计算有限责任公司公司") == "重庆市乘风云计算有限责任公司"
+    assert accept_name("重庆长风信息技术产业研究院") == "重庆长风信息技术产业研究院"

@@ -171,8 +171,15 @@ def _name_re() -> re.Pattern:
 
 
 def canonical_name(text: str) -> str:
-    """Official names use full-width brackets; text was normalised to ASCII ones."""
-    return text.replace("(", "（").replace(")", "）")
+    """Official names use full-width brackets; text was normalised to ASCII ones. A unit suffix OCR
+    read twice (……有限责任公司公司) is read once."""
+    return _doubled_suffix().sub(r"\1", text.replace("(", "（").replace(")", "）"))
+
+
+@lru_cache(maxsize=1)
+def _doubled_suffix() -> re.Pattern:
+    sfx = sorted({s for s in labels()["unit_name_suffixes"] if len(s) >= 2}, key=len, reverse=True)
+    return re.compile(r"(" + "|".join(map(re.escape, sfx)) + r")\1$")
 
 
 def accept_name(text: str) -> str | None:
