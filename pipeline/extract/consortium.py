@@ -131,7 +131,7 @@ def _split_woven(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
     cells again, the role on the left (pipeline.extract.unweave)."""
     out: list[Cell] = []
     for c in row:
-        woven = split_role(c.text, whole_name) if len(c.text) >= 10 else None
+        woven = split_role(c.text, whole_name) if c.source == "ocr" and len(c.text) >= 10 else None
         if woven is None:
             out.append(c)
             continue
