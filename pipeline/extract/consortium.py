@@ -121,9 +121,32 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
             continue
         row = _split_woven(row)
         code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
+        joined = _with_wrapped_lines(row, nxt) if code_at is not None else None
+        if joined is not None:
+            out.append(joined)
+            i += 2
+            continue
         out.append(_move_name_tail(row, code_at) if code_at else row)
         i += 1
     return out
+
+
+def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cell, ...] | None:
+    """A member row whose cells wrapped, their second lines read as a row of their own under it
+    (重庆青禾……产业研究 / 院, 联合体牵头人、 / 开源贡献单位): each line joined to the cell above it, when
+    the lines hold no code and no 序号 and the join completes a name the row's cell had cut."""
+    if not nxt or len(nxt) > len(row) or any(USCC_TOKEN.search(c.text) for c in nxt) or _ROW_NUMBER.match(nxt[0].text) \
+            or nxt[0].text.isdigit():
+        return None
+    cells = list(row)
+    for c in nxt:
+        k = max(range(len(row)), key=lambda i: min(row[i].bbox[2], c.bbox[2]) - max(row[i].bbox[0], c.bbox[0]))
+        if min(row[k].bbox[2], c.bbox[2]) - max(row[k].bbox[0], c.bbox[0]) <= 0 or cells[k] is not row[k]:
+            return None
+        cells[k] = _with_text(row[k], row[k].text + c.text)
+    if not any(whole_name(c.text) and not whole_name(r.text) for c, r in zip(cells, row)):
+        return None
+    return tuple(cells)
 
 
 def _split_woven(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
