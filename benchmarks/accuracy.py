@@ -17,6 +17,7 @@ import json
 import sys
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 APP_FIELDS = ("track", "applicant.name", "applicant.uscc", "applicant.entity_type", "declared_on",
@@ -104,6 +105,29 @@ def _members(t_exp: dict, rev: dict | None) -> tuple[int, int, int]:
     return names, roles, max(len(truth), len(got))
 
 
+@lru_cache(maxsize=1)
+def _rules():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from pipeline.checks.rules import load_rules
+
+    return load_rules()
+
+
+def _same_target(t: dict, g: dict | None) -> bool:
+    """The review's target is the truth's: its value, turned into the truth's unit by the unit classes of
+    pipeline/checks/rules.yaml (45 名 is 45 人, 0.42 万平方米 is 4200 平方米), is the truth's value. Units of
+    different classes never match."""
+    if not g:
+        return False
+    if g.get("value") is None or t["value"] is None:
+        return _same_value(t["value"], g.get("value")) and norm(t["unit"]) == norm(g.get("unit"))
+    try:
+        value = _rules().convert(float(g["value"]), str(g.get("unit") or ""), str(t["unit"] or ""))
+    except (TypeError, ValueError):
+        return False
+    return value is not None and _same_value(t["value"], value)
+
+
 def _targets(t_exp: dict, rev: dict | None) -> tuple[int, int]:
     truth = t_exp.get("targets") or []
     got = (rev or {}).get("targets") or []
@@ -111,7 +135,7 @@ def _targets(t_exp: dict, rev: dict | None) -> tuple[int, int]:
     ok = 0
     for t in truth:
         g = by_ind.get(norm(t["indicator"]))
-        ok += bool(g) and _same_value(t["value"], g.get("value")) and norm(t["unit"]) == norm(g.get("unit"))
+        ok += _same_target(t, g)
     return ok, max(len(truth), len(got))
 
 
@@ -124,7 +148,7 @@ def _target_misses(t_exp: dict, rev: dict | None) -> str:
     out = []
     for t in t_exp.get("targets") or []:
         g = got.get(norm(t["indicator"]))
-        if not (g and _same_value(t["value"], g.get("value")) and norm(t["unit"]) == norm(g.get("unit"))):
+        if not _same_target(t, g):
             out.append(f"{t['indicator']} expected {t['value']}{t['unit']}, got "
                        + (f"{g.get('value')}{g.get('unit') or ''}" if g else "none"))
     want = {norm(t["indicator"]) for t in t_exp.get("targets") or []}

@@ -293,3 +293,81 @@ def test_code_after_a_wrapped_label_that_fails_its_check_is_kept_for_review():
     assert f.applicant.uscc.value == bad
     r = next(r for r in run_checks(f, RULES, None) if r.rule == "entity.uscc_valid")
     assert r.status == "review" and "校验码" in r.detail
+
+
+# ---------------------------------------------------------------- cells OCR read together
+
+def test_woven_role_and_name_cells_are_taken_apart():
+    from pipeline.extract.fields import whole_name
+    from pipeline.extract.unweave import drop_label, split_role
+
+    assert split_role("牵头单位、开源贡重庆白鹭人工智能科技股份有献单位限公司", whole_name) == (
+        "牵头单位、开源贡献单位", "重庆白鹭人工智能科技股份有限公司")
+    assert split_role("开源代码贡献单位重庆长风信创科技有限公司", whole_name) is None  # not woven: roles are masked
+    assert split_role("重庆白鹭人工智能科技股份有限公司", whole_name) is None
+    assert drop_label("重庆同创物联科技股份有限注册时间2009年7月11日公司", whole_name) == "重庆同创物联科技股份有限公司"
+    assert drop_label("重庆白鹭人工智能科技股份有成立时间限公司", whole_name) == "重庆白鹭人工智能科技股份有限公司"
+    assert drop_label("重庆白鹭人工智能科技股份有限公司成立时间2020年", whole_name) is None  # nothing woven in
+
+
+def test_role_first_table_with_names_in_the_role_column():
+    table = ["二、联合体组成情况", "序号联合体分工 | 成员单位 | 机构代码 | 所在区县",
+             "1 | 牵头单位、开源贡重庆云帆科技股份有献单位限公司 | 91501MA5UA3W18Q | 大足区",
+             f"2 | 开源代码贡献单位重庆渝芯软件有限公司 | {B} | 梁平区"]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2, table=True))])
+    assert {n: roles for n, (_, roles) in members(f).items()} == {
+        "重庆云帆科技股份有限公司": ("lead", "code_contributor"), "重庆渝芯软件有限公司": ("code_contributor",)}
+    assert members(f)["重庆渝芯软件有限公司"][0] == B
+
+
+def test_member_cards_whose_key_and_value_are_one_cell():
+    cards = ["联合体成员单位一览表",
+             "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码( | {CODE}", "注册号)", "承担角色■牵头单位□开源代码贡献单位□应用单位",
+             "成员单位二重庆渝芯软件有限公司", f"统一社会信用代码( | {B}", "注册号)", "承担角色□牵头单位■开源代码贡献单位■应用单位"]
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)),
+                          "重庆渝芯软件有限公司": (B, ("code_contributor", "application_unit"))}
+    assert f.consortium_list.value == 2
+
+
+def test_tick_row_whose_filled_mark_ocr_dropped():
+    from pipeline.extract.entity import tick_choice
+
+    t = tick_choice("法人类型企业□事业单位□社会组织□产业园区运营管理机构□其他")
+    assert t.option == "企业" and t.quality < 1
+    assert tick_choice("单位性质□企业□事业单位□社会组织□其他").option is None  # nothing ticked: nothing chosen
+    two_bare = tick_choice("单位性质企业事业单位□社会组织□其他")  # two options without a box: no guess
+    assert two_bare is None or two_bare.option is None
+
+
+def test_agreement_parties_count_the_members_and_a_gap_leaves_the_list_unread():
+    cards = ["联合体成员单位一览表", "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码 | {CODE}",
+             "成员单位二 | 重庆渝芯软件有限公司", f"统一社会信用代码 | {B}"]
+    three = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司", "丙方：重庆市嘉陵软件评测中"]
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(three, 3))])
+    assert f.consortium_list.value is None and "协议各方为3家" in f.consortium_list.reason  # a card lost
+    got = {r.rule: r.status for r in run_checks(f, RULES, None)}
+    assert got["consortium.size"] == "review"
+    gap = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "丙方：重庆渝芯软件有限公司"]
+    f = extract_facts([doc(page(COVER, 1), page(gap, 2))])
+    assert f.consortium_list.value is None and "甲方、丙方" in f.consortium_list.reason
+    two = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司"]
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(two, 3))])
+    assert f.consortium_list.value == 2
+
+
+def test_a_role_label_belongs_to_the_name_after_its_colon_not_the_one_before():
+    cover = COVER + ["联合体成员单位:重庆渝芯软件有限公司联合体牵头单位(盖章):重庆云帆科技有限公司",
+                     "联合体成员单位:重庆渝芯软件有限公司联合体牵头单位(盖章):重庆云帆科技有限公司育科技 | 重庆有限公司"]
+    f = extract_facts([doc(page(cover[:-1], 1))])
+    assert {n: roles for n, (_, roles) in members(f).items()} == {"重庆云帆科技有限公司": ("lead",)}
+    f = extract_facts([doc(page(cover[:3] + cover[-1:], 1))])
+    assert all(not roles for _, roles in members(f).values())  # the label's name not read: nobody is lead
+
+
+def test_a_unit_suffix_read_twice_is_read_once():
+    from pipeline.extract.fields import accept_name
+
+    assert accept_name("重庆市乘风云计算有限责任公司公司") == "重庆市乘风云计算有限责任公司"
+    assert accept_name("重庆长风信息技术产业研究院") == "重庆长风信息技术产业研究院"
+

@@ -184,3 +184,21 @@ def test_fail_and_review_calls_per_rule():
     assert calls["credit.dishonest_debtor"]["review"] == {"given": 1, "right": 1, "precision": 1.0, "share": 1.0}
     assert calls["consortium.size"]["fail"] == {"given": 1, "right": 0, "precision": 0.0}
     assert "consortium.size" in accuracy.format_report(res).split("fail and review calls")[1]
+
+
+def test_targets_compare_by_unit_class_not_letters():
+    """名 is 人 and 户 is 家 (rules.yaml unit_classes), 0.03万人 is 300 人; 300 个 is not 300 人."""
+    revs = perfect_reviews()
+    b = revs[0]
+    same = copy.deepcopy(b["targets"])
+    for t in b["targets"]:
+        t["unit"] = {"家": "户", "人": "名"}.get(t["unit"], t["unit"])
+    assert accuracy.compare(TRUTH, revs)["fields"]["targets"]["correct"] == 3
+    b["targets"] = copy.deepcopy(same)
+    people = next(t for t in b["targets"] if t["unit"] == "人")
+    people["value"], people["unit"] = people["value"] / 10000, "万人"
+    assert accuracy.compare(TRUTH, revs)["fields"]["targets"]["correct"] == 3
+    people["value"], people["unit"] = people["value"] * 10000, "个"
+    res = accuracy.compare(TRUTH, revs)
+    assert res["fields"]["targets"]["correct"] == 2
+    assert any("个" in m for m in res["mismatches"])

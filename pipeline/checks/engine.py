@@ -120,15 +120,25 @@ def _list_whole(facts: ApplicationFacts, rules: Rules) -> str:
     """Why the member list cannot carry a `fail` ('' when it can): it must have been read whole
     (member table from header to end, or an agreement sentence naming or counting the members),
     confidently, naming as many units as were found, with some member's role understood."""
+    lst = facts.consortium_list
+    if lst.found and _low(lst, rules):
+        return "成员名单识别置信度偏低"
+    why = _members_unseen(facts)
+    if why:
+        return why
+    if not any(m.roles for m in facts.consortium):
+        return "未能识别任何成员的分工（分工栏未读懂）"
+    return ""
+
+
+def _members_unseen(facts: ApplicationFacts) -> str:
+    """Why members may be missing from what was read ('' when the list read whole names as many
+    units as were found): a member not read gets no credit-list check."""
     lst, n = facts.consortium_list, len(facts.consortium)
     if not lst.found:
         return lst.reason or "未找到完整的联合体成员表或协议中的成员名单"
-    if _low(lst, rules):
-        return "成员名单识别置信度偏低"
     if isinstance(lst.value, (int, float)) and int(lst.value) != n:
         return f"成员名单列出{int(lst.value)}家，但只识别出{n}家的名称"
-    if not any(m.roles for m in facts.consortium):
-        return "未能识别任何成员的分工（分工栏未读懂）"
     return ""
 
 
@@ -170,6 +180,11 @@ def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
         return _result(rules, rule, "fail", "；".join(problems), ev)
     if _role_low(members, rules):
         return _result(rules, rule, "review", f"联合体{n}家成员单位，牵头单位为{names}（识别置信度偏低，请核对）", ev)
+    why = _members_unseen(facts)
+    if why:
+        # a member not read gets no credit-list check: the list must be read whole for a pass
+        return _result(rules, rule, "review", f"识别到联合体{n}家成员单位，牵头单位为{names}，但{why}，"
+                       "可能有成员单位未识别（其信用核查未做），请人工核对成员名单", ev)
     return _result(rules, rule, "pass", f"联合体{n}家成员单位，牵头单位为{names}", ev)
 
 

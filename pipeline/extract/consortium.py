@@ -12,11 +12,14 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
-from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled
+from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled,
+                                     whole_name)
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_list import MemberRow, MemberTable, names_in, read_cards, read_tables, roles_in
-from pipeline.extract.member_prose import CountSentence, ListSentence, coded_names, read_parties, read_sentences
+from pipeline.extract.member_prose import (CountSentence, ListSentence, coded_names, named_parties, patterns, read_parties,
+                                           read_sentences)
 from pipeline.extract.nlp import role_mentions
+from pipeline.extract.unweave import split_role
 from pipeline.facts import ROLES_UNREAD, Evidence, Fact, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
@@ -49,6 +52,9 @@ def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
     return masked, ments
 
 
+_LABEL_END = re.compile(r"(?:[(（][^)）]{0,8}[)）])?[:：]")
+
+
 def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, list[Cell]]]:
     """Units named in one row with the roles phrased beside them.
 
@@ -77,6 +83,11 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
             continue
         after = [i for i, (_, ns, _) in enumerate(names) if ns >= e]
         before = [i for i, (_, _, ne) in enumerate(names) if ne <= s and s - ne <= 2]
+        colon = _LABEL_END.match(masked, e)
+        if colon:  # 牵头单位（盖章）：B公司 — a label of the name right after it, even right behind another name
+            if not (after and names[after[0]][1] - colon.end() <= 2):
+                continue  # what follows the label was not read as a name: the role goes to nobody
+            before = []
         target = before[-1] if before else (after[0] if after else len(names) - 1)
         roles_for[target].append(label)
     out = []
@@ -108,9 +119,51 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
             out.append(tuple(cells))
             i += 2
             continue
+        row = _split_woven(row)
+        code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
+        joined = _with_wrapped_lines(row, nxt) if code_at is not None else None
+        if joined is not None:
+            out.append(joined)
+            i += 2
+            continue
         out.append(_move_name_tail(row, code_at) if code_at else row)
         i += 1
     return out
+
+
+def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cell, ...] | None:
+    """A member row whose cells wrapped, their second lines read as a row of their own under it
+    (重庆青禾……产业研究 / 院, 联合体牵头人、 / 开源贡献单位): each line joined to the cell above it, when
+    the lines hold no code and no 序号 and the join completes a name the row's cell had cut."""
+    if not nxt or len(nxt) > len(row) or any(USCC_TOKEN.search(c.text) for c in nxt) or _ROW_NUMBER.match(nxt[0].text) \
+            or nxt[0].text.isdigit():
+        return None
+    cells = list(row)
+    for c in nxt:
+        k = max(range(len(row)), key=lambda i: min(row[i].bbox[2], c.bbox[2]) - max(row[i].bbox[0], c.bbox[0]))
+        if min(row[k].bbox[2], c.bbox[2]) - max(row[k].bbox[0], c.bbox[0]) <= 0 or cells[k] is not row[k]:
+            return None
+        cells[k] = _with_text(row[k], row[k].text + c.text)
+    if not any(whole_name(c.text) and not whole_name(r.text) for c, r in zip(cells, row)):
+        return None
+    return tuple(cells)
+
+
+def _split_woven(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A role cell and the name cell right of it that OCR read as one interleaved line become two
+    cells again, the role on the left (pipeline.extract.unweave)."""
+    out: list[Cell] = []
+    for c in row:
+        woven = split_role(c.text, whole_name) if c.source == "ocr" and len(c.text) >= 10 else None
+        if woven is None:
+            out.append(c)
+            continue
+        role, name = woven
+        x0, y0, x1, y1 = c.bbox
+        cut = x0 + (x1 - x0) * len(role) / (len(role) + len(name))
+        out.append(Cell(role, c.raw, c.file, c.page, (x0, y0, cut, y1), c.confidence, c.source, c.origin))
+        out.append(Cell(name, c.raw, c.file, c.page, (cut, y0, x1, y1), c.confidence, c.source, c.origin))
+    return tuple(out)
 
 
 _ROW_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")
@@ -250,13 +303,17 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
-    return tuple(units), _list_fact(tables, cards, lists, counts)
+    return tuple(units), _list_fact(tables, cards, lists, counts, named_parties(pages))
 
 
 def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[MemberRow], lists: Sequence[ListSentence],
-               counts: Sequence[CountSentence]) -> Fact:
+               counts: Sequence[CountSentence], parties: Sequence[tuple[str, str | None, Cell]] = ()) -> Fact:
     """How many members the list read whole names, or why no list was read whole. A table and the
-    agreement's count (or its list sentence) that disagree leave it unread: members may be lost."""
+    agreement's count (or its list sentence, or its parties 甲方、乙方……) that disagree leave it unread:
+    members may be lost. Parties with a gap (甲方、丙方 read, 乙方 not) leave it unread too."""
+    aliases = [a for a, _, _ in parties]
+    if aliases and aliases != patterns()["party_aliases"][:len(aliases)]:
+        return Fact(reason=f"协议各方未能全部识别（识别出{'、'.join(aliases)}）")
     stated = counts[0] if counts else None
     said: list[tuple[int, tuple[Evidence, ...], float, str]] = []
     whole = [t for t, ended in tables if ended]
@@ -277,6 +334,10 @@ def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Membe
         conf = min(c.confidence for c in s.cells)
         note = f"协议列出{n}家成员单位：" + "、".join(nm for nm, _ in s.names)
         said.append((n, (s.cells[0].evidence(conf, note),), conf, "协议"))
+    if len(parties) >= 2:
+        conf = min(c.confidence for _, _, c in parties)
+        note = f"协议列出{len(parties)}方：" + "、".join(f"{a}{n or '（名称未能识别）'}" for a, n, _ in parties)
+        said.append((len(parties), (parties[0][2].evidence(conf, note),), conf, "协议各方"))
     if stated is not None:
         conf = min(c.confidence for c in stated.cells)
         note = f"协议写明共{stated.count}家成员单位" + ("" if said else f"（{ROLES_UNREAD}）")

@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Sequence
 from pipeline import uscc
 from pipeline.extract.config import label_regex, labels
 from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.unweave import drop_label
 
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 _LEAD_PUNCT = re.compile(r"^[\s:：;；,，.。、]+")
@@ -57,8 +58,17 @@ def _all_labels() -> re.Pattern:
 
 
 def cut_at_next_label(value: str) -> str:
+    """The value up to the next label; a name whose wrapped end came after the next field's label
+    and value (……股份有限注册时间2009年7月11日公司) is joined up again."""
     m = _all_labels().search(value, 1)
-    return value[: m.start()] if m else value
+    if not m:
+        return value
+    return drop_label(value, whole_name) or value[: m.start()]
+
+
+def whole_name(text: str) -> bool:
+    """`text` is one complete unit name (nothing cut off, nothing after it)."""
+    return bool(text) and accept_name(text) == canonical_name(text)
 
 
 def _label_at(text: str, kind: str) -> tuple[re.Match, float] | None:
@@ -161,8 +171,15 @@ def _name_re() -> re.Pattern:
 
 
 def canonical_name(text: str) -> str:
-    """Official names use full-width brackets; text was normalised to ASCII ones."""
-    return text.replace("(", "（").replace(")", "）")
+    """Official names use full-width brackets; text was normalised to ASCII ones. A unit suffix OCR
+    read twice (……有限责任公司公司) is read once."""
+    return _doubled_suffix().sub(r"\1", text.replace("(", "（").replace(")", "）"))
+
+
+@lru_cache(maxsize=1)
+def _doubled_suffix() -> re.Pattern:
+    sfx = sorted({s for s in labels()["unit_name_suffixes"] if len(s) >= 2}, key=len, reverse=True)
+    return re.compile(r"(" + "|".join(map(re.escape, sfx)) + r")\1$")
 
 
 def accept_name(text: str) -> str | None:

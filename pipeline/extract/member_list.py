@@ -13,7 +13,7 @@ from typing import Sequence
 
 
 from pipeline.extract.config import consortium_patterns
-from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names
+from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
 from pipeline.extract.layout import Cell
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.ticks import read_ticks
@@ -96,6 +96,13 @@ def header_columns(row: Sequence[Cell]) -> list[str | None] | None:
     return cols
 
 
+def _mask_role_words(text: str) -> str:
+    chars = list(text)
+    for _, s, e, _ in role_mentions(text):
+        chars[s:e] = "|" * (e - s)
+    return "".join(chars)
+
+
 @dataclass(frozen=True)
 class MemberRow:
     name: str | None
@@ -148,6 +155,12 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
         if found:
             name, name_cells = found[0][0], (row[i],)
             break
+    if name is None:  # a role cell holding the name too (开源代码贡献单位重庆长风……公司: the columns ran together)
+        for i in (i for i in range(len(row)) if cols[i] == "role"):
+            found = [n for n in names_in(_mask_role_words(row[i].text)) if "|" not in n[0]]
+            if found:
+                name, name_cells = found[0][0], (row[i],)
+                break
     code, code_cell = None, None
     for i in sorted(range(len(row)), key=lambda i: cols[i] != "uscc"):
         m = USCC_TOKEN.search(row[i].text)
@@ -158,7 +171,7 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
         return None
     roles = []
     for i, c in enumerate(row):
-        if cols[i] in ("role", None) and c not in name_cells:
+        if cols[i] == "role" or (cols[i] is None and c not in name_cells):
             roles += [(label, c) for label, *_ in roles_in(c.text)]
     type_cell = next((c for i, c in enumerate(row) if cols[i] == "type"), None)
     return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row))
@@ -246,6 +259,35 @@ def _card_key() -> re.Pattern:
     return re.compile("|".join(patterns()["member_card_keys"]))
 
 
+@lru_cache(maxsize=1)
+def _glued_keys() -> tuple[re.Pattern, tuple[str, ...]]:
+    card = re.compile("|".join(k.rstrip("$") for k in patterns()["member_card_keys"]))
+    cols = patterns()["member_columns"]
+    return card, tuple(sorted((w for k in ("uscc", "role", "type") for w in cols[k]), key=len, reverse=True))
+
+
+def _unglue(row: Sequence[Cell]) -> Sequence[Cell]:
+    """A card row whose key and value OCR read as one cell (成员单位三重庆森域……公司, 承担角色■牵头单位□……)
+    split into key | value; other rows as they are."""
+    if not row or (len(row) >= 2 and (_card_key().search(row[0].text) or column_of(row[0].text))):
+        return row
+    first = row[0]
+    card, words = _glued_keys()
+    m = card.match(first.text)
+    k = m.end() if m and whole_name(first.text[m.end():]) else next(
+        (len(w) for w in words if first.text.startswith(w)
+         and (USCC_TOKEN.search(first.text[len(w):]) or roles_in(first.text[len(w):]))), 0)
+    if not k:
+        return row
+    x0, y0, x1, y1 = first.bbox
+    cut = x0 + (x1 - x0) * k / len(first.text)
+    key = Cell(first.text[:k], first.text[:k], first.file, first.page, (x0, y0, cut, y1), first.confidence,
+               first.source, first.origin)
+    value = Cell(first.text[k:], first.raw, first.file, first.page, (cut, y0, x1, y1), first.confidence,
+                 first.source, first.origin)
+    return (key, value, *row[1:])
+
+
 def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> list[MemberRow]:
     """Key-value blocks, one per member (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 | ■牵头单位 …),
     in order over the pages; each becomes a member row."""
@@ -265,6 +307,7 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> list[MemberRow]:
                                      roles, fields.get("type"), tuple(card)))
 
         for row in rows:
+            row = _unglue(row)
             if len(row) < 2:
                 continue
             key, rest = row[0].text, row[1:]

@@ -88,20 +88,15 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
 def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...], Cell]]:
     """(name, roles, clause cell) for roles an agreement gives its parties by alias: 甲方（牵头单位）：A
     names 甲方; 乙方作为开源代码贡献单位，…… gives 乙方's unit that role."""
-    aliases = patterns()["party_aliases"]
-    alias_rx = re.compile("|".join(map(re.escape, aliases)))
+    alias_rx = _alias_rx()
     named: dict[str, str] = {}
     out: list[tuple[str, tuple[str, ...], Cell]] = []
     for page in pages:
         if not alias_rx.search(page.text):
             continue
-        for row in page.rows:
-            text = "".join(c.text for c in row)
-            m = re.match(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text)
-            if m:
-                found = names_in(text[m.end():])
-                if found:
-                    named[m.group(1)] = found[0][0]
+        for alias, name, _ in _page_parties(page):
+            if name:
+                named[alias] = name
         for row in page.rows:
             line = "".join(c.text for c in row)
             for clause in re.finditer(r"[^；;。]+", line):
@@ -116,6 +111,39 @@ def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...]
                 if roles:
                     out.append((named[alias], roles, row[0]))
     return out
+
+
+def _alias_rx() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, patterns()["party_aliases"])))
+
+
+def _page_parties(page: PageLayout) -> list[tuple[str, str | None, Cell]]:
+    """(alias, name, cell) of each 甲方（牵头单位）：A公司 line of the page; name None when what follows
+    the colon is a unit's name OCR cut short (……股份有限公), not read as one."""
+    rx = re.compile(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % _alias_rx().pattern)
+    out = []
+    for row in page.rows:
+        text = "".join(c.text for c in row)
+        m = rx.match(text)
+        if not m:
+            continue
+        found = names_in(text[m.end():])
+        if found:
+            out.append((m.group(1), found[0][0], row[0]))
+        elif len(re.findall(r"[\u4e00-\u9fff]", text[m.end():])) >= 6:
+            out.append((m.group(1), None, row[0]))
+    return out
+
+
+def named_parties(pages: Sequence[PageLayout]) -> list[tuple[str, str | None, Cell]]:
+    """The agreement's parties as its head names them (甲方：A公司 / 乙方：B公司 …), each alias once, in
+    the order of patterns `party_aliases`; the first page that names 甲方 and the pages after it."""
+    found: dict[str, tuple[str, str, Cell]] = {}
+    for page in pages:
+        for alias, name, cell in _page_parties(page):
+            found.setdefault(alias, (alias, name, cell))
+    order = patterns()["party_aliases"]
+    return sorted(found.values(), key=lambda p: order.index(p[0]))
 
 
 def _party_roles(text: str, at: int) -> tuple[str, ...]:

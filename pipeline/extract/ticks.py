@@ -2,7 +2,8 @@
 
 A checked mark (☑ √ ■ ▇ ✓ …) ticks its option. OCR garbles marks (■ read as 国 or 口, □ as 口): a
 garbled mark ticks only as the odd one out of the row (the others all alike). Marks are in
-patterns/consortium.yaml `ticks`."""
+patterns/consortium.yaml `ticks`. When OCR drops the filled mark altogether, the one option without a
+mark among open boxes is the ticked one."""
 from __future__ import annotations
 
 import re
@@ -46,6 +47,10 @@ def read_ticks(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | N
     ticked = tuple(o for o, _, _, mk in marked if mk in checked)
     if ticked:
         return TickRead(ticked, 1.0)
+    bare = [o for o, s, _ in spans if s not in {ms for _, ms, _, _ in marked}]
+    if len(marked) >= 3 and len(bare) == 1 and all(mk in unchecked for *_, mk in marked):
+        # every other option has an open box: OCR dropped the filled one (■企业 read as 企业)
+        return TickRead((bare[0],), 0.75, "勾选符号未识别出，其余选项均为未勾选，按唯一无框选项认定")
     kinds = Counter(mk for *_, mk in marked)
     odd = [mk for mk, n in kinds.items() if n == 1]
     if len(kinds) == 2 and len(odd) == 1 and len(marked) >= 3 and odd[0] not in unchecked:

@@ -90,35 +90,6 @@ def _page_truth(sub: SubmissionPlan, seals: list[dict]) -> list[dict]:
     return out
 
 
-def _application_expected(app: P.AppPlan, seals: list[dict]) -> dict:
-    checks = P.expected_checks(app)
-    strict = P.verdict([c["status"] for c in checks])
-    lenient = P.verdict([c.get(P.ACCEPT_ALSO, [c["status"]])[0] for c in checks])
-    site = {"tenure": None, "lease_start": None, "lease_end": None, "lease_years": None}
-    if app.site:
-        s = app.site
-        site = {"tenure": s.tenure, "lease_start": s.lease_start and s.lease_start.isoformat(),
-                "lease_end": s.lease_end and s.lease_end.isoformat(), "lease_years": s.lease_years}
-    a = app.applicant
-    exp = {
-        "track": app.track,
-        "applicant": {"name": a.name, "uscc": a.uscc, "entity_type": a.entity_type, "declared_type_text": a.type_text},
-        "site": site,
-        "consortium": [{"name": m.name, "uscc": m.uscc, "roles": list(m.roles), "role_text": m.role_text}
-                       for m in app.members],
-        "seals": seals,
-        "targets": [{"indicator": t.indicator, "value": t.value, "unit": t.unit, "written": t.written}
-                    for t in app.targets],
-        "declared_on": app.declared_on.isoformat(),
-        "declared_on_text": app.date_text,
-        "checks": checks,
-        "verdict": strict,
-    }
-    if lenient != strict:
-        exp["verdict_also_acceptable"] = [lenient]
-    return exp
-
-
 @dataclass
 class BundlePlan:
     truth: dict
@@ -167,23 +138,9 @@ def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n
     subs.append(SubmissionPlan(form_entry, "image_pdf", "recommendation_form", form_pages,
                                [look] * len(form_pages), "serif"))
 
-    submissions = []
-    for sub in subs:
-        seals = _seal_truth(sub)
-        pages = _page_truth(sub, seals)
-        if sub.kind == "application":
-            expected = _application_expected(sub.app, seals)
-            defects = list(sub.app.defects)
-        else:
-            expected = {"track": "recommendation_form", "district": district, "authority": authority.name,
-                        "applications": [a.applicant.name for a in apps], "seals": seals,
-                        "declared_on": form_date.isoformat(),
-                        "checks": [{"rule": "district.recommendation", "unit": None, "status": "pass"}],
-                        "verdict": None}
-            defects = []
-        sub.truth = {"entry": sub.entry, "files": _files(sub.entry, sub.fmt, len(sub.pages)), "kind": sub.kind,
-                     "format": sub.fmt, "expected": expected, "defects": defects, "pages": pages}
-        submissions.append(sub.truth)
+    form = {"district": district, "authority": authority.name, "applications": [a.applicant.name for a in apps],
+            "declared_on": form_date.isoformat()}
+    submissions = submission_truths(subs, form, P.ORACLE)
     from pipeline.samples.credit import plan_lists
 
     dis, tax, hits = plan_lists(seed, apps, n_credit_rows)
@@ -194,6 +151,29 @@ def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n
                                   {"path": TAX_FILE, "kind": "tax_violation", "rows": len(tax)}],
                         "planted": hits}}
     return BundlePlan(truth, subs, dis, tax)
+
+
+def submission_truths(subs: list[SubmissionPlan], form: dict, oracle) -> list[dict]:
+    """Each planned submission's truth record (an application's from the shared oracle, the 附件4
+    form's from `form`: district, authority, applications, declared_on), set on it and returned."""
+    from pipeline.samples.oracle import application_truth
+
+    out = []
+    for sub in subs:
+        seals = _seal_truth(sub)
+        pages = _page_truth(sub, seals)
+        if sub.kind == "application":
+            expected, defects = application_truth(sub.app, seals, oracle, P.DEADLINE), list(sub.app.defects)
+        else:
+            expected = {"track": "recommendation_form", "district": form["district"], "authority": form["authority"],
+                        "applications": form["applications"], "seals": seals, "declared_on": form["declared_on"],
+                        "checks": [{"rule": "district.recommendation", "unit": None, "status": "pass"}],
+                        "verdict": None}
+            defects = []
+        sub.truth = {"entry": sub.entry, "files": _files(sub.entry, sub.fmt, len(sub.pages)), "kind": sub.kind,
+                     "format": sub.fmt, "expected": expected, "defects": defects, "pages": pages}
+        out.append(sub.truth)
+    return out
 
 
 def truth_bytes(truth: dict) -> bytes:

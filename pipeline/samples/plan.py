@@ -14,6 +14,7 @@ from importlib import resources
 import yaml
 
 from pipeline import uscc
+from pipeline.samples import oracle as O
 
 DEADLINE = dt.date(2026, 7, 23)
 FORMATS = ("tiff", "text_pdf", "jpeg_folder", "docx", "image_pdf")
@@ -392,82 +393,18 @@ def plan_applications(seed: int, n_applications: int, dpi_choices=(200, 300)) ->
 
 # ---------------------------------------------------------------- expected checks
 
-ACCEPT_ALSO = "also_acceptable"
+ACCEPT_ALSO = O.ACCEPT_ALSO
+verdict = O.verdict
+ORACLE = O.Oracle(
+    hits=(O.CreditHit("dishonest_debtor_hit", "credit.dishonest_debtor", "applicant", "统一社会信用代码与失信被执行人名单一致"),
+          O.CreditHit("tax_violation_name_hit", "credit.tax_violation", "applicant",
+                      "名单无代码，名称规范化（全角/半角括号）后完全一致")),
+    type_why="单位性质为{type_text}，不属于企业、事业单位、社会组织或产业园区运营管理机构",
+    near_miss_why="名单中“{name}”名称相近但统一社会信用代码不同，不是同一主体；提示人工核对也可接受",
+    target_why="{t.indicator}{t.value}{t.unit}低于{t.minimum}{t.unit}",
+)
 
 
 def expected_checks(app: AppPlan) -> list[dict]:
-    """Expected status of every SPEC §4 rule for this application, with the reason when not pass."""
-    units = app.members if app.track == "open_source_community" else [app.applicant]
-    out: list[dict] = []
-
-    def add(rule, unit, status, why="", also=()):
-        row = {"rule": rule, "unit": unit, "status": status}
-        if why:
-            row["why"] = why
-        if also:
-            row[ACCEPT_ALSO] = list(also)
-        out.append(row)
-
-    for u in units:
-        if u.uscc_valid:
-            add("entity.uscc_valid", u.name, "pass")
-        else:
-            add("entity.uscc_valid", u.name, "review", "第18位校验码不符：可能是识别错误或早期试点代码，需人工核对")
-    if app.track == "innovation_community":
-        a = app.applicant
-        if a.entity_type == "other":
-            add("entity.type_allowed", a.name, "fail", f"单位性质为{a.type_text}，不属于企业、事业单位、社会组织或产业园区运营管理机构")
-        else:
-            add("entity.type_allowed", a.name, "pass")
-    for u in units:
-        if "dishonest_debtor_hit" in app.defects and u is app.applicant:
-            add("credit.dishonest_debtor", u.name, "fail", "统一社会信用代码与失信被执行人名单一致")
-        elif "near_miss_name" in app.defects and u is app.applicant:
-            add("credit.dishonest_debtor", u.name, "pass",
-                f"名单中“{app.near_miss_name}”名称相近但统一社会信用代码不同，不是同一主体；提示人工核对也可接受",
-                also=("review",))
-        else:
-            add("credit.dishonest_debtor", u.name, "pass")
-    for u in units:
-        if "tax_violation_name_hit" in app.defects and u is app.applicant:
-            add("credit.tax_violation", u.name, "fail", "名单无代码，名称规范化（全角/半角括号）后完全一致")
-        else:
-            add("credit.tax_violation", u.name, "pass")
-    if app.track == "innovation_community":
-        add("site.tenure_proof", None, "pass")
-        if app.site.tenure == "leased":
-            if app.site.lease_years < 3:
-                add("site.lease_term", None, "fail", f"租期{app.site.lease_years:g}年，少于3年")
-            else:
-                add("site.lease_term", None, "pass")
-        add("plan.complete", None, "pass")
-    else:
-        n = len(app.members)
-        leads = sum("lead" in m.roles for m in app.members)
-        add("consortium.size", None, "pass" if n >= 2 and leads == 1 else "fail",
-            "" if n >= 2 else "联合体只有1家成员单位")
-        has_cc = any("code_contributor" in m.roles for m in app.members)
-        add("consortium.code_contributor", None, "pass" if has_cc else "fail")
-        has_au = any("application_unit" in m.roles for m in app.members)
-        add("consortium.application_unit", None, "pass" if has_au else "fail", "" if has_au else "联合体无应用单位")
-    for u in units:
-        if u.sealed:
-            add("seal.present", u.name, "pass")
-        else:  # no seal found is also missing evidence (SPEC: review); a person confirms either way
-            add("seal.present", u.name, "fail", "该单位在申报材料上没有加盖公章（未检出印章时标“需人工核对”亦可）",
-                also=("review",))
-    low = [t for t in app.targets if t.value < t.minimum]
-    add("targets.meet_indicators", None, "fail" if low else "pass",
-        "；".join(f"{t.indicator}{t.value}{t.unit}低于{t.minimum}{t.unit}" for t in low))
-    late = app.declared_on > DEADLINE
-    add("submission.deadline", None, "fail" if late else "pass",
-        f"申报日期{app.declared_on.isoformat()}晚于2026-07-23" if late else "")
-    return out  # district.recommendation is bundle-level: the 附件4 form's submission carries it
-
-
-def verdict(statuses: list[str]) -> str:
-    if "fail" in statuses:
-        return "ineligible"
-    if "review" in statuses:
-        return "needs_review"
-    return "eligible"
+    """Expected status of every SPEC §4 rule for this application (pipeline.samples.oracle)."""
+    return O.expected_checks(app, ORACLE, DEADLINE)

@@ -13,7 +13,6 @@ from pipeline.samples import plan as P
 from pipeline.samples.family2 import pages_common as PC
 from pipeline.samples.family2 import pages_track as PT
 from pipeline.samples.family2 import plan2
-from pipeline.samples.family2.expected import application_expected
 
 FAMILY_VERSION = "2.0"
 SCANNED = G.SCANNED
@@ -94,22 +93,9 @@ def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n
     look = pick_form_look(rng, dpi_choices)
     subs.append(G.SubmissionPlan(form_entry, form_fmt, "recommendation_form", form_pages, [look] * len(form_pages), "sans"))
 
-    submissions = []
-    for sub in subs:
-        seals = G._seal_truth(sub)
-        pages = G._page_truth(sub, seals)
-        if sub.kind == "application":
-            expected, defects = application_expected(sub.app, seals), list(sub.app.defects)
-        else:
-            expected = {"track": "recommendation_form", "district": district, "authority": authority.name,
-                        "applications": [a.applicant.name for a in apps], "seals": seals,
-                        "declared_on": form_date.isoformat(),
-                        "checks": [{"rule": "district.recommendation", "unit": None, "status": "pass"}],
-                        "verdict": None}
-            defects = []
-        sub.truth = {"entry": sub.entry, "files": G._files(sub.entry, sub.fmt, len(sub.pages)), "kind": sub.kind,
-                     "format": sub.fmt, "expected": expected, "defects": defects, "pages": pages}
-        submissions.append(sub.truth)
+    form = {"district": district, "authority": authority.name, "applications": [a.applicant.name for a in apps],
+            "declared_on": form_date.isoformat()}
+    submissions = G.submission_truths(subs, form, plan2.ORACLE)
     dis, tax, hits = _credit(seed, apps, n_credit_rows)
     truth = {"seed": seed, "family": 2, "generator_version": FAMILY_VERSION, "deadline": P.DEADLINE.isoformat(),
              "submissions": submissions,

@@ -17,6 +17,7 @@ from importlib import resources
 
 import yaml
 
+from pipeline.samples import oracle as O
 from pipeline.samples import plan as P
 
 DEADLINE = P.DEADLINE
@@ -337,3 +338,18 @@ def plan_applications(seed: int, n: int, dpi_choices=(200, 300)) -> list[App2]:
         app.entry = f"{i + 1:03d}-{label}-{app.applicant.name}{ext}"
         apps.append(app)
     return apps
+
+
+# what this family plants and says where its expected statuses differ from family 1's (pipeline.samples.oracle)
+ORACLE = O.Oracle(
+    hits=(O.CreditHit("member_dishonest_hit", "credit.dishonest_debtor", "second_member",
+                      "成员单位的统一社会信用代码在失信被执行人名单中"),
+          O.CreditHit("tax_violation_uscc_hit", "credit.tax_violation", "applicant", "纳税人识别号与统一社会信用代码一致"),
+          O.CreditHit("member_tax_name_hit", "credit.tax_violation", "last_member",
+                      "名单无代码，成员单位名称规范化（全角/半角括号）后完全一致")),
+    type_why="单位性质勾选“其他”（{type_text}），不属于企业、事业单位、社会组织或产业园区运营管理机构",
+    near_miss_why="名单中“{name}”名称相近但统一社会信用代码不同；提示人工核对也可接受",
+    target_why="{t.written_indicator}{t.written}{t.written_unit}低于{t.minimum}{t.unit}",
+    target_fields=("indicator", "value", "unit", "written", "written_indicator", "written_unit", "matched"),
+    lease_text=True, cover_date=True,
+)

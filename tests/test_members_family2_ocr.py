@@ -1,0 +1,61 @@
+"""Members, codes, roles and entity type on family-2 pages (pipeline/samples/family2, written from
+other calls' templates) rendered by the sample renderer with their planned scan look, written as an
+image PDF and read by the REAL reader (default OCR cascade), then extracted and checked. Each case is
+a class that was lost before:
+
+- a member table whose role column comes first: OCR read a wrapped role cell and the wrapped name
+  beside it as one interleaved line (牵头单位、开源贡重庆白鹭……股份有献单位限公司), and role + name as one
+  cell in the role column;
+- a basic-information row where the wrapped name has the next field's label woven in
+  (……股份有成立时间限公司), and a 法人类型 tick row whose filled mark OCR dropped (企业□事业单位□…);
+- member cards (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 ■…) whose key and value came back
+  as one cell (成员单位三重庆森域……公司, 承担角色■牵头单位□…): a card lost, a code given to the wrong member;
+- a member row whose wrapped cells' second lines came back as a row of their own (…产业研究 / 院).
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.checks.engine import run_checks
+from pipeline.checks.rules import load_rules
+from pipeline.extract import extract_facts
+from pipeline.reading import read_document
+from pipeline.samples import generator as G
+from pipeline.samples.family2 import bundle as B
+
+RULES = load_rules()
+KINDS = ("cover", "basic_info", "members", "agreement")
+
+
+def _read_pages(tmp_path, seed: int, index: int):
+    plan = B.plan_truth(seed, 6)
+    sub = next(s for s in plan.submissions if s.kind == "application" and s.app.index == index)
+    keep = [i for i, p in enumerate(sub.pages) if p.kind in KINDS]
+    part = G.SubmissionPlan("part.pdf", "image_pdf", "application", [sub.pages[i] for i in keep],
+                            [sub.looks[i] for i in keep], sub.family)
+    G._render_submission(part, tmp_path)
+    doc = read_document(tmp_path, "part.pdf").document
+    return sub, extract_facts([doc])
+
+
+def _members(facts) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    return {u.name.value: (u.uscc.value, tuple(u.roles)) for u in facts.consortium}
+
+
+@pytest.mark.parametrize("seed, index, codes", [(11, 4, True), (11, 2, True), (53, 2, False)])
+def test_family2_members_codes_roles_and_type_through_ocr(tmp_path, seed, index, codes):
+    """(53, 2): the lead's wrapped name and role came back as a row of their own under its row
+    (重庆青禾……产业研究 / 院); its code OCR misreads (0K moved to the front), so only names and roles count."""
+    sub, facts = _read_pages(tmp_path, seed, index)
+    exp = sub.truth["expected"]
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in exp["consortium"]}
+    if codes:
+        assert _members(facts) == want
+        assert facts.applicant.uscc.value == exp["applicant"]["uscc"]
+        assert facts.applicant.entity_type.value == exp["applicant"]["entity_type"]
+    else:
+        assert {n: r for n, (_, r) in _members(facts).items()} == {n: r for n, (_, r) in want.items()}
+    assert facts.consortium_list.value == len(want), facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {"consortium.size": "pass", "consortium.code_contributor": "pass",
+                   "consortium.application_unit": "pass"}
