@@ -14,6 +14,7 @@ from statistics import median
 from typing import Sequence
 
 from pipeline.facts import Evidence
+from pipeline.grid import cell_groups, column_cuts
 from pipeline.model import BBox, Document, Line, Page
 
 CELL_SEP = " | "
@@ -91,7 +92,8 @@ def _ocr_parts(text: str) -> list[str]:
 
 
 def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
-    """A line as one or more cells: split on ' | ' (DOCX rows); per word box for RapidOCR lines
+    """A line as one or more cells: split on ' | ' (DOCX rows); at the vertical rules it
+    crosses on a scanned ruled table (Page.rulings; words cut there, pipeline.grid); per word box for RapidOCR lines
     (its boxes are text runs or re-read table cells); on wide word gaps for Tesseract runs that
     cross table columns; on runs of 3+ spaces (text layers). Inside an OCR run, a space between
     Chinese and Latin/digits also separates cells (1 重庆……公司 9150…… 牵头方), and so does a code
@@ -104,6 +106,12 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
     if "|" in line.text and (page.table or CELL_SEP in line.text):
         parts = [p.strip() for p in line.text.split("|")]
         return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) if p for c in mk(p, b, line.confidence)]
+    cuts = column_cuts(page.rulings, line.bbox) if page.rulings and line.words else []
+    if cuts:
+        # a ruled table row: cells from the rules on the image, not from the OCR run (which reads
+        # across them: 1孵化开源项目≥40 | 个)
+        return [c for g in cell_groups(line.words, cuts) for c in mk("".join(w.text for w in g), _union(g),
+                                                                      _mean_conf(g))]
     if line.engine == "rapidocr" and len(line.words) >= 2:
         return [c for w in line.words for c in mk(w.text, w.bbox, w.confidence)]
     if len(line.words) >= 2:
@@ -116,18 +124,21 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
             else:
                 groups[-1].append(w)
         if len(groups) > 1:
-            cells = []
-            for g in groups:
-                text = "".join(w.text for w in g)
-                box = (min(w.bbox[0] for w in g), min(w.bbox[1] for w in g),
-                       max(w.bbox[2] for w in g), max(w.bbox[3] for w in g))
-                n = sum(len(w.text) for w in g) or 1
-                cells += mk(text, box, sum(w.confidence * len(w.text) for w in g) / n)
-            return cells
+            return [c for g in groups for c in mk("".join(w.text for w in g), _union(g), _mean_conf(g))]
     parts = [p for p in _SPLIT_SPACES.split(line.text.strip()) if p]
     if len(parts) > 1:
         return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) for c in mk(p, b, line.confidence)]
     return mk(line.text, line.bbox, line.confidence) if line.text.strip() else []
+
+
+def _union(words) -> BBox:
+    return (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+            max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+
+
+def _mean_conf(words) -> float:
+    n = sum(len(w.text) for w in words) or 1
+    return sum(w.confidence * len(w.text) for w in words) / n
 
 
 def page_layout(page: Page) -> PageLayout:
