@@ -31,6 +31,17 @@ def column_cuts(rulings: Sequence[Ruling], box: tuple[float, float, float, float
     return sorted(set(xs))
 
 
+def rule_between(rulings: Sequence[Ruling], axis: str, lo: float, hi: float, span: tuple[float, float],
+                 tol: float = 0.0) -> bool:
+    """A rule of `axis` lies between `lo` and `hi` (± tol) and covers a share BAND_COVER of `span`
+    along it: two cells on either side of it are two cells, however close OCR put their text
+    (a vertical rule between x = lo and hi over the rows' band, or a horizontal one between two rows)."""
+    a, b = span
+    need = BAND_COVER * max(b - a, 1e-9)
+    return any(r.axis == axis and lo - tol <= r.at <= hi + tol and min(b, r.end) - max(a, r.start) >= need
+               for r in rulings)
+
+
 def char_width(text: str) -> float:
     """Width of a text in full-width character units (Latin and digits about half)."""
     return max(sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text), 0.5)
