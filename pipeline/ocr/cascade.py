@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
@@ -204,7 +204,8 @@ def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0
             cells.append([x0, y0, x1, y1])
     for k, (a, b) in enumerate(zip(cells, cells[1:])):
         mid = at_rule.get(k + 1, (a[2] + b[0]) / 2)
-        a[2], b[0] = mid - 0.1 * h, mid + 0.1 * h
+        # never an empty crop: a sliver of a word cut at a rule keeps a pixel of width
+        a[2], b[0] = max(mid - 0.1 * h, a[0] + 1), min(mid + 0.1 * h, b[2] - 1)
     cells[0][0] -= pad
     cells[-1][2] += pad
     return [tuple(c) for c in cells]
@@ -541,6 +542,7 @@ class CascadeEngine:
                 continue
             plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)))
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
+            plans[i] = [sg if crop(grey, sg.box, pad).size else replace(sg, read=False) for sg in plans[i]]
             for seg in (sg for sg in plans[i] if sg.read):
                 crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
                 owners.append(i)
