@@ -18,10 +18,12 @@ MIN_SPAN_MM = 8.5
 
 
 def _segments(mask: np.ndarray, axis: str, w: int, h: int, min_len: int) -> list[Ruling]:
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    # outer contours, not connected-component labelling: the masks are nearly empty and
+    # labelling the whole page costs ~10x more
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out = []
-    for k in range(1, n):
-        x, y, bw, bh, _ = stats[k]
+    for c in contours:
+        x, y, bw, bh = cv2.boundingRect(c)
         if axis == "v" and bh >= min_len:
             out.append(Ruling(axis="v", at=(x + bw / 2) / w, start=y / h, end=(y + bh) / h))
         elif axis == "h" and bw >= min_len:
