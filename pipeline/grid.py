@@ -60,14 +60,19 @@ def _cut_word(w: Word, cuts: Sequence[float]) -> list[Word]:
     for wd in widths:
         edges.append(edges[-1] + wd)
     for x in inner:
-        # the character boundary nearest the rule
+        # the character boundary nearest the rule; a space within two characters of it is the
+        # boundary itself (RapidOCR's reading of a crop over two cells: 1 重庆云帆…)
         k = min(range(start + 1, len(w.text)), key=lambda i: abs(edges[i] - x), default=None)
+        spaces = [i for i in range(start + 1, len(w.text)) if w.text[i - 1].isspace() or w.text[i].isspace()]
+        near = [i for i in spaces if k is not None and abs(i - k) <= 2]
+        if near:
+            k = min(near, key=lambda i: abs(i - k))
         if k is None or k <= start:
             continue
         out.append(Word(text=w.text[start:k], bbox=(left, y0, x, y1), confidence=w.confidence))
         start, left = k, x
     out.append(Word(text=w.text[start:], bbox=(left, y0, x1, y1), confidence=w.confidence))
-    return [p for p in out if p.text]
+    return [p.model_copy(update={"text": p.text.strip()}) for p in out if p.text.strip()]
 
 
 def column_of(box: tuple[float, float, float, float], cuts: Sequence[float]) -> int:

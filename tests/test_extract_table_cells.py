@@ -152,3 +152,11 @@ def test_tight_target_table_read_cell_by_cell(engine_name):
 def test_tight_transposed_table_read_cell_by_cell(engine_name):
     page = read(get_engine(engine_name), transposed_page())
     assert targets_of(page) == WANT_TRANSPOSED
+
+
+def test_a_reading_over_two_cells_is_cut_at_its_space():
+    # one RapidOCR reading of a crop over the 序号 and name cells: the proportional cut would fall
+    # inside 重庆, the space beside it is the boundary
+    w = Word(text="1 重庆云帆科技有限公司", bbox=(0.088, 0.2, 0.293, 0.22), confidence=0.9)
+    groups = cell_groups([w], [0.131])
+    assert ["".join(p.text for p in g) for g in groups] == ["1", "重庆云帆科技有限公司"]

@@ -343,16 +343,17 @@ def window_box(words: list[Word], a: int, b: int, line: Line, w: int, h: int, wi
 
 
 def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict,
-                     key: bool = True) -> list[Segment]:
+                     key: bool = True, table: bool = False) -> list[Segment]:
     """What to crop from a chosen line (cascade.yaml `windows`, `table_cells`):
-    - a table row (≥ table_min_cells cells): every cell, or only cells holding an uncertain word;
+    - a table row (≥ table_min_cells cells, or `table`: a line across a ruled table's rule): every
+      cell, or only cells holding an uncertain word;
     - otherwise windows round the uncertain words, or the whole line when windows are off or
       would cover most of it."""
     words = sorted_words(line)
     win = cfg["windows"]
     threshold = win["word_confidence" if key else "plain_word_confidence"] if win.get("enabled", True) else 2.0
     # (2.0: every word uncertain, i.e. whole lines and every cell)
-    if len(cells) >= cfg["table_min_cells"]:
+    if table or len(cells) >= cfg["table_min_cells"]:
         owner = [min(range(len(cells)), key=lambda c: _distance((wd.bbox[0] + wd.bbox[2]) / 2 * w, cells[c]))
                  for wd in words]
         segs = []
@@ -517,22 +518,27 @@ class CascadeEngine:
         lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
-        chosen = [(i, why_reread(ln, len(cells[i]), cfg)) for i, ln in enumerate(lines)]
+        # a line across a table rule is a table row however few its cells: read cell by cell, so no
+        # crop reaches over a rule (1 | 重庆云帆… read as one window lost its cell boundary)
+        ruled = {i for i, (_, xs) in enumerate(cut) if xs and len(cells[i]) >= 2}
+        chosen = [(i, why_reread(ln, cfg["table_min_cells"] if i in ruled else len(cells[i]), cfg))
+                  for i, ln in enumerate(lines)]
         chosen = [(i, why) for i, why in chosen if why]
         if len(lines) >= 3 and mean_conf([(ln.text, ln.confidence) for ln in lines]) < cfg["full_page_confidence"]:
             out = self._whole_page(rgb, w, h)
         else:
-            out = self._reread(grey, lines, cells, chosen, cfg)
+            out = self._reread(grey, lines, cells, chosen, cfg, ruled)
             if cfg["fill_gaps"]:
                 out = self._fill_gaps(grey, page.dpi, out, cfg)
         out = rapid.reading_order(out)
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out), rulings=rulings)
 
-    def _reread(self, grey, lines, cells, chosen, cfg) -> list[Line]:
+    def _reread(self, grey, lines, cells, chosen, cfg, ruled: set[int] = frozenset()) -> list[Line]:
+        """`ruled`: lines across a table rule, read cell by cell like table rows."""
         h, w = grey.shape[:2]
         out: list[Line | None] = list(lines)
-        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"]])
+        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"] and i not in ruled])
         in_block = {i for b in blocks for i in b}
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         plans: dict[int, list[Segment]] = {}
@@ -540,7 +546,8 @@ class CascadeEngine:
         for i, why in chosen:
             if i in in_block:
                 continue
-            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)))
+            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)),
+                                        table=i in ruled)
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
             plans[i] = [sg if crop(grey, sg.box, pad).size else replace(sg, read=False) for sg in plans[i]]
             for seg in (sg for sg in plans[i] if sg.read):
