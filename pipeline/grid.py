@@ -47,8 +47,9 @@ def char_width(text: str) -> float:
     return max(sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text), 0.5)
 
 
-def _cut_word(w: Word, cuts: Sequence[float]) -> list[Word]:
-    """The word cut at the rules inside its box, text shared by character width."""
+def _cut_word(w: Word, cuts: Sequence[float], doubt: float | None = None) -> list[Word]:
+    """The word cut at the rules inside its box, text shared by character width (an estimate:
+    the pieces' confidence drops to `doubt` when given, so the cascade re-reads their cells)."""
     x0, y0, x1, y1 = w.bbox
     unit = (x1 - x0) / char_width(w.text)
     inner = [x for x in cuts if x - x0 >= MIN_SIDE_CHARS * unit and x1 - x >= MIN_SIDE_CHARS * unit]
@@ -72,7 +73,8 @@ def _cut_word(w: Word, cuts: Sequence[float]) -> list[Word]:
         out.append(Word(text=w.text[start:k], bbox=(left, y0, x, y1), confidence=w.confidence))
         start, left = k, x
     out.append(Word(text=w.text[start:], bbox=(left, y0, x1, y1), confidence=w.confidence))
-    return [p.model_copy(update={"text": p.text.strip()}) for p in out if p.text.strip()]
+    conf = w.confidence if doubt is None else min(w.confidence, doubt)
+    return [p.model_copy(update={"text": p.text.strip(), "confidence": conf}) for p in out if p.text.strip()]
 
 
 def column_of(box: tuple[float, float, float, float], cuts: Sequence[float]) -> int:
@@ -82,7 +84,7 @@ def column_of(box: tuple[float, float, float, float], cuts: Sequence[float]) -> 
     return max(range(len(edges) - 1), key=lambda i: min(x1, edges[i + 1]) - max(x0, edges[i]))
 
 
-def cell_groups(words: Sequence[Word], cuts: Sequence[float]) -> list[list[Word]]:
+def cell_groups(words: Sequence[Word], cuts: Sequence[float], doubt: float | None = None) -> list[list[Word]]:
     """The words, cut at the rules they straddle, grouped by the column they stand in (left to
     right, empty columns left out). Without cuts: one group."""
     ws = sorted(words, key=lambda w: w.bbox[0])
@@ -90,16 +92,16 @@ def cell_groups(words: Sequence[Word], cuts: Sequence[float]) -> list[list[Word]
         return [list(ws)] if ws else []
     groups: dict[int, list[Word]] = {}
     for w in ws:
-        for piece in _cut_word(w, cuts):
+        for piece in _cut_word(w, cuts, doubt):
             groups.setdefault(column_of(piece.bbox, cuts), []).append(piece)
     return [groups[k] for k in sorted(groups)]
 
 
-def cut_line(line: Line, rulings: Sequence[Ruling]) -> tuple[Line, list[float]]:
-    """The line with its words cut at the vertical rules it crosses (text unchanged), and the
-    rules' x (page fractions)."""
+def cut_line(line: Line, rulings: Sequence[Ruling], doubt: float | None = None) -> tuple[Line, list[float]]:
+    """The line with its words cut at the vertical rules it crosses (text unchanged; a cut word's
+    pieces at confidence `doubt`), and the rules' x (page fractions)."""
     cuts = column_cuts(rulings, line.bbox) if line.words else []
     if not cuts:
         return line, []
-    words = tuple(p for g in cell_groups(line.words, cuts) for p in g)
+    words = tuple(p for g in cell_groups(line.words, cuts, doubt) for p in g)
     return (line.model_copy(update={"words": words}) if len(words) != len(line.words) else line), cuts

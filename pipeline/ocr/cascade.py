@@ -514,7 +514,9 @@ class CascadeEngine:
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
         rulings = find_rulings(grey, page.dpi)
-        cut = [cut_line(ln, rulings) for ln in lines]
+        # a word cut at a rule was shared out by character width, a guess: its cells are re-read
+        doubt = cfg["windows"]["word_confidence"] - 0.01
+        cut = [cut_line(ln, rulings, doubt) for ln in lines]
         lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
