@@ -160,3 +160,17 @@ def test_a_reading_over_two_cells_is_cut_at_its_space():
     w = Word(text="1 重庆云帆科技有限公司", bbox=(0.088, 0.2, 0.293, 0.22), confidence=0.9)
     groups = cell_groups([w], [0.131])
     assert ["".join(p.text for p in g) for g in groups] == ["1", "重庆云帆科技有限公司"]
+
+
+def test_numbered_targets_whose_list_mark_ocr_dropped():
+    """1托管开源项目(含孵化)不低于15项; — the 、 after the number lost in OCR (a scanned family-2 page)."""
+    from pipeline.extract.layout import Cell, PageLayout
+    from pipeline.extract.targets import extract_targets
+
+    rows = ["建设目标及考核指标", "1托管开源项目(含孵化)不低于15项;", "2社区开发者人≥1000人;", "3代码贡献者(人数)150人;",
+            "4开源社区活动(每年)不低于12次;", "2026年完成首批招商。"]
+    page = PageLayout("f", 7, "ocr", tuple((Cell(r, r, "f", 7, (0.1, 0.05 * i, 0.9, 0.05 * i + 0.02), 0.95, "ocr"),)
+                                           for i, r in enumerate(rows)))
+    got = {t.indicator: (t.value, t.unit) for t in extract_targets([page], indicator_specs(RULES), "open_source_community")}
+    assert got == {"开源项目数量": (15, "个"), "社区开发者人数": (1000, "人"), "代码贡献者人数": (150, "人"),
+                   "年度开源活动": (12, "场")}, got
