@@ -110,8 +110,10 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
     if cuts:
         # a ruled table row: cells from the rules on the image, not from the OCR run (which reads
         # across them: 1孵化开源项目≥40 | 个)
-        return [c for g in cell_groups(line.words, cuts) for c in mk("".join(w.text for w in g), _union(g),
-                                                                      _mean_conf(g))]
+        # (a cell's height is the line's: a code centred in a cell beside a wrapped label stays in
+        # the label's row)
+        return [c for g in cell_groups(line.words, cuts)
+                for c in mk("".join(w.text for w in g), _in_line(_union(g), line), _mean_conf(g))]
     if line.engine == "rapidocr" and len(line.words) >= 2:
         return [c for w in line.words for c in mk(w.text, w.bbox, w.confidence)]
     if len(line.words) >= 2:
@@ -134,6 +136,10 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
 def _union(words) -> BBox:
     return (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
             max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+
+
+def _in_line(box: BBox, line: Line) -> BBox:
+    return (box[0], line.bbox[1], box[2], line.bbox[3])
 
 
 def _mean_conf(words) -> float:
