@@ -41,7 +41,7 @@ from pipeline.model import DocumentError
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
 READ_RETRIES = 2
 READ_RETRY_DELAYS = [2.0, 10.0]
-READING_CODE = ("reading.py", "ocr", "readers", "extract/seals")
+READING_CODE = ("reading.py", "ocr", "readers", "extract/seals", "grid.py", "model.py")
 """Paths under pipeline/ whose source is part of the read cache key."""
 
 

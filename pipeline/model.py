@@ -37,6 +37,17 @@ class Line(Frozen):
     """Which engine read this line: 'tesseract', 'rapidocr', 'text_layer', 'docx'."""
 
 
+class Ruling(Frozen):
+    """A ruled line of a table found on the page image (pipeline.ocr.rulings): a vertical rule at x
+    = `at` from y = `start` to `end`, or a horizontal one at y = `at` from x = `start` to `end`
+    (fractions of the page). Cell boundaries come from these, not from the text OCR read across them."""
+
+    axis: Literal["v", "h"]
+    at: float
+    start: float
+    end: float
+
+
 class Page(Frozen):
     file: str
     """Path of the source file relative to the bundle (the evidence 'file')."""
@@ -52,6 +63,8 @@ class Page(Frozen):
     lines: tuple[Line, ...] = ()
     table: bool = False
     """True when `lines` came from a table cell (DOCX) so extractors can read rows."""
+    rulings: tuple[Ruling, ...] = ()
+    """Table rules seen on a scanned page, in the frame of the line boxes (empty for text pages)."""
 
     @property
     def text(self) -> str:

@@ -444,6 +444,12 @@ def test_district_recommendation():
     assert E.district_recommendation([unsealed], RULES).status == "review"
     faint = form.model_copy(update={"seals": (seal("渝北区", conf=0.3),)})
     assert E.district_recommendation([faint], RULES).status == "review"
+    # a greyscale scan: the seal found by its shape only (low confidence) on the form's 盖章 place
+    place = SealPlace(label="（盖章）", file="a.pdf", page=5, bbox=(0.65, 0.75, 0.72, 0.78))
+    grey = form.model_copy(update={"seals": (seal("", conf=0.75),), "seal_places": (place,)})
+    assert E.district_recommendation([grey], RULES).status == "pass"
+    elsewhere = place.model_copy(update={"bbox": (0.1, 0.2, 0.2, 0.25)})
+    assert E.district_recommendation([grey.model_copy(update={"seal_places": (elsewhere,)})], RULES).status == "review"
 
 
 def test_verdict():

@@ -129,3 +129,14 @@ def test_page_image_without_colour_is_looked_at_by_shape():
     assert [(c.kind, c.colour) for c in found] == [("round", False)]
     blank = np.asarray(scanned(a4(200)).convert("L"))
     assert detect_seals(RasterPage(file="g.tif", number=2, image=np.stack([blank] * 3, axis=-1), dpi=200)) == []
+
+
+def test_greyscale_seal_with_a_long_name_under_the_rim_is_found_by_shape():
+    """A district's 附件4 seal scanned in grey: its long name (15 characters) runs right under the
+    rim, so there is as much ink just inside the rim as on it; the ring still stands free outside."""
+    img = a4(300)
+    sa.draw_round_seal(img, (sa.mm_to_px(130, 300), sa.mm_to_px(215, 300)), sa.mm_to_px(40, 300),
+                       "重庆市南川区经济和信息化委员会", rng=random.Random(3))
+    grey = np.asarray(scanned(img).convert("L"))
+    found = detect_seals(RasterPage(file="g.tif", number=1, image=np.stack([grey] * 3, axis=-1), dpi=300))
+    assert [(c.kind, c.colour) for c in found] == [("round", False)]

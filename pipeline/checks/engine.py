@@ -336,6 +336,8 @@ def district_recommendation(forms: list[ApplicationFacts], rules: Rules) -> Chec
 
     No form → fail (the notice requires it). A form without a detected seal → review, not fail:
     seal detection misses faint or photocopied seals, and a reviewer sees the page in seconds.
+    A seal of low confidence passes when it stands on the form's 盖章 place (a greyscale scan:
+    found by shape, its red cannot show).
     """
     rule = "district.recommendation"
     if not forms:
@@ -351,9 +353,23 @@ def district_recommendation(forms: list[ApplicationFacts], rules: Rules) -> Chec
     ev = [Evidence(file=s.file, page=s.page, bbox=s.bbox, text=s.text, confidence=s.confidence, note="推荐表公章")
           for _, s in sealed[:3]]
     best = max(s.confidence for _, s in sealed)
+    placed = [s for f, s in sealed if any(_centre_in(p.bbox, s.bbox) for p in f.seal_places
+                                         if p.file == s.file and p.page == s.page)]
+    if best < rules.thresholds.low_confidence and placed:
+        # a seal seen by its shape only (a greyscale scan shows no red, so its confidence stays
+        # low) standing on the form's own 盖章 place: the form is sealed where it asks to be
+        ev = [Evidence(file=s.file, page=s.page, bbox=s.bbox, text=s.text, confidence=s.confidence,
+                       note="推荐表盖章处的公章（按印章形状识别）") for s in placed[:3]]
+        return _result(rules, rule, "pass", f"有申报单位推荐表{who}，盖章处有公章", ev)
     if best < rules.thresholds.low_confidence:
         return _result(rules, rule, "review", f"申报单位推荐表{who}上的公章识别置信度 {best:.2f} 偏低，请核对", ev)
     return _result(rules, rule, "pass", f"有申报单位推荐表{who}并加盖公章", ev)
+
+
+def _centre_in(inner, outer) -> bool:
+    """The centre of box `inner` lies inside box `outer` (a 盖章 label under a seal)."""
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
 
 
 def verdict(checks: Iterable[CheckResult]) -> Verdict:

@@ -14,7 +14,8 @@ from statistics import median
 from typing import Sequence
 
 from pipeline.facts import Evidence
-from pipeline.model import BBox, Document, Line, Page
+from pipeline.grid import cell_groups, column_cuts, rule_between
+from pipeline.model import BBox, Document, Line, Page, Ruling
 
 CELL_SEP = " | "
 _WS = re.compile(r"\s+")
@@ -91,7 +92,8 @@ def _ocr_parts(text: str) -> list[str]:
 
 
 def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
-    """A line as one or more cells: split on ' | ' (DOCX rows); per word box for RapidOCR lines
+    """A line as one or more cells: split on ' | ' (DOCX rows); at the vertical rules it
+    crosses on a scanned ruled table (Page.rulings; words cut there, pipeline.grid); per word box for RapidOCR lines
     (its boxes are text runs or re-read table cells); on wide word gaps for Tesseract runs that
     cross table columns; on runs of 3+ spaces (text layers). Inside an OCR run, a space between
     Chinese and Latin/digits also separates cells (1 重庆……公司 9150…… 牵头方), and so does a code
@@ -104,6 +106,14 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
     if "|" in line.text and (page.table or CELL_SEP in line.text):
         parts = [p.strip() for p in line.text.split("|")]
         return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) if p for c in mk(p, b, line.confidence)]
+    cuts = column_cuts(page.rulings, line.bbox) if page.rulings and line.words else []
+    if cuts:
+        # a ruled table row: cells from the rules on the image, not from the OCR run (which reads
+        # across them: 1孵化开源项目≥40 | 个)
+        # (a cell's height is the line's: a code centred in a cell beside a wrapped label stays in
+        # the label's row)
+        return [c for g in cell_groups(line.words, cuts)
+                for c in mk("".join(w.text for w in g), _in_line(_union(g), line), _mean_conf(g))]
     if line.engine == "rapidocr" and len(line.words) >= 2:
         return [c for w in line.words for c in mk(w.text, w.bbox, w.confidence)]
     if len(line.words) >= 2:
@@ -116,18 +126,25 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
             else:
                 groups[-1].append(w)
         if len(groups) > 1:
-            cells = []
-            for g in groups:
-                text = "".join(w.text for w in g)
-                box = (min(w.bbox[0] for w in g), min(w.bbox[1] for w in g),
-                       max(w.bbox[2] for w in g), max(w.bbox[3] for w in g))
-                n = sum(len(w.text) for w in g) or 1
-                cells += mk(text, box, sum(w.confidence * len(w.text) for w in g) / n)
-            return cells
+            return [c for g in groups for c in mk("".join(w.text for w in g), _union(g), _mean_conf(g))]
     parts = [p for p in _SPLIT_SPACES.split(line.text.strip()) if p]
     if len(parts) > 1:
         return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) for c in mk(p, b, line.confidence)]
     return mk(line.text, line.bbox, line.confidence) if line.text.strip() else []
+
+
+def _union(words) -> BBox:
+    return (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+            max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+
+
+def _in_line(box: BBox, line: Line) -> BBox:
+    return (box[0], line.bbox[1], box[2], line.bbox[3])
+
+
+def _mean_conf(words) -> float:
+    n = sum(len(w.text) for w in words) or 1
+    return sum(w.confidence * len(w.text) for w in words) / n
 
 
 def page_layout(page: Page) -> PageLayout:
@@ -159,9 +176,9 @@ def page_layout(page: Page) -> PageLayout:
         if not placed:
             rows.append([c])
             bands.append((y0, y1))
-    ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]))) for r in rows]
+    ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]), page.rulings)) for r in rows]
     ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
-    return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered)))
+    return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered, page.rulings)))
 
 
 FRAGMENT_GAP = 0.6
@@ -169,14 +186,17 @@ FRAGMENT_GAP = 0.6
 per font change; table cells are at least two paddings apart)."""
 
 
-def merge_fragments(row: list[Cell]) -> tuple[Cell, ...]:
+def merge_fragments(row: list[Cell], rulings: Sequence[Ruling] = ()) -> tuple[Cell, ...]:
+    """Join runs of different lines that touch, unless a table rule stands between them."""
     out: list[Cell] = []
     for c in row:
         if out:
             prev = out[-1]
             # max: a thin glyph (一) has a box far lower than the line's text height
             h = max(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
-            if c.origin != prev.origin and c.bbox[0] - prev.bbox[2] < FRAGMENT_GAP * h:
+            band = (min(prev.bbox[1], c.bbox[1]), max(prev.bbox[3], c.bbox[3]))
+            if c.origin != prev.origin and c.bbox[0] - prev.bbox[2] < FRAGMENT_GAP * h and not (
+                    rulings and rule_between(rulings, "v", prev.bbox[2], c.bbox[0], band, 0.3 * h)):
                 out[-1] = join_cells(prev, c)
                 continue
         out.append(c)
@@ -256,10 +276,10 @@ def join_cells(a: Cell, b: Cell) -> Cell:
     return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source, b.origin)
 
 
-def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
+def merge_wrapped(rows: list[tuple[Cell, ...]], rulings: Sequence[Ruling] = ()) -> list[tuple[Cell, ...]]:
     """Join the second line of a wrapped table cell (a long unit name, 牵头单位、开源代码贡献单位) to
-    its row: a row right under a table row, with fewer cells, none in the first column, each under
-    one cell of the row above (several runs under one cell are that cell's wrapped line, left to right).
+    its row: a row right under a table row (no table rule between them), with fewer cells, none in
+    the first column, each under one cell of the row above (several runs under one cell are that cell's wrapped line, left to right).
     A wrapped line stays inside its cell: a run covering most of another cell of the row above is
     not one (the next row with its 序号 read into its name, 3年度创新创业活动 under 2 | 孵化场地面积; the
     sentence under a table under a row read as one run, 以上目标均不低于…)."""
@@ -273,7 +293,9 @@ def merge_wrapped(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
             fits = all(_xoverlap(prev[i], c) > 0.5 * (c.bbox[2] - c.bbox[0]) for i, c in zip(homes, row))
             spills = any(_xoverlap(prev[j], c) > 0.5 * (prev[j].bbox[2] - prev[j].bbox[0])
                          for i, c in zip(homes, row) for j in range(len(prev)) if j != i)
-            if gap < 0.9 * h and fits and 0 not in homes and not spills:
+            ruled = bool(rulings) and rule_between(rulings, "h", max(c.bbox[3] for c in prev), min(c.bbox[1] for c in row),
+                                                   (min(c.bbox[0] for c in row), max(c.bbox[2] for c in row)))
+            if gap < 0.9 * h and fits and 0 not in homes and not spills and not ruled:
                 merged = list(prev)
                 for i, c in zip(homes, row):
                     merged[i] = join_cells(merged[i], c)

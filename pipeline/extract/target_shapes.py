@@ -130,7 +130,7 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
     return [], 0
 
 
-_LIST_NO = r"(?:\d{0,2}[、.．)）]|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
+_LIST_NO = r"(?:\d{0,2}[、.．)）]|\d{1,2}(?=[\u4e00-\u9fff])|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
 
 
 @lru_cache(maxsize=4)
@@ -142,7 +142,8 @@ def _prose_re(units: tuple[str, ...]) -> re.Pattern:
 
 
 def prose_target(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> Target | None:
-    """A numbered target written as a sentence: 1、引进入驻企业不少于36户；3、年均开展创业沙龙、路演等双创活动≥48场。"""
+    """A numbered target written as a sentence: 1、引进入驻企业不少于36户；3、年均开展创业沙龙、路演等双创活动≥48场。
+    (OCR may drop the 、 after the number: 1托管开源项目(含孵化)不低于15项;)"""
     text = "".join(c.text for c in row)
     m = _prose_re(tuple(units)).match(text)
     if not m:

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -39,11 +39,13 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from pipeline import uscc
+from pipeline.grid import cut_line
 from pipeline.model import Line, Page, Word
 from pipeline.ocr import rapid
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.preprocess import remove_rules
 from pipeline.ocr.punctuation import fix_punctuation
+from pipeline.ocr.rulings import find_rulings
 from pipeline.ocr.tesseract import TesseractEngine, join_words
 
 CONFIG_PATH = Path(__file__).with_name("cascade.yaml")
@@ -170,9 +172,11 @@ def has_rule(grey: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> bo
 
 
 def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0.0,
-                unruled_gap_heights: float = 2.0) -> list[tuple[float, float, float, float]]:
+                unruled_gap_heights: float = 2.0, cuts: Sequence[float] = ()) -> list[tuple[float, float, float, float]]:
     """Pixel boxes of the line's cells: its words split at gaps wider than `gap_heights` x line
-    height that hold a vertical rule, or wider than `unruled_gap_heights` without one.
+    height that hold a vertical rule, or wider than `unruled_gap_heights` without one, and at
+    the table rules found on the page (`cuts`, pixel x; words straddling one were cut there by
+    pipeline.grid.cut_line): a cell then ends at its rule, so its crop holds that cell only.
 
     Running text has gaps of up to ~0.75 line heights (after 。，, and where Tesseract's word boxes
     are tight), so a wide gap alone does not make a table. Each cell is widened to the middle of
@@ -184,19 +188,24 @@ def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0
     h = (line.bbox[3] - line.bbox[1]) * height
     ly0, ly1 = line.bbox[1] * height, line.bbox[3] * height
     cells: list[list[float]] = []
+    at_rule: dict[int, float] = {}  # cell index → x of the rule it starts at
     for w in words:
         x0, y0, x1, y1 = w.bbox[0] * width, w.bbox[1] * height, w.bbox[2] * width, w.bbox[3] * height
         gap = x0 - cells[-1][2] if cells else 0.0
-        joined = bool(cells) and not (gap > unruled_gap_heights * h or
-                                      (gap > gap_heights * h and has_rule(grey, cells[-1][2], x0, ly0, ly1)))
+        rule = next((x for x in cuts if cells and cells[-1][2] - 0.3 * h <= x <= x0 + 0.3 * h), None)
+        joined = bool(cells) and rule is None and not (
+            gap > unruled_gap_heights * h or (gap > gap_heights * h and has_rule(grey, cells[-1][2], x0, ly0, ly1)))
         if joined:
             c = cells[-1]
             c[0], c[1], c[2], c[3] = min(c[0], x0), min(c[1], y0), max(c[2], x1), max(c[3], y1)
         else:
+            if rule is not None:
+                at_rule[len(cells)] = rule
             cells.append([x0, y0, x1, y1])
-    for a, b in zip(cells, cells[1:]):
-        mid = (a[2] + b[0]) / 2
-        a[2], b[0] = mid - 0.1 * h, mid + 0.1 * h
+    for k, (a, b) in enumerate(zip(cells, cells[1:])):
+        mid = at_rule.get(k + 1, (a[2] + b[0]) / 2)
+        # never an empty crop: a sliver of a word cut at a rule keeps a pixel of width
+        a[2], b[0] = max(mid - 0.1 * h, a[0] + 1), min(mid + 0.1 * h, b[2] - 1)
     cells[0][0] -= pad
     cells[-1][2] += pad
     return [tuple(c) for c in cells]
@@ -334,16 +343,17 @@ def window_box(words: list[Word], a: int, b: int, line: Line, w: int, h: int, wi
 
 
 def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict,
-                     key: bool = True) -> list[Segment]:
+                     key: bool = True, table: bool = False) -> list[Segment]:
     """What to crop from a chosen line (cascade.yaml `windows`, `table_cells`):
-    - a table row (≥ table_min_cells cells): every cell, or only cells holding an uncertain word;
+    - a table row (≥ table_min_cells cells, or `table`: a line across a ruled table's rule): every
+      cell, or only cells holding an uncertain word;
     - otherwise windows round the uncertain words, or the whole line when windows are off or
       would cover most of it."""
     words = sorted_words(line)
     win = cfg["windows"]
     threshold = win["word_confidence" if key else "plain_word_confidence"] if win.get("enabled", True) else 2.0
     # (2.0: every word uncertain, i.e. whole lines and every cell)
-    if len(cells) >= cfg["table_min_cells"]:
+    if table or len(cells) >= cfg["table_min_cells"]:
         owner = [min(range(len(cells)), key=lambda c: _distance((wd.bbox[0] + wd.bbox[2]) / 2 * w, cells[c]))
                  for wd in words]
         segs = []
@@ -503,24 +513,34 @@ class CascadeEngine:
         lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
+        rulings = find_rulings(grey, page.dpi)
+        # a word cut at a rule was shared out by character width, a guess: its cells are re-read
+        doubt = cfg["windows"]["word_confidence"] - 0.01
+        cut = [cut_line(ln, rulings, doubt) for ln in lines]
+        lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
-                             cfg["unruled_gap_heights"]) for ln in lines]
-        chosen = [(i, why_reread(ln, len(cells[i]), cfg)) for i, ln in enumerate(lines)]
+                             cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
+        # a line across a table rule is a table row however few its cells: read cell by cell, so no
+        # crop reaches over a rule (1 | 重庆云帆… read as one window lost its cell boundary)
+        ruled = {i for i, (_, xs) in enumerate(cut) if xs and len(cells[i]) >= 2}
+        chosen = [(i, why_reread(ln, cfg["table_min_cells"] if i in ruled else len(cells[i]), cfg))
+                  for i, ln in enumerate(lines)]
         chosen = [(i, why) for i, why in chosen if why]
         if len(lines) >= 3 and mean_conf([(ln.text, ln.confidence) for ln in lines]) < cfg["full_page_confidence"]:
             out = self._whole_page(rgb, w, h)
         else:
-            out = self._reread(grey, lines, cells, chosen, cfg)
+            out = self._reread(grey, lines, cells, chosen, cfg, ruled)
             if cfg["fill_gaps"]:
                 out = self._fill_gaps(grey, page.dpi, out, cfg)
         out = rapid.reading_order(out)
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
-                    engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out))
+                    engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out), rulings=rulings)
 
-    def _reread(self, grey, lines, cells, chosen, cfg) -> list[Line]:
+    def _reread(self, grey, lines, cells, chosen, cfg, ruled: set[int] = frozenset()) -> list[Line]:
+        """`ruled`: lines across a table rule, read cell by cell like table rows."""
         h, w = grey.shape[:2]
         out: list[Line | None] = list(lines)
-        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"]])
+        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"] and i not in ruled])
         in_block = {i for b in blocks for i in b}
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         plans: dict[int, list[Segment]] = {}
@@ -528,8 +548,10 @@ class CascadeEngine:
         for i, why in chosen:
             if i in in_block:
                 continue
-            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)))
+            plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)),
+                                        table=i in ruled)
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
+            plans[i] = [sg if crop(grey, sg.box, pad).size else replace(sg, read=False) for sg in plans[i]]
             for seg in (sg for sg in plans[i] if sg.read):
                 crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
                 owners.append(i)

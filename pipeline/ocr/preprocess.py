@@ -40,8 +40,9 @@ def levelled_red(rgb: np.ndarray, white_point: float = WHITE_POINT) -> np.ndarra
     return lut[grey]
 
 
-def remove_rules(grey: np.ndarray, dpi: int) -> np.ndarray:
-    """Paint long horizontal and vertical rules white; characters are far shorter than RULE_MM."""
+def rule_masks(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) masks of the long straight strokes: characters are far shorter than
+    RULE_MM. Used to erase rules before OCR and to find table cells (pipeline.ocr.rulings)."""
     length = max(15, int(RULE_MM * dpi / 25.4))
     otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # A looser threshold than Otsu's catches the grey anti-aliased fringe of a rule, whose
@@ -49,6 +50,12 @@ def remove_rules(grey: np.ndarray, dpi: int) -> np.ndarray:
     _, ink = cv2.threshold(grey, min(otsu + 35, 230), 255, cv2.THRESH_BINARY_INV)
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return horiz, vert
+
+
+def remove_rules(grey: np.ndarray, dpi: int) -> np.ndarray:
+    """Paint long horizontal and vertical rules white."""
+    horiz, vert = rule_masks(grey, dpi)
     rules = cv2.bitwise_or(horiz, vert)
     if not rules.any():
         return grey

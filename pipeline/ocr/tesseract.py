@@ -31,6 +31,7 @@ from pipeline.model import Line, Page, Word  # noqa: E402
 from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
 from pipeline.ocr.base import RasterPage, register  # noqa: E402
 from pipeline.ocr.preprocess import prepare_for_ocr, remove_rules, rotate_quadrant  # noqa: E402
+from pipeline.ocr.rulings import find_rulings  # noqa: E402
 
 LOW_CONFIDENCE_PAGE = 0.62
 """Mean page confidence under which the page may be upside down or sideways (right ≈ .91, wrong ≈ .46)."""
@@ -183,7 +184,7 @@ class TesseractEngine:
         return remove_rules(grey, dpi) if self.erase_rules else grey
 
     def read(self, page: RasterPage) -> Page:
-        lines, rotation, rgb = self.read_lines(page)
+        lines, rotation, rgb, grey = self.read_page_lines(page)
         h, w = rgb.shape[:2]
         return Page(
             file=page.file,
@@ -195,6 +196,7 @@ class TesseractEngine:
             engine=self.name,
             rotation=(page.rotation + rotation) % 360,
             lines=tuple(lines),
+            rulings=find_rulings(grey, page.dpi),
         )
 
 
