@@ -308,6 +308,12 @@ def test_lease_term():
     clash = innovation(site=Site(tenure=fact("leased"), lease_start=fact(dt.date(2026, 7, 1)),
                                  lease_end=fact(dt.date(2031, 6, 30)), lease_years=fact(3)))
     assert E.check_lease_term(clash, RULES).status == "review"
+    year_as_term = E.check_lease_term(innovation(site=Site(tenure=fact("leased"), lease_years=fact(2025))), RULES)
+    assert year_as_term.status == "review" and "超过法定最长租期20年" in year_as_term.detail
+    long_dates = innovation(site=Site(tenure=fact("leased"), lease_start=fact(dt.date(2000, 1, 1)),
+                                      lease_end=fact(dt.date(2030, 12, 31))))
+    assert E.check_lease_term(long_dates, RULES).status == "review"
+    assert E.check_lease_term(innovation(site=Site(tenure=fact("leased"), lease_years=fact(20))), RULES).status == "pass"
 
 
 def test_plan_complete():

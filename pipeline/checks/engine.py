@@ -83,6 +83,9 @@ def check_lease_term(facts: ApplicationFacts, rules: Rules) -> CheckResult | Non
                        (*ev, *s.lease_years.evidence))
     if low:
         return _result(rules, rule, "review", f"{shown}，识别置信度偏低，请核对原件", ev)
+    most = rules.site.lease_max_years
+    if years > most:  # e.g. the year 2025 read as the term: evidence of a misread, not of a long lease
+        return _result(rules, rule, "review", f"{shown}，超过法定最长租期{_num(most)}年，可能识别有误，请核对原件", ev)
     if not ok:
         return _result(rules, rule, "fail", f"{shown}，少于{_num(need)}年", ev)
     return _result(rules, rule, "pass", f"{shown}，不少于{_num(need)}年", ev)

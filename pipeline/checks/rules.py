@@ -45,6 +45,7 @@ class EntityRules(_Strict):
 
 class SiteRules(_Strict):
     lease_min_years: float = Field(gt=0)
+    lease_max_years: float = Field(default=20, gt=0)  # a term past the legal maximum is read wrong
 
 
 class ConsortiumRules(_Strict):
