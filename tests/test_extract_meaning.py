@@ -178,6 +178,17 @@ def test_lease_in_other_forms(text, start, end, years):
         assert r.evidence and ("2028-06-30" in r.detail or "租期2年" in r.detail)  # the failing reading is shown
 
 
+@pytest.mark.parametrize("text", [
+    "租赁期限：2025年1月1日—（OCR 读坏的到期日）",
+    "租赁期限2024年3月",
+])
+def test_a_date_after_the_lease_label_is_not_a_term(text):
+    """A broken range leaves the start date after the label: 2025年 is a year, not a 2025-year term."""
+    f = facts(page(COVER, 1), page(["单位名称：重庆云帆科技有限公司", text], 2))
+    assert f.site.lease_years.value is None
+    assert E.check_lease_term(f, RULES).status == "review"
+
+
 @pytest.mark.parametrize("cover, signed, want", [
     (["申报日期：2026年7月"], ["承诺书", "承诺单位（盖章）：重庆云帆科技有限公司", "2026年7月15日"], dt.date(2026, 7, 15)),
     (["2026年7月"], ["申报单位承诺书", "法定代表人（签字）：", "日期：二〇二六年七月十五日"], dt.date(2026, 7, 15)),

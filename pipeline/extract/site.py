@@ -13,7 +13,7 @@ from pipeline.facts import Evidence, Fact, Site
 
 _RANGE_SEP = r"\s*(?:至|到|—+|–|-|~|～|－|起至)\s*"
 _RANGE = re.compile(rf"(?P<a>{DATE_RE.pattern}){_RANGE_SEP}(?P<b>{DATE_RE.pattern.replace('?P<', '?P<b_')})")
-_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期|承租期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?:[(（]\d{{1,3}}[)）])?(?P<u>年|个月|月)")
+_TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期|承租期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?:[(（]\d{{1,3}}[)）])?(?P<u>年|个月|月)(?![\d{CN_DIGITS}]{{1,3}}[月日号])")  # 2025年1月: a date, not a term
 
 
 _START_AFTER = re.compile(rf"[(（,，;；]?(?:起租日|起租日期|起始日|起始日期|起算日|自|从|开始日期)[为:：]?(?P<date>{DATE_RE.pattern})")
