@@ -36,6 +36,7 @@ from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_di
 from pipeline.errors import InputError, RunError
 from pipeline.intake import open_bundle
 from pipeline.model import DocumentError
+from pipeline.ocr import stagetime
 
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
 READ_RETRIES = 2
@@ -174,8 +175,9 @@ def review_submission(entry: str, reads: list, errors: list, context: dict) -> d
 @task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)
 def bundle_summary(reviews: list[dict], context: dict) -> dict:
     extra = {"credit_lists": context["credit_reports"]} if context.get("credit_reports") else {}  # issue 14
-    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"],
-                                       **extra)
+    with stagetime.stage("summary"):
+        return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"],
+                                           **extra)
 
 
 # --------------------------------------------------------------------------- the flow
@@ -196,6 +198,18 @@ def _failed_read_error(rel: str, exc: BaseException) -> DocumentError:
     code = exc.codes[0] if isinstance(exc, TransientReadError) else "internal_error"
     detail = "重试后仍失败，可用 jiebang rerun 重跑 / still failing after retries"
     return InputError(code, f"{detail} ({str(exc)[:120]})", file=rel).to_error()
+
+
+def startup_seconds() -> list:
+    """[wall, cpu, 1] of this process from its start to now (the flow's start): Python, Prefect and
+    its server, the CLI's checks. The page workers' model loading is timed where it runs."""
+    try:
+        import psutil
+
+        wall = time.time() - psutil.Process().create_time()
+    except Exception:
+        wall = 0.0
+    return [round(wall, 3), round(stagetime.process_cpu(), 3), 1]
 
 
 def write_record(out: Path, record: dict) -> None:
@@ -221,6 +235,8 @@ def review_bundle(
     from prefect.runtime import flow_run
 
     t0 = time.perf_counter()
+    ledger = stagetime.merge({"stages": {"startup": startup_seconds()}}, stagetime.take_global())  # + models warmed
+    cpu0 = stagetime.thread_cpu()
     out_dir = Path(out).resolve()
     state_dir, cache_dir, crops_dir = state_dirs(out_dir)
     params = dict(bundle=str(bundle), out=str(out), credit_lists=list(credit_lists or []), rules=rules,
@@ -247,6 +263,7 @@ def review_bundle(
     sha = stages.get("file_sha256")
     files = {rel: sha(b.root / rel) for s in b.submissions for rel in s.files}
     t_intake = time.perf_counter() - t0
+    stagetime.merge(ledger, {"stages": {"intake": [t_intake, stagetime.thread_cpu() - cpu0, 1]}})
     progress.emit("start", submissions=len(b.submissions), files=len(files))
 
     # reads: one task per file, all submitted up front; the runner bounds concurrency
@@ -337,6 +354,10 @@ def review_bundle(
     total = time.perf_counter() - t0
     pages = sum(r.document.page_count for r in reads.values())
     fresh_pages = sum(r.ocr_pages for rel, r in reads.items() if rel not in cached)
+    for rel, r in reads.items():
+        if rel not in cached:
+            stagetime.merge(ledger, r.stages)
+    stagetime.merge(ledger, stagetime.take_global())
     record.update(
         status="failed" if failed or not summary_ok else "completed",
         finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -351,6 +372,9 @@ def review_bundle(
         timings_s={"intake": round(t_intake, 3), "read": round(t_read, 3), "review": round(t_review, 3),
                    "summary": round(t_summary, 3), "total": round(total, 3)},
         outcomes=outcomes,
+        stage_seconds={k: {"wall": v[0], "cpu": v[1], "n": v[2]} for k, v in ledger["stages"].items()},
+        stage_counts=ledger.get("counts", {}),
+        flow_cpu_s=round(stagetime.process_cpu(), 3),
     )
     if b.renamed:  # provenance: names decoded (GBK, CP437) or shortened → the bytes as delivered
         record["renamed_entries"] = b.renamed

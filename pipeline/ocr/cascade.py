@@ -40,7 +40,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import uscc
 from pipeline.model import Line, Page, Word
-from pipeline.ocr import rapid
+from pipeline.ocr import rapid, stagetime
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.preprocess import remove_rules
 from pipeline.ocr.punctuation import fix_punctuation
@@ -500,13 +500,18 @@ class CascadeEngine:
         self.page_dpi = page.dpi
         # The grey Tesseract saw (levelled red channel, same deskew) before the rule erasure: line
         # boxes are in its frame, and RapidOCR reads through rules (crops erase their own).
-        lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
+        with stagetime.stage("ocr_tesseract"):
+            lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"]) for ln in lines]
         chosen = [(i, why_reread(ln, len(cells[i]), cfg)) for i, ln in enumerate(lines)]
         chosen = [(i, why) for i, why in chosen if why]
+        stagetime.count("lines_chosen", len(chosen))
+        for _, why in chosen:
+            for reason in why:
+                stagetime.count(f"lines_chosen_{reason}")
         if len(lines) >= 3 and mean_conf([(ln.text, ln.confidence) for ln in lines]) < cfg["full_page_confidence"]:
             out = self._whole_page(rgb, w, h)
         else:
@@ -533,7 +538,10 @@ class CascadeEngine:
             for seg in (sg for sg in plans[i] if sg.read):
                 crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
                 owners.append(i)
-        readings = self.recognise(crops) if crops else []
+        stagetime.count("rapid_crops", len(crops))
+        stagetime.count("lines_to_rapid", len(set(owners)) + len(in_block))
+        with stagetime.stage("ocr_rapidocr"):
+            readings = self.recognise(crops) if crops else []
         per_line: dict[int, list[tuple[str, float]]] = {}
         for i, r in zip(owners, readings):
             per_line.setdefault(i, []).append(r)
@@ -573,7 +581,9 @@ class CascadeEngine:
         pad = cfg["margin"] * float(np.median([(lines[i].bbox[3] - lines[i].bbox[1]) * h for i in block]))
         ox, oy = int(max(0, x0 - 2 * pad)), int(max(0, y0 - pad))
         sub = grey[oy:int(min(h, y1 + pad)), ox:int(min(w, x1 + 2 * pad))]
-        items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
+        stagetime.count("rapid_blocks")
+        with stagetime.stage("ocr_rapidocr"):
+            items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
         shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
         r_lines = rapid.boxes_to_lines(shifted, w, h)
         t_pairs = [(lines[i].text, lines[i].confidence) for i in block]
@@ -598,7 +608,9 @@ class CascadeEngine:
             pad = int(0.1 * dpi)
             ox, oy = max(0, x0 - pad), max(0, y0 - pad)
             sub = grey[oy:min(h, y1 + pad), ox:min(w, x1 + pad)]
-            items, _ = self.detect(sub, region=True, dpi=dpi)
+            stagetime.count("rapid_gap_regions")
+            with stagetime.stage("ocr_rapidocr"):
+                items, _ = self.detect(sub, region=True, dpi=dpi)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
             out.extend(rapid.boxes_to_lines(shifted, w, h))
         return out
@@ -606,7 +618,9 @@ class CascadeEngine:
     def _whole_page(self, rgb, w, h) -> list[Line]:
         """RapidOCR as the rapidocr engine reads a page: on the upright page, not deskewed (the
         detector copes with skew; measured, it missed a line of a deskewed prose page)."""
-        items, _ = self.detect(rapid.ocr_grey(rgb))
+        stagetime.count("rapid_whole_pages")
+        with stagetime.stage("ocr_rapidocr"):
+            items, _ = self.detect(rapid.ocr_grey(rgb))
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
 

@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 
 from pipeline.model import Line, Page, Word
+from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
@@ -72,12 +73,13 @@ _LOCK = threading.Lock()
 @lru_cache(maxsize=1)
 def ocr_instance():
     """The process-wide RapidOCR object, with all three models loaded now (fail early, offline)."""
-    from rapidocr import RapidOCR
+    with stagetime.stage("models"):
+        from rapidocr import RapidOCR
 
-    engine = RapidOCR(params=rapidocr_params())
-    engine._load_det_model()
-    engine._load_cls_model()
-    engine._load_rec_model()
+        engine = RapidOCR(params=rapidocr_params())
+        engine._load_det_model()
+        engine._load_cls_model()
+        engine._load_rec_model()
     return engine
 
 
