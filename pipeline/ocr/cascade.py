@@ -42,6 +42,7 @@ from pipeline import uscc
 from pipeline.model import Line, Page, Word
 from pipeline.ocr import rapid, stagetime
 from pipeline.ocr.base import RasterPage, register
+from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import remove_rules
 from pipeline.ocr.punctuation import fix_punctuation
 from pipeline.ocr.tesseract import TesseractEngine, join_words
@@ -518,7 +519,7 @@ class CascadeEngine:
             out = self._reread(grey, lines, cells, chosen, cfg)
             if cfg["fill_gaps"]:
                 out = self._fill_gaps(grey, page.dpi, out, cfg)
-        out = rapid.reading_order(out)
+        out = fix_lines(rapid.reading_order(out))
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out))
 

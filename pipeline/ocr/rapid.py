@@ -26,6 +26,7 @@ import yaml
 from pipeline.model import Line, Page, Word
 from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, register
+from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
 
@@ -252,7 +253,7 @@ class RapidOcrEngine:
         if upside_down:  # boxes into the frame of the page turned 180°
             items = [(np.array([w, h], dtype=np.float32) - quad, t, s) for quad, t, s in items]
             turn = 180
-        lines = boxes_to_lines(items, w, h)
+        lines = fix_lines(boxes_to_lines(items, w, h))
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + turn) % 360, lines=tuple(lines))
 

@@ -31,6 +31,7 @@ from pipeline.model import Line, Page, Word  # noqa: E402
 from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
 from pipeline.ocr import stagetime  # noqa: E402
 from pipeline.ocr.base import RasterPage, register  # noqa: E402
+from pipeline.ocr.lookalikes import fix_lines  # noqa: E402
 from pipeline.ocr.preprocess import prepare_for_ocr, remove_rules, rotate_quadrant  # noqa: E402
 
 LOW_CONFIDENCE_PAGE = 0.62
@@ -199,7 +200,7 @@ class TesseractEngine:
             source="ocr",
             engine=self.name,
             rotation=(page.rotation + rotation) % 360,
-            lines=tuple(lines),
+            lines=tuple(fix_lines(lines)),
         )
 
 
