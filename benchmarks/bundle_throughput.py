@@ -97,12 +97,31 @@ def tesseract_floor(images: list[Path], workers: int) -> tuple[float, float]:
     return time.perf_counter() - t, children_cpu() - c
 
 
+def process_role(p: psutil.Process) -> str:
+    """'cli' (the flow), 'prefect-server', 'page-worker', 'tesseract' or the program name."""
+    try:
+        cmd = " ".join(p.cmdline())
+    except psutil.Error:
+        return "?"
+    if "pipeline.cli" in cmd:
+        return "cli"
+    if "tesseract" in cmd.split(" ")[0]:
+        return "tesseract"
+    if "multiprocessing" in cmd or "spawn_main" in cmd:
+        return "page-worker"
+    if "prefect" in cmd or "uvicorn" in cmd or "_server_child" in cmd:
+        return "prefect-server"
+    return (p.name() or "?")[:20]
+
+
 class PeakRss:
-    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s."""
+    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s; and each process's
+    last-seen CPU seconds (user+sys, its own threads), by role, to say where unstaged CPU goes."""
 
     def __init__(self, pid: int):
         self.proc, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
         self.at_peak: list[tuple[str, int]] = []
+        self.cpu: dict[int, tuple[str, float]] = {}
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
 
@@ -115,7 +134,10 @@ class PeakRss:
                     try:
                         m = p.memory_info().rss
                         rss += m
-                        parts.append((" ".join(p.cmdline()[1:4])[-60:], round(m / 2**20)))
+                        name = " ".join(p.cmdline()[1:4])[-60:]
+                        parts.append((name, round(m / 2**20)))
+                        t = p.cpu_times()
+                        self.cpu[p.pid] = (process_role(p), t.user + t.system)
                     except psutil.Error:
                         pass
                 if rss > self.peak:
@@ -123,6 +145,12 @@ class PeakRss:
             except psutil.Error:
                 pass
             time.sleep(0.2)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, sec in self.cpu.values():
+            out[role] = round(out.get(role, 0.0) + sec, 2)
+        return out
 
     def stop(self) -> int:
         self._stop.set()
@@ -146,10 +174,11 @@ def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, worker
     cpu = children_cpu() - c
     peak = mon.stop()
     breakdown = sorted(mon.at_peak, key=lambda x: -x[1])
+    by_role = mon.cpu_by_role()
     record = {}
     if (out / "run.json").is_file():
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20), "peak_breakdown_mb": breakdown,
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "cpu_by_process_s": by_role, "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20), "peak_breakdown_mb": breakdown,
             "flow_total_s": record.get("timings_s", {}).get("total"), "timings_s": record.get("timings_s"),
             "stage_seconds": record.get("stage_seconds"), "stage_counts": record.get("stage_counts"),
             "pages": record.get("pages"), "cached_files": record.get("cached_files"),
@@ -219,10 +248,10 @@ def main() -> None:
     ap.add_argument("--baseline", help="a git ref whose code runs too, interleaved with the working tree's")
     args = ap.parse_args()
 
-    tmp = args.keep or Path(tempfile.mkdtemp(prefix="jiebang-bench-"))
+    tmp = (args.keep or Path(tempfile.mkdtemp(prefix="jiebang-bench-"))).resolve()
     tmp.mkdir(parents=True, exist_ok=True)
     results: dict = {"workers": args.workers, "cpus": os.cpu_count(), "load_at_start": os.getloadavg()}
-    gen = args.bundle or tmp / "gen"
+    gen = (args.bundle or tmp / "gen").resolve()  # the runs start in the frozen code copy
     if not (gen / "bundle").is_dir():
         t = time.perf_counter()
         generate(gen, args.apps)
