@@ -21,7 +21,6 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,7 +31,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import progress
-from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature, source_hash
+from flows.prefetch import READING_CODE, prefetch_first_reads, read_cache_key, reading_code_version, state_dirs  # noqa: F401
+from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature
 from pipeline.errors import InputError, RunError
 from pipeline.intake import open_bundle
 from pipeline.model import DocumentError
@@ -41,10 +41,6 @@ from pipeline.ocr import stagetime
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
 READ_RETRIES = 2
 READ_RETRY_DELAYS = [2.0, 10.0]
-READING_CODE = ("reading.py", "ocr", "readers", "extract/seals")
-"""Paths under pipeline/ whose source is part of the read cache key."""
-
-
 # --------------------------------------------------------------------------- stage lookup
 
 
@@ -68,50 +64,6 @@ class Stages:
 
 
 stages = Stages()
-
-
-@lru_cache(maxsize=1)
-def reading_code_version() -> str:
-    """Hash of the reading/OCR/seal source: a code change invalidates cached reads by itself."""
-    h = hashlib.sha256()
-    source_hash(h, READING_CODE)
-    return h.hexdigest()[:16]
-
-
-def read_cache_key(_ctx, params: dict[str, Any]) -> str:
-    from pipeline.reading import OCR_SETTINGS_VERSION
-
-    return f"read-{params['sha256']}-{params['engine']}-{OCR_SETTINGS_VERSION}-{reading_code_version()}"
-
-
-def state_dirs(out: Path | str) -> tuple[Path, Path, Path]:
-    """OUT's run state: (state, read/review cache, seal crops)."""
-    state = Path(out).resolve() / STATE_DIR
-    return state, state / "cache", state / "crops"
-
-
-def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, count: int) -> int | None:
-    """Queue the pages of the first `count` files this run will OCR (a folder bundle's files in flow
-    order, skipping reads already in OUT's cache) in the page pool; pages queued (0: every read is
-    cached), None when that cannot be known here (a zip is extracted by the flow). Called while the
-    Prefect server boots; the flow's reads then take the queued pages (pipeline.reading.prefetch)."""
-    from pipeline.reading import file_sha256, prefetch
-
-    bundle = Path(bundle)
-    if workers <= 1:
-        return 0  # one worker reads in-process: no pool
-    if not bundle.is_dir():
-        return None
-    state_dir, cache_dir, crops_dir = state_dirs(out)
-    b = open_bundle(bundle, state_dir / "work")  # as the flow opens it; a folder: scanned, nothing written
-    todo: list[str] = []
-    for rel in (rel for s in b.submissions for rel in s.files):
-        params = {"sha256": file_sha256(b.root / rel), "engine": engine}
-        if not (cache_dir / read_cache_key(None, params)).exists():
-            todo.append(rel)
-            if len(todo) == count:
-                break
-    return prefetch(b.root, todo, engine=engine, workers=workers, crops_dir=crops_dir) if todo else 0
 
 
 class TransientReadError(Exception):

@@ -111,6 +111,8 @@ def _see(log: Path | None) -> str:
 
 def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
              verbose: bool) -> int:
+    # the page pool starts before anything imports Prefect (~2 s): its first pages are OCR'd meanwhile
+    pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     from flows import progress
     from flows.bundle import run_bundle
     from flows.display import ProgressDisplay
@@ -118,7 +120,6 @@ def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engin
     from pipeline.errors import RunError
 
     log = log_path(out)
-    pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     display = ProgressDisplay(enabled=show_progress)
     progress.set_listener(display.handle)
     try:
@@ -184,6 +185,11 @@ def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path
     return True
 
 
+PREFETCH_PAGES = 4
+"""Pages per worker queued before the flow starts: Prefect's import and server boot take ~6 s, ~4
+pages a worker (issue 18)."""
+
+
 def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
     """While Prefect's server boots (~4 s, one core), start the OCR processes on the pages of the first
     files the flow will read (a zip's files are not known yet: then just load the engines; when every
@@ -195,10 +201,10 @@ def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
 
     def start() -> None:
         try:
-            from flows.bundle import prefetch_first_reads
+            from flows.prefetch import prefetch_first_reads  # not flows.bundle: Prefect's import would delay the pages
             from pipeline.reading import warm_pool
 
-            pages = prefetch_first_reads(bundle, out, engine, workers, count=workers + 1)
+            pages = prefetch_first_reads(bundle, out, engine, workers, count=workers + 1, min_pages=PREFETCH_PAGES * workers)
             queued.set()
             if pages is None:
                 warm_pool(workers, engine)
