@@ -152,9 +152,16 @@ def _failed_read_error(rel: str, exc: BaseException) -> DocumentError:
     return InputError(code, f"{detail} ({str(exc)[:120]})", file=rel).to_error()
 
 
+_STARTED: list[bool] = []
+
+
 def startup_seconds() -> list:
     """[wall, cpu, 1] of this process from its start to now (the flow's start): Python, Prefect and
-    its server, the CLI's checks. The page workers' model loading is timed where it runs."""
+    its server, the CLI's checks. The page workers' model loading is timed where it runs. Only the
+    first flow of a process has a start-up (the inbox watcher runs many)."""
+    if _STARTED:
+        return [0.0, 0.0, 0]
+    _STARTED.append(True)
     try:
         import psutil
 
