@@ -10,14 +10,22 @@ On a generated bundle (pipeline.samples.generator, ≥100 scanned pages by defau
    with the peak RSS of its whole process tree, then the cached rerun into the same OUT;
 3. optionally `ocrmypdf -l chi_sim --jobs N` on one PDF of the same pages (needs `ocrmypdf` on PATH
    or `--ocrmypdf` to pip-install it into a temporary venv).
-Prints a table and writes results JSON. Goals (issue 9): tesseract ≤ 1.15× floor, cascade ≤ 1.4×,
-peak memory < 1.5 GB.
+Prints a table and writes results JSON. Goals (issue 18): tesseract ≤ 1.15× floor, cascade ≤ 1.35×,
+rerun ≥ 100×, peak memory ≤ 1.2 GB.
+
+Every second accounted for (issue 18): the floor and each run are timed in wall AND CPU (user+sys of
+the whole process tree, from getrusage of waited-for children), and each run's per-stage wall/CPU
+and counters (run.json `stage_seconds`, `stage_counts`) are printed against the floor of the same
+run (`benchmarks/stage_report.py`). The machine may be shared: CPU shares hold under load, wall
+ratios do not; the load average at start and end is printed. `--baseline REF` runs the same runs
+with the code of a git ref, interleaved with the working tree's (base, candidate, base, …).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,6 +39,8 @@ import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+import stage_report  # noqa: E402
 RUN_DATE = "2026-07-20"
 
 
@@ -68,25 +78,50 @@ def page_images(bundle: Path, dest: Path) -> list[Path]:
     return out
 
 
-def tesseract_floor(images: list[Path], workers: int) -> float:
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def tesseract_floor(images: list[Path], workers: int) -> tuple[float, float]:
+    """(wall s, CPU s) of raw tesseract on every page."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def one(img: Path) -> None:
         subprocess.run(["tesseract", str(img), "stdout", "-l", "chi_sim", "--psm", "3"], env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), children_cpu()
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, images))
-    return time.perf_counter() - t
+    return time.perf_counter() - t, children_cpu() - c
+
+
+def process_role(p: psutil.Process) -> str:
+    """'cli' (the flow), 'prefect-server', 'page-worker', 'tesseract' or the program name."""
+    try:
+        cmd = " ".join(p.cmdline())
+    except psutil.Error:
+        return "?"
+    if "pipeline.cli" in cmd:
+        return "cli"
+    if "tesseract" in cmd.split(" ")[0]:
+        return "tesseract"
+    if "multiprocessing" in cmd or "spawn_main" in cmd:
+        return "page-worker"
+    if "prefect" in cmd or "uvicorn" in cmd or "_server_child" in cmd:
+        return "prefect-server"
+    return (p.name() or "?")[:20]
 
 
 class PeakRss:
-    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s."""
+    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s; and each process's
+    last-seen CPU seconds (user+sys, its own threads), by role, to say where unstaged CPU goes."""
 
     def __init__(self, pid: int):
         self.proc, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
         self.at_peak: list[tuple[str, int]] = []
+        self.cpu: dict[int, tuple[str, float]] = {}
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
 
@@ -99,7 +134,10 @@ class PeakRss:
                     try:
                         m = p.memory_info().rss
                         rss += m
-                        parts.append((" ".join(p.cmdline()[1:4])[-60:], round(m / 2**20)))
+                        name = " ".join(p.cmdline()[1:4])[-60:]
+                        parts.append((name, round(m / 2**20)))
+                        t = p.cpu_times()
+                        self.cpu[p.pid] = (process_role(p), t.user + t.system)
                     except psutil.Error:
                         pass
                 if rss > self.peak:
@@ -107,6 +145,12 @@ class PeakRss:
             except psutil.Error:
                 pass
             time.sleep(0.2)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, sec in self.cpu.values():
+            out[role] = round(out.get(role, 0.0) + sec, 2)
+        return out
 
     def stop(self) -> int:
         self._stop.set()
@@ -122,18 +166,21 @@ def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, worker
            "--ocr-engine", engine, "--run-date", RUN_DATE, "--no-progress", *extra]
     for c in credit:
         cmd += ["--credit-list", str(c)]
-    t = time.perf_counter()
+    t, c = time.perf_counter(), children_cpu()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     mon = PeakRss(proc.pid)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
+    cpu = children_cpu() - c
     peak = mon.stop()
     breakdown = sorted(mon.at_peak, key=lambda x: -x[1])
+    by_role = mon.cpu_by_role()
     record = {}
     if (out / "run.json").is_file():
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    return {"wall_s": round(wall, 2), "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20), "peak_breakdown_mb": breakdown,
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "cpu_by_process_s": by_role, "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20), "peak_breakdown_mb": breakdown,
             "flow_total_s": record.get("timings_s", {}).get("total"), "timings_s": record.get("timings_s"),
+            "stage_seconds": record.get("stage_seconds"), "stage_counts": record.get("stage_counts"),
             "pages": record.get("pages"), "cached_files": record.get("cached_files"),
             "stdout": stdout.strip()[-300:], "stderr": stderr.strip()[-300:]}
 
@@ -160,6 +207,35 @@ def ocrmypdf_time(images: list[Path], workers: int, tmp: Path, install: bool) ->
     return round(took, 2) if r.returncode == 0 else None
 
 
+def freeze_code(dest: Path, ref: str | None) -> Path:
+    """pipeline/ and flows/ as in the working tree (ref None) or at a git ref, copied to dest."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    if ref is None:
+        for pkg in ("pipeline", "flows"):
+            shutil.copytree(REPO / pkg, dest / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        tar = subprocess.run(["git", "-C", str(REPO), "archive", ref, "pipeline", "flows"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=tar.stdout, check=True)
+    return dest
+
+
+def engine_runs(bundle: Path, out: Path, credit: list[Path], engine: str, workers: int, env: dict, snap: Path,
+                floor: float, floor_cpu: float) -> dict:
+    """First run into a fresh OUT, the up-to-date rerun, the forced (cached) rerun through Prefect."""
+    shutil.rmtree(out, ignore_errors=True)
+    first = jiebang_run(bundle, out, credit, engine, workers, env, cwd=snap)
+    # A rerun of the finished bundle: `jiebang run` sees OUT is up to date and skips the flow.
+    rerun = jiebang_run(bundle, out, credit, engine, workers, env, cwd=snap)
+    # The same through Prefect (--force): every read and review comes from the content cache.
+    forced = jiebang_run(bundle, out, credit, engine, workers, env, extra=("--force",), cwd=snap)
+    return {"first": first, "cached_rerun": rerun, "forced_cached_rerun": forced,
+            "x_floor": round(first["wall_s"] / floor, 2), "x_floor_cpu": round(first["cpu_s"] / floor_cpu, 2),
+            "stages": stage_report.stage_rows(first, floor_cpu),
+            "rerun_speedup": round(first["wall_s"] / rerun["wall_s"], 1),
+            "forced_rerun_speedup": round(first["wall_s"] / forced["wall_s"], 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--apps", type=int, default=16)
@@ -169,12 +245,13 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: temporary)")
     ap.add_argument("--bundle", type=Path, help="an existing generated folder (bundle/ + credit/) instead of generating")
     ap.add_argument("--json", type=Path, default=Path("bundle_throughput.json"))
+    ap.add_argument("--baseline", help="a git ref whose code runs too, interleaved with the working tree's")
     args = ap.parse_args()
 
-    tmp = args.keep or Path(tempfile.mkdtemp(prefix="jiebang-bench-"))
+    tmp = (args.keep or Path(tempfile.mkdtemp(prefix="jiebang-bench-"))).resolve()
     tmp.mkdir(parents=True, exist_ok=True)
     results: dict = {"workers": args.workers, "cpus": os.cpu_count(), "load_at_start": os.getloadavg()}
-    gen = args.bundle or tmp / "gen"
+    gen = (args.bundle or tmp / "gen").resolve()  # the runs start in the frozen code copy
     if not (gen / "bundle").is_dir():
         t = time.perf_counter()
         generate(gen, args.apps)
@@ -185,39 +262,30 @@ def main() -> None:
     results["scanned_pages"] = len(images)
     print(f"{len(images)} scanned pages in {bundle}", file=sys.stderr)
 
-    floor = tesseract_floor(images, args.workers)
-    results["floor_s"] = round(floor, 2)
-    print(f"tesseract floor: {floor:.1f} s", file=sys.stderr)
+    floor, floor_cpu = tesseract_floor(images, args.workers)
+    results["floor_s"], results["floor_cpu_s"] = round(floor, 2), round(floor_cpu, 2)
+    print(f"tesseract floor: {floor:.1f} s wall, {floor_cpu:.1f} s CPU", file=sys.stderr)
 
-    # a frozen copy of the code: edits in the working tree during the benchmark must not change cache keys
-    snap = tmp / "code"
-    shutil.rmtree(snap, ignore_errors=True)
-    for pkg in ("pipeline", "flows"):
-        shutil.copytree(REPO / pkg, snap / pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(snap)}
-    warm = tmp / "warm"  # the first flow in a fresh PREFECT_HOME also creates the database: not timed
-    warm.mkdir(exist_ok=True)
-    jiebang_run(warm, tmp / "warm-out", [], "tesseract", 1, env, cwd=snap)
-
+    codes = {"candidate": freeze_code(tmp / "code", None)}  # edits during the benchmark must not change cache keys
+    if args.baseline:
+        codes = {"baseline": freeze_code(tmp / "code-base", args.baseline), **codes}
     results["runs"] = {}
     for engine in args.engines.split(","):
-        out = tmp / f"out-{engine}"
-        shutil.rmtree(out, ignore_errors=True)
-        first = jiebang_run(bundle, out, credit, engine, args.workers, env, cwd=snap)
-        # A rerun of the finished bundle: `jiebang run` sees OUT is up to date and skips the flow.
-        rerun = jiebang_run(bundle, out, credit, engine, args.workers, env, cwd=snap)
-        # The same through Prefect (--force): every read and review comes from the content cache.
-        forced = jiebang_run(bundle, out, credit, engine, args.workers, env, extra=("--force",), cwd=snap)
-        results["runs"][engine] = {"first": first, "cached_rerun": rerun, "forced_cached_rerun": forced,
-                                   "x_floor": round(first["wall_s"] / floor, 2),
-                                   "rerun_speedup": round(first["wall_s"] / rerun["wall_s"], 1),
-                                   "forced_rerun_speedup": round(first["wall_s"] / forced["wall_s"], 1)}
-        print(f"{engine}: {first['wall_s']} s ({first['wall_s'] / floor:.2f}× floor), peak {first['peak_rss_mb']} MB "
-              f"(at peak: {first['peak_breakdown_mb'][:4]}); rerun {rerun['wall_s']} s "
-              f"({first['wall_s'] / rerun['wall_s']:.1f}×), forced rerun through Prefect {forced['wall_s']} s "
-              f"({first['wall_s'] / forced['wall_s']:.1f}×, flow {forced['flow_total_s']} s, "
-              f"{forced['cached_files']} files cached)", file=sys.stderr)
+        for label, snap in codes.items():  # interleaved: baseline then candidate, per engine
+            env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                   "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(snap)}
+            warm = tmp / "warm"  # the first flow in a fresh PREFECT_HOME also creates the database: not timed
+            if not (tmp / "warm-out").is_dir():
+                warm.mkdir(exist_ok=True)
+                jiebang_run(warm, tmp / "warm-out", [], "tesseract", 1, env, cwd=snap)
+            key = engine if label == "candidate" else f"{engine}@{label}"
+            results["runs"][key] = r = engine_runs(bundle, tmp / f"out-{key}", credit, engine, args.workers, env, snap,
+                                                   floor, floor_cpu)
+            print(stage_report.format_table(key, r["first"], floor, floor_cpu), file=sys.stderr)
+            print(f"   rerun {r['cached_rerun']['wall_s']} s ({r['rerun_speedup']}×); forced rerun through Prefect "
+                  f"{r['forced_cached_rerun']['wall_s']} s ({r['forced_rerun_speedup']}×, "
+                  f"{r['forced_cached_rerun']['cached_files']} files cached); load {os.getloadavg()[0]:.1f}",
+                  file=sys.stderr)
 
     results["ocrmypdf_s"] = ocrmypdf_time(images, args.workers, tmp, args.ocrmypdf)
     if results["ocrmypdf_s"]:

@@ -21,7 +21,6 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,19 +31,17 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import progress
+from flows.prefetch import READING_CODE, prefetch_first_reads, read_cache_key, reading_code_version, state_dirs  # noqa: F401
 from flows.read_budget import ReadBudgets
-from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature, source_hash
+from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature
 from pipeline.errors import InputError, RunError
 from pipeline.intake import default_limits, open_bundle
 from pipeline.model import DocumentError
+from pipeline.ocr import stagetime
 
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
 READ_RETRIES = 2
 READ_RETRY_DELAYS = [2.0, 10.0]
-READING_CODE = ("reading.py", "ocr", "readers", "extract/seals", "grid.py", "model.py")
-"""Paths under pipeline/ whose source is part of the read cache key."""
-
-
 # --------------------------------------------------------------------------- stage lookup
 
 
@@ -68,55 +65,6 @@ class Stages:
 
 
 stages = Stages()
-
-
-@lru_cache(maxsize=1)
-def reading_code_version() -> str:
-    """Hash of the reading/OCR/seal source: a code change invalidates cached reads by itself."""
-    h = hashlib.sha256()
-    source_hash(h, READING_CODE)
-    return h.hexdigest()[:16]
-
-
-def read_cache_key(_ctx, params: dict[str, Any]) -> str:
-    """Content, engine, reading code and the pages allotted when the submission's budget cuts this file."""
-    from pipeline.reading import OCR_SETTINGS_VERSION
-
-    allotted = f"-p{params['max_pages']}" if params.get("max_pages") is not None else ""
-    return f"read-{params['sha256']}-{params['engine']}-{OCR_SETTINGS_VERSION}-{reading_code_version()}{allotted}"
-
-
-def state_dirs(out: Path | str) -> tuple[Path, Path, Path]:
-    """OUT's run state: (state, read/review cache, seal crops)."""
-    state = Path(out).resolve() / STATE_DIR
-    return state, state / "cache", state / "crops"
-
-
-def prefetch_first_reads(bundle: Path, out: Path, engine: str, workers: int, count: int) -> int | None:
-    """Queue the pages of the first `count` files this run will OCR (a folder bundle's files in flow
-    order, skipping reads already in OUT's cache) in the page pool; pages queued (0: every read is
-    cached), None when that cannot be known here (a zip is extracted by the flow). Called while the
-    Prefect server boots; the flow's reads then take the queued pages (pipeline.reading.prefetch)."""
-    from pipeline.reading import file_sha256, prefetch
-
-    bundle = Path(bundle)
-    if workers <= 1:
-        return 0  # one worker reads in-process: no pool
-    if not bundle.is_dir():
-        return None
-    state_dir, cache_dir, crops_dir = state_dirs(out)
-    b = open_bundle(bundle, state_dir / "work")  # as the flow opens it; a folder: scanned, nothing written
-    budgets = ReadBudgets(b, default_limits(), state_dir)
-    todo: dict[str, int | None] = {}
-    for rel in (rel for s in b.submissions for rel in s.files):
-        params = {"sha256": file_sha256(b.root / rel), "engine": engine, "max_pages": budgets.pages.get(rel)}
-        key = read_cache_key(None, params)
-        if budgets.pages.get(rel) != 0 and (budgets.was_cut(key) or not (cache_dir / key).exists()):
-            todo[rel] = budgets.pages.get(rel)
-            if len(todo) == count:
-                break
-    return prefetch(b.root, list(todo), engine=engine, workers=workers, crops_dir=crops_dir,
-                    allotted=todo) if todo else 0
 
 
 class TransientReadError(Exception):
@@ -184,8 +132,9 @@ def review_submission(entry: str, reads: list, errors: list, context: dict) -> d
 @task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)
 def bundle_summary(reviews: list[dict], context: dict) -> dict:
     extra = {"credit_lists": context["credit_reports"]} if context.get("credit_reports") else {}  # issue 14
-    return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"],
-                                       **extra)
+    with stagetime.stage("summary"):
+        return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"],
+                                           **extra)
 
 
 # --------------------------------------------------------------------------- the flow
@@ -206,6 +155,25 @@ def _failed_read_error(rel: str, exc: BaseException) -> DocumentError:
     code = exc.codes[0] if isinstance(exc, TransientReadError) else "internal_error"
     detail = "重试后仍失败，可用 jiebang rerun 重跑 / still failing after retries"
     return InputError(code, f"{detail} ({str(exc)[:120]})", file=rel).to_error()
+
+
+_STARTED: list[bool] = []
+
+
+def startup_seconds() -> list:
+    """[wall, cpu, 1] of this process from its start to now (the flow's start): Python, Prefect and
+    its server, the CLI's checks. The page workers' model loading is timed where it runs. Only the
+    first flow of a process has a start-up (the inbox watcher runs many)."""
+    if _STARTED:
+        return [0.0, 0.0, 0]
+    _STARTED.append(True)
+    try:
+        import psutil
+
+        wall = time.time() - psutil.Process().create_time()
+    except Exception:
+        wall = 0.0
+    return [round(wall, 3), round(stagetime.process_cpu(), 3), 1]
 
 
 def write_record(out: Path, record: dict) -> None:
@@ -231,6 +199,8 @@ def review_bundle(
     from prefect.runtime import flow_run
 
     t0 = time.perf_counter()
+    ledger = stagetime.merge({"stages": {"startup": startup_seconds()}}, stagetime.take_global())  # + models warmed
+    cpu0 = stagetime.thread_cpu()
     out_dir = Path(out).resolve()
     state_dir, cache_dir, crops_dir = state_dirs(out_dir)
     params = dict(bundle=str(bundle), out=str(out), credit_lists=list(credit_lists or []), rules=rules,
@@ -257,6 +227,7 @@ def review_bundle(
     sha = stages.get("file_sha256")
     files = {rel: sha(b.root / rel) for s in b.submissions for rel in s.files}
     t_intake = time.perf_counter() - t0
+    stagetime.merge(ledger, {"stages": {"intake": [t_intake, stagetime.thread_cpu() - cpu0, 1]}})
     progress.emit("start", submissions=len(b.submissions), files=len(files))
 
     # reads: one task per file, all submitted up front; the runner bounds concurrency
@@ -355,6 +326,10 @@ def review_bundle(
     total = time.perf_counter() - t0
     pages = sum(r.document.page_count for r in reads.values())
     fresh_pages = sum(r.ocr_pages for rel, r in reads.items() if rel not in cached)
+    for rel, r in reads.items():
+        if rel not in cached:
+            stagetime.merge(ledger, r.stages)
+    stagetime.merge(ledger, stagetime.take_global())
     record.update(
         status="failed" if failed or not summary_ok else "completed",
         finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -369,6 +344,9 @@ def review_bundle(
         timings_s={"intake": round(t_intake, 3), "read": round(t_read, 3), "review": round(t_review, 3),
                    "summary": round(t_summary, 3), "total": round(total, 3)},
         outcomes=outcomes,
+        stage_seconds={k: {"wall": v[0], "cpu": v[1], "n": v[2]} for k, v in ledger["stages"].items()},
+        stage_counts=ledger.get("counts", {}),
+        flow_cpu_s=round(stagetime.process_cpu(), 3),
     )
     if cut:  # budgets cut these reads: their sheets say what was not read; a rerun reads them again
         record["budget_cut_files"] = sorted(cut)

@@ -24,8 +24,10 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=EXIT_CANNOT_RUN)
 
 
-def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: Path | None = None) -> None:
-    """Refuse in a second what would otherwise fail after Prefect's start-up."""
+def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: Path | None = None,
+              contents: bool = True) -> None:
+    """Refuse in a second what would otherwise fail after Prefect's start-up. `contents=False` checks
+    only that the files are there (for the up-to-date test, which needs no more: see `run`)."""
     if not bundle.exists():
         _fail(f"找不到申报材料包 / bundle not found: {bundle}")
     if not bundle.is_dir():  # the same refusals the flow's intake makes, without Prefect's start-up
@@ -39,6 +41,17 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: P
     for p, what in [(rules, "规则文件 / rules file"), *[(c, "信用名单 / credit list") for c in credit_lists]]:
         if p is not None and not p.is_file():
             _fail(f"找不到{what}: {p}")
+    if contents:
+        _check_contents(rules, credit_lists)
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"无法创建输出目录 / cannot create the output folder {out}: {exc.strerror or exc}")
+
+
+def _check_contents(rules: Path | None, credit_lists: list[Path]) -> None:
+    """A broken rules file or a credit list with no name/code column is refused in one line."""
     if rules is not None:  # a few ms: a broken rules file is refused before Prefect starts
         from pipeline.checks.rules import load_rules
         from pipeline.errors import RunError
@@ -59,12 +72,6 @@ def _precheck(bundle: Path, rules: Path | None, credit_lists: list[Path], out: P
             _fail(str(exc))
         except Exception as exc:  # never a traceback for a list we cannot parse
             _fail(f"信用名单无法读取 / cannot read credit list: {c}: {type(exc).__name__}")
-
-    if out is not None:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            _fail(f"无法创建输出目录 / cannot create the output folder {out}: {exc.strerror or exc}")
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -111,6 +118,8 @@ def _see(log: Path | None) -> str:
 
 def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engine, dask_address, run_date, show_progress,
              verbose: bool) -> int:
+    # the page pool starts before anything imports Prefect (~2 s): its first pages are OCR'd meanwhile
+    pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     from flows import progress
     from flows.bundle import run_bundle
     from flows.display import ProgressDisplay
@@ -118,7 +127,6 @@ def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engin
     from pipeline.errors import RunError
 
     log = log_path(out)
-    pool_start = _start_page_pool(bundle, out, workers, ocr_engine) if not dask_address and workers > 1 else None
     display = ProgressDisplay(enabled=show_progress)
     progress.set_listener(display.handle)
     try:
@@ -184,6 +192,11 @@ def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path
     return True
 
 
+PREFETCH_PAGES = 4
+"""Pages per worker queued before the flow starts: Prefect's import and server boot take ~6 s, ~4
+pages a worker (issue 18)."""
+
+
 def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
     """While Prefect's server boots (~4 s, one core), start the OCR processes on the pages of the first
     files the flow will read (a zip's files are not known yet: then just load the engines; when every
@@ -195,10 +208,10 @@ def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
 
     def start() -> None:
         try:
-            from flows.bundle import prefetch_first_reads
+            from flows.prefetch import prefetch_first_reads  # not flows.bundle: Prefect's import would delay the pages
             from pipeline.reading import warm_pool
 
-            pages = prefetch_first_reads(bundle, out, engine, workers, count=workers + 1)
+            pages = prefetch_first_reads(bundle, out, engine, workers, count=workers + 1, min_pages=PREFETCH_PAGES * workers)
             queued.set()
             if pages is None:
                 warm_pool(workers, engine)
@@ -245,9 +258,12 @@ def register(app: typer.Typer) -> None:
         credit lists, code, engine and date; every sheet intact), nothing is redone: it says so and
         exits 0. --force runs the flow anyway.
         """
-        _precheck(bundle, rules, credit_list, out)
+        # Up to date means the same bytes of rules and credit lists as a run that completed with them:
+        # parsing them again (most of an up-to-date rerun's time, issue 18) could only say they are fine
+        _precheck(bundle, rules, credit_list, contents=False)
         if not force and _already_done(bundle, out, credit_list, rules, ocr_engine, run_date):
             raise typer.Exit(code=0)
+        _precheck(bundle, rules, credit_list, out)
         _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine,
                        dask_address=dask_address, run_date=run_date, show_progress=not no_progress, verbose=verbose)

@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.errors import RunError
 from pipeline.facts import ApplicationFacts, CheckResult
 from pipeline.model import DocumentError, SourceFile
+from pipeline.ocr.stagetime import stage
 from pipeline.reading import DocumentRead, SealFind, read_seal_crops
 
 STATUS_RANK = {"pass": 0, "review": 1, "fail": 2}
@@ -98,20 +99,23 @@ def analyse(reads: Sequence[DocumentRead], *, rules, credit, crops_dir: Path | N
     from pipeline.extract.seals import associate_places, names_on_pages, seals_from_candidates
 
     documents = [r.document for r in reads]
-    facts = extract_facts(documents, indicators=indicator_specs(rules))
+    with stage("extraction"):
+        facts = extract_facts(documents, indicators=indicator_specs(rules))
     pages = [p for d in documents for p in d.pages]
     units = unit_names(facts)
     # other parties named in the booklet (the lessor…) compete for their own seals; seals are scored
     # on what the page workers' recogniser saw, crops read again (骑缝章 discs) in a page worker
-    seals = seals_from_candidates(_candidates(reads, crops_dir), units, app_dir, names_on_pages(pages, units),
-                                  read=read_seal_crops)
-    places = associate_places(pages, seals)
+    with stage("seals_review"):
+        seals = seals_from_candidates(_candidates(reads, crops_dir), units, app_dir, names_on_pages(pages, units),
+                                      read=read_seal_crops)
+        places = associate_places(pages, seals)
     blind = tuple((r.document.file, n) for r in reads for n in r.colourless_pages)
     facts = facts.model_copy(update={"seals": tuple(seals), "seal_places": tuple(places), "colourless_pages": blind})
-    if facts.track.value == "recommendation_form":
-        checks = [district_recommendation([facts], rules)]
-    else:
-        checks = run_checks(facts, rules, credit)
+    with stage("checks"):
+        if facts.track.value == "recommendation_form":
+            checks = [district_recommendation([facts], rules)]
+        else:
+            checks = run_checks(facts, rules, credit)
     return facts, checks
 
 
@@ -127,10 +131,6 @@ def review_submission(
     errors: Sequence[DocumentError] = (),
 ) -> dict:
     """Extract, check and write OUT/<application_id>/review.json + review.docx (+ seal crops)."""
-    from pipeline.checks.engine import verdict
-    from pipeline.report.docx_sheet import write_review_docx
-    from pipeline.report.review import build_review, write_review_json
-
     all_errors = list(errors) + [e for r in reads for e in r.document.errors]
     if not any(r.document.pages for r in reads):
         return error_submission(entry, [r.document.file for r in reads], all_errors, out_dir=out_dir,
@@ -139,6 +139,15 @@ def review_submission(
     facts, checks = analyse(reads, rules=rules, credit=credit, crops_dir=crops_dir, app_dir=app_dir)
     track = str(facts.track.value or "")
     inds = rules.indicators.get(track, ())
+    with stage("sheets"):
+        return _write_sheets(app_id, app_dir, entry, reads, facts, checks, all_errors, rules, inds, run_date)
+
+
+def _write_sheets(app_id, app_dir, entry, reads, facts, checks, all_errors, rules, inds, run_date) -> dict:
+    from pipeline.checks.engine import verdict
+    from pipeline.report.docx_sheet import write_review_docx
+    from pipeline.report.review import build_review, write_review_json
+
     review = build_review(
         application_id=app_id,
         entry=entry,

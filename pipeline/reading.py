@@ -25,6 +25,7 @@ import multiprocessing as mp
 from pipeline.budget import page_ranges, pages_cut, time_cut
 from pipeline.errors import InputError
 from pipeline.model import BBox, Document, DocumentError, FileKind, Frozen, Page, SealFrames
+from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, get_engine
 from pipeline.readers.sniff import sniff
 
@@ -75,6 +76,8 @@ class DocumentRead(Frozen):
     seal_finds: tuple[SealFind, ...] = ()
     seconds: float = 0.0
     ocr_pages: int = 0
+    stages: dict = {}
+    """Per-stage [wall s, cpu s, entries] and counters of this read's pages (`ocr.stagetime`)."""
     colourless_pages: tuple[int, ...] = ()
     """Pages looked at for seals that could not show red (stored without colour, or the whole file's
     chroma flat): there a missing seal is no evidence (`seal.present` is `review`)."""
@@ -204,7 +207,8 @@ _ENGINES: dict[str, object] = {}
 
 def _engine(name: str):
     if name not in _ENGINES:
-        _ENGINES[name] = get_engine(name)
+        with stagetime.stage("models"):
+            _ENGINES[name] = get_engine(name)
     return _ENGINES[name]
 
 
@@ -274,14 +278,18 @@ class PageOutcome:
     ocr: bool
     colour: str = ""
     """The page's colour state when it was looked at for seals ('' = not looked at)."""
+    stages: dict | None = None
 
 
 def process_page(task: PageTask) -> PageOutcome:
     """OCR one page and look for seals on it; any failure becomes that page's error."""
-    try:
-        return _process_page(task)
-    finally:
-        release_memory()
+    with stagetime.ledger() as led:
+        try:
+            out = _process_page(task)
+        finally:
+            release_memory()
+    out.stages = led.totals()
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -306,24 +314,32 @@ def _process_page(task: PageTask) -> PageOutcome:
     from pipeline.readers.window import to_page
 
     try:
-        raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
+        with stagetime.stage("read"):
+            raster = load_raster(Path(task.path), task.rel, task.ref, task.number, seal_only=task.seal_only)
         if raster is None:  # a DOCX image too small to be a page
             return PageOutcome(task.number, None, [], None, False)
         shrunk = _shrunk(raster, task)
         window = raster.meta.get("window") if raster.meta else None  # a huge page cropped to its content
         if task.text_page is not None:
             page, ocr = task.text_page, False
-        elif _blank(raster):  # nothing on it: no orientation detection, OCR or seal search
+        elif _timed_blank(raster):  # nothing on it: no orientation detection, OCR or seal search
             return PageOutcome(task.number, to_page(_blank_page(task, raster), [], window)[0], [], shrunk, False)
         else:
-            page, ocr = _engine(task.engine).read(raster), True
+            engine = _engine(task.engine)
+            with stagetime.stage(f"ocr_{task.engine}"):
+                page, ocr = engine.read(raster), True
+            stagetime.count("pages_ocr")
+            stagetime.count("lines", len(page.lines))
             if page.rotation:
-                raster.image = rotate_quadrant(raster.image, page.rotation)
+                stagetime.count("pages_rotated")
+                with stagetime.stage("orientation"):
+                    raster.image = rotate_quadrant(raster.image, page.rotation)
         seals: list[SealFind] = []
         colour = ""
         if task.seals:
             try:
-                seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
+                with stagetime.stage("seals"):
+                    seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
         read, seals = to_page(page if ocr else None, seals, window)  # boxes as fractions of the whole page
@@ -349,6 +365,11 @@ def _shrunk(raster: RasterPage, task: PageTask) -> DocumentError | None:
         return None
     return InputError("page_downscaled", f"按 {scale_dpi:.0f} dpi 读取，小字可能未读出 / read at {scale_dpi:.0f} dpi",
                       file=task.rel, page=task.number).to_error()
+
+
+def _timed_blank(raster: RasterPage) -> bool:
+    with stagetime.stage("blank_test"):
+        return _blank(raster)
 
 
 def _blank(raster: RasterPage) -> bool:
@@ -418,12 +439,13 @@ def page_pool(workers: int) -> ProcessPoolExecutor:
         return pool
 
 
-def _warm_worker(engine: str) -> int:
-    _engine(engine)
-    from pipeline.ocr.rapid import ocr_instance
+def _warm_worker(engine: str) -> dict:
+    with stagetime.ledger() as led:
+        _engine(engine)
+        from pipeline.ocr.rapid import ocr_instance
 
-    ocr_instance()  # the seal arc reader needs RapidOCR's recogniser whatever the page engine
-    return os.getpid()
+        ocr_instance()  # the seal arc reader needs RapidOCR's recogniser whatever the page engine
+    return led.totals()
 
 
 def warm_pool(workers: int, engine: str) -> None:
@@ -433,7 +455,7 @@ def warm_pool(workers: int, engine: str) -> None:
         return
     pool = page_pool(workers)
     for fut in [pool.submit(_warm_worker, engine) for _ in range(workers)]:
-        fut.result()
+        stagetime.merge_global(fut.result())
 
 
 def shutdown_pools() -> None:
@@ -610,6 +632,7 @@ def read_document(
     skipped: list[int] = []
     until = time.monotonic() + (deadline - time.time()) if deadline is not None else None
     colours: dict[int, str] = {}
+    stages: dict = {}
     for out in _run_tasks(tasks, workers, on_page, until, skipped):
         if out.error is not None:
             errors.append(out.error)
@@ -617,6 +640,7 @@ def read_document(
             ready[out.number] = out.page
         finds.extend(out.seals)
         ocr_pages += int(out.ocr)
+        stagetime.merge(stages, out.stages)
         if out.colour:
             colours[out.number] = out.colour
     if skipped:
@@ -628,7 +652,7 @@ def read_document(
     finds.sort(key=lambda f: (f.page, f.bbox[1], f.bbox[0]))
     doc = Document(file=rel_path, sha256=sha, kind=kind, pages=pages, page_count=total, errors=tuple(errors))
     return DocumentRead(document=doc, seal_finds=tuple(finds), seconds=round(time.perf_counter() - started, 3),
-                        ocr_pages=ocr_pages, colourless_pages=colourless)
+                        ocr_pages=ocr_pages, colourless_pages=colourless, stages=stages)
 
 
 def colour_blind(finds: list[SealFind], colours: dict[int, str]) -> tuple[list[SealFind], tuple[int, ...]]:

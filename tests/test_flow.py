@@ -201,6 +201,28 @@ def test_run_of_an_up_to_date_out_skips_the_flow_and_any_change_runs_it(fake, tm
     assert res.exit_code == 0 and run_id() != third and fake.reads == []
 
 
+def test_an_up_to_date_run_does_not_parse_its_credit_lists_again(fake, tmp_path, monkeypatch):
+    """Up to date means the same credit-list bytes as a completed run (issue 18: probing them was
+    most of an up-to-date rerun's time); a changed list is parsed, and refused when it is no list."""
+    from pipeline.checks import credit_read
+    from pipeline.cli import app
+
+    bundle, out = _bundle(tmp_path / "bundle"), tmp_path / "out"
+    credit = tmp_path / "失信被执行人名单.csv"
+    shutil.copy(Path(__file__).resolve().parent.parent / "sample_docs/demo/credit/失信被执行人名单.csv", credit)
+    args = ["run", str(bundle), "--out", str(out), "--no-progress", "--run-date", "2026-07-20", "--credit-list", str(credit)]
+    runner = CliRunner()
+    assert runner.invoke(app, args).exit_code == 0
+    probed = []
+    real = credit_read.probe_credit_list
+    monkeypatch.setattr(credit_read, "probe_credit_list", lambda p: probed.append(p) or real(p))
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0 and "已是最新" in res.output and probed == []
+    credit.write_text("说明\n无\n", encoding="utf-8")  # changed, and no name or code column
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2 and probed == [credit]
+
+
 def test_reviews_run_while_later_files_are_still_read(fake, tmp_path, monkeypatch):
     """Reads go in a sliding window, so a finished submission's review does not wait for every read
     (all reads submitted up front queued every review behind them)."""

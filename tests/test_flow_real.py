@@ -63,10 +63,16 @@ def test_corrupt_file_still_gets_a_sheet_and_rerun_is_all_cached(counting, tmp_p
                                "02_开源_重庆乙软件有限公司.docx", "03_损坏的申报书.pdf", "04_附件4_渝北区推荐表.jpg"]
     assert record["pages"] >= 4 and record["pages_per_second"] > 0
     assert set(record["timings_s"]) == {"intake", "read", "review", "summary", "total"}
+    # every stage of the run accounted for (issue 18): pages read, OCR'd, looked at for seals, reviewed
+    st = record["stage_seconds"]
+    assert {"startup", "intake", "read", "ocr_tesseract", "seals", "extraction", "checks", "sheets", "summary"} <= set(st)
+    assert st["extraction"]["n"] == 3 and st["ocr_tesseract"]["cpu"] > 0  # 3 readable submissions
+    assert record["stage_counts"]["pages_ocr"] == st["ocr_tesseract"]["n"] >= 3
 
     c2 = counting()
     record2 = fb.run_bundle(bundle, out, workers=2, ocr_engine="tesseract", run_date=RUN_DATE).result()
     assert c2.calls == [] and record2["cached_files"] == 5
+    assert "ocr_tesseract" not in record2["stage_seconds"]  # nothing read again
     assert _reviews(out) == reviews  # same sheets from the cache
 
 

@@ -111,9 +111,10 @@ def test_bundled_models_one_thread_one_instance_per_process():
     for task in ("Det", "Rec", "Cls"):
         assert Path(params[f"{task}.model_path"]).parent == models
     eng = rapid.ocr_instance()
-    assert eng is rapid.ocr_instance()
+    assert eng is rapid.ocr_instance() and eng.text_rec is not None  # the recogniser loads with the instance
+    assert rapid.detecting() is eng  # detector and classifier on the first detection (issue 18)
     for model in (eng.text_det, eng.text_cls, eng.text_rec):
-        assert model is not None  # loaded eagerly, not on the first page
+        assert model is not None
         opts = model.session.session.get_session_options()
         assert opts.intra_op_num_threads == 1 and opts.inter_op_num_threads == 1
     assert eng.cfg.Global.max_side_len == 2000
@@ -144,9 +145,11 @@ OFFLINE_SCRIPT = textwrap.dedent(
     from pipeline.ocr import rapid
     s = render_page(3, dpi=200, scan=False)
     img = s.image[: s.image.shape[0] // 4]  # heading and the first field lines: a quick full run
+    fresh = rapid.ocr_instance.cache_info().currsize == 0
+    rapid.read_crops([img[:, :]])  # crops alone: the recogniser, no detector (issue 18)
+    lazy = fresh and rapid.ocr_instance().text_det is None and rapid.ocr_instance().text_cls is None
     page = get_engine("rapidocr").read(RasterPage("p.png", 1, img, dpi=200))
-    crops = rapid.read_crops([img[:, :]])
-    print(json.dumps({{"lines": [l.text for l in page.lines], "uscc": s.facts["uscc"], "attempts": attempts}}))
+    print(json.dumps({{"lazy": lazy, "lines": [l.text for l in page.lines], "uscc": s.facts["uscc"], "attempts": attempts}}))
     """
 )
 
@@ -158,5 +161,5 @@ def test_runs_with_network_unreachable_and_never_downloads(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["attempts"] == []
+    assert out["attempts"] == [] and out["lazy"]
     assert f"统一社会信用代码：{out['uscc']}" in out["lines"]

@@ -41,8 +41,9 @@ from rapidfuzz.distance import Levenshtein
 from pipeline import uscc
 from pipeline.grid import cut_line
 from pipeline.model import Line, Page, Word
-from pipeline.ocr import rapid
+from pipeline.ocr import rapid, stagetime
 from pipeline.ocr.base import RasterPage, register
+from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import remove_rules
 from pipeline.ocr.punctuation import fix_punctuation
 from pipeline.ocr.rulings import find_rulings
@@ -510,7 +511,8 @@ class CascadeEngine:
         self.page_dpi = page.dpi
         # The grey Tesseract saw (levelled red channel, same deskew) before the rule erasure: line
         # boxes are in its frame, and RapidOCR reads through rules (crops erase their own).
-        lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
+        with stagetime.stage("ocr_tesseract"):
+            lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
         rulings = find_rulings(grey, page.dpi)
@@ -526,13 +528,17 @@ class CascadeEngine:
         chosen = [(i, why_reread(ln, cfg["table_min_cells"] if i in ruled else len(cells[i]), cfg))
                   for i, ln in enumerate(lines)]
         chosen = [(i, why) for i, why in chosen if why]
+        stagetime.count("lines_chosen", len(chosen))
+        for _, why in chosen:
+            for reason in why:
+                stagetime.count(f"lines_chosen_{reason}")
         if len(lines) >= 3 and mean_conf([(ln.text, ln.confidence) for ln in lines]) < cfg["full_page_confidence"]:
             out = self._whole_page(rgb, w, h)
         else:
             out = self._reread(grey, lines, cells, chosen, cfg, ruled)
             if cfg["fill_gaps"]:
                 out = self._fill_gaps(grey, page.dpi, out, cfg)
-        out = rapid.reading_order(out)
+        out = fix_lines(rapid.reading_order(out))
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out), rulings=rulings)
 
@@ -555,7 +561,10 @@ class CascadeEngine:
             for seg in (sg for sg in plans[i] if sg.read):
                 crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
                 owners.append(i)
-        readings = self.recognise(crops) if crops else []
+        stagetime.count("rapid_crops", len(crops))
+        stagetime.count("lines_to_rapid", len(set(owners)) + len(in_block))
+        with stagetime.stage("ocr_rapidocr"):
+            readings = self.recognise(crops) if crops else []
         per_line: dict[int, list[tuple[str, float]]] = {}
         for i, r in zip(owners, readings):
             per_line.setdefault(i, []).append(r)
@@ -595,7 +604,9 @@ class CascadeEngine:
         pad = cfg["margin"] * float(np.median([(lines[i].bbox[3] - lines[i].bbox[1]) * h for i in block]))
         ox, oy = int(max(0, x0 - 2 * pad)), int(max(0, y0 - pad))
         sub = grey[oy:int(min(h, y1 + pad)), ox:int(min(w, x1 + 2 * pad))]
-        items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
+        stagetime.count("rapid_blocks")
+        with stagetime.stage("ocr_rapidocr"):
+            items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
         shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
         r_lines = rapid.boxes_to_lines(shifted, w, h)
         t_pairs = [(lines[i].text, lines[i].confidence) for i in block]
@@ -620,7 +631,9 @@ class CascadeEngine:
             pad = int(0.1 * dpi)
             ox, oy = max(0, x0 - pad), max(0, y0 - pad)
             sub = grey[oy:min(h, y1 + pad), ox:min(w, x1 + pad)]
-            items, _ = self.detect(sub, region=True, dpi=dpi)
+            stagetime.count("rapid_gap_regions")
+            with stagetime.stage("ocr_rapidocr"):
+                items, _ = self.detect(sub, region=True, dpi=dpi)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
             out.extend(rapid.boxes_to_lines(shifted, w, h))
         return out
@@ -628,7 +641,9 @@ class CascadeEngine:
     def _whole_page(self, rgb, w, h) -> list[Line]:
         """RapidOCR as the rapidocr engine reads a page: on the upright page, not deskewed (the
         detector copes with skew; measured, it missed a line of a deskewed prose page)."""
-        items, _ = self.detect(rapid.ocr_grey(rgb))
+        stagetime.count("rapid_whole_pages")
+        with stagetime.stage("ocr_rapidocr"):
+            items, _ = self.detect(rapid.ocr_grey(rgb))
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
 

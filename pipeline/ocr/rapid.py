@@ -7,7 +7,10 @@ default "cascade" engine only asks it to re-read chosen crops (`read_crops`).
 Rules kept here:
 - Only the models bundled in the rapidocr 3.10.0 wheel (rapidocr/models/). Each model is passed
   by explicit `model_path`, so RapidOCR never routes to its ModelScope download; a missing file
-  fails at load (models are loaded eagerly, not lazily on the first page as the library does).
+  fails when the instance is made (every model file is checked then). The recogniser loads with
+  the instance (seal arcs and the cascade's crops need it on most pages); the detector and angle
+  classifier on the first detection (`detecting()`): a Tesseract or cascade worker that never
+  detects keeps neither in memory (issue 18).
 - One onnxruntime intra/inter-op thread; one instance per process (`ocr_instance()` cache).
 - Input is the red channel of the RGB page as grey: red seal ink turns white, so RapidOCR does
   not read the seal's own text into the page and reads the black text under it.
@@ -24,7 +27,9 @@ import numpy as np
 import yaml
 
 from pipeline.model import Line, Page, Word
+from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, register
+from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
 
@@ -71,13 +76,23 @@ _LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def ocr_instance():
-    """The process-wide RapidOCR object, with all three models loaded now (fail early, offline)."""
-    from rapidocr import RapidOCR
+    """The process-wide RapidOCR object, its recogniser loaded now (model files checked: fail early,
+    offline); detector and classifier come with `detecting()`."""
+    with stagetime.stage("models"):
+        from rapidocr import RapidOCR
 
-    engine = RapidOCR(params=rapidocr_params())
-    engine._load_det_model()
-    engine._load_cls_model()
-    engine._load_rec_model()
+        engine = RapidOCR(params=rapidocr_params())
+        engine._load_rec_model()
+    return engine
+
+
+def detecting():
+    """`ocr_instance()` with its detector and angle classifier loaded (on the first detection)."""
+    engine = ocr_instance()
+    if engine.text_det is None or engine.text_cls is None:
+        with stagetime.stage("models"):
+            engine._load_det_model()
+            engine._load_cls_model()
     return engine
 
 
@@ -123,7 +138,7 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
     took a worker to ~680 MB; whole pages are detected at ~170 dpi anyway). Recognition still
     reads the boxes from the full-resolution image.
     """
-    engine = ocr_instance()
+    engine = detecting()
     with _LOCK:
         det = engine.text_det
         saved = det.limit_type, det.limit_side_len
@@ -250,7 +265,7 @@ class RapidOcrEngine:
         if upside_down:  # boxes into the frame of the page turned 180°
             items = [(np.array([w, h], dtype=np.float32) - quad, t, s) for quad, t, s in items]
             turn = 180
-        lines = boxes_to_lines(items, w, h)
+        lines = fix_lines(boxes_to_lines(items, w, h))
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + turn) % 360, lines=tuple(lines))
 

@@ -29,7 +29,9 @@ import pytesseract  # noqa: E402
 
 from pipeline.model import Line, Page, Word  # noqa: E402
 from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
+from pipeline.ocr import stagetime  # noqa: E402
 from pipeline.ocr.base import RasterPage, register  # noqa: E402
+from pipeline.ocr.lookalikes import fix_lines  # noqa: E402
 from pipeline.ocr.preprocess import prepare_for_ocr, remove_rules, rotate_quadrant  # noqa: E402
 from pipeline.ocr.rulings import find_rulings  # noqa: E402
 
@@ -166,22 +168,26 @@ class TesseractEngine:
         lines = self._read_grey(self._erase(grey, page.dpi))
         rotation = 0
         if self.detect_orientation and mean_confidence(lines) < LOW_CONFIDENCE_PAGE:
-            rot = self.orientation(grey)
-            candidates = [rot] if rot else [180]
-            for rot in candidates:
-                turned = rotate_quadrant(rgb, rot)
-                g2 = self._prepare(turned, page.dpi)
-                lines2 = self._read_grey(self._erase(g2, page.dpi))
-                if mean_confidence(lines2) > mean_confidence(lines) + 0.05:
-                    lines, rotation, rgb, grey = lines2, rot, turned, g2
+            with stagetime.stage("orientation"):  # OSD and the second read
+                stagetime.count("pages_osd")
+                rot = self.orientation(grey)
+                candidates = [rot] if rot else [180]
+                for rot in candidates:
+                    turned = rotate_quadrant(rgb, rot)
+                    g2 = self._prepare(turned, page.dpi)
+                    lines2 = self._read_grey(self._erase(g2, page.dpi))
+                    if mean_confidence(lines2) > mean_confidence(lines) + 0.05:
+                        lines, rotation, rgb, grey = lines2, rot, turned, g2
         return TesseractLines(lines, rotation, rgb, grey)
 
     @staticmethod
     def _prepare(rgb: np.ndarray, dpi: int) -> np.ndarray:
-        return prepare_for_ocr(rgb, dpi, erase_rules=False)[0]
+        with stagetime.stage("ocr_prep"):
+            return prepare_for_ocr(rgb, dpi, erase_rules=False)[0]
 
     def _erase(self, grey: np.ndarray, dpi: int) -> np.ndarray:
-        return remove_rules(grey, dpi) if self.erase_rules else grey
+        with stagetime.stage("ocr_prep"):
+            return remove_rules(grey, dpi) if self.erase_rules else grey
 
     def read(self, page: RasterPage) -> Page:
         lines, rotation, rgb, grey = self.read_page_lines(page)
@@ -195,7 +201,7 @@ class TesseractEngine:
             source="ocr",
             engine=self.name,
             rotation=(page.rotation + rotation) % 360,
-            lines=tuple(lines),
+            lines=tuple(fix_lines(lines)),
             rulings=find_rulings(grey, page.dpi),
         )
 

@@ -119,7 +119,7 @@ def looks_blank(image: np.ndarray) -> bool:
     f = max(1, int(round(max(h, w) / 2000)))
     small = cv2.resize(image, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA) if f > 1 else image
     if small.ndim == 3:
-        small = np.min(small, axis=2)
+        small = cv2.min(cv2.min(small[..., 0], small[..., 1]), small[..., 2])  # = np.min(axis=2), 20x faster
     paper = float(cv2.calcHist([small], [0], None, [256], [0, 256]).cumsum().searchsorted(0.9 * small.size))
     ink = (small < paper - BLANK_CONTRAST).astype(np.uint8)
     if ink.mean() > 10 * BLANK_INK_FRACTION:  # clearly not blank: skip the cleanup

@@ -1,0 +1,78 @@
+"""The per-stage table of one `jiebang run` against the raw-Tesseract floor of the same benchmark run.
+
+Stages come from run.json `stage_seconds` ({stage: {wall, cpu, n}}; pipeline/ocr/stagetime.py):
+page-worker stages are summed over the workers (busy seconds), so they are set against the floor's
+CPU (also summed over its processes), and so is each stage's CPU. "other" is the run's whole-tree
+CPU no stage holds (the Prefect server process, worker start-up imports, idle threads).
+"""
+from __future__ import annotations
+
+ORDER = ("startup", "models", "intake", "read", "blank_test", "orientation", "ocr_prep", "ocr_tesseract",
+         "ocr_cascade", "ocr_rapidocr", "seals", "extraction", "seals_review", "checks", "sheets", "summary")
+GROUPS = {
+    "start-up": ("startup", "models"),
+    "intake": ("intake",),
+    "reading/rendering": ("read", "blank_test"),
+    "orientation": ("orientation",),
+    "OCR tesseract (+prep)": ("ocr_prep", "ocr_tesseract"),
+    "OCR cascade choice": ("ocr_cascade",),
+    "OCR rapidocr": ("ocr_rapidocr",),
+    "seals (pages)": ("seals",),
+    "extraction": ("extraction",),
+    "seals (review)": ("seals_review",),
+    "checks": ("checks",),
+    "sheets": ("sheets", "summary"),
+}
+
+
+def stage_rows(run: dict, floor_cpu: float) -> list[dict]:
+    """One row per stage group: busy wall s, CPU s, CPU as % of the floor's CPU; then 'other'."""
+    st = run.get("stage_seconds") or {}
+    rows, seen = [], set()
+    for label, keys in GROUPS.items():
+        wall = sum(st.get(k, {}).get("wall", 0.0) for k in keys)
+        cpu = sum(st.get(k, {}).get("cpu", 0.0) for k in keys)
+        n = sum(st.get(k, {}).get("n", 0) for k in keys)
+        seen.update(keys)
+        rows.append({"stage": label, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "n": n,
+                     "cpu_pct_floor": round(100 * cpu / floor_cpu, 1) if floor_cpu else None})
+    for k in sorted(set(st) - seen):  # a stage added later still shows
+        v = st[k]
+        rows.append({"stage": k, "wall_s": round(v["wall"], 2), "cpu_s": round(v["cpu"], 2), "n": v["n"],
+                     "cpu_pct_floor": round(100 * v["cpu"] / floor_cpu, 1) if floor_cpu else None})
+    if run.get("cpu_s") is not None and st:
+        other = run["cpu_s"] - sum(v["cpu"] for v in st.values())
+        rows.append({"stage": "other (unstaged)", "wall_s": None, "cpu_s": round(other, 2), "n": None,
+                     "cpu_pct_floor": round(100 * other / floor_cpu, 1) if floor_cpu else None})
+    return rows
+
+
+def rapid_share(counts: dict) -> str:
+    lines = counts.get("lines", 0)
+    sent = counts.get("lines_to_rapid", 0)
+    why = ", ".join(f"{k.removeprefix('lines_chosen_')} {v}" for k, v in sorted(counts.items())
+                    if k.startswith("lines_chosen_"))
+    extra = ", ".join(f"{k.removeprefix('rapid_')} {counts[k]}" for k in ("rapid_crops", "rapid_blocks",
+                                                                          "rapid_gap_regions", "rapid_whole_pages")
+                      if counts.get(k))
+    share = f"{100 * sent / lines:.1f}%" if lines else "-"
+    return f"lines to RapidOCR {sent}/{lines} ({share}; chosen for: {why or '-'}; {extra or 'no RapidOCR calls'})"
+
+
+def format_table(title: str, run: dict, floor_wall: float, floor_cpu: float) -> str:
+    out = [f"== {title}: wall {run['wall_s']} s = {run['wall_s'] / floor_wall:.2f}× floor wall; "
+           f"CPU {run.get('cpu_s')} s = {run.get('cpu_s', 0) / floor_cpu:.2f}× floor CPU; peak RSS {run['peak_rss_mb']} MB",
+           f"   {'stage':24s} {'busy wall s':>11s} {'CPU s':>8s} {'CPU % floor':>11s} {'n':>5s}"]
+    for r in stage_rows(run, floor_cpu):
+        wall = "" if r["wall_s"] is None else f"{r['wall_s']:.2f}"
+        pct = "" if r["cpu_pct_floor"] is None else f"{r['cpu_pct_floor']:.1f}"
+        n = "" if r["n"] is None else str(r["n"])
+        out.append(f"   {r['stage']:24s} {wall:>11s} {r['cpu_s']:>8.2f} {pct:>11s} {n:>5s}")
+    if run.get("cpu_by_process_s"):
+        out.append(f"   CPU by process (last sample, own threads): {run['cpu_by_process_s']}")
+    counts = run.get("stage_counts") or {}
+    if counts:
+        out.append("   " + rapid_share(counts))
+        out.append(f"   pages OCR'd {counts.get('pages_ocr', 0)}, orientation (OSD) {counts.get('pages_osd', 0)}, "
+                   f"rotated {counts.get('pages_rotated', 0)}")
+    return "\n".join(out)
