@@ -4,6 +4,7 @@ GBK / CP437 / over-long names on disk and in a zip, FIFOs and dangling links."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,19 @@ from tests.flow_inputs import application_pages, scan_page
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD_NAME, GOOD_USCC = "重庆甲科技有限公司", "91500000MA5U6KAX0N"
+
+
+RUN = ("--no-progress", "--workers", "2", "--ocr-engine", "tesseract", "--run-date", "2026-07-20")
+"""The CLI options of the hostile-input runs: Tesseract (no RapidOCR start-up), a fixed review date."""
+
+
+def review_jsons(out: Path) -> dict[str, dict]:
+    """entry name → review.json of a run's output."""
+    found = {}
+    for p in out.glob("*/review.json"):
+        r = json.loads(p.read_text(encoding="utf-8"))
+        found[r["entry"]] = r
+    return found
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:

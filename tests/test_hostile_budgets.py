@@ -8,17 +8,7 @@ from pathlib import Path
 
 from pipeline.budget import allotments, pages_cut
 from pipeline.intake import Limits, open_bundle
-from tests.hostile_inputs import GOOD_NAME, good_application, run_cli, sparse_pdf
-
-RUN = ("--no-progress", "--workers", "2", "--ocr-engine", "tesseract", "--run-date", "2026-07-20")
-
-
-def _reviews(out: Path) -> dict[str, dict]:
-    found = {}
-    for p in out.glob("*/review.json"):
-        r = json.loads(p.read_text(encoding="utf-8"))
-        found[r["entry"]] = r
-    return found
+from tests.hostile_inputs import GOOD_NAME, RUN, good_application, review_jsons, run_cli, sparse_pdf
 
 
 def _limits(path: Path, pages: int) -> dict:
@@ -70,7 +60,7 @@ def test_folder_of_three_pdfs_within_one_page_budget_and_cut_reads_are_read_agai
 
     res = run_cli("run", bundle, "--out", out, *RUN, env=small)
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
-    reviews = _reviews(out)
+    reviews = review_jsons(out)
     assert reviews["01_好的申报书"]["errors"] == [] and reviews["01_好的申报书"]["applicant"]["name"] == GOOD_NAME
     three = reviews["02_三个文件"]
     assert three["verdict"] == "needs_review"
@@ -88,12 +78,12 @@ def test_folder_of_three_pdfs_within_one_page_budget_and_cut_reads_are_read_agai
     assert again.returncode == 0, again.stderr
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert (record["cached_files"], record["files"]) == (3, 5)
-    assert _reviews(out)["02_三个文件"]["errors"] == three["errors"]
+    assert review_jsons(out)["02_三个文件"]["errors"] == three["errors"]
 
     # a bigger budget: `jiebang run` sees the change and reads everything; nothing comes from a cut read
     bigger = run_cli("run", bundle, "--out", out, *RUN, env={"TMPDIR": str(tmp), **_limits(tmp_path / "big.yaml", 50)})
     assert bigger.returncode == 0 and "已是最新" not in bigger.stdout, bigger.stderr
-    three = _reviews(out)["02_三个文件"]
+    three = review_jsons(out)["02_三个文件"]
     assert three["errors"] == [] and [(f["path"], f["pages"]) for f in three["source"]["files"]] == [
         ("02_三个文件/1_申报书.pdf", 3), ("02_三个文件/2_附件.pdf", 3), ("02_三个文件/3_附件.pdf", 3)]
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))

@@ -9,19 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_inputs import (GOOD_NAME, corrupt_scan_pdf, good_application, gbk_zip, huge_page_pdf,
-                                  owner_password_pdfs, run_cli, sparse_pdf)
-
-RUN = ("--no-progress", "--workers", "2", "--ocr-engine", "tesseract", "--run-date", "2026-07-20")
-
-
-def _reviews(out: Path) -> dict[str, dict]:
-    """entry name → review.json"""
-    found = {}
-    for p in out.glob("*/review.json"):
-        r = json.loads(p.read_text(encoding="utf-8"))
-        found[r["entry"]] = r
-    return found
+from tests.hostile_inputs import (GOOD_NAME, RUN, corrupt_scan_pdf, good_application, gbk_zip, huge_page_pdf,
+                                  owner_password_pdfs, review_jsons, run_cli, sparse_pdf)
 
 
 def _private_tmp(tmp_path: Path) -> dict:
@@ -127,7 +116,7 @@ def test_hostile_folder_every_submission_gets_a_sheet(tmp_path):
     res = run_cli("run", bundle, "--out", out, *RUN, env=env)
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr + res.stdout and not res.stderr.strip()
-    reviews = _reviews(out)
+    reviews = review_jsons(out)
     entries = {"01_好的申报书", *pdfs, "空白2000页.pdf", "巨大页面.pdf", "管道.pdf", "断开的链接.pdf", long_name,
                "重庆丙公司.jpg"}
     assert set(reviews) == entries
@@ -164,7 +153,7 @@ def test_gbk_and_cp437_zip_names_decoded_long_ones_shortened(tmp_path):
     out = tmp_path / "out"
     res = run_cli("run", z, "--out", out, *RUN, env=_private_tmp(tmp_path))
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
-    reviews = _reviews(out)
+    reviews = review_jsons(out)
     assert len(reviews) == 3 and all(r["errors"] == [] for r in reviews.values()), reviews.keys()
     assert "重庆甲科技有限公司申报书.jpg" in reviews and "Résumé.jpg" in reviews
     long_entry = next(k for k in reviews if k.startswith("很长的名字"))
@@ -185,7 +174,7 @@ def test_time_budget_from_the_limits_file_names_what_was_not_read(tmp_path):
     args = [a if a != "2" else "1" for a in RUN]
     res = run_cli("run", bundle, "--out", out, *args, env={**_private_tmp(tmp_path), "JIEBANG_LIMITS": str(limits)})
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
-    (review,) = _reviews(out).values()
+    (review,) = review_jsons(out).values()
     codes = {e["code"] for e in review["errors"]}
     assert codes == {"time_budget"} and review["verdict"] == "needs_review"
     assert all("页未读" in e["message"] for e in review["errors"])
@@ -203,4 +192,4 @@ def test_decoder_complaints_go_to_the_run_log_with_one_worker(tmp_path):
     assert not res.stderr.strip(), res.stderr  # nothing on the terminal's stderr
     assert "份申报材料" in res.stdout  # the summary line still reaches the user
     assert "Corrupt JPEG data" in (out / ".jiebang" / "run.log").read_text(encoding="utf-8", errors="replace")
-    assert set(_reviews(out)) == {"01_好的申报书", "02_损坏的扫描.pdf"}
+    assert set(review_jsons(out)) == {"01_好的申报书", "02_损坏的扫描.pdf"}
