@@ -12,9 +12,10 @@ from pipeline.facts import Evidence, Fact, Unit
 from pipeline.samples import credit as C
 from pipeline.samples import generator as G
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
 
 
-def _unit(u: P.UnitPlan) -> Unit:
+def _unit(u: U.UnitPlan) -> Unit:
     ev = (Evidence(file="x.pdf", page=1, confidence=0.95),)
     return Unit(name=Fact(value=u.name, evidence=ev, confidence=0.95), uscc=Fact(value=u.uscc, evidence=ev, confidence=0.95))
 

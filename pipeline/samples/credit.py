@@ -23,6 +23,8 @@ from pathlib import Path
 import yaml
 
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
 
 DISHONEST_HEADERS = [
     "案号", "被执行人姓名/名称", "失信人类型", "性别", "年龄", "身份证号码/组织机构代码",
@@ -41,14 +43,14 @@ def _date(rng: random.Random, y0=2022, y1=2026) -> dt.date:
 
 
 def _filler_org(rng: random.Random, used: set[str]) -> tuple[str, str, str]:
-    f = P.content()["filler"]
+    f = W.content()["filler"]
     for _ in range(50):
         div = rng.choice(list(f["places"]))
         name = f"{f['places'][div]}市{rng.choice(f['cores'])}{rng.choice(f['trades'])}有限公司"
         if name not in used:
             break
     used.add(name)
-    return name, P.make_uscc(rng, "91", div), div
+    return name, U.make_uscc(rng, "91", div), div
 
 
 def _person_id(rng: random.Random) -> str:
@@ -57,7 +59,7 @@ def _person_id(rng: random.Random) -> str:
 
 
 def dishonest_row(rng: random.Random, name: str, code: str, org: bool, legal_rep: str = "") -> list[str]:
-    c = P.content()["credit"]
+    c = W.content()["credit"]
     reg = _date(rng, 2022, 2025)
     court = rng.choice(c["courts"])
     short = "渝" if court.startswith("重庆") else court[0]
@@ -72,12 +74,12 @@ def dishonest_row(rng: random.Random, name: str, code: str, org: bool, legal_rep
 
 
 def tax_row(rng: random.Random, name: str, code: str, org_code: str, address: str, legal_rep: str) -> list[str]:
-    c = P.content()["credit"]
+    c = W.content()["credit"]
     pub = _date(rng, 2023, 2026)
     q = (pub.month - 1) // 3 + 1
     return [
         name, code, org_code, address, f"{legal_rep}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
-        f"{P.person_name(rng)}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
+        f"{U.person_name(rng)}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
         rng.choice(c["tax_cases"]), rng.choice(c["tax_facts"]),
         "依照《中华人民共和国税收征收管理法》等相关规定，对其处追缴税款、加收滞纳金并处罚款",
         f"{pub.year}年第{q}季度", rng.choice(c["tax_offices"]), pub.isoformat(),
@@ -176,13 +178,13 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int,
     tax: list[list[str]] = []
     for i in range(n_rows):
         if rng.random() < 0.45:
-            dis.append(dishonest_row(rng, P.person_name(rng), _person_id(rng), org=False))
+            dis.append(dishonest_row(rng, U.person_name(rng), _person_id(rng), org=False))
         else:
             name, code, _ = _filler_org(rng, used)
-            dis.append(dishonest_row(rng, name, code, org=True, legal_rep=P.person_name(rng)))
+            dis.append(dishonest_row(rng, name, code, org=True, legal_rep=U.person_name(rng)))
     for i in range(max(1, n_rows * 2 // 3)):
         name, code, div = _filler_org(rng, used)
-        tax.append(tax_row(rng, name, code, code[8:17], f"{name[:2]}市{rng.choice(P.content()['roads'])}{rng.randint(1, 300)}号", P.person_name(rng)))
+        tax.append(tax_row(rng, name, code, code[8:17], f"{name[:2]}市{rng.choice(W.content()['roads'])}{rng.randint(1, 300)}号", U.person_name(rng)))
     hits: list[dict] = []
     for a in apps:
         u = a.applicant
@@ -199,7 +201,7 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int,
                          "listed_name": half, "listed_code": "", "expected": "fail"})
         if "near_miss_name" in a.defects:
             pos = rng.randrange(len(dis) + 1)
-            dis.insert(pos, dishonest_row(rng, a.near_miss_name, a.near_miss_uscc, org=True, legal_rep=P.person_name(rng)))
+            dis.insert(pos, dishonest_row(rng, a.near_miss_name, a.near_miss_uscc, org=True, legal_rep=U.person_name(rng)))
             hits.append({"list": "dishonest_debtor", "application": a.entry, "unit": u.name, "match": "near_miss",
                          "listed_name": a.near_miss_name, "listed_code": a.near_miss_uscc, "expected": "pass",
                          "why": "名称相近但统一社会信用代码不同，不是同一主体（提示人工核对亦可）"})
