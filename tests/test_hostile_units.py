@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.facts import ApplicationFacts, CheckResult
 from pipeline.intake import Limits, open_bundle
-from pipeline.intake_names import decode_bytes
+from pipeline.intake.names import decode_bytes
 from pipeline.model import DocumentError, sheet_verdict
 from pipeline.report.ids import fit_name
 from pipeline.report.review import build_review, error_review, validate_review

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.errors import RunError
 from pipeline.intake import Limits, open_bundle
-from pipeline.intake_names import decode_name
+from pipeline.intake.names import decode_name
 
 
 class GbkInfo(zipfile.ZipInfo):

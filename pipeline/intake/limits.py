@@ -14,7 +14,7 @@ import yaml
 
 from pipeline.errors import RunError
 
-LIMITS_FILE = Path(__file__).with_name("intake.yaml")
+LIMITS_FILE = Path(__file__).parent.parent / "intake.yaml"
 
 
 @dataclass(frozen=True)

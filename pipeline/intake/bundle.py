@@ -1,9 +1,5 @@
-"""Bundle intake: a folder or a .zip in, the list of submissions out (SPEC §2).
-
-A district's bundle is untrusted input: zips are extracted entry by entry under the limits of
-`intake.yaml` (intake_zip, intake_limits), entries that cannot or must not be read become that
-submission's errors (intake_entries), and names that are not UTF-8 are decoded (intake_names);
-the rest of the bundle goes on.
+"""Opening a bundle: a folder or a .zip in, the list of submissions out (SPEC §2), every entry that
+cannot or must not be read recorded as its submission's error while the rest goes on.
 """
 from __future__ import annotations
 
@@ -16,15 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import InputError, RunError
-from pipeline.intake_entries import entry_problem, ignored
-from pipeline.intake_limits import Limits, default_limits
-from pipeline.intake_names import clean_error, decode_bytes, has_raw_bytes, name_view, needs_view
-from pipeline.intake_zip import extract
+from pipeline.intake.entries import entry_problem, ignored
+from pipeline.intake.limits import Limits, default_limits
+from pipeline.intake.names import clean_error, decode_bytes, has_raw_bytes, name_view, needs_view
+from pipeline.intake.archive import extract
 from pipeline.model import DocumentError, Submission
-
-# the readers, reading.py and the flow import Limits and default_limits from here
-__all__ = ["Bundle", "Limits", "check_bundle_file", "default_limits", "open_bundle"]
-
 
 @dataclass
 class Bundle:

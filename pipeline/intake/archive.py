@@ -12,9 +12,9 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from pipeline.intake_entries import ignored, unsafe
-from pipeline.intake_limits import Limits
-from pipeline.intake_names import clean_parts, decode_name, escaped
+from pipeline.intake.entries import ignored, unsafe
+from pipeline.intake.limits import Limits
+from pipeline.intake.names import clean_parts, decode_name, escaped
 from pipeline.model import DocumentError
 
 _CHUNK = 1 << 20

@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.intake_limits import Limits
+from pipeline.intake.limits import Limits
 from pipeline.model import DocumentError
 
 

@@ -10,8 +10,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from pipeline.intake_entries import entry_problem, ignored
-from pipeline.intake_limits import Limits
+from pipeline.intake.entries import entry_problem, ignored
+from pipeline.intake.limits import Limits
 from pipeline.model import DocumentError
 
 
