@@ -251,7 +251,7 @@ def test_scan_look_is_within_bounds():
 
 def test_written_files_carry_no_time_or_path(tmp_path):
     """Image PDF and XLSX bytes depend only on content: no save time, no temp-file names."""
-    from pipeline.samples.credit import write_tax_xlsx
+    from pipeline.samples.credit_write import write_tax_xlsx
     from pipeline.samples.files import write_image_pdf
 
     buf = io.BytesIO()

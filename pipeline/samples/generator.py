@@ -229,7 +229,7 @@ def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_
 
 def write_plan(out_dir: Path, plan: BundlePlan) -> Path:
     """Render a planned bundle of either family: submissions, credit lists, truth.json."""
-    from pipeline.samples import credit as C
+    from pipeline.samples import credit_write as CW
 
     out_dir = Path(out_dir)
     bundle, credit_dir = out_dir / "bundle", out_dir / "credit"
@@ -241,7 +241,7 @@ def write_plan(out_dir: Path, plan: BundlePlan) -> Path:
                               " — choose an empty folder")
     for sub in plan.submissions:
         _render_submission(sub, bundle)
-    C.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
-    C.write_tax_xlsx(credit_dir / TAX_FILE, plan.tax_rows)
+    CW.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
+    CW.write_tax_xlsx(credit_dir / TAX_FILE, plan.tax_rows)
     (out_dir / "truth.json").write_bytes(truth_bytes(plan.truth))
     return out_dir
