@@ -15,127 +15,25 @@ Why it is shaped like this (domain-notes §7):
 """
 from __future__ import annotations
 
-import hashlib
-import importlib
-import json
-import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import progress
-from flows.prefetch import READING_CODE, prefetch_first_reads, read_cache_key, reading_code_version, state_dirs  # noqa: F401
+from flows.prefetch import read_cache_key, state_dirs
 from flows.read_budget import ReadBudgets
+from flows.run_record import publish_artifact, startup_seconds, write_record
+from flows.tasks import READ_RETRY_DELAYS, bundle_summary, failed_read_error, internal_error, read_file, review_submission, stages
 from flows.uptodate import RUN_RECORD, STATE_DIR, context_fingerprint, output_digests, run_signature
-from pipeline.errors import InputError, RunError
+from pipeline.errors import RunError
 from pipeline.intake import default_limits, open_bundle
 from pipeline.model import DocumentError
 from pipeline.ocr import stagetime
-
-TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
-READ_RETRIES = 2
-READ_RETRY_DELAYS = [2.0, 10.0]
-# --------------------------------------------------------------------------- stage lookup
-
-
-@dataclass
-class Stages:
-    """The stage functions the flow calls, resolved at call time (a unit test may swap one)."""
-
-    read_document: Callable | None = None
-    file_sha256: Callable | None = None
-    review_submission: Callable | None = None
-    error_submission: Callable | None = None
-    finish_bundle: Callable | None = None
-    load_context: Callable | None = None
-
-    def get(self, name: str) -> Callable:
-        fn = getattr(self, name)
-        if fn is None:
-            module = "pipeline.reading" if name in ("read_document", "file_sha256") else "pipeline.process"
-            fn = getattr(importlib.import_module(module), name)
-        return fn
-
-
-stages = Stages()
-
-
-class TransientReadError(Exception):
-    """A read whose pages hit OCR crashes/timeouts: retried, never cached; carries the partial read."""
-
-    def __init__(self, rel_path: str, codes: list[str], read: Any = None):
-        super().__init__(f"{rel_path}: {', '.join(codes)}")
-        self.rel_path, self.codes, self.read = rel_path, codes, read
-
-    def __reduce__(self):  # survive pickling to and from Dask workers
-        return (TransientReadError, (self.rel_path, self.codes, self.read))
-
-
-# --------------------------------------------------------------------------- tasks
-
-
-@task(
-    name="read-file",
-    task_run_name="read {rel_path}",
-    cache_key_fn=read_cache_key,
-    persist_result=True,
-    retries=READ_RETRIES,
-    retry_delay_seconds=READ_RETRY_DELAYS,
-)
-def read_file(bundle_root: str, rel_path: str, sha256: str, engine: str, workers: int, crops_dir: str,
-              max_pages: int | None = None, deadline: float | None = None, page_budget: int | None = None):
-    """Read one file (all its pages, in parallel inside read_document), within what the submission's
-    budgets left it: `max_pages` pages (None: the read's own limit), until `deadline` (time.time())."""
-    budget = {k: v for k, v in (("max_pages", max_pages), ("deadline", deadline), ("page_budget", page_budget))
-              if v is not None}
-    read = stages.get("read_document")(
-        Path(bundle_root), rel_path, engine=engine, workers=workers, crops_dir=Path(crops_dir),
-        on_page=progress.page_callback(rel_path), **budget,
-    )
-    codes = sorted({e.code for e in read.document.errors} & TRANSIENT_CODES)
-    if codes:
-        raise TransientReadError(rel_path, codes, read)
-    return read
-
-
-def review_cache_key(_ctx, params: dict[str, Any]) -> str:
-    """Everything a sheet depends on: the reads (as data, so a partial read never stands in for a
-    full one), the intake/read errors, rules + credit lists + pipeline code (the fingerprint), the
-    run date and where it is written."""
-    c = params["context"]
-    h = hashlib.sha256()
-    for part in (params["entry"], c["fingerprint"], c["out"], c["run_date"] or time.strftime("%Y-%m-%d")):
-        h.update(str(part).encode() + b"\0")
-    for r in params["reads"]:
-        h.update(r.model_dump_json().encode())
-    for e in params["errors"]:
-        h.update(e.model_dump_json().encode())
-    return f"review-{h.hexdigest()}"
-
-
-@task(name="review-submission", task_run_name="review {entry}", cache_key_fn=review_cache_key, persist_result=True)
-def review_submission(entry: str, reads: list, errors: list, context: dict) -> dict:
-    """Extraction, checks and the review sheet of one submission."""
-    return stages.get("review_submission")(
-        entry, reads, rules=context["rules"], credit=context["credit"], out_dir=Path(context["out"]),
-        crops_dir=Path(context["crops"]), run_date=context["run_date"], errors=tuple(errors),
-    )
-
-
-@task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)
-def bundle_summary(reviews: list[dict], context: dict) -> dict:
-    extra = {"credit_lists": context["credit_reports"]} if context.get("credit_reports") else {}  # issue 14
-    with stagetime.stage("summary"):
-        return stages.get("finish_bundle")(Path(context["out"]), reviews, rules=context["rules"], run_date=context["run_date"],
-                                           **extra)
-
 
 # --------------------------------------------------------------------------- the flow
 
@@ -144,43 +42,6 @@ def _run_name() -> str:
     from prefect.runtime import flow_run
 
     return f"review-{Path(flow_run.parameters.get('bundle', 'bundle')).name}"
-
-
-def _internal_error(entry: str, exc: BaseException) -> DocumentError:
-    detail = f"{type(exc).__name__}: {str(exc)[:160]}"
-    return InputError("internal_error", detail, file=entry).to_error()
-
-
-def _failed_read_error(rel: str, exc: BaseException) -> DocumentError:
-    code = exc.codes[0] if isinstance(exc, TransientReadError) else "internal_error"
-    detail = "重试后仍失败，可用 jiebang rerun 重跑 / still failing after retries"
-    return InputError(code, f"{detail} ({str(exc)[:120]})", file=rel).to_error()
-
-
-_STARTED: list[bool] = []
-
-
-def startup_seconds() -> list:
-    """[wall, cpu, 1] of this process from its start to now (the flow's start): Python, Prefect and
-    its server, the CLI's checks. The page workers' model loading is timed where it runs. Only the
-    first flow of a process has a start-up (the inbox watcher runs many)."""
-    if _STARTED:
-        return [0.0, 0.0, 0]
-    _STARTED.append(True)
-    try:
-        import psutil
-
-        wall = time.time() - psutil.Process().create_time()
-    except Exception:
-        wall = 0.0
-    return [round(wall, 3), round(stagetime.process_cpu(), 3), 1]
-
-
-def write_record(out: Path, record: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f".{RUN_RECORD}.tmp"
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, out / RUN_RECORD)
 
 
 @flow(name="review-bundle", flow_run_name=_run_name, task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -278,7 +139,7 @@ def review_bundle(
                 cut.append(rel)
         else:
             exc = state.result(raise_on_failure=False)
-            read_errors[rel] = _failed_read_error(rel, exc)
+            read_errors[rel] = failed_read_error(rel, exc)
             partial = getattr(exc, "read", None)
             if partial is not None:
                 reads[rel] = partial
@@ -306,7 +167,7 @@ def review_bundle(
             else:
                 exc = fut.state.result(raise_on_failure=False)
                 reason = f"{type(exc).__name__}: {exc}"
-                errors.append(_internal_error(s.name, exc))
+                errors.append(internal_error(s.name, exc))
         if review is None:
             review = stages.get("error_submission")(s.name, list(s.files), errors, out_dir=out_dir, run_date=run_date)
         if reason or any(f in read_errors for f in s.files):
@@ -355,7 +216,7 @@ def review_bundle(
     if record["status"] == "completed" and signature:  # lets the next `jiebang run` see it is up to date
         record.update(signature=signature, outputs=output_digests(out_dir, skip=(STATE_DIR, RUN_RECORD)))
     write_record(out_dir, record)
-    _artifact(record)
+    publish_artifact(record)
     progress.emit("end", record=record)
     if record["status"] == "failed":
         from prefect.states import Failed
@@ -391,23 +252,6 @@ def _sheet_on_disk(out_dir: Path, review: dict) -> bool:
     """A cached review is only good while its sheet is still in OUT (someone may have deleted it)."""
     app = out_dir / str(review.get("application_id") or "-")
     return (app / "review.json").is_file()
-
-
-def _artifact(record: dict) -> None:
-    try:
-        from prefect.artifacts import create_markdown_artifact
-
-        t = record["timings_s"]
-        md = (
-            f"### 申报材料包审查 {Path(record['parameters']['bundle']).name}\n\n"
-            f"| 项目 | 数值 |\n|---|---|\n| 申报材料数 | {record['submissions']} |\n"
-            f"| 失败（可重跑） | {len(record['failed_submissions'])} |\n| 文件 / 缓存命中 | {record['files']} / {record['cached_files']} |\n"
-            f"| 页数 | {record['pages']} |\n| 页/秒 | {record['pages_per_second']} |\n"
-            + "".join(f"| {k} 秒 | {v} |\n" for k, v in t.items())
-        )
-        create_markdown_artifact(markdown=md, key="jiebang-run", description="per-run timings")
-    except Exception:  # an artifact is a convenience, never a reason to fail a run
-        pass
 
 
 # --------------------------------------------------------------------------- entry point

@@ -10,11 +10,13 @@ from pipeline.checks.credit import CreditIndex, load_credit_list
 from pipeline.checks.rules import load_rules
 from pipeline.facts import Evidence, Fact, Unit
 from pipeline.samples import credit as C
+from pipeline.samples import credit_write as CW
 from pipeline.samples import generator as G
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
 
 
-def _unit(u: P.UnitPlan) -> Unit:
+def _unit(u: U.UnitPlan) -> Unit:
     ev = (Evidence(file="x.pdf", page=1, confidence=0.95),)
     return Unit(name=Fact(value=u.name, evidence=ev, confidence=0.95), uscc=Fact(value=u.uscc, evidence=ev, confidence=0.95))
 
@@ -24,8 +26,8 @@ def test_sample_credit_lists_give_the_expected_credit_checks(tmp_path):
     apps = P.plan_applications(11, 12)
     dis, tax, hits = C.plan_lists(11, apps, 400)
     assert {h["match"] for h in hits} == {"uscc", "name", "near_miss"}  # the planted cases are all present
-    C.write_dishonest_csv(tmp_path / G.DISHONEST_FILE, dis)
-    C.write_tax_xlsx(tmp_path / G.TAX_FILE, tax)
+    CW.write_dishonest_csv(tmp_path / G.DISHONEST_FILE, dis)
+    CW.write_tax_xlsx(tmp_path / G.TAX_FILE, tax)
     lists = [load_credit_list(tmp_path / G.DISHONEST_FILE), load_credit_list(tmp_path / G.TAX_FILE, as_of=dt.date(2026, 11, 1))]
     assert [cl.kind for cl in lists] == ["dishonest_debtor", "tax_violation"]
     assert [len(cl) for cl in lists] == [len(dis), len(tax)] and not any(cl.malformed for cl in lists)
@@ -56,8 +58,8 @@ def test_district_styles_read_back_with_the_truths_statuses(tmp_path, seed):
     apps = P.plan_applications(seed, 6)
     dis, tax, hits = C.plan_lists(seed, apps, 200)
     assert not (dis.style.classic and tax.style.classic)
-    C.write_dishonest_csv(tmp_path / G.DISHONEST_FILE, dis)
-    C.write_tax_xlsx(tmp_path / G.TAX_FILE, tax)
+    CW.write_dishonest_csv(tmp_path / G.DISHONEST_FILE, dis)
+    CW.write_tax_xlsx(tmp_path / G.TAX_FILE, tax)
     lists = [load_credit_list(tmp_path / G.DISHONEST_FILE), load_credit_list(tmp_path / G.TAX_FILE, as_of=dt.date(2026, 11, 1))]
     assert [cl.kind for cl in lists] == ["dishonest_debtor", "tax_violation"]
     assert [len(cl) for cl in lists] == [len(dis), len(tax)] and not any(cl.malformed for cl in lists)

@@ -513,7 +513,7 @@ def test_member_table_roles_from_a_real_text_pdf_and_the_agreement(tmp_path):
 
     from pipeline.reading import read_document
     from pipeline.samples.files import write_text_pdf
-    from pipeline.samples.layout import Flow, PageLayout
+    from pipeline.samples.typeset import Flow, PageLayout
 
     name, code = "铜锣软件（西部科学城）有限责任公司", uscc.complete("91500112MAHANAMC" + uscc.org_code_check("MAHANAMC"))
     cover = PageLayout("cover")

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
 from flows import bundle as fb
+from flows.tasks import READ_RETRIES
 from pipeline.model import Document, DocumentError
 from pipeline.reading import DocumentRead
 
@@ -96,7 +97,7 @@ def test_isolation_retries_and_content_cache(fake, tmp_path):
     b = json.loads((out / "b.jpg" / "review.json").read_text())
     assert b["errors"] == ["ocr_failed"]  # partial read still reviewed, with the reason
     # the crashing file was tried 1 + READ_RETRIES times, every other file once
-    assert fake.reads.count("b.jpg") == 1 + fb.READ_RETRIES
+    assert fake.reads.count("b.jpg") == 1 + READ_RETRIES
     assert sorted(r for r in fake.reads if r != "b.jpg") in (["a.jpg", "c/1.jpg", "c/2.jpg", "d.jpg"],
                                                                ["a.jpg", "c/1.jpg", "c/2.jpg"])
     assert json.loads((out / "summary.json").read_text()) == ["a.jpg", "b.jpg", "c", "d.jpg"]

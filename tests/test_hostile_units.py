@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from pipeline.facts import ApplicationFacts, CheckResult
-from pipeline.intake import Limits, decode_bytes, open_bundle
+from pipeline.intake import Limits, open_bundle
+from pipeline.intake.names import decode_bytes
 from pipeline.model import DocumentError, sheet_verdict
 from pipeline.report.ids import fit_name
 from pipeline.report.review import build_review, error_review, validate_review

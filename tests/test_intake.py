@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import RunError
-from pipeline.intake import Limits, decode_name, open_bundle
+from pipeline.intake import Limits, open_bundle
+from pipeline.intake.names import decode_name
 
 
 class GbkInfo(zipfile.ZipInfo):

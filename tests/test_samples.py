@@ -12,6 +12,7 @@ from PIL import Image
 
 from pipeline import uscc
 from pipeline.samples import plan as P
+from pipeline.samples import wording as W
 from pipeline.samples.credit import DISHONEST_HEADERS, TAX_HEADERS
 from pipeline.samples.generator import DISHONEST_FILE, TAX_FILE, generate_bundle, plan_truth, truth_bytes
 
@@ -157,8 +158,8 @@ def test_lease_terms_and_dates_are_written_in_varied_forms():
     assert "至" in texts and ("租期叁年" in texts or "租期三年" in texts or "个月" in texts)
     forms = {("〇" in a.date_text, "." in a.date_text) for a in apps}
     assert forms == {(True, False), (False, True), (False, False)}
-    assert P.write_date(P.dt.date(2026, 7, 20), "cn") == "二〇二六年七月二十日"
-    assert P.write_date(P.dt.date(2026, 7, 20), "dot") == "2026.7.20"
+    assert W.write_date(P.dt.date(2026, 7, 20), "cn") == "二〇二六年七月二十日"
+    assert W.write_date(P.dt.date(2026, 7, 20), "dot") == "2026.7.20"
     short = [a for a in apps if "short_lease" in a.defects]
     assert short and all(a.site.lease_years < 3 for a in short)
     assert any(not t.written.isdigit() for a in apps for t in a.targets)
@@ -250,7 +251,7 @@ def test_scan_look_is_within_bounds():
 
 def test_written_files_carry_no_time_or_path(tmp_path):
     """Image PDF and XLSX bytes depend only on content: no save time, no temp-file names."""
-    from pipeline.samples.credit import write_tax_xlsx
+    from pipeline.samples.credit_write import write_tax_xlsx
     from pipeline.samples.files import write_image_pdf
 
     buf = io.BytesIO()

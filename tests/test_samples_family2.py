@@ -17,7 +17,8 @@ from pipeline.samples import families
 from pipeline.samples import generator as G
 from pipeline.samples.family2 import bundle as B
 from pipeline.samples.family2 import plan2
-from pipeline.samples.layout import PT, _ratio, seal_bbox_mm
+from pipeline.samples.page_geometry import seal_bbox_mm
+from pipeline.samples.typeset import PT, _ratio
 
 SEED = 13  # family-2 development seeds are 11–30; 901/902 are reserved for the lead's measurement
 

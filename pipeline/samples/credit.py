@@ -1,7 +1,7 @@
 """Credit-list exports for sample bundles: a 失信被执行人 CSV (GBK, as Excel writes it) and a
 重大税收违法失信主体 XLSX, a few hundred filler rows plus the planted hits and the near miss.
 
-Rows are planned as plain lists (pure, testable); writing is separate. Each seed draws a district
+Rows are planned as plain lists (pure, testable); writing is separate (credit_write.py). Each seed draws a district
 style per list (issue 14, credit_styles.yaml): title rows, a two-row merged header, other header
 spellings, a 曾用名 column, codes in mixed forms (USCC, 组织机构代码 with hyphen, old 15-digit
 纳税人识别号) in a combined column, note/total rows, several sheets; and how the planted hit is
@@ -11,18 +11,17 @@ entries say exactly what the list shows. Plain row lists (other callers) are wri
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import yaml
 
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
 
 DISHONEST_HEADERS = [
     "案号", "被执行人姓名/名称", "失信人类型", "性别", "年龄", "身份证号码/组织机构代码",
@@ -41,14 +40,14 @@ def _date(rng: random.Random, y0=2022, y1=2026) -> dt.date:
 
 
 def _filler_org(rng: random.Random, used: set[str]) -> tuple[str, str, str]:
-    f = P.content()["filler"]
+    f = W.content()["filler"]
     for _ in range(50):
         div = rng.choice(list(f["places"]))
         name = f"{f['places'][div]}市{rng.choice(f['cores'])}{rng.choice(f['trades'])}有限公司"
         if name not in used:
             break
     used.add(name)
-    return name, P.make_uscc(rng, "91", div), div
+    return name, U.make_uscc(rng, "91", div), div
 
 
 def _person_id(rng: random.Random) -> str:
@@ -57,7 +56,7 @@ def _person_id(rng: random.Random) -> str:
 
 
 def dishonest_row(rng: random.Random, name: str, code: str, org: bool, legal_rep: str = "") -> list[str]:
-    c = P.content()["credit"]
+    c = W.content()["credit"]
     reg = _date(rng, 2022, 2025)
     court = rng.choice(c["courts"])
     short = "渝" if court.startswith("重庆") else court[0]
@@ -72,12 +71,12 @@ def dishonest_row(rng: random.Random, name: str, code: str, org: bool, legal_rep
 
 
 def tax_row(rng: random.Random, name: str, code: str, org_code: str, address: str, legal_rep: str) -> list[str]:
-    c = P.content()["credit"]
+    c = W.content()["credit"]
     pub = _date(rng, 2023, 2026)
     q = (pub.month - 1) // 3 + 1
     return [
         name, code, org_code, address, f"{legal_rep}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
-        f"{P.person_name(rng)}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
+        f"{U.person_name(rng)}，{rng.choice(['男', '女'])}，居民身份证，{_person_id(rng)}",
         rng.choice(c["tax_cases"]), rng.choice(c["tax_facts"]),
         "依照《中华人民共和国税收征收管理法》等相关规定，对其处追缴税款、加收滞纳金并处罚款",
         f"{pub.year}年第{q}季度", rng.choice(c["tax_offices"]), pub.isoformat(),
@@ -176,13 +175,13 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int,
     tax: list[list[str]] = []
     for i in range(n_rows):
         if rng.random() < 0.45:
-            dis.append(dishonest_row(rng, P.person_name(rng), _person_id(rng), org=False))
+            dis.append(dishonest_row(rng, U.person_name(rng), _person_id(rng), org=False))
         else:
             name, code, _ = _filler_org(rng, used)
-            dis.append(dishonest_row(rng, name, code, org=True, legal_rep=P.person_name(rng)))
+            dis.append(dishonest_row(rng, name, code, org=True, legal_rep=U.person_name(rng)))
     for i in range(max(1, n_rows * 2 // 3)):
         name, code, div = _filler_org(rng, used)
-        tax.append(tax_row(rng, name, code, code[8:17], f"{name[:2]}市{rng.choice(P.content()['roads'])}{rng.randint(1, 300)}号", P.person_name(rng)))
+        tax.append(tax_row(rng, name, code, code[8:17], f"{name[:2]}市{rng.choice(W.content()['roads'])}{rng.randint(1, 300)}号", U.person_name(rng)))
     hits: list[dict] = []
     for a in apps:
         u = a.applicant
@@ -199,7 +198,7 @@ def plan_lists(seed: int, apps: list[P.AppPlan], n_rows: int,
                          "listed_name": half, "listed_code": "", "expected": "fail"})
         if "near_miss_name" in a.defects:
             pos = rng.randrange(len(dis) + 1)
-            dis.insert(pos, dishonest_row(rng, a.near_miss_name, a.near_miss_uscc, org=True, legal_rep=P.person_name(rng)))
+            dis.insert(pos, dishonest_row(rng, a.near_miss_name, a.near_miss_uscc, org=True, legal_rep=U.person_name(rng)))
             hits.append({"list": "dishonest_debtor", "application": a.entry, "unit": u.name, "match": "near_miss",
                          "listed_name": a.near_miss_name, "listed_code": a.near_miss_uscc, "expected": "pass",
                          "why": "名称相近但统一社会信用代码不同，不是同一主体（提示人工核对亦可）"})
@@ -259,126 +258,3 @@ def _apply_styles(seed: int, apps: list[P.AppPlan], dis: list[list[str]], tax: l
         for k, row in enumerate(tax):
             if tstyle.former_column:
                 row.append(extra.get(k) or (_filler_org(srng, used)[0] if srng.random() < 0.06 else ""))
-
-
-def _layout(rows: list[list[str]], classic_headers: list[str], style: ListStyle) -> tuple[list[list[str]], list[list[str]]]:
-    """(header rows, data rows) in the style's column order and spellings."""
-    headers = list(style.headers or classic_headers)
-    if style.former_column:
-        headers.append(style.former_column)
-    width = len(headers)
-    name_i, code_i = (1, 5) if style.kind == "dishonest_debtor" else (0, 1)
-    order = list(range(width))
-    if style.code_first or style.merged:  # a merged group spans name and code: keep them together
-        order.remove(code_i)
-        order.insert(order.index(name_i) + 1, code_i)
-    data = [[(r[j] if j < len(r) else "") for j in order] for r in rows]
-    head = [headers[j] for j in order]
-    if not style.merged:
-        return [head], data
-    v = styles_vocabulary()
-    top, bottom = list(head), [""] * width
-    n, c = order.index(name_i), order.index(code_i)
-    top[n], top[c] = v["merged_group"][style.kind], ""
-    bottom[n], bottom[c] = v["merged_lower"][style.kind]
-    return [top, bottom], data
-
-
-def _framed(rows: list[list[str]], classic_headers: list[str], style: ListStyle) -> tuple[list[list[str]], int, int]:
-    """All rows of one table as written (titles, header rows, data, notes); (rows, header row index, width)."""
-    heads, data = _layout(rows, classic_headers, style)
-    width = len(heads[0])
-    out = [[t] + [""] * (width - 1) for t in style.titles]
-    if style.titles:
-        out.append([""] * width)
-    at = len(out)
-    out += heads + data
-    for note in style.notes:
-        out.append([note.format(n=len(data))] + [""] * (width - 1))
-    return out, at, width
-
-
-def write_dishonest_csv(path: Path, rows: list[list[str]]) -> None:
-    """GBK without BOM, CRLF line ends: what Excel's 'CSV (逗号分隔)' writes on a Chinese Windows."""
-    style = getattr(rows, "style", None) or ListStyle("dishonest_debtor")
-    table, _, _ = _framed(rows, DISHONEST_HEADERS, style)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerows(table)
-    path.write_bytes(buf.getvalue().encode("gbk"))
-
-
-def write_tax_xlsx(path: Path, rows: list[list[str]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from pipeline.samples.files import FIXED_TIME, normalise_zip
-
-    style = getattr(rows, "style", None) or ListStyle("tax_violation")
-    wb = Workbook()
-    ws = wb.active
-    if not style.classic:
-        _styled_tax_sheets(wb, rows, style)
-    else:
-        _classic_tax_sheet(ws, rows)
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "信用重庆"
-    wb.save(path)
-    normalise_zip(path)
-
-
-def _classic_tax_sheet(ws, rows: list[list[str]]) -> None:
-    from openpyxl.styles import Font
-
-    ws.title = "重大税收违法失信主体"
-    ws.append(TAX_HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append(r)
-    for col in ("B", "C"):  # identifiers as text, never numbers
-        for cell in ws[col]:
-            cell.number_format = "@"
-    for col, width in zip("ABCDEFGHIJKL", (34, 22, 12, 30, 36, 36, 14, 40, 40, 14, 30, 12)):
-        ws.column_dimensions[col].width = width
-
-
-def _styled_tax_sheets(wb, rows: list[list[str]], style: ListStyle) -> None:
-    """A district's workbook: optional notes sheet first, the records over one or two sheets, each
-    with its titles (merged across), header rows (a real two-row merged header) and notes."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    v = styles_vocabulary()
-    first = wb.active
-    if style.notes_sheet:
-        first.title = v["notes_sheet"]
-        first.append(["本表各列含义见表头；“纳税人识别号”一栏可能为统一社会信用代码、组织机构代码或旧版15位纳税人识别号。"])
-        first = None
-    cut = (len(rows) + 1) // 2 if style.sheets > 1 else len(rows)
-    parts = [rows[:cut], rows[cut:]] if style.sheets > 1 else [rows]
-    for k, part in enumerate(parts):
-        ws = first if (k == 0 and first is not None) else wb.create_sheet()
-        ws.title = v["sheet_names"]["tax_violation"][k] if style.sheets > 1 else "重大税收违法失信主体"
-        table, at, width = _framed(part, TAX_HEADERS, style)
-        for r in table:
-            ws.append([c if c != "" else None for c in r])
-        for i in range(len(style.titles)):
-            ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=width)
-        hr = at + 1
-        if style.merged:
-            top, bottom = table[at], table[at + 1]
-            for c in range(width):
-                if top[c] and not bottom[c]:
-                    ws.merge_cells(start_row=hr, start_column=c + 1, end_row=hr + 1, end_column=c + 1)
-                elif top[c] and c + 1 < width and not top[c + 1] and bottom[c + 1]:
-                    ws.merge_cells(start_row=hr, start_column=c + 1, end_row=hr, end_column=c + 2)
-        for row in ws.iter_rows(min_row=hr, max_row=hr + (2 if style.merged else 1) - 1):
-            for cell in row:
-                cell.font = Font(bold=True)
-        for row in ws.iter_rows(min_row=hr):
-            for cell in row:
-                cell.number_format = "@"  # identifiers as text, never numbers
-        for c in range(width):
-            ws.column_dimensions[get_column_letter(c + 1)].width = 34 if c < 2 else 20

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from pipeline.samples.layout import A4_H, A4_W, PT, PageLayout, seal_bbox_mm
+from pipeline.samples.page_geometry import seal_bbox_mm
+from pipeline.samples.typeset import A4_H, PT, PageLayout
 
 FIXED_TIME = dt.datetime(2026, 7, 20, 9, 0, 0)
 WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -85,8 +86,8 @@ def _seal_rgba(s, dpi: int = 200) -> Image.Image:
     """The seal alone, red ink with transparency, cropped to its layout box (for the text PDF)."""
     import numpy as np
 
-    from pipeline.samples.layout import SealMark
     from pipeline.samples.render import stamp_seal
+    from pipeline.samples.typeset import SealMark
 
     x0, y0, x1, y1 = seal_bbox_mm(s)
     k = dpi / 25.4

@@ -14,6 +14,10 @@ from pathlib import Path
 
 from pipeline.samples import layout as L
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
+from pipeline.samples.page_geometry import frac, seal_bbox_mm, skew_box
+from pipeline.samples.typeset import A4_W, PageLayout
 
 GENERATOR_VERSION = "1.1"  # 1.1: the 附件4 form runs on to a 续表 page instead of off the paper
 SCANNED = ("tiff", "jpeg_folder", "image_pdf")
@@ -25,7 +29,7 @@ class SubmissionPlan:
     entry: str
     fmt: str
     kind: str
-    pages: list[L.PageLayout]
+    pages: list[PageLayout]
     looks: list  # render.ScanLook | None per page (None = vector / native DOCX page)
     family: str
     straddle: dict | None = None  # {"pages": [i...], "y": mm, "unit": name, "seed": int}
@@ -53,16 +57,16 @@ def _seal_truth(sub: SubmissionPlan) -> list[dict]:
         skew = look.skew if look else 0.0
         f, pg = _where(sub.entry, sub.fmt, i)
         for s in page.seals:
-            box = L.skew_box(L.seal_bbox_mm(s), skew)
-            out.append({"file": f, "page": pg, "bbox": L.frac(box), "kind": s.shape, "text": s.unit, "unit": s.unit})
+            box = skew_box(seal_bbox_mm(s), skew)
+            out.append({"file": f, "page": pg, "bbox": frac(box), "kind": s.shape, "text": s.unit, "unit": s.unit})
         st = sub.straddle
         if st and i in st["pages"]:
             from pipeline.samples.render import straddle_diameter_mm, straddle_strip_mm
 
             strip = straddle_strip_mm(len(st["pages"]), look.dpi)
             r = straddle_diameter_mm() / 2
-            box = L.skew_box((L.A4_W - strip, st["y"] - r, L.A4_W, st["y"] + r), skew)
-            out.append({"file": f, "page": pg, "bbox": L.frac(box), "kind": "straddle", "text": st["unit"],
+            box = skew_box((A4_W - strip, st["y"] - r, A4_W, st["y"] + r), skew)
+            out.append({"file": f, "page": pg, "bbox": frac(box), "kind": "straddle", "text": st["unit"],
                         "unit": st["unit"], "pages": [_where(sub.entry, sub.fmt, j)[1] if sub.fmt != "jpeg_folder"
                                                       else 1 for j in st["pages"]],
                         "files": [_where(sub.entry, sub.fmt, j)[0] for j in st["pages"]]})
@@ -127,12 +131,12 @@ def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n
         subs.append(SubmissionPlan(app.entry, app.fmt, "application", pages, looks, app.font, straddle, app))
     # the district's recommendation form (附件4), scanned
     rng = random.Random(f"form:{seed}")
-    division = rng.choice(list(P.content()["districts"]))
-    district = P.content()["districts"][division]
-    authority = P.UnitPlan(name=f"重庆市{district}经济和信息化委员会", uscc=P.make_uscc(rng, "11", division),
+    division = rng.choice(list(W.content()["districts"]))
+    district = W.content()["districts"][division]
+    authority = U.UnitPlan(name=f"重庆市{district}经济和信息化委员会", uscc=U.make_uscc(rng, "11", division),
                            entity_type="other", type_text="机关", legal_rep="", contact="", phone="", address="")
     form_date = P.DEADLINE + P.dt.timedelta(days=rng.randint(1, 3))
-    form_pages = L.recommendation_form(district, division, apps, rng, P.write_date(form_date, "arabic"), authority)
+    form_pages = L.recommendation_form(district, division, apps, rng, W.write_date(form_date, "arabic"), authority)
     form_entry = f"{len(apps) + 1:02d}_附件4_{district}推荐表.pdf"
     look = pick_look(rng, rng.choice(list(dpi_choices)))
     subs.append(SubmissionPlan(form_entry, "image_pdf", "recommendation_form", form_pages,
@@ -225,7 +229,7 @@ def generate_bundle(out_dir: Path, *, seed: int = 7, n_applications: int = 4, n_
 
 def write_plan(out_dir: Path, plan: BundlePlan) -> Path:
     """Render a planned bundle of either family: submissions, credit lists, truth.json."""
-    from pipeline.samples import credit as C
+    from pipeline.samples import credit_write as CW
 
     out_dir = Path(out_dir)
     bundle, credit_dir = out_dir / "bundle", out_dir / "credit"
@@ -237,7 +241,7 @@ def write_plan(out_dir: Path, plan: BundlePlan) -> Path:
                               " — choose an empty folder")
     for sub in plan.submissions:
         _render_submission(sub, bundle)
-    C.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
-    C.write_tax_xlsx(credit_dir / TAX_FILE, plan.tax_rows)
+    CW.write_dishonest_csv(credit_dir / DISHONEST_FILE, plan.dishonest_rows)
+    CW.write_tax_xlsx(credit_dir / TAX_FILE, plan.tax_rows)
     (out_dir / "truth.json").write_bytes(truth_bytes(plan.truth))
     return out_dir

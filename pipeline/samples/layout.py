@@ -1,181 +1,14 @@
-"""Page layout of a generated booklet as drawing operations in millimetres (A4, origin top-left).
-
-One layout feeds every output: the Pillow scan renderer, the reportlab text-layer PDF and the
-seal truth (bbox computed from the layout, never from pixels). Pure: no drawing happens here.
+"""Pages of a family-1 booklet and the district's recommendation form, laid out with the typesetter
+(pipeline/samples/typeset.py). Pure: no drawing happens here.
 """
 from __future__ import annotations
 
-import math
 import random
-from dataclasses import dataclass, field
 
 from pipeline.samples import plan as P
-
-A4_W, A4_H = 210.0, 297.0
-PT = 25.4 / 72  # mm per point
-BLACK = (25, 25, 25)
-RED_TEXT = (205, 30, 30)
-
-
-@dataclass
-class Op:
-    kind: str  # text | line | seal | logo | signature
-    args: dict
-
-
-@dataclass
-class SealMark:
-    """A seal to stamp on this page. shape: round | oval; the straddle slice is added per booklet."""
-    unit: str
-    shape: str
-    cx: float
-    cy: float
-    w: float  # mm
-    h: float
-    rotation: float
-    sub_text: str = ""
-    ink_seed: int = 0
-
-
-TABLE_PAD = 1.8
-"""Cell padding (mm) of ruled tables."""
-
-
-@dataclass
-class PageLayout:
-    kind: str
-    ops: list[Op] = field(default_factory=list)
-    seals: list[SealMark] = field(default_factory=list)
-    red_traps: list[str] = field(default_factory=list)
-    native_docx: bool = True
-    """False for a page that DOCX output embeds as a scanned image (it carries seals)."""
-    blocks: list[tuple] = field(default_factory=list)
-    """Logical content (heading/para/table) for DOCX output."""
-
-
-def _ratio(ch: str) -> float:
-    """Advance width as a fraction of the font size (generous: serif capitals and digits run wide)."""
-    if ord(ch) >= 0x2E80:
-        return 1.0
-    return 0.64 if (ch.isupper() or ch.isdigit()) else 0.5
-
-
-def wrap(text: str, size_pt: float, width: float) -> list[str]:
-    lines, cur, w = [], "", 0.0
-    s = size_pt * PT
-    for ch in text:
-        cw = s * _ratio(ch)
-        if w + cw > width and cur:
-            lines.append(cur)
-            cur, w = "", 0.0
-        cur += ch
-        w += cw
-    if cur:
-        lines.append(cur)
-    return lines
-
-
-class Flow:
-    """Top-to-bottom placement of headings, paragraphs, tables and signature blocks."""
-
-    def __init__(self, page: PageLayout, rng: random.Random, left: float = 26.0, right: float = 26.0,
-                 top: float = 28.0, body: float = 12.0):
-        self.p, self.rng = page, rng
-        self.x0, self.x1, self.y = left, A4_W - right, top
-        self.body = body
-
-    def text(self, x, y, size, text, color=BLACK, font="body", anchor="l"):
-        self.p.ops.append(Op("text", dict(x=x, y=y, size=size, text=text, color=color, font=font, anchor=anchor)))
-
-    def line(self, x0, y0, x1, y1, width=0.3, color=BLACK):
-        self.p.ops.append(Op("line", dict(x0=x0, y0=y0, x1=x1, y1=y1, width=width, color=color)))
-
-    def space(self, mm):
-        self.y += mm
-
-    def heading(self, text, size=16.0, color=BLACK, center=True, font="title"):
-        for ln in wrap(text, size, self.x1 - self.x0):
-            if center:
-                self.text((self.x0 + self.x1) / 2, self.y, size, ln, color, font, "c")
-            else:
-                self.text(self.x0, self.y, size, ln, color, font)
-            self.y += size * PT * 1.6
-        self.p.blocks.append(("heading", text, color != BLACK))
-        if color != BLACK and "red_heading" not in self.p.red_traps:
-            self.p.red_traps.append("red_heading")
-
-    def para(self, text, size=None, indent=True, gap=1.7):
-        size = size or self.body
-        body = ("\u3000\u3000" if indent else "") + text
-        for ln in wrap(body, size, self.x1 - self.x0):
-            self.text(self.x0, self.y, size, ln)
-            self.y += size * PT * gap
-        self.y += size * PT * 0.4
-        self.p.blocks.append(("para", text))
-
-    def column_edges(self, widths: list[float]) -> list[float]:
-        """x (mm) of a table's rules; widths are fractions of the text width."""
-        tw = self.x1 - self.x0
-        xs = [self.x0]
-        for f in widths:
-            xs.append(xs[-1] + f * tw)
-        return xs
-
-    @staticmethod
-    def _cells(row: list[str], xs: list[float], size: float) -> list[list[str]]:
-        return [wrap(c, size, xs[i + 1] - xs[i] - 2 * TABLE_PAD) or [""] for i, c in enumerate(row)]
-
-    @staticmethod
-    def _height(cells: list[list[str]], size: float) -> float:
-        return max(len(c) for c in cells) * size * PT * 1.45 + 2 * TABLE_PAD
-
-    def row_height(self, row: list[str], widths: list[float], size: float) -> float:
-        """Height (mm) `table` gives this row: its cells wrap to the column widths."""
-        return self._height(self._cells(row, self.column_edges(widths), size), size)
-
-    def table(self, rows: list[list[str]], widths: list[float], size=11.0, red=False, header=True):
-        """Ruled table; widths are fractions of the text width. Cells wrap; rows grow."""
-        xs = self.column_edges(widths)
-        color = RED_TEXT if red else BLACK
-        lw = 0.5 if red else 0.3
-        pad = TABLE_PAD
-        top = self.y
-        ys = [top]
-        for r, row in enumerate(rows):
-            cells = self._cells(row, xs, size)
-            hgt = self._height(cells, size)
-            for i, lines in enumerate(cells):
-                yy = ys[-1] + pad
-                for ln in lines:
-                    font = "title" if (header and r == 0) else "body"
-                    self.text(xs[i] + pad, yy, size, ln, font=font)
-                    yy += size * PT * 1.45
-            ys.append(ys[-1] + hgt)
-        for yy in ys:
-            self.line(xs[0], yy, xs[-1], yy, lw, color)
-        for xx in xs:
-            self.line(xx, ys[0], xx, ys[-1], lw, color)
-        self.y = ys[-1] + 5
-        self.p.blocks.append(("table", rows, red))
-        if red and "red_table_rules" not in self.p.red_traps:
-            self.p.red_traps.append("red_table_rules")
-        return xs, ys
-
-    def seal(self, unit: P.UnitPlan, cx: float, cy: float, sub_text: str = ""):
-        if not unit.sealed:
-            return
-        if unit.seal_shape == "oval":
-            w, h, rot = 45.0, 30.0, self.rng.uniform(-10, 10)
-        else:
-            d = self.rng.choice([38.0, 40.0, 42.0])
-            w = h = d
-            rot = self.rng.uniform(-20, 20)
-        self.p.seals.append(SealMark(unit.name, unit.seal_shape, cx, cy, w, h, rot, sub_text,
-                                     self.rng.getrandbits(32)))
-
-    def signature(self, x, y):
-        self.p.ops.append(Op("signature", dict(x=x, y=y, w=24.0, h=9.0, seed=self.rng.getrandbits(32))))
-
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
+from pipeline.samples.typeset import BLACK, RED_TEXT, Flow, Op, PageLayout
 
 # ---------------------------------------------------------------- pages
 
@@ -195,9 +28,9 @@ def cover(app: P.AppPlan, rng: random.Random) -> PageLayout:
     if app.red_logo:
         p.ops.append(Op("logo", dict(cx=178.0, cy=30.0, size=16.0, text=app.applicant.name[2:4])))
         p.red_traps.append("red_logo")
-    f.text(f.x0, f.y + 12, 12, P.content()["annex_label"][app.track], font="title")
+    f.text(f.x0, f.y + 12, 12, W.content()["annex_label"][app.track], font="title")
     f.space(40)
-    f.heading(P.content()["cover_titles"][app.track], size=20, color=_title_color(app))
+    f.heading(W.content()["cover_titles"][app.track], size=20, color=_title_color(app))
     f.space(10)
     f.heading(f"（{app.community}）", size=16)
     f.space(45)
@@ -224,7 +57,7 @@ def commitment(app: P.AppPlan, rng: random.Random) -> PageLayout:
     f.heading("承 诺 书", size=20)
     f.space(8)
     f.para("重庆市经济和信息化委员会：", indent=False, size=13)
-    f.para(rng.choice(P.content()["commitment"]), size=13, gap=1.9)
+    f.para(rng.choice(W.content()["commitment"]), size=13, gap=1.9)
     f.para("特此承诺。", size=13)
     f.space(30)
     x = 105.0
@@ -251,7 +84,7 @@ def basic_info(app: P.AppPlan, rng: random.Random) -> PageLayout:
         [rng.choice(["联系人/电话", "联系人及电话", "联系人、联系电话"]), f"{a.contact}  {a.phone}"],
     ]
     if rng.random() < 0.5:
-        rows.insert(3, ["成立时间", P.write_date(P.add_years(app.declared_on, -rng.randint(3, 15)), "arabic")])
+        rows.insert(3, ["成立时间", W.write_date(W.add_years(app.declared_on, -rng.randint(3, 15)), "arabic")])
     f.table(rows, [0.32, 0.68], size=12, red=app.red_rules and rng.random() < 0.5, header=False)
     f.space(4)
     f.heading("二、单位简介", size=15, center=False)
@@ -283,7 +116,7 @@ def lease_contract(app: P.AppPlan, rng: random.Random) -> PageLayout:
     f.space(2)
     f.para(f"出租方（甲方）：{s.lessor.name}", indent=False)
     f.para(f"承租方（乙方）：{a.name}", indent=False)
-    f.para(f"第一条  甲方将位于重庆市{rng.choice(P.content()['roads'])}的房屋出租给乙方使用，租赁面积{s.area}平方米，"
+    f.para(f"第一条  甲方将位于重庆市{rng.choice(W.content()['roads'])}的房屋出租给乙方使用，租赁面积{s.area}平方米，"
            "用途为创新创业社区运营及办公。")
     f.para(f"第二条  租赁期限：{s.period_text}。租赁期满，乙方享有同等条件下的优先续租权。")
     f.para(f"第三条  租金按季度支付，每平方米每月{rng.randint(25, 60)}元，物业管理费另计。")
@@ -296,7 +129,7 @@ def lease_contract(app: P.AppPlan, rng: random.Random) -> PageLayout:
     f.text(f.x0 + 88, y, 12, "乙方（盖章）：")
     f.text(f.x0 + 88, y + 8, 12, a.name if len(a.name) <= 16 else a.name[:16])
     f.seal(a, f.x0 + 88 + 35, y + 8)
-    f.text(f.x0, y + 24, 12, f"签订日期：{P.write_date(s.lease_start - P.dt.timedelta(days=rng.randint(3, 20)), 'arabic')}")
+    f.text(f.x0, y + 24, 12, f"签订日期：{W.write_date(s.lease_start - P.dt.timedelta(days=rng.randint(3, 20)), 'arabic')}")
     return p
 
 
@@ -307,7 +140,7 @@ def plan_page(app: P.AppPlan, rng: random.Random, sections: list[str], number: s
         f.heading(f"{number}、发展规划与管理", size=15, center=False)
     for i, sec in enumerate(sections):
         f.heading(f"（{'一二三四'[i]}）{sec}", size=13, center=False)
-        for txt in P.content()["plan_sections"][sec]:
+        for txt in W.content()["plan_sections"][sec]:
             f.para(txt)
     return p
 
@@ -329,7 +162,7 @@ def agreement(app: P.AppPlan, rng: random.Random) -> PageLayout:
     f = _flow(p, rng, app)
     f.heading("联合体协议书", size=18, color=_title_color(app))
     f.space(4)
-    for txt in P.content()["agreement_paragraphs"]:
+    for txt in W.content()["agreement_paragraphs"]:
         f.para(txt)
     f.para(f"联合体牵头单位为{app.applicant.name}，共{len(app.members)}家成员单位。"
            + ("" if len(app.members) == 1 else "各成员单位及分工见成员表。"))
@@ -369,7 +202,7 @@ FORM_SIGNOFF_MM = 62.0
 
 
 def recommendation_form(district: str, division: str, apps: list[P.AppPlan], rng: random.Random,
-                        declared: str, authority: P.UnitPlan) -> list[PageLayout]:
+                        declared: str, authority: U.UnitPlan) -> list[PageLayout]:
     """The 附件4 form: one page, or, when the applications' table would push the sign-off and the
     district's seal off the page (~20+ applications), a 续表 page as a real form runs on (the table
     continues with its header repeated; the sign-off is never split)."""
@@ -442,36 +275,3 @@ def booklet(app: P.AppPlan) -> list[PageLayout]:
         pages.append(members(app, rng))
         pages.append(targets(app, rng, "四"))
     return pages
-
-
-# ---------------------------------------------------------------- seal geometry for truth
-
-
-def seal_bbox_mm(s: SealMark) -> tuple[float, float, float, float]:
-    """Axis-aligned box of the (rotated) seal outline, mm."""
-    a, b = s.w / 2, s.h / 2
-    t = math.radians(s.rotation)
-    hw = math.sqrt((a * math.cos(t)) ** 2 + (b * math.sin(t)) ** 2)
-    hh = math.sqrt((a * math.sin(t)) ** 2 + (b * math.cos(t)) ** 2)
-    return s.cx - hw, s.cy - hh, s.cx + hw, s.cy + hh
-
-
-def skew_box(box: tuple[float, float, float, float], angle_deg: float) -> tuple[float, float, float, float]:
-    """Envelope of a box (mm) after the page is rotated by angle_deg (counter-clockwise) about its centre."""
-    if not angle_deg:
-        return box
-    cx, cy = A4_W / 2, A4_H / 2
-    t = math.radians(angle_deg)
-    xs, ys = [], []
-    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
-        dx, dy = x - cx, y - cy
-        # PIL rotates counter-clockwise on screen (y down): x' = cx + dx cos + dy sin, y' = cy - dx sin + dy cos
-        xs.append(cx + dx * math.cos(t) + dy * math.sin(t))
-        ys.append(cy - dx * math.sin(t) + dy * math.cos(t))
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def frac(box: tuple[float, float, float, float]) -> list[float]:
-    x0, y0, x1, y1 = box
-    return [round(max(0.0, x0) / A4_W, 4), round(max(0.0, y0) / A4_H, 4),
-            round(min(A4_W, x1) / A4_W, 4), round(min(A4_H, y1) / A4_H, 4)]

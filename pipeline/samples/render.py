@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from pipeline.samples import seal_art
-from pipeline.samples.layout import A4_H, A4_W, PT, PageLayout, SealMark
+from pipeline.samples.typeset import A4_H, A4_W, PT, PageLayout, SealMark
 
 FONTS = {
     "serif": {"body": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),

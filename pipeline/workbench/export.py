@@ -117,11 +117,11 @@ def _publicity_docx(approved: Sequence[AppState], period: WorkdayResult, days: i
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from pipeline.report.docx_sheet import _font_table, _style_fonts
+    from pipeline.report.docx_format import font_table, style_fonts
 
     doc = Document()
-    _style_fonts(doc)
-    _font_table(doc)
+    style_fonts(doc)
+    font_table(doc)
     doc.add_paragraph("重庆市软信领域“揭榜挂帅”拟入选名单公示", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(
         "根据《关于发布重庆市软信领域创新创业社区和开源社区建设运营“揭榜挂帅”榜单的通知》（渝经信软件〔2026〕9号），"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pipeline.samples import generator as G
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
 from pipeline.samples.family2 import pages_common as PC
 from pipeline.samples.family2 import pages_track as PT
 from pipeline.samples.family2 import plan2
@@ -84,10 +86,10 @@ def plan_truth(seed: int = 7, n_applications: int = 4, dpi_choices=(200, 300), n
     c = plan2.content()
     division = rng.choice(list(c["districts"]))
     district = c["districts"][division]
-    authority = P.UnitPlan(name=f"重庆市{district}经济和信息化委员会", uscc=P.make_uscc(rng, "11", division),
+    authority = U.UnitPlan(name=f"重庆市{district}经济和信息化委员会", uscc=U.make_uscc(rng, "11", division),
                            entity_type="other", type_text="机关", legal_rep="", contact="", phone="", address="")
     form_date = P.DEADLINE + P.dt.timedelta(days=rng.randint(1, 3))
-    form_pages = PC.recommendation_form(district, apps, rng, P.write_date(form_date, "cn"), authority)
+    form_pages = PC.recommendation_form(district, apps, rng, W.write_date(form_date, "cn"), authority)
     form_fmt = "tiff" if seed % 2 else "image_pdf"
     form_entry = f"{len(apps) + 1:03d}-附件4-{district}申报单位推荐表" + (".tiff" if form_fmt == "tiff" else ".pdf")
     look = pick_form_look(rng, dpi_choices)

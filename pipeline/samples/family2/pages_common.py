@@ -1,29 +1,30 @@
 """Family 2 pages every booklet has: cover, 目录, 承诺书, basic-information table; and the district's
-附件4 form. Drawn with family 1's layout machinery (Flow, PageLayout: millimetres, A4), worded from
+附件4 form. Drawn with family 1's typesetter (typeset.Flow, PageLayout: millimetres, A4), worded from
 family2/content.yaml."""
 from __future__ import annotations
 
 import random
 
-from pipeline.samples import layout as L
-from pipeline.samples import plan as P
+from pipeline.samples import typeset as T
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
 from pipeline.samples.family2.plan2 import App2, Unit2, content
 
 CN = "一二三四五六七八九十"
 
 
-def flow(p: L.PageLayout, rng: random.Random, app: App2 | None, **kw) -> L.Flow:
+def flow(p: T.PageLayout, rng: random.Random, app: App2 | None, **kw) -> T.Flow:
     if app is None:
-        return L.Flow(p, rng, left=22, right=22, **kw)
+        return T.Flow(p, rng, left=22, right=22, **kw)
     m = app.style["margin"]
-    return L.Flow(p, rng, left=m, right=m, body=app.style["body_pt"], **kw)
+    return T.Flow(p, rng, left=m, right=m, body=app.style["body_pt"], **kw)
 
 
-def line(f: L.Flow, text: str, size: float, x: float | None = None, font: str = "body", gap: float = 1.8) -> None:
+def line(f: T.Flow, text: str, size: float, x: float | None = None, font: str = "body", gap: float = 1.8) -> None:
     """One line of text (no wrapping) that also goes into the Word file's paragraphs."""
     f.text(f.x0 if x is None else x, f.y, size, text, font=font)
     f.p.blocks.append(("para", text))
-    f.y += size * L.PT * gap
+    f.y += size * T.PT * gap
 
 
 def ticks(options: list[str], chosen: set[str], mark: str, detail: dict | None = None) -> str:
@@ -45,20 +46,20 @@ def type_cell(app: App2, u: Unit2) -> str:
     return ticks(c["tick_options"], {opt}, app.style["tick"], detail)
 
 
-def name_lines(f: L.Flow, x: float, label: str, name: str, size: float, width_chars: int = 16) -> float:
+def name_lines(f: T.Flow, x: float, label: str, name: str, size: float, width_chars: int = 16) -> float:
     """`label` then the unit's name, on a second line when long; returns the y of the name line."""
     if len(label) + len(name) <= width_chars + 6:
         line(f, label + name, size, x)
-        return f.y - size * L.PT * 1.8
+        return f.y - size * T.PT * 1.8
     line(f, label, size, x)
     y = f.y
     line(f, name, size, x + 4)
     return y
 
 
-def cover(app: App2, rng: random.Random) -> L.PageLayout:
+def cover(app: App2, rng: random.Random) -> T.PageLayout:
     c, a, st = content(), app.applicant, app.style
-    p = L.PageLayout("cover")
+    p = T.PageLayout("cover")
     f = flow(p, rng, app, top=24)
     line(f, rng.choice(c["annex_label"][app.track]), 14, font="title")
     f.space(34)
@@ -99,8 +100,8 @@ def cover(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def toc(app: App2, rng: random.Random, pages_of: dict[str, int]) -> L.PageLayout:
-    p = L.PageLayout("toc")
+def toc(app: App2, rng: random.Random, pages_of: dict[str, int]) -> T.PageLayout:
+    p = T.PageLayout("toc")
     f = flow(p, rng, app, top=32)
     f.heading("目    录", size=20)
     f.space(8)
@@ -111,9 +112,9 @@ def toc(app: App2, rng: random.Random, pages_of: dict[str, int]) -> L.PageLayout
     return p
 
 
-def commitment(app: App2, rng: random.Random) -> L.PageLayout:
+def commitment(app: App2, rng: random.Random) -> T.PageLayout:
     c, a = content(), app.applicant
-    p = L.PageLayout("commitment")
+    p = T.PageLayout("commitment")
     f = flow(p, rng, app, top=34)
     f.heading(rng.choice(c["commitment_titles"]), size=20)
     f.space(6)
@@ -133,14 +134,14 @@ def commitment(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def basic_info(app: App2, rng: random.Random) -> L.PageLayout:
+def basic_info(app: App2, rng: random.Random) -> T.PageLayout:
     a, st, lab = app.applicant, app.style, app.style["labels"]
-    p = L.PageLayout("basic_info")
+    p = T.PageLayout("basic_info")
     f = flow(p, rng, app)
     title = "牵头单位基本情况表" if app.members else "申报单位基本情况表"
     f.heading(rng.choice([title, f"一、{title}"]), size=16)
     f.space(2)
-    founded = P.write_date(P.add_years(app.declared_on, -rng.randint(2, 18)), "arabic")
+    founded = W.write_date(W.add_years(app.declared_on, -rng.randint(2, 18)), "arabic")
     capital = f"{rng.choice([100, 500, 1000, 2000, 5000])}万元"
     staff = f"{rng.randint(20, 600)}人"
     if st["basic_grid"] == "kv":
@@ -161,18 +162,18 @@ def basic_info(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def certificate(app: App2, rng: random.Random) -> L.PageLayout:
+def certificate(app: App2, rng: random.Random) -> T.PageLayout:
     """Copy of the applicant's registration certificate, certified with its seal: one more place
     where its name and code are printed."""
     c, a = content(), app.applicant
     cert = c["certificates"][a.kind]
-    p = L.PageLayout("certificate")
+    p = T.PageLayout("certificate")
     f = flow(p, rng, app, top=30)
     f.heading(cert["title"], size=20)
     f.space(4)
     line(f, f"统一社会信用代码  {a.uscc}", 12)
     f.space(4)
-    founded = P.write_date(P.add_years(app.declared_on, -rng.randint(2, 18)), "arabic")
+    founded = W.write_date(W.add_years(app.declared_on, -rng.randint(2, 18)), "arabic")
     rows = [["名        称", a.name], [cert["type_label"], c["certificate_type_values"][a.kind]],
             [cert["rep_label"], a.legal_rep], [cert["money_label"], f"{rng.choice([100, 300, 1000])}万元"],
             ["成立日期", founded], ["住        所", a.address], [cert["scope_label"], c["certificate_scope"]]]
@@ -184,7 +185,7 @@ def certificate(app: App2, rng: random.Random) -> L.PageLayout:
 
 
 def recommendation_form(district: str, apps: list[App2], rng: random.Random, date_text: str,
-                        authority: P.UnitPlan) -> list[L.PageLayout]:
+                        authority: U.UnitPlan) -> list[T.PageLayout]:
     """附件4 in this family's layout: 12 rows per page, the sign-off and seal on the last page."""
     c = content()
     header = rng.choice(c["form_headers"])
@@ -200,7 +201,7 @@ def recommendation_form(district: str, apps: list[App2], rng: random.Random, dat
     pages = []
     title = rng.choice(c["form_titles"]).format(district=district)
     for k in range(0, max(1, len(body)), 12):
-        p = L.PageLayout("recommendation_form")
+        p = T.PageLayout("recommendation_form")
         pages.append(p)
         f = flow(p, rng, None, top=22)
         line(f, "附件4" if k == 0 else "附件4（续）", 13, font="title")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import random
 
-from pipeline.samples import layout as L
+from pipeline.samples import typeset as T
 from pipeline.samples.family2 import pages_common as C
 from pipeline.samples.family2.plan2 import App2, content
 
 
-def site(app: App2, rng: random.Random) -> L.PageLayout:
+def site(app: App2, rng: random.Random) -> T.PageLayout:
     s, c = app.site, content()
-    p = L.PageLayout("site")
+    p = T.PageLayout("site")
     f = C.flow(p, rng, app)
     f.heading(rng.choice(c["site_headings"]), size=15, center=rng.random() < 0.5)
     area = rng.choice([f"{s.area}平方米", f"{s.area}㎡", f"{s.area}m²"])
@@ -29,9 +29,9 @@ def site(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def lease_contract(app: App2, rng: random.Random) -> L.PageLayout:
+def lease_contract(app: App2, rng: random.Random) -> T.PageLayout:
     s, a, c = app.site, app.applicant, content()
-    p = L.PageLayout("lease_contract")
+    p = T.PageLayout("lease_contract")
     f = C.flow(p, rng, app)
     f.heading(rng.choice(c["lease_contract_titles"]), size=16)
     lessor_label, lessee_label = rng.choice(c["lease_parties"])
@@ -58,10 +58,10 @@ def lease_contract(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def deed(app: App2, rng: random.Random) -> L.PageLayout:
+def deed(app: App2, rng: random.Random) -> T.PageLayout:
     """Copy of the ownership certificate, certified by the applicant's seal."""
     s, a = app.site, app.applicant
-    p = L.PageLayout("deed")
+    p = T.PageLayout("deed")
     f = C.flow(p, rng, app)
     f.heading("不动产权证书（复印件）", size=16)
     f.table([["权利人", a.name], ["共有情况", "单独所有"], ["坐落", f"重庆市{rng.choice(content()['roads'])}"],
@@ -73,9 +73,9 @@ def deed(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def plan_page(app: App2, rng: random.Random) -> L.PageLayout:
+def plan_page(app: App2, rng: random.Random) -> T.PageLayout:
     c = content()
-    p = L.PageLayout("plan")
+    p = T.PageLayout("plan")
     f = C.flow(p, rng, app)
     f.heading(rng.choice(["建设运营方案", "四、建设运营方案", "社区建设运营工作方案"]), size=16)
     style = rng.choice(c["plan_heading_styles"])
@@ -87,9 +87,9 @@ def plan_page(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def targets(app: App2, rng: random.Random) -> L.PageLayout:
+def targets(app: App2, rng: random.Random) -> T.PageLayout:
     c = content()
-    p = L.PageLayout("targets")
+    p = T.PageLayout("targets")
     f = C.flow(p, rng, app)
     f.heading(rng.choice(c["targets_headings"]), size=16)
     f.para("对照榜单考核要求，本单位（联合体）在建设周期内拟完成以下目标：")
@@ -121,9 +121,9 @@ def targets(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def members(app: App2, rng: random.Random) -> L.PageLayout:
+def members(app: App2, rng: random.Random) -> T.PageLayout:
     c, st = content(), app.style
-    p = L.PageLayout("members")
+    p = T.PageLayout("members")
     f = C.flow(p, rng, app)
     f.heading(rng.choice(c["member_headings"]), size=16)
     ms = app.members
@@ -152,9 +152,9 @@ def members(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def agreement(app: App2, rng: random.Random) -> L.PageLayout:
+def agreement(app: App2, rng: random.Random) -> T.PageLayout:
     c = content()
-    p = L.PageLayout("agreement")
+    p = T.PageLayout("agreement")
     f = C.flow(p, rng, app)
     f.heading(rng.choice(c["agreement_titles"]), size=18)
     f.space(2)
@@ -172,9 +172,9 @@ def agreement(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def signing(app: App2, rng: random.Random) -> L.PageLayout:
+def signing(app: App2, rng: random.Random) -> T.PageLayout:
     """签署页: one block per party, each with its seal."""
-    p = L.PageLayout("signing")
+    p = T.PageLayout("signing")
     f = C.flow(p, rng, app, top=30)
     C.line(f, "（以下无正文，为联合体协议书签署页）", 12)
     f.space(8)
@@ -196,9 +196,9 @@ def signing(app: App2, rng: random.Random) -> L.PageLayout:
     return p
 
 
-def booklet(app: App2) -> list[L.PageLayout]:
+def booklet(app: App2) -> list[T.PageLayout]:
     rng = random.Random(f"family2-layout:{app.index}:{app.applicant.uscc}")
-    body: list[L.PageLayout] = [C.commitment(app, rng), C.basic_info(app, rng)]
+    body: list[T.PageLayout] = [C.commitment(app, rng), C.basic_info(app, rng)]
     if app.style["certificate"]:
         body.append(C.certificate(app, rng))
     if app.track == "innovation_community":

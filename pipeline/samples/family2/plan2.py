@@ -1,6 +1,7 @@
 """Family 2: what a bundle contains (units, sites, targets, consortia, planted defects, expected
 checks), decided before anything is drawn. Wording comes from family2/content.yaml; the USCC, date
-and numeral helpers and the `UnitPlan` record are shared with family 1 (pipeline.samples.plan).
+and numeral helpers and the `UnitPlan` record are shared with family 1 (pipeline.samples.units,
+pipeline.samples.wording).
 
 Targets in the truth carry the rules-file indicator and unit they correspond to (`indicator`,
 `unit`, `value` converted, e.g. 0.42万平方米 → 4200 平方米) and what the page says
@@ -19,6 +20,8 @@ import yaml
 
 from pipeline.samples import oracle as O
 from pipeline.samples import plan as P
+from pipeline.samples import units as U
+from pipeline.samples import wording as W
 
 DEADLINE = P.DEADLINE
 FORMATS = ("image_pdf", "docx", "tiff", "jpeg_folder", "text_pdf")
@@ -58,7 +61,7 @@ def phone(rng: random.Random) -> str:
 
 
 @dataclass
-class Unit2(P.UnitPlan):
+class Unit2(U.UnitPlan):
     """Family 1's unit record plus what this family's forms print apart."""
     kind: str = ""
     """enterprise | public_institution | social_organization | park_operator | individual | organ"""
@@ -86,7 +89,7 @@ def make_unit(rng: random.Random, kind: str, used: set[str]) -> Unit2:
         if name not in used:
             break
     used.add(name)
-    return Unit2(name=name, uscc=P.make_uscc(rng, prefix, division),
+    return Unit2(name=name, uscc=U.make_uscc(rng, prefix, division),
                  entity_type={"individual": "other", "organ": "other"}.get(kind, kind),
                  type_text=rng.choice(c["type_words"][kind]), legal_rep=person(rng), contact=person(rng),
                  phone=phone(rng), address=f"重庆市{district}{rng.choice(c['roads'])}{rng.randint(2, 888)}号",
@@ -149,16 +152,16 @@ def write_date(d: dt.date, style: str) -> str:
     if style == "dot":
         return f"{d.year}.{d.month}.{d.day}"
     if style == "cn":
-        return P.write_date(d, "cn")
+        return W.write_date(d, "cn")
     if style == "spaced":  # a printed form's blanks filled in: 2026 年 7 月 16 日
         return f"{d.year} 年 {d.month} 月 {d.day} 日"
-    return P.write_date(d, "arabic")
+    return W.write_date(d, "arabic")
 
 
 def cover_date(d: dt.date, style: str) -> str:
     """Covers often carry only the month; then the full date is on the 承诺书."""
     if style == "month_cn":
-        return f"{P.cn_year(d.year)}年{P.cn_small(d.month)}月"
+        return f"{W.cn_year(d.year)}年{W.cn_small(d.month)}月"
     if style == "month":
         return f"{d.year}年{d.month}月"
     return write_date(d, style)
@@ -179,7 +182,7 @@ def _site(rng: random.Random, short: bool, used: set[str]) -> Site2:
     if start > dt.date(2026, 7, 1):
         start = start.replace(year=2025)
     years = 2 if short else rng.choice([3, 3, 5, 10])
-    end = P.add_years(start, years) - dt.timedelta(days=1)
+    end = W.add_years(start, years) - dt.timedelta(days=1)
     kind = rng.choice(["range", "range", "term"])
     dstyle = rng.choice(["dot", "iso", "arabic", "cn"])
     form = rng.choice(c["lease_forms"][kind])
@@ -257,7 +260,7 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
     members = _consortium(rng, applicant, defects, used) if track == "open_source_community" else []
     if "bad_uscc_check" in defects:
         u = members[-1] if members else applicant
-        u.uscc, u.uscc_valid = P.break_check_digit(u.uscc), False
+        u.uscc, u.uscc_valid = U.break_check_digit(u.uscc), False
     site = _site(rng, "short_lease" in defects, used) if track == "innovation_community" else None
     if "late_date" in defects:
         declared = DEADLINE + dt.timedelta(days=rng.randint(1, 8))
@@ -274,7 +277,7 @@ def plan_application(seed: int, index: int, track: str, fmt: str, defects: list[
     app.cover_month_only = cstyle.startswith("month")
     if "near_miss_name" in defects:
         app.near_miss_name = near_miss(applicant.name)
-        app.near_miss_uscc = P.make_uscc(rng, "91", applicant.uscc[2:8])
+        app.near_miss_uscc = U.make_uscc(rng, "91", applicant.uscc[2:8])
     app.style = {
         "labels": {k: rng.choice(v) for k, v in c["labels"].items()},
         "type_as_ticks": kind in ("individual", "organ") or rng.random() < 0.6,
