@@ -197,4 +197,3 @@ def test_the_embedded_server_runs_without_automations_or_live_stream_and_a_users
     services = settings["server"]["services"]
     assert services["triggers"]["enabled"] is False
     assert services["task_run_recorder"]["enabled"] is True and services["event_persister"]["enabled"] is True
-    assert env["MALLOC_ARENA_MAX"] == os.environ["MALLOC_ARENA_MAX"]  # flows/__init__.py: two arenas
