@@ -135,7 +135,7 @@ class PeakRss:
                         m = p.memory_info().rss
                         rss += m
                         name = " ".join(p.cmdline()[1:4])[-60:]
-                        parts.append((name, round(m / 2**20)))
+                        parts.append((name, round(m / 2**20), process_role(p)))
                         t = p.cpu_times()
                         self.cpu[p.pid] = (process_role(p), t.user + t.system)
                     except psutil.Error:
@@ -173,12 +173,16 @@ def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, worker
     wall = time.perf_counter() - t
     cpu = children_cpu() - c
     peak = mon.stop()
-    breakdown = sorted(mon.at_peak, key=lambda x: -x[1])
+    breakdown = sorted(([name, mb] for name, mb, _ in mon.at_peak), key=lambda x: -x[1])
+    peak_by_role: dict[str, int] = {}
+    for _, mb, role in mon.at_peak:
+        peak_by_role[role] = peak_by_role.get(role, 0) + mb
     by_role = mon.cpu_by_role()
     record = {}
     if (out / "run.json").is_file():
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "cpu_by_process_s": by_role, "exit": proc.returncode, "peak_rss_mb": round(peak / 2**20), "peak_breakdown_mb": breakdown,
+            "peak_by_process_mb": peak_by_role,
             "flow_total_s": record.get("timings_s", {}).get("total"), "timings_s": record.get("timings_s"),
             "stage_seconds": record.get("stage_seconds"), "stage_counts": record.get("stage_counts"),
             "pages": record.get("pages"), "cached_files": record.get("cached_files"),

@@ -68,6 +68,8 @@ def format_table(title: str, run: dict, floor_wall: float, floor_cpu: float) -> 
         pct = "" if r["cpu_pct_floor"] is None else f"{r['cpu_pct_floor']:.1f}"
         n = "" if r["n"] is None else str(r["n"])
         out.append(f"   {r['stage']:24s} {wall:>11s} {r['cpu_s']:>8.2f} {pct:>11s} {n:>5s}")
+    if run.get("peak_by_process_mb"):
+        out.append(f"   RSS at the peak by process (MB, summed per role): {run['peak_by_process_mb']}")
     if run.get("cpu_by_process_s"):
         out.append(f"   CPU by process (last sample, own threads): {run['cpu_by_process_s']}")
     counts = run.get("stage_counts") or {}

@@ -16,7 +16,7 @@ from flows.read_budget import ReadBudgets
 from flows.uptodate import STATE_DIR, source_hash
 from pipeline.intake import default_limits, open_bundle
 
-READING_CODE = ("reading.py", "ocr", "readers", "extract/seals", "grid.py", "model.py")
+READING_CODE = ("reading", "ocr", "readers", "extract/seals", "grid.py", "model.py")
 """Paths under pipeline/ whose source is part of the read cache key."""
 
 

@@ -87,7 +87,7 @@ def log_exception(out: Path, exc: BaseException, what: str) -> Path | None:
 def worker_stderr_to_log(out: Path, verbose: bool = False) -> Iterator[None]:
     """What native code writes on stderr — decoder complaints about damaged files (libjpeg, libtiff),
     library warnings — goes to the run log, not the console: in page workers started meanwhile
-    (pipeline.reading._stderr_to_run_log) and in this process, which reads the pages itself with
+    (pipeline.reading.pool._stderr_to_run_log) and in this process, which reads the pages itself with
     `--workers 1` (`_native_stderr_to`)."""
     saved = os.environ.get("JIEBANG_RUN_LOG")
     swapped = None

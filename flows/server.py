@@ -24,6 +24,19 @@ from importlib.util import find_spec
 from pathlib import Path
 
 _LOCK = threading.Lock()
+
+SERVER_DEFAULTS = {
+    # Automations (reactive triggers + actions): none is defined, and the embedded server dies with
+    # the run, so nothing could fire later either; each event of the run was still evaluated.
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    # Live event stream to websocket subscribers (the UI's live view): the embedded server has no UI.
+    "PREFECT_API_EVENTS_STREAM_OUT_ENABLED": "false",
+    # No SDK telemetry set-up in the server process (offline machines; PREFECT_SERVER_ANALYTICS_ENABLED is off too).
+    "DO_NOT_TRACK": "1",
+}
+"""Settings of the embedded server only (issue 18: its CPU was ~40 % of the raw-Tesseract floor).
+Kept: the task-run recorder and the event persister, which write the flow run's task runs and their
+states into PREFECT_HOME's database, where operators see and retry them."""
 _server: "EmbeddedServer | None" = None
 
 
@@ -39,6 +52,8 @@ class EmbeddedServer:
         app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        for k, v in SERVER_DEFAULTS.items():  # a user's own setting wins
+            env.setdefault(k, v)
         # The server's own messages (e.g. tracebacks of services cancelled at shutdown) go to a log
         # beside its database, not onto the reviewer's terminal.
         self.log = _log_path()

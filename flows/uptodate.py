@@ -78,7 +78,7 @@ def _limits_bytes() -> bytes:
 
 
 def run_signature(bundle: Path, credit_lists: list[str], rules: str | None, ocr_engine: str, run_date: str | None) -> str:
-    """The OCR settings version is in pipeline/reading.py, whose source the fingerprint holds: not
+    """The OCR settings version is in pipeline/reading/__init__.py, whose source the fingerprint holds: not
     imported here (numpy, pydantic: ~40% of an up-to-date rerun's time, issue 18). The budgets are
     read as bytes for the same reason (intake.yaml or JIEBANG_LIMITS: a bigger one reads what the
     last run cut)."""

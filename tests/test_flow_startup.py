@@ -175,3 +175,25 @@ def test_a_server_that_cannot_start_is_reported_with_its_last_words(tmp_path, mo
     assert time.monotonic() - t < 60  # not respawned until the timeout
     assert "exited with code" in msg and "embedded-server.log" in msg
     assert (tmp_path / "home" / "embedded-server.log").stat().st_size > 0
+
+
+def test_the_embedded_server_runs_without_automations_or_live_stream_and_a_users_setting_wins(tmp_path, monkeypatch):
+    """Issue 18: the one-run server has no automations to evaluate and no UI to stream events to; it
+    still records task runs (the recorder and the event persister stay on). A user's own value wins."""
+    import urllib.request
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_API_EVENTS_STREAM_OUT_ENABLED", "true")
+    s = server.EmbeddedServer()
+    try:
+        s.wait_ready(300)
+        env = psutil.Process(s.process.pid).environ()
+        with urllib.request.urlopen(f"{s.url}/admin/settings", timeout=30) as r:
+            settings = json.loads(r.read())
+    finally:
+        s.stop()
+    assert env["PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"] == "false" and env["DO_NOT_TRACK"] == "1"
+    assert env["PREFECT_API_EVENTS_STREAM_OUT_ENABLED"] == "true"  # the user's
+    services = settings["server"]["services"]
+    assert services["triggers"]["enabled"] is False
+    assert services["task_run_recorder"]["enabled"] is True and services["event_persister"]["enabled"] is True

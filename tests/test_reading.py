@@ -128,7 +128,7 @@ def test_sniff_uses_bytes_not_names(tmp_path):
 def test_text_layer_pdf_needs_no_ocr(tmp_path, monkeypatch):
     text_pdf(tmp_path / "t.pdf", pages=3)
     calls = []
-    monkeypatch.setattr(reading, "_engine", lambda name: calls.append(name))
+    monkeypatch.setattr(reading.page, "_engine", lambda name: calls.append(name))
     res = read_document(tmp_path, "t.pdf", engine="tesseract")
     assert calls == [] and res.ocr_pages == 0
     assert [p.source for p in res.document.pages] == ["text_layer"] * 3
