@@ -24,7 +24,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
 from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
-from pipeline.extract.seals.scale import estimated, seal_sized_dpi, working_dpi, with_slack
+from pipeline.extract.seals.scale import estimated, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
 
@@ -80,9 +80,7 @@ def _downscale(page: RasterPage, dpi: float, cfg: dict) -> tuple[np.ndarray, flo
     if img.ndim == 2:
         img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
     s = min(1.0, cfg["work_dpi"] / max(dpi, 1)) if not page.meta.get("lone_seal") else 1.0
-    if s < 1.0:
-        img = cv2.resize(img, (max(1, round(img.shape[1] * s)), max(1, round(img.shape[0] * s))),
-                         interpolation=cv2.INTER_AREA)
+    img, s = shrink(img, s)
     return np.ascontiguousarray(img[..., :3]), s
 
 
