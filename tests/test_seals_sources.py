@@ -139,6 +139,20 @@ def test_same_booklet_in_colour_and_in_greyscale(tmp_path, grey):
         assert checks[0].evidence[0].note.startswith("灰度页面按形状检出")
 
 
+def test_grey_page_saved_as_rgb_in_a_colour_file_keeps_its_seal_found_by_shape(tmp_path):
+    """A copier's "auto colour" page can be saved grey in RGB (every pixel R = G = B) inside a file
+    whose other pages show colour: it was stored without colour, so its seal found by shape is
+    kept and the page counts as one that could not show red (it was dropped as a 'flat' page)."""
+    cover, sign = booklet(seal=True)
+    pages = [cover, sign.convert("L").convert("RGB"), booklet(seal=True)[1]]
+    pages[0].save(tmp_path / "mix.tif", save_all=True, append_images=pages[1:], compression="tiff_lzw",
+                  dpi=(200, 200))
+    res = read_document(tmp_path, "mix.tif", engine="tesseract")
+    assert 2 in res.colourless_pages and 3 not in res.colourless_pages
+    finds = [(f.page, f.kind, f.colour) for f in res.seal_finds]
+    assert (2, "round", False) in finds and (3, "round", True) in finds
+
+
 def test_greyscale_booklet_without_any_seal_is_review_not_fail(tmp_path):
     save_tiff(booklet(seal=False), tmp_path / "grey.tif", grey=True)
     res = read_document(tmp_path, "grey.tif", engine="tesseract")

@@ -204,7 +204,10 @@ def detect_page(page: RasterPage) -> PageSeals:
     ppm = dpi * s / 25.4  # small-image pixels per mm
     page_mm = (page.image.shape[1] / dpi * 25.4, page.image.shape[0] / dpi * 25.4)
     # stored without colour ('grey', from the reader) or showing none ('flat': any grey-looking page)
-    state = "grey" if page.meta.get("stored") == "grey" else "flat" if colour_state(small, cfg) != "colour" else "colour"
+    # a stored image whose every pixel is grey (a copier's "auto colour" page saved as RGB in a colour
+    # file) was stored without colour too; a page rendered from vectors is not: it could show red
+    seen = colour_state(small, cfg) if page.meta.get("stored") != "grey" else "grey"
+    state = "grey" if seen == "grey" and "stored" in page.meta else "flat" if seen != "colour" else "colour"
     if state == "grey":
         mask = faint = np.zeros(small.shape[:2], np.uint8)
         faint_area = False
