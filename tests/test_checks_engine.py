@@ -286,6 +286,27 @@ def test_seal_attributed_through_its_seal_place():
     assert r.status == "pass" and r.evidence[0].page == 6
 
 
+def test_unread_seal_at_the_units_place_by_role_is_its_seal():
+    """A seal whose text was not read, on the place that asks this unit (by role word) for its
+    seal, is the unit's, and the evidence says so; on another unit's place it is not."""
+    lead = SealPlace(label="联合体牵头单位（盖章）", file="a.pdf", page=1, bbox=BOX, seal_index=0)
+    f = open_source(seals=(seal(None, page=1),), seal_places=(lead,))
+    r = E.check_seal(LEAD, "c", f, RULES)
+    assert r.status == "pass" and "按盖章位置归属" in r.detail
+    assert r.evidence[0].note == "印文未能识读，按盖章位置归属"
+    assert E.check_seal(CODE, "c", f, RULES).status == "review"
+
+
+def test_bare_place_beside_an_unread_unplaced_seal_is_no_evidence():
+    """The unit's place shows no seal, but a seal on that page was neither read nor placed: it
+    may be this unit's, stamped off its place — review, not fail (the bare place alone fails)."""
+    named = SealPlace(label="乙方（盖章）", file="a.pdf", page=6, bbox=BOX, unit="重庆开源软件有限公司")
+    loose = open_source(seals=(seal("重庆云杉科技有限公司"), seal(None, page=6)), seal_places=(named,))
+    assert E.check_seal(CODE, "c", loose, RULES).status == "review"
+    read = open_source(seals=(seal("重庆云杉科技有限公司"), seal("重庆应用数据有限公司", page=6)), seal_places=(named,))
+    assert E.check_seal(CODE, "c", read, RULES).status == "fail"
+
+
 # ------------------------------------------------------------------ site.*
 
 def test_tenure_proof():

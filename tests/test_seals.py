@@ -206,6 +206,30 @@ def test_seal_places_link_the_seal_stamped_there():
                    ("单位（公章）", 4, None, None)]
 
 
+def test_signature_blocks_side_by_side_are_apart_and_name_their_declared_party():
+    """A signing page reads 甲方（盖章）： 乙方（盖章）： as one line and names no unit; the agreement
+    page before it declares who 甲方 and 乙方 are. Each label is its own place, takes the seal
+    stamped at it (nearest pairs first), and names the declared unit."""
+    def ln(text, box):
+        return Line(text=text, bbox=box, confidence=0.9)
+
+    deal = Page(file="a.pdf", number=5, width=1654, height=2339, dpi=200, source="ocr", lines=(
+        ln(f"甲方（牵头单位）：{UNITS[0]}", (0.1, 0.2, 0.6, 0.22)),
+        ln(f"乙方：{UNITS[1]}（统一社会信用代码：91500000MA5U7W4X3D）", (0.1, 0.25, 0.9, 0.27)),
+        ln("第一条  甲方为联合体牵头单位，乙方作为应用推广单位。", (0.1, 0.3, 0.9, 0.32)),
+    ))
+    sign = Page(file="a.pdf", number=6, width=1654, height=2339, dpi=200, source="ocr", lines=(
+        ln("甲方（盖章）：        乙方（盖章）：", (0.12, 0.15, 0.78, 0.17)),
+    ))
+    both = [Seal(file="a.pdf", page=6, bbox=(0.15, 0.17, 0.35, 0.31), kind="round", matched_unit=UNITS[0]),
+            Seal(file="a.pdf", page=6, bbox=(0.55, 0.17, 0.75, 0.31), kind="round")]
+    got = [(p.label, p.seal_index, p.unit) for p in associate_places([deal, sign], both)]
+    assert got == [("甲方（盖章）", 0, UNITS[0]), ("乙方（盖章）", 1, UNITS[1])]
+    # 乙方 did not seal: its place is bare, and the lead's seal stays at the lead's place
+    got = [(p.label, p.seal_index, p.unit) for p in associate_places([deal, sign], both[:1])]
+    assert got == [("甲方（盖章）", 0, UNITS[0]), ("乙方（盖章）", None, UNITS[1])]
+
+
 def test_save_crop_writes_a_png(tmp_path):
     name = save_crop(np.zeros((20, 30, 3), np.uint8), tmp_path, "seal 1/a")
     assert name.endswith(".png") and Image.open(tmp_path / name).size == (30, 20)

@@ -130,10 +130,27 @@ def test_same_booklet_in_colour_and_in_greyscale(tmp_path, grey):
         assert res.colourless_pages == () and finds == [(2, "round", True)]
         assert [c.status for c in checks] == ["pass"]
     else:
-        # the ring is found by shape, but its ink cannot be read: review, never fail
+        # the ring is found by shape and its ink cannot be read, but it sits on the place that asks
+        # the applicant for its seal (申报单位（盖章）：name): that place is the evidence (session 6;
+        # was `review` 颜色信息缺失)
         assert res.colourless_pages == (1, 2) and finds == [(2, "round", False)]
-        assert [c.status for c in checks] == ["review"]
-        assert checks[0].detail.startswith("颜色信息缺失，无法确认公章")
+        assert [c.status for c in checks] == ["pass"]
+        assert "按盖章位置归属" in checks[0].detail
+        assert checks[0].evidence[0].note.startswith("灰度页面按形状检出")
+
+
+def test_grey_page_saved_as_rgb_in_a_colour_file_keeps_its_seal_found_by_shape(tmp_path):
+    """A copier's "auto colour" page can be saved grey in RGB (every pixel R = G = B) inside a file
+    whose other pages show colour: it was stored without colour, so its seal found by shape is
+    kept and the page counts as one that could not show red (it was dropped as a 'flat' page)."""
+    cover, sign = booklet(seal=True)
+    pages = [cover, sign.convert("L").convert("RGB"), booklet(seal=True)[1]]
+    pages[0].save(tmp_path / "mix.tif", save_all=True, append_images=pages[1:], compression="tiff_lzw",
+                  dpi=(200, 200))
+    res = read_document(tmp_path, "mix.tif", engine="tesseract")
+    assert 2 in res.colourless_pages and 3 not in res.colourless_pages
+    finds = [(f.page, f.kind, f.colour) for f in res.seal_finds]
+    assert (2, "round", False) in finds and (3, "round", True) in finds
 
 
 def test_greyscale_booklet_without_any_seal_is_review_not_fail(tmp_path):

@@ -71,11 +71,14 @@ def _shared_places(facts: ApplicationFacts, rules: Rules) -> dict[tuple, list[Se
 def _place_faults(unit: Unit, name: str, facts: ApplicationFacts, rules: Rules) -> tuple[list[str], list[Evidence]]:
     """What the unit's own places show against it, on pages with colour: (reasons, evidence)."""
     seals, blind = facts.seals, set(facts.colourless_pages)
+    loose = _loose_unread(facts, rules)
     why: list[str] = []
     ev: list[Evidence] = []
     for p in own_places(unit, name, facts, rules):
         if (p.file, p.page) in blind:
             continue
+        if p.seal_index is None and (p.file, p.page) in loose:
+            continue  # a seal on this page whose text and place are unknown could be this unit's
         s = seals[p.seal_index] if p.seal_index is not None and 0 <= p.seal_index < len(seals) else None
         if s is None:
             why.append(f"第{p.page}页“{p.label}”处未见公章")
@@ -100,6 +103,15 @@ def _place_faults(unit: Unit, name: str, facts: ApplicationFacts, rules: Rules) 
     return why, ev
 
 
+def _loose_unread(facts: ApplicationFacts, rules: Rules) -> set[tuple[str, int]]:
+    """Pages holding a seal (not a 骑缝章) whose text was not read and that sits at no place naming
+    a unit or a role: such a seal could be anyone's, so a bare place on its page proves nothing."""
+    held = {p.seal_index for p in facts.seal_places
+            if p.seal_index is not None and (p.unit or _role_of(p.label, rules) not in (None, "none"))}
+    return {(s.file, s.page) for i, s in enumerate(facts.seals)
+            if not s.matched_unit and s.kind != "straddle" and i not in held}
+
+
 def _left_over_places(name: str, facts: ApplicationFacts, rules: Rules) -> list[SealPlace]:
     """Places that name no unit and hold no seal, on a page (with colour) whose other places all
     hold read seals of the application's other units: where the members sign one under another,
@@ -122,26 +134,34 @@ def _left_over_places(name: str, facts: ApplicationFacts, rules: Rules) -> list[
     return out
 
 
+def _at_own_places(unit: Unit, name: str | None, facts: ApplicationFacts, rules: Rules) -> set[int]:
+    """Seals whose text was not read, stamped on a place that asks this unit for its seal: the
+    place is the evidence whose they are (a seal on another unit's place, or read as another
+    unit's, is not)."""
+    seals = facts.seals
+    return {p.seal_index for p in own_places(unit, name, facts, rules)
+            if p.seal_index is not None and 0 <= p.seal_index < len(seals) and not seals[p.seal_index].matched_unit}
+
+
 def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) -> CheckResult:
     seals = facts.seals
     name = _name(unit) or None
-    mine = {i for i, s in enumerate(seals) if name and _same_unit(s.matched_unit, name, rules)}
+    read = {i for i, s in enumerate(seals) if name and _same_unit(s.matched_unit, name, rules)}
+    placed = _at_own_places(unit, name, facts, rules) - read
     places = [p for p in facts.seal_places if name and p.unit and _same_unit(p.unit, name, rules)]
-    mine |= {p.seal_index for p in places if p.seal_index is not None and 0 <= p.seal_index < len(seals)
-             and seals[p.seal_index].matched_unit in (None, "")}
     place_ev = [_place_evidence(p) for p in places]
-    if mine:
-        found = [seals[i] for i in sorted(mine)]
-        ev = [_seal_evidence(s, f"公章（{s.kind}）") for s in found]
+    if read or placed:
+        blind = set(facts.colourless_pages)
+        ev = [_seal_evidence(seals[i], f"公章（{seals[i].kind}）") for i in sorted(read)]
+        ev += [_seal_evidence(seals[i], ("灰度页面按形状检出，" if (seals[i].file, seals[i].page) in blind else "")
+                              + "印文未能识读，按盖章位置归属") for i in sorted(placed)]
+        found = [seals[i] for i in sorted(read | placed)]
         best = max(s.confidence for s in found)
         where = "、".join(f"第{s.page}页" for s in found[:4])
-        blind = set(facts.colourless_pages)
-        if all((s.file, s.page) in blind and not s.matched_unit for s in found):
-            return _result(rules, RULE, "review", f"颜色信息缺失，无法确认公章：{where}的疑似公章在灰度/黑白扫描页上，"
-                           "印文无法识别，请核对原件", ev, label)
-        if best < rules.thresholds.low_confidence:
+        how = "有该单位公章" if read else "该单位盖章处有公章（印文未能识读，按盖章位置归属）"
+        if best < rules.thresholds.low_confidence and not placed:
             return _result(rules, RULE, "review", f"{where}有疑似该单位公章，但识别置信度 {best:.2f} 偏低，请核对", ev, label)
-        return _result(rules, RULE, "pass", f"{where}有该单位公章", ev, label)
+        return _result(rules, RULE, "pass", f"{where}{how}", ev, label)
     if name is None:
         return _result(rules, RULE, "review", "单位名称未识别，无法确认材料上的公章是否属于该单位，请核对", place_ev, label)
     why, fault_ev = _place_faults(unit, name, facts, rules)

@@ -181,40 +181,96 @@ def _rect_distance_mm(a, b, wmm: float, hmm: float) -> float:
     return math.hypot(dx, dy)
 
 
+def _span_bbox(line, start: int, end: int):
+    """The box of line.text[start:end]: the union of its words' boxes when the words spell the line,
+    else that share of the line's box (a merged line holds two signature blocks side by side)."""
+    if start <= 0 and end >= len(line.text):
+        return line.bbox
+    if line.words:
+        boxes, at = [], 0
+        for w in line.words:
+            k = line.text.find(w.text, at) if w.text else -1
+            if k < 0:
+                boxes = []
+                break
+            if k < end and k + len(w.text) > start:
+                boxes.append(w.bbox)
+            at = k + len(w.text)
+        if boxes:
+            return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    n = max(len(line.text), 1)
+    x0, y0, x1, y1 = line.bbox
+    return (x0 + (x1 - x0) * start / n, y0, x0 + (x1 - x0) * end / n, y1)
+
+
+def party_names(pages: Sequence[Page]) -> dict[tuple[str, int], dict[str, str]]:
+    """(file, page) → {party word → name}: who 甲方/乙方… are, from lines that declare them
+    (甲方（牵头单位）：…, 出租方（甲方）：…), on that page or the nearest page before it (a JPEG
+    folder's pages are files of their own). A signature block says only 乙方（盖章）; the declaration names the unit."""
+    cfg = settings()
+    decl, place = re.compile(cfg["party_pattern"]), re.compile(cfg["place_pattern"])
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    cur: dict[str, str] = {}
+    for page in sorted(pages, key=lambda p: (p.file, p.number)):
+        for line in page.lines:
+            if place.search(line.text):
+                continue
+            for m in decl.finditer(line.text):
+                name = re.sub(r"[（(][^）)]*$", "", m.group("name")).strip("：:，,。；; ")
+                if len(name) >= 4:
+                    cur[m.group("party")] = name
+        out[(page.file, page.number)] = dict(cur)
+    return out
+
+
 def associate_places(pages: Sequence[Page], seals: Sequence[Seal]) -> list[SealPlace]:
-    """Every line asking for a seal, linked to the nearest seal on its page (overlapping or within
-    ~1.3 seal diameters). A 联合体各方（盖章） line takes every seal near it, one place each.
-    `seal_index` indexes `seals`."""
+    """Every label asking for a seal (several on one merged line are apart), linked to a seal on its
+    page within ~1.3 seal diameters, nearest pairs first over the whole page (so a bare label does
+    not take the seal of the block below it). A 联合体各方（盖章） line takes every seal near it,
+    one place each. The unit asked is the name after the label, or the party (乙方) the pages
+    declare (`party_names`). `seal_index` indexes `seals`."""
     cfg = settings()
     pat = re.compile(cfg["place_pattern"])
+    parties = party_names(pages)
     places: list[SealPlace] = []
-    used: set[int] = set()
     for page in pages:
         wmm, hmm = _page_mm(page)
         on_page = [(i, s) for i, s in enumerate(seals)
                    if s.file == page.file and s.page == page.number and s.kind != "straddle"]
+        declared = parties.get((page.file, page.number), {})
+        labels = []
         for line in page.lines:
-            m = pat.search(line.text)
-            if not m:
-                continue
-            label = line.text[: m.end()].strip()
-            rest = line.text[m.end():].lstrip("：: ").strip()
-            unit = rest if len(rest) >= 4 and not re.search(r"[（(]", rest) else None
-            near = []
+            ms = list(pat.finditer(line.text))
+            for k, m in enumerate(ms):
+                start = ms[k - 1].end() if k else 0
+                stop = ms[k + 1].start() if k + 1 < len(ms) else len(line.text)
+                label = line.text[(m.start() if k else 0): m.end()].strip()
+                rest = line.text[m.end(): stop].lstrip("：: ").strip()
+                unit = rest if len(rest) >= 4 and not re.search(r"[（(]", rest) else None
+                if unit is None:
+                    unit = next((n for w, n in declared.items() if w in label), None)
+                labels.append((label, _span_bbox(line, start, stop), unit))
+        pairs = []
+        for j, (_, bbox, _) in enumerate(labels):
             for i, s in on_page:
                 dia = max((s.bbox[2] - s.bbox[0]) * wmm, (s.bbox[3] - s.bbox[1]) * hmm, 1.0)
-                d = _rect_distance_mm(s.bbox, line.bbox, wmm, hmm)
+                d = _rect_distance_mm(s.bbox, bbox, wmm, hmm)
                 if d <= cfg["place_max_distance_seals"] * dia:
-                    near.append((d, i))
-            near.sort()
-            free = [i for _, i in near if i not in used]
+                    pairs.append((d, j, i))
+        chosen: dict[int, list[int]] = {}
+        used: set[int] = set()
+        for _, j, i in sorted(pairs):
+            many = "联合体" in labels[j][0] or "各方" in labels[j][0]
+            if i in used or (chosen.get(j) and not many):
+                continue
+            used.add(i)
+            chosen.setdefault(j, []).append(i)
+        for j, (label, bbox, unit) in enumerate(labels):
             many = "联合体" in label or "各方" in label
-            chosen = free if many else free[:1]
-            if not chosen:
-                places.append(SealPlace(label=label, file=page.file, page=page.number, bbox=line.bbox, unit=unit))
-            for i in chosen:
-                used.add(i)
-                places.append(SealPlace(label=label, file=page.file, page=page.number, bbox=line.bbox,
+            if not chosen.get(j):
+                places.append(SealPlace(label=label, file=page.file, page=page.number, bbox=bbox, unit=unit))
+            for i in sorted(chosen.get(j, [])):
+                places.append(SealPlace(label=label, file=page.file, page=page.number, bbox=bbox,
                                         unit=unit if not many else seals[i].matched_unit, seal_index=i))
     return places
 

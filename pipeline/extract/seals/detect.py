@@ -24,7 +24,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
 from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
-from pipeline.extract.seals.scale import estimated, seal_sized_dpi, working_dpi, with_slack
+from pipeline.extract.seals.scale import estimated, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
 
@@ -80,9 +80,7 @@ def _downscale(page: RasterPage, dpi: float, cfg: dict) -> tuple[np.ndarray, flo
     if img.ndim == 2:
         img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
     s = min(1.0, cfg["work_dpi"] / max(dpi, 1)) if not page.meta.get("lone_seal") else 1.0
-    if s < 1.0:
-        img = cv2.resize(img, (max(1, round(img.shape[1] * s)), max(1, round(img.shape[0] * s))),
-                         interpolation=cv2.INTER_AREA)
+    img, s = shrink(img, s)
     return np.ascontiguousarray(img[..., :3]), s
 
 
@@ -206,7 +204,10 @@ def detect_page(page: RasterPage) -> PageSeals:
     ppm = dpi * s / 25.4  # small-image pixels per mm
     page_mm = (page.image.shape[1] / dpi * 25.4, page.image.shape[0] / dpi * 25.4)
     # stored without colour ('grey', from the reader) or showing none ('flat': any grey-looking page)
-    state = "grey" if page.meta.get("stored") == "grey" else "flat" if colour_state(small, cfg) != "colour" else "colour"
+    # a stored image whose every pixel is grey (a copier's "auto colour" page saved as RGB in a colour
+    # file) was stored without colour too; a page rendered from vectors is not: it could show red
+    seen = colour_state(small, cfg) if page.meta.get("stored") != "grey" else "grey"
+    state = "grey" if seen == "grey" and "stored" in page.meta else "flat" if seen != "colour" else "colour"
     if state == "grey":
         mask = faint = np.zeros(small.shape[:2], np.uint8)
         faint_area = False

@@ -45,6 +45,10 @@ def red_masks(rgb: np.ndarray, cfg: dict | None = None) -> tuple[np.ndarray, np.
     cfg = cfg or settings()
     r, g, b = cv2.split(np.ascontiguousarray(rgb[..., :3]))
     redness = cv2.subtract(r, cv2.max(g, b))
+    lowest = min(cfg["redness_min"], cfg["faint_redness_min"])
+    if not cv2.countNonZero(cv2.compare(redness, lowest, cv2.CMP_GE)):  # nothing red at all: no hue needed
+        empty = np.zeros(redness.shape, np.uint8)
+        return empty, empty.copy()
     hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]
     ok = cv2.bitwise_and(cv2.compare(r, cfg["red_value_min"], cv2.CMP_GE),
                          cv2.bitwise_or(cv2.compare(hue, cfg["hue_low_max"], cv2.CMP_LE),
@@ -171,17 +175,18 @@ def inside(mask: np.ndarray, ell: Ellipse, scale: float = 1.0) -> tuple[np.ndarr
     return xs, ys, ell.rho(xs, ys)
 
 
-def straight_rules(mask: np.ndarray, ppm: float, cfg: dict) -> np.ndarray:
+def straight_rules(mask: np.ndarray, ppm: float, cfg: dict, step_deg: float = 0.5) -> np.ndarray:
     """Long straight red strokes — table rules, underlines, frames — as a mask to erase.
 
     No part of a seal's rim is straight for long (a 42 mm ring's rim holds straight runs of
     ~14 mm, a 45×30 oval's ~20 mm), so near-axis segments longer than `rule_min_mm` are not seal
     ink. Hough segments rather than a morphological opening: a scanned page is skewed, and a
-    1–2 px rule drifts off any horizontal kernel within a few centimetres."""
+    1–2 px rule drifts off any horizontal kernel within a few centimetres. `step_deg`: the angle
+    step (1° halves the work; a rule_min_mm segment half a step off strays < 1 px from its bin)."""
     length = cfg["rule_min_mm"] * ppm
     # thickened first: a faint 1–2 px rule breaks up and wanders across pixel rows on a scan
     thick = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    segs = cv2.HoughLinesP(thick, 1, math.pi / 360, threshold=int(length * 0.5), minLineLength=int(length),
+    segs = cv2.HoughLinesP(thick, 1, math.radians(step_deg), threshold=int(length * 0.5), minLineLength=int(length),
                            maxLineGap=max(2, int(round(cfg["rule_gap_mm"] * ppm))))
     out = np.zeros_like(mask)
     if segs is None:
