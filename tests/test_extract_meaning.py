@@ -104,6 +104,18 @@ def test_transposed_target_table():
     assert E.check_targets(f, RULES, "innovation_community").status == "pass"
 
 
+def test_transposed_table_keeps_the_applicants_own_targets_unmatched():
+    """A column naming no 榜单 indicator but with a unit (in its header's brackets or the units row) is
+    the applicant's own target, read as a table row would be; a column without a unit (备注) is not."""
+    rows = ["指标 | 入驻企业数量（家） | 孵化场地面积（平方米） | 服务企业融资额（万元） | 新增知识产权 | 备注",
+            "单位 | 家 | 平方米 | 万元 | 件 | ",
+            "三年目标 | 45 | 6000 | 2000 | 200 | 2028"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f) == {"入驻企业数量": (45, "家"), "孵化场地面积": (6000, "平方米"),
+                             "服务企业融资额": (2000, "万元"), "新增知识产权": (200, "件")}
+    assert {t.indicator for t in f.targets if not t.matched} == {"服务企业融资额", "新增知识产权"}
+
+
 def test_transposed_target_table_with_header_cells_wrapped_over_two_lines():
     xs = (0.05, 0.2, 0.38, 0.56, 0.76)
     rows = [list(zip(xs, ["指标", "入驻企业", "孵化场地", "年度创新", "带动就业"])),

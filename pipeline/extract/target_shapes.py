@@ -115,7 +115,7 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
             continue
         label = next((c.text for c, k in zip(nxt, cols) if k not in cols_named), "")
         if label in unit_labels or all(c.text in units for c, _ in rest):
-            col_units = {k: c.text for c, k in rest if c.text in units}
+            col_units = {k: c.text for c, k in zip(nxt, cols) if c.text in units}
             continue
         out = []
         for i, c, ind, score in named:
