@@ -136,6 +136,19 @@ def test_declared_value_under_the_minimum_after_conversion_fails_with_the_readin
     assert any("写为0.2万平方米，按2000平方米计" in e.note for e in r.evidence)
 
 
+def test_a_value_under_a_tenth_of_the_minimum_is_a_doubtful_reading_not_a_fail():
+    """0.6 read as 0.0 (or a 万 lost): no applicant declares under a tenth of the minimum, so the
+    reading is doubted (review with the reason), while a value plainly under the minimum still fails."""
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 家 | 40", "2 | 孵化场地面积 | 万平方米 | 0.0",
+            "3 | 年度创新创业活动 | 场 | 30", "4 | 带动就业人数 | 人 | 350"]
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "review" and "孵化场地面积" in r.detail
+    assert any("十分之一" in e.note for e in r.evidence)
+    rows[2] = "2 | 孵化场地面积 | 平方米 | 1500"
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "fail" and "孵化场地面积1500平方米低于3000平方米" in r.detail
+
+
 # ---------------------------------------------------------------- fail only on evidence
 
 EMPTY = page([], 2)

@@ -86,8 +86,15 @@ MAGNITUDE_FACTOR = 0.5
 
 
 def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[float, list[str]]:
-    """(confidence factor, notes) for a target value written in Chinese numerals; (1, []) otherwise."""
-    if value is None or not _CN_NUMERAL.fullmatch(num):
+    """(confidence factor, notes) for a target value whose reading is doubtful: Chinese numerals not in
+    the regular form, and any value under a tenth of the indicator's minimum (0.6 read as 0.0, 三 where
+    三千 was written: a figure, a point or a 千/万 lost) — no applicant declares so little. (1, []) otherwise."""
+    if value is None:
+        return 1.0, []
+    if not _CN_NUMERAL.fullmatch(num):
+        if ind.min and value < ind.min / 10:
+            return MAGNITUDE_FACTOR, [f"目标值“{num}”（{_fmt(value)}{ind.unit}）不到榜单指标{_fmt(ind.min)}{ind.unit}的十分之一，"
+                                      "可能有数字、小数点或“万”字识别有误"]
         return 1.0, []
     factor, notes = 1.0, []
     try:  # the regular written forms (两 and 〇 are regular too); smart mode also takes 四八, 三千六
