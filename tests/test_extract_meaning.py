@@ -149,6 +149,23 @@ def test_a_value_under_a_tenth_of_the_minimum_is_a_doubtful_reading_not_a_fail()
     assert r.status == "fail" and "孵化场地面积1500平方米低于3000平方米" in r.detail
 
 
+def test_figures_ocr_read_as_lookalikes_in_a_value_cell():
+    """7 read as 了, 0 as O: the value is read through the look-alikes (labels.yaml), and a value so
+    read that falls under the minimum is doubted, never a fail on a guessed figure."""
+    from pipeline.extract.target_values import value_of
+
+    assert value_of("了")[:2] == (7, "") and value_of("1O0")[:2] == (100, "") and value_of("不少于2S")[:2] == (25, "")
+    assert value_of("了解") is None and value_of("IOS") is None and value_of("入驻") is None
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 家 | 4O", "2 | 孵化场地面积 | 平方米 | 3600",
+            "3 | 年度创新创业活动 | 场 | 2了", "4 | 带动就业人数 | 人 | 350"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f)["入驻企业数量"] == (40, "家") and targets_of(f)["年度创新创业活动"] == (27, "场")
+    assert E.check_targets(f, RULES, "innovation_community").status == "pass"
+    rows[3] = "3 | 年度创新创业活动 | 场 | 了"
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "review" and "年度创新创业活动" in r.detail
+
+
 # ---------------------------------------------------------------- fail only on evidence
 
 EMPTY = page([], 2)
