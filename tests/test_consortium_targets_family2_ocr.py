@@ -5,7 +5,8 @@ and checked. Each case is a class that was lost before:
 - member cards whose 承担角色 tick row lost its filled mark (□牵头单位开源代码贡献单位□应用单位) and an
   agreement clause wrapped after the party's alias (……；丙方 / 作为开源贡献单位，……): a member without a role;
 - a transposed targets table (指标 | 入驻企业…（户） | … / 三年目标 | 120 | …) whose last column is the
-  applicant's own target (服务企业融资额（万元）): dropped, where a table row would have been kept.
+  applicant's own target (服务企业融资额（万元）): dropped, where a table row would have been kept;
+- members written as numbered prose items (（一）牵头单位：A公司（统一社会信用代码：…）) whose names wrap.
 """
 from __future__ import annotations
 
@@ -48,3 +49,14 @@ def test_own_target_column_of_a_transposed_table_through_ocr(tmp_path):
     assert "服务企业融资额" in want and got["服务企业融资额"] == want["服务企业融资额"]
     assert not [t for t in facts.targets if t.indicator == "服务企业融资额" and t.matched]
     assert len(got) == len(want)
+
+
+def test_members_as_numbered_prose_items_with_names_wrapped_through_ocr(tmp_path):
+    """（二）开源代码贡献单位：重庆……有 / 限公司（统一社会信用代码：…）: each item names one member with its
+    role; a name wrapped onto the next line is read from the joined lines, so the list is read whole."""
+    exp, facts = _read(tmp_path, 14, 6, 4, ("cover", "members", "agreement"))
+    want = {m["name"]: tuple(m["roles"]) for m in exp["consortium"]}
+    assert {u.name.value: tuple(u.roles) for u in facts.consortium} == want
+    assert facts.consortium_list.value == len(want), facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"].startswith("consortium.")}

@@ -75,12 +75,27 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
                 found = prose_roles(m.group("body"))
                 if found:
                     lists.append(ListSentence(tuple(found), tuple(f.cells_between(m.start(), m.end()))))
+        items = list(_list_items(f.text))
+        if len(items) >= 2:  # one item is no list: the others may be lost
+            lists.append(ListSentence(tuple((n, r) for n, r, _, _ in items),
+                                      tuple(f.cells_between(items[0][2], items[-1][3]))))
         for rx in patterns()["member_counts"]:
             for m in re.finditer(rx, f.text):
                 n = _count(m.group("n"))
                 if n:
                     counts.append(CountSentence(n, tuple(f.cells_between(m.start(), m.end()))))
     return lists, counts
+
+
+def _list_items(text: str):
+    """(name, roles, start, end) of each numbered item naming one member with its role
+    (（二）开源代码贡献单位：重庆渝芯软件有限公司（统一社会信用代码：…）), the name possibly wrapped."""
+    for rx in patterns().get("member_items", []):
+        for m in re.finditer(rx, text):
+            roles = tuple(dict.fromkeys(lb for lb, *_ in roles_in(m.group("role"))))
+            found = names_in(m.group("name"))
+            if roles and found and found[0][0] == m.group("name").strip():
+                yield found[0][0], roles, m.start("role"), m.end("name")
 
 
 # ---------------------------------------------------------------- agreement parties
