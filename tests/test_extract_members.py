@@ -361,6 +361,22 @@ def test_role_tick_row_whose_filled_mark_ocr_dropped_and_agreement_clause_wrappe
     assert f.consortium_list.value == 3
 
 
+def test_members_as_numbered_items_with_a_name_wrapped_over_two_lines():
+    rows = ["联合体成员构成", "本联合体由以下3家单位组成：",
+            f"（一）牵头单位：重庆云帆科技有限公司（统一社会信用代码：{CODE}），负责社区总体建设运营。",
+            "（二）开源代码贡献单位：重庆渝芯软件有", f"限公司（统一社会信用代码：{B}），负责核心代码仓库维护。",
+            "（三）应用单位：重庆市嘉陵软件评测中心（统一社会信用代", f"码：{C}），负责开源成果的应用推广。"]
+    f = extract_facts([doc(page(COVER, 1), page(rows, 2))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)), "重庆渝芯软件有限公司": (B, ("code_contributor",)),
+                          "重庆市嘉陵软件评测中心": (C, ("application_unit",))}
+    assert f.consortium_list.value == 3
+    assert {r.rule: r.status for r in run_checks(f, RULES, None) if r.rule.startswith("consortium")} == {
+        "consortium.size": "pass", "consortium.code_contributor": "pass", "consortium.application_unit": "pass"}
+    # one item alone is no list read whole: a one-member consortium is not failed on it
+    f = extract_facts([doc(page(COVER, 1), page(rows[:3], 2))])
+    assert {r.rule: r.status for r in run_checks(f, RULES, None)}["consortium.size"] == "review"
+
+
 def test_agreement_parties_count_the_members_and_a_gap_leaves_the_list_unread():
     cards = ["联合体成员单位一览表", "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码 | {CODE}",
              "成员单位二 | 重庆渝芯软件有限公司", f"统一社会信用代码 | {B}"]
