@@ -388,6 +388,13 @@ def test_agreement_parties_count_the_members_and_a_gap_leaves_the_list_unread():
     gap = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "丙方：重庆渝芯软件有限公司"]
     f = extract_facts([doc(page(COVER, 1), page(gap, 2))])
     assert f.consortium_list.value is None and "甲方、丙方" in f.consortium_list.reason
+    # a party line lost (丙方) inside the parties read: they count to 丁方, which must agree with the cards
+    four = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司", "丁方：重庆市嘉陵软件评测中心"]
+    cards4 = cards + ["成员单位三 | 重庆市南岸软件评测中心", f"统一社会信用代码 | {C}", "成员单位四 | 重庆市嘉陵软件评测中心"]
+    f = extract_facts([doc(page(COVER, 1), page(cards4, 2, table=True), page(four, 3))])
+    assert f.consortium_list.value == 4 and any("丙方一行未能识别" in e.note for e in f.consortium_list.evidence)
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(four, 3))])
+    assert f.consortium_list.value is None and "协议各方为4家" in f.consortium_list.reason
     two = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司"]
     f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(two, 3))])
     assert f.consortium_list.value == 2
