@@ -60,3 +60,12 @@ def test_members_as_numbered_prose_items_with_names_wrapped_through_ocr(tmp_path
     assert facts.consortium_list.value == len(want), facts.consortium_list.reason
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
     assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"].startswith("consortium.")}
+
+
+def test_agreement_party_line_lost_still_agrees_with_the_member_list_through_ocr(tmp_path):
+    """甲方、乙方、丁方 read, 丙方's line lost: the parties count to 丁方 (4), which agrees with the four
+    member cards, so the list is read whole and a missing 应用单位 is a fail, not a review."""
+    exp, facts = _read(tmp_path, 41, 8, 4, ("cover", "members", "agreement", "signing", "targets"))
+    assert facts.consortium_list.value == len(exp["consortium"]) == 4, facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"].startswith("consortium.")}
