@@ -104,6 +104,18 @@ def test_transposed_target_table():
     assert E.check_targets(f, RULES, "innovation_community").status == "pass"
 
 
+def test_transposed_table_keeps_the_applicants_own_targets_unmatched():
+    """A column naming no 榜单 indicator but with a unit (in its header's brackets or the units row) is
+    the applicant's own target, read as a table row would be; a column without a unit (备注) is not."""
+    rows = ["指标 | 入驻企业数量（家） | 孵化场地面积（平方米） | 服务企业融资额（万元） | 新增知识产权 | 备注",
+            "单位 | 家 | 平方米 | 万元 | 件 | ",
+            "三年目标 | 45 | 6000 | 2000 | 200 | 2028"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f) == {"入驻企业数量": (45, "家"), "孵化场地面积": (6000, "平方米"),
+                             "服务企业融资额": (2000, "万元"), "新增知识产权": (200, "件")}
+    assert {t.indicator for t in f.targets if not t.matched} == {"服务企业融资额", "新增知识产权"}
+
+
 def test_transposed_target_table_with_header_cells_wrapped_over_two_lines():
     xs = (0.05, 0.2, 0.38, 0.56, 0.76)
     rows = [list(zip(xs, ["指标", "入驻企业", "孵化场地", "年度创新", "带动就业"])),
@@ -122,6 +134,36 @@ def test_declared_value_under_the_minimum_after_conversion_fails_with_the_readin
     r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
     assert r.status == "fail" and "孵化场地面积2000平方米低于3000平方米" in r.detail
     assert any("写为0.2万平方米，按2000平方米计" in e.note for e in r.evidence)
+
+
+def test_a_value_under_a_tenth_of_the_minimum_is_a_doubtful_reading_not_a_fail():
+    """0.6 read as 0.0 (or a 万 lost): no applicant declares under a tenth of the minimum, so the
+    reading is doubted (review with the reason), while a value plainly under the minimum still fails."""
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 家 | 40", "2 | 孵化场地面积 | 万平方米 | 0.0",
+            "3 | 年度创新创业活动 | 场 | 30", "4 | 带动就业人数 | 人 | 350"]
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "review" and "孵化场地面积" in r.detail
+    assert any("十分之一" in e.note for e in r.evidence)
+    rows[2] = "2 | 孵化场地面积 | 平方米 | 1500"
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "fail" and "孵化场地面积1500平方米低于3000平方米" in r.detail
+
+
+def test_figures_ocr_read_as_lookalikes_in_a_value_cell():
+    """7 read as 了, 0 as O: the value is read through the look-alikes (labels.yaml), and a value so
+    read that falls under the minimum is doubted, never a fail on a guessed figure."""
+    from pipeline.extract.target_values import value_of
+
+    assert value_of("了")[:2] == (7, "") and value_of("1O0")[:2] == (100, "") and value_of("不少于2S")[:2] == (25, "")
+    assert value_of("了解") is None and value_of("IOS") is None and value_of("入驻") is None
+    rows = ["序号 | 指标名称 | 单位 | 目标值", "1 | 入驻企业数量 | 家 | 4O", "2 | 孵化场地面积 | 平方米 | 3600",
+            "3 | 年度创新创业活动 | 场 | 2了", "4 | 带动就业人数 | 人 | 350"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True))
+    assert targets_of(f)["入驻企业数量"] == (40, "家") and targets_of(f)["年度创新创业活动"] == (27, "场")
+    assert E.check_targets(f, RULES, "innovation_community").status == "pass"
+    rows[3] = "3 | 年度创新创业活动 | 场 | 了"
+    r = E.check_targets(facts(page(COVER, 1), page(rows, 2, source="docx", table=True)), RULES, "innovation_community")
+    assert r.status == "review" and "年度创新创业活动" in r.detail
 
 
 # ---------------------------------------------------------------- fail only on evidence

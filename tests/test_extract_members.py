@@ -340,6 +340,43 @@ def test_tick_row_whose_filled_mark_ocr_dropped():
     assert two_bare is None or two_bare.option is None
 
 
+def test_role_tick_row_whose_filled_mark_ocr_dropped_and_agreement_clause_wrapped():
+    """承担角色 □牵头单位开源代码贡献单位□应用单位: the one option without a box among open boxes is the
+    ticked one. 丙方 at a line's end and 作为开源贡献单位 on the next is one clause; a party line right
+    before an article (第一条甲方为……) stays a clause of its own."""
+    from pipeline.extract.ticks import read_ticks
+
+    text = "□牵头单位开源代码贡献单位□应用单位"
+    spans = [("lead", 1, 5), ("code", 5, 13), ("app", 14, 18)]
+    assert read_ticks(text, spans).ticked == ("code",)
+    assert read_ticks("□牵头单位□应用单位", [("lead", 1, 5), ("app", 6, 10)]).ticked == ()
+    agreement = ["联合申报协议", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司",
+                 "丙方：重庆市嘉陵软件评测中心", "第一条甲方为联合体牵头单位，负责社区总体建设运营。",
+                 "第二条成员分工：乙方作为代码贡献方，负责核心代码仓库维护；丙方",
+                 "作为应用单位，负责开源成果的应用推广。"]
+    f = extract_facts([doc(page(COVER, 1), page(agreement, 2))])
+    assert {n: r for n, (_, r) in members(f).items()} == {
+        "重庆云帆科技有限公司": ("lead",), "重庆渝芯软件有限公司": ("code_contributor",),
+        "重庆市嘉陵软件评测中心": ("application_unit",)}
+    assert f.consortium_list.value == 3
+
+
+def test_members_as_numbered_items_with_a_name_wrapped_over_two_lines():
+    rows = ["联合体成员构成", "本联合体由以下3家单位组成：",
+            f"（一）牵头单位：重庆云帆科技有限公司（统一社会信用代码：{CODE}），负责社区总体建设运营。",
+            "（二）开源代码贡献单位：重庆渝芯软件有", f"限公司（统一社会信用代码：{B}），负责核心代码仓库维护。",
+            "（三）应用单位：重庆市嘉陵软件评测中心（统一社会信用代", f"码：{C}），负责开源成果的应用推广。"]
+    f = extract_facts([doc(page(COVER, 1), page(rows, 2))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)), "重庆渝芯软件有限公司": (B, ("code_contributor",)),
+                          "重庆市嘉陵软件评测中心": (C, ("application_unit",))}
+    assert f.consortium_list.value == 3
+    assert {r.rule: r.status for r in run_checks(f, RULES, None) if r.rule.startswith("consortium")} == {
+        "consortium.size": "pass", "consortium.code_contributor": "pass", "consortium.application_unit": "pass"}
+    # one item alone is no list read whole: a one-member consortium is not failed on it
+    f = extract_facts([doc(page(COVER, 1), page(rows[:3], 2))])
+    assert {r.rule: r.status for r in run_checks(f, RULES, None)}["consortium.size"] == "review"
+
+
 def test_agreement_parties_count_the_members_and_a_gap_leaves_the_list_unread():
     cards = ["联合体成员单位一览表", "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码 | {CODE}",
              "成员单位二 | 重庆渝芯软件有限公司", f"统一社会信用代码 | {B}"]
@@ -351,6 +388,13 @@ def test_agreement_parties_count_the_members_and_a_gap_leaves_the_list_unread():
     gap = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "丙方：重庆渝芯软件有限公司"]
     f = extract_facts([doc(page(COVER, 1), page(gap, 2))])
     assert f.consortium_list.value is None and "甲方、丙方" in f.consortium_list.reason
+    # a party line lost (丙方) inside the parties read: they count to 丁方, which must agree with the cards
+    four = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司", "丁方：重庆市嘉陵软件评测中心"]
+    cards4 = cards + ["成员单位三 | 重庆市南岸软件评测中心", f"统一社会信用代码 | {C}", "成员单位四 | 重庆市嘉陵软件评测中心"]
+    f = extract_facts([doc(page(COVER, 1), page(cards4, 2, table=True), page(four, 3))])
+    assert f.consortium_list.value == 4 and any("丙方一行未能识别" in e.note for e in f.consortium_list.evidence)
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(four, 3))])
+    assert f.consortium_list.value is None and "协议各方为4家" in f.consortium_list.reason
     two = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司"]
     f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True), page(two, 3))])
     assert f.consortium_list.value == 2

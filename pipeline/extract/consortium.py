@@ -310,10 +310,11 @@ def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Membe
                counts: Sequence[CountSentence], parties: Sequence[tuple[str, str | None, Cell]] = ()) -> Fact:
     """How many members the list read whole names, or why no list was read whole. A table and the
     agreement's count (or its list sentence, or its parties 甲方、乙方……) that disagree leave it unread:
-    members may be lost. Parties with a gap (甲方、丙方 read, 乙方 not) leave it unread too."""
+    members may be lost. Parties with a gap (甲方、乙方、丁方 read, 丙方 not) count to the last alias read;
+    alone (nothing else read whole to agree with) they leave it unread."""
     aliases = [a for a, _, _ in parties]
-    if aliases and aliases != patterns()["party_aliases"][:len(aliases)]:
-        return Fact(reason=f"协议各方未能全部识别（识别出{'、'.join(aliases)}）")
+    order = patterns()["party_aliases"]
+    gap = bool(aliases) and aliases != order[:len(aliases)]
     stated = counts[0] if counts else None
     said: list[tuple[int, tuple[Evidence, ...], float, str]] = []
     whole = [t for t, ended in tables if ended]
@@ -334,10 +335,16 @@ def _list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Membe
         conf = min(c.confidence for c in s.cells)
         note = f"协议列出{n}家成员单位：" + "、".join(nm for nm, _ in s.names)
         said.append((n, (s.cells[0].evidence(conf, note),), conf, "协议"))
+    if gap and not said and stated is None:
+        return Fact(reason=f"协议各方未能全部识别（识别出{'、'.join(aliases)}）")
     if len(parties) >= 2:
+        # a party whose line was not read (甲方、乙方、丁方: 丙方 lost) still counts up to the last alias read;
+        # that count must then agree with the table, cards or count read elsewhere
+        n = order.index(aliases[-1]) + 1 if gap else len(parties)
         conf = min(c.confidence for _, _, c in parties)
-        note = f"协议列出{len(parties)}方：" + "、".join(f"{a}{n or '（名称未能识别）'}" for a, n, _ in parties)
-        said.append((len(parties), (parties[0][2].evidence(conf, note),), conf, "协议各方"))
+        note = f"协议列出{n}方：" + "、".join(f"{a}{nm or '（名称未能识别）'}" for a, nm, _ in parties) + (
+            f"（{'、'.join(a for a in order[:n] if a not in aliases)}一行未能识别）" if gap else "")
+        said.append((n, (parties[0][2].evidence(conf, note),), conf, "协议各方"))
     if stated is not None:
         conf = min(c.confidence for c in stated.cells)
         note = f"协议写明共{stated.count}家成员单位" + ("" if said else f"（{ROLES_UNREAD}）")

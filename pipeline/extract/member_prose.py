@@ -10,7 +10,7 @@ from typing import Sequence
 
 import cn2an
 
-from pipeline.extract.layout import Cell, PageLayout, flow
+from pipeline.extract.layout import Cell, Flow, PageLayout, flow
 from pipeline.extract.member_list import names_in, patterns, roles_in
 from pipeline.extract.nlp import role_mentions
 
@@ -75,12 +75,27 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
                 found = prose_roles(m.group("body"))
                 if found:
                     lists.append(ListSentence(tuple(found), tuple(f.cells_between(m.start(), m.end()))))
+        items = list(_list_items(f.text))
+        if len(items) >= 2:  # one item is no list: the others may be lost
+            lists.append(ListSentence(tuple((n, r) for n, r, _, _ in items),
+                                      tuple(f.cells_between(items[0][2], items[-1][3]))))
         for rx in patterns()["member_counts"]:
             for m in re.finditer(rx, f.text):
                 n = _count(m.group("n"))
                 if n:
                     counts.append(CountSentence(n, tuple(f.cells_between(m.start(), m.end()))))
     return lists, counts
+
+
+def _list_items(text: str):
+    """(name, roles, start, end) of each numbered item naming one member with its role
+    (（二）开源代码贡献单位：重庆渝芯软件有限公司（统一社会信用代码：…）), the name possibly wrapped."""
+    for rx in patterns().get("member_items", []):
+        for m in re.finditer(rx, text):
+            roles = tuple(dict.fromkeys(lb for lb, *_ in roles_in(m.group("role"))))
+            found = names_in(m.group("name"))
+            if roles and found and found[0][0] == m.group("name").strip():
+                yield found[0][0], roles, m.start("role"), m.end("name")
 
 
 # ---------------------------------------------------------------- agreement parties
@@ -97,20 +112,47 @@ def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...]
         for alias, name, _ in _page_parties(page):
             if name:
                 named[alias] = name
-        for row in page.rows:
-            line = "".join(c.text for c in row)
-            for clause in re.finditer(r"[^；;。]+", line):
-                text = clause.group()
-                hits = {a.group() for a in alias_rx.finditer(text)}
-                if len(hits) != 1:
-                    continue
-                alias = hits.pop()
-                if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text.strip()):
-                    continue
-                roles = _party_roles(text, text.index(alias) + len(alias))
-                if roles:
-                    out.append((named[alias], roles, row[0]))
+        f = _clauses_flow(page, alias_rx)
+        for clause in re.finditer(r"[^；;。]+", f.text):
+            text = clause.group()
+            hits = {a.group() for a in alias_rx.finditer(text)}
+            if len(hits) != 1:
+                continue
+            alias = hits.pop()
+            if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text.strip()):
+                continue
+            at = text.index(alias)
+            roles = _party_roles(text, at + len(alias))
+            if roles:
+                out.append((named[alias], roles, f.cells_between(clause.start() + at, clause.start() + at + 1)[0]))
     return out
+
+
+_CLAUSE_START = r"^(?:第[一二三四五六七八九十0-9]{1,3}条|[一二三四五六七八九十]{1,2}、|[(（][一二三四五六七八九十0-9]{1,2}[)）]|\d{1,2}[.、．])"
+
+
+def _clauses_flow(page: PageLayout, alias_rx: re.Pattern) -> Flow:
+    """The page's rows as one text where a clause may wrap onto the next line (……；丙方 / 作为开源贡献
+    单位，……), but a line that heads a party (甲方（牵头单位）：A公司) or an article (第二条, 1.) ends the
+    clause before it, and the party line ends its own clause."""
+    head = re.compile(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern)
+    parts: list[str] = []
+    starts: list[int] = []
+    cells: list[Cell] = []
+    pos = 0
+    for row in page.rows:
+        line = "".join(c.text for c in row)
+        cut = bool(head.match(line) or re.match(_CLAUSE_START, line))
+        for k, c in enumerate(row):
+            text = ("。" if cut and k == 0 else "") + c.text
+            parts.append(text)
+            starts.append(pos)
+            cells.append(c)
+            pos += len(text)
+        if head.match(line):
+            parts.append("。")
+            pos += 1
+    return Flow("".join(parts), tuple(starts), tuple(cells))
 
 
 def _alias_rx() -> re.Pattern:

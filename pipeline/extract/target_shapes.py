@@ -115,7 +115,7 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
             continue
         label = next((c.text for c, k in zip(nxt, cols) if k not in cols_named), "")
         if label in unit_labels or all(c.text in units for c, _ in rest):
-            col_units = {k: c.text for c, k in rest if c.text in units}
+            col_units = {k: c.text for c, k in zip(nxt, cols) if c.text in units}
             continue
         out = []
         for i, c, ind, score in named:
@@ -126,6 +126,7 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
             value, u, num = got
             unit = u or col_units.get(i) or clean_indicator(c.text)[1] or ind.unit
             out.append(make_target(ind, score, c.raw, value, unit, [c, cell], num))
+        out += _unnamed_columns(row, nxt, cols, cols_named, col_units, units)
         return out, first - len(below) + n + 1
     return [], 0
 
@@ -181,6 +182,27 @@ def side_by_side(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list
                        unit or clean_indicator(used[0].text)[1] or ind.unit, used, num))
         i += 2
     return out if len({t.indicator for t in out}) >= 2 else []
+
+
+def _unnamed_columns(row: Sequence[Cell], values: Sequence[Cell], cols: Sequence[int], named: set[int],
+                     col_units: dict[int, str], units: list[str]) -> list[Target]:
+    """Columns of a transposed table naming no 榜单 indicator but a target of the applicant's own
+    (服务企业融资额（万元） | 2000): kept unmatched, as a table row would be, when the header gives a
+    unit in brackets or the value carries one (the row label 指标 / 目标值 never does)."""
+    out = []
+    for i, c in enumerate(row):
+        if i == 0 or i in named or not re.search(r"[\u4e00-\u9fff]{2}", c.text):
+            continue
+        name, unit = clean_indicator(c.text)
+        cell = next((d for d, k in zip(values, cols) if k == i), None)
+        got = (value_of(cell.text) or unit_then_value(cell.text, units)) if cell is not None else None
+        unit = (got[1] if got else "") or col_units.get(i) or unit
+        if got is None or not unit or not re.search(r"[\u4e00-\u9fff]{2}", name):
+            continue
+        conf = min(c.confidence, cell.confidence) * 0.5
+        out.append(Target(indicator=name, value=got[0], unit=unit, written=c.raw, matched=False,
+                          evidence=tuple(x.evidence(conf, "与榜单指标名称都不相符") for x in (c, cell))))
+    return out
 
 
 def _named(row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> list[tuple[int, Cell, IndicatorSpec, float]]:

@@ -67,7 +67,15 @@ def value_of(text: str) -> tuple[float, str, str] | None:
     text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
     c = comparators().pattern
     # a bound before the number (不少于36户) or 以上 after it; never inside (≥120不低于0.36: two cells)
-    m = _VALUE.match(re.sub(rf"^(?:{c})+|(?:{c})$", "", text))
+    text = re.sub(rf"^(?:{c})+|(?:{c})$", "", text)
+    got = _read_value(text, text)
+    fixed = _figures_for_lookalikes(text) if got is None else text
+    return _read_value(fixed, text) if fixed != text else got
+
+
+def _read_value(text: str, as_read: str) -> tuple[float, str, str] | None:
+    """(value, unit, numeral as read in `as_read`, the cell before look-alikes were turned into figures)."""
+    m = _VALUE.match(text)
     if not m:
         return None
     num = m.group("num")
@@ -77,7 +85,25 @@ def value_of(text: str) -> tuple[float, str, str] | None:
     if v is None:
         return None
     unit = m.group("unit")
-    return (v, unit, num) if (not unit or unit in labels()["target_table"]["units"]) else None
+    shown = as_read[m.start("num"):m.end("num")] if as_read != text else num
+    return (v, unit, shown) if (not unit or unit in labels()["target_table"]["units"]) else None
+
+
+def _lookalikes() -> dict:
+    return labels()["target_table"].get("numeral_lookalikes") or {"chars": {}, "alone": []}
+
+
+def _lookalikes_in(num: str) -> list[str]:
+    return [ch for ch in num if ch in _lookalikes()["chars"]]
+
+
+def _figures_for_lookalikes(text: str) -> str:
+    """`text` with OCR look-alikes of figures (了, O, l …) turned into figures, when it holds a real
+    figure besides them or is a look-alike that stands for a figure alone (了); else unchanged."""
+    la = _lookalikes()
+    if not any(ch in la["chars"] for ch in text) or not (re.search(r"\d", text) or text in la["alone"]):
+        return text
+    return "".join(la["chars"].get(ch, ch) for ch in text)
 
 
 _CN_NUMERAL = re.compile(rf"[{CN_DIGITS}]+")
@@ -86,8 +112,19 @@ MAGNITUDE_FACTOR = 0.5
 
 
 def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[float, list[str]]:
-    """(confidence factor, notes) for a target value written in Chinese numerals; (1, []) otherwise."""
-    if value is None or not _CN_NUMERAL.fullmatch(num):
+    """(confidence factor, notes) for a target value whose reading is doubtful: Chinese numerals not in
+    the regular form, and any value under a tenth of the indicator's minimum (0.6 read as 0.0, 三 where
+    三千 was written: a figure, a point or a 千/万 lost) — no applicant declares so little. (1, []) otherwise."""
+    if value is None:
+        return 1.0, []
+    if not _CN_NUMERAL.fullmatch(num):
+        odd = _lookalikes_in(num)
+        if odd and ind.min and value < ind.min:
+            return MAGNITUDE_FACTOR, [f"目标值“{num}”中的“{'、'.join(odd)}”按数字读取为{_fmt(value)}，低于榜单指标，"
+                                      "可能识别有误"]
+        if ind.min and value < ind.min / 10:
+            return MAGNITUDE_FACTOR, [f"目标值“{num}”（{_fmt(value)}{ind.unit}）不到榜单指标{_fmt(ind.min)}{ind.unit}的十分之一，"
+                                      "可能有数字、小数点或“万”字识别有误"]
         return 1.0, []
     factor, notes = 1.0, []
     try:  # the regular written forms (两 and 〇 are regular too); smart mode also takes 四八, 三千六

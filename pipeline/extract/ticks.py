@@ -48,8 +48,9 @@ def read_ticks(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | N
     if ticked:
         return TickRead(ticked, 1.0)
     bare = [o for o, s, _ in spans if s not in {ms for _, ms, _, _ in marked}]
-    if len(marked) >= 3 and len(bare) == 1 and all(mk in unchecked for *_, mk in marked):
-        # every other option has an open box: OCR dropped the filled one (■企业 read as 企业)
+    if len(spans) >= 3 and len(bare) == 1 and all(mk in unchecked for *_, mk in marked):
+        # every other option (2+) has an open box: OCR dropped the filled one (■企业 read as 企业,
+        # □牵头单位开源代码贡献单位□应用单位)
         return TickRead((bare[0],), 0.75, "勾选符号未识别出，其余选项均为未勾选，按唯一无框选项认定")
     kinds = Counter(mk for *_, mk in marked)
     odd = [mk for mk, n in kinds.items() if n == 1]
