@@ -1,13 +1,17 @@
 """The community's site: owned (产权证明/不动产权证/自有) or leased (租赁), and the lease period from a
 date range (2026年7月1日至2029年6月30日, 2026.7.1—2029.6.30, Chinese numerals) or a written term
-(租期三年 / 叁年 / 36个月 / 5年). A term without an end date leaves lease_end empty with the reason."""
+(租期三年 / 叁年 / 36个月 / 5年). A term without an end date leaves lease_end empty with the reason.
+A tick row (▇自有 □租赁) decides the tenure by its ticked option; its open options are no lease wording."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc
+from pipeline.extract.ticks import marked_options, option_spans, read_ticks
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
 from pipeline.facts import Evidence, Fact, Site
 
@@ -25,25 +29,84 @@ def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tupl
     return tuple(c.evidence(conf, note) for c in cells), conf
 
 
-def _first_keyword(f: Flow, words: list[str]) -> tuple[int, str] | None:
-    """The first place a word is written outside a 目录 line."""
+def _first_keyword(f: Flow, words: list[str], skip: Sequence[tuple[int, int]] = ()) -> tuple[int, str] | None:
+    """The first place a word is written outside a 目录 line and outside the `skip` spans (options
+    of a tick row)."""
     hits = []
     for w in words:
         k = f.text.find(w)
-        while k >= 0 and any(is_toc(c.text) for c in f.cells_between(k, k + len(w))):
+        while k >= 0 and (any(is_toc(c.text) for c in f.cells_between(k, k + len(w)))
+                          or any(a <= k < b for a, b in skip)):
             k = f.text.find(w, k + 1)
         if k >= 0:
             hits.append((k, w))
     return min(hits) if hits else None
 
 
+@lru_cache(maxsize=1)
+def _tick_options() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(labels()["site"]["tick_options"], key=len, reverse=True))))
+
+
+@dataclass(frozen=True)
+class TenureTick:
+    tenure: str | None
+    """owned / leased as ticked; None when the row's tick could not be told."""
+    start: int
+    end: int
+    """Flow offsets of the ticked option (of the whole row when undecided)."""
+    options: tuple[tuple[int, int], ...]
+    """Flow offsets of every marked option of the row."""
+    quality: float
+    why: str = ""
+
+
+def tenure_ticks(pages: Sequence[PageLayout]) -> list[TenureTick]:
+    """Tenure tick rows (▇自有 □租赁) in reading order, at offsets of `flow(pages)`."""
+    kinds, rx = labels()["site"]["tick_options"], _tick_options()
+    out, pos = [], 0
+    for page in pages:
+        for row in page.rows:
+            text = "".join(c.text for c in row)
+            spans = option_spans(text, rx)
+            read = read_ticks(text, spans) if len(spans) >= 2 else None
+            if read is not None:
+                marked = tuple((pos + s, pos + e) for _, s, e, _ in marked_options(text, spans))
+                tenures = {kinds[o] for o in read.ticked}
+                if len(tenures) == 1:
+                    _, s, e = next(sp for sp in spans if sp[0] == read.ticked[0])
+                    out.append(TenureTick(tenures.pop(), pos + s, pos + e, marked, read.quality, read.why))
+                else:
+                    out.append(TenureTick(None, pos, pos + len(text), marked, 0.0, read.why or "勾选了多项"))
+            pos += len(text)
+    return out
+
+
+def _ticked(f: Flow, ticks: Sequence[TenureTick]) -> Fact | None:
+    t = next((t for t in ticks if t.tenure), None)
+    if t is None:
+        return None
+    word = f.text[t.start:t.end]
+    note = f"权属情况勾选“{word}”，判定为{'租赁' if t.tenure == 'leased' else '自有'}场地"
+    ev, conf = _ev(f, t.start, t.end, 0.95 * t.quality, note + (f"（{t.why}）" if t.why else ""))
+    return Fact(value=t.tenure, evidence=ev, confidence=conf)
+
+
 def extract_site(pages: Sequence[PageLayout]) -> Site:
     f = flow(pages)
     cfg = labels()["site"]
-    leased = _first_keyword(f, cfg["leased"])
-    owned = _first_keyword(f, cfg["owned"])
+    ticks = tenure_ticks(pages)
+    skip = [sp for t in ticks for sp in t.options]
+    leased = _first_keyword(f, cfg["leased"], skip)
+    owned = _first_keyword(f, cfg["owned"], skip)
+    ticked = _ticked(f, ticks)
+    if ticked is not None:
+        tenure = ticked
+        if ticked.value == "leased":
+            start = next(t.start for t in ticks if t.tenure)
+            leased = (min(start, leased[0]) if leased else start, "")
     # a lease text also mentions the landlord's 产权证明, so lease wording decides
-    if leased:
+    elif leased:
         pos, word = leased
         ev, conf = _ev(f, pos, pos + len(word), 0.95, f"出现“{word}”，判定为租赁场地")
         tenure = Fact(value="leased", evidence=ev, confidence=conf)

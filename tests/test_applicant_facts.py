@@ -1,0 +1,56 @@
+"""Applicant facts on other templates (issue 15): the site's tenure from a tick row (▇自有 □租赁, the
+open option's word is no lease wording) — pure-text rows here; rendered pages through real Tesseract
+in test_applicant_facts_ocr.py."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.layout import layouts
+from pipeline.extract.site import extract_site, tenure_ticks
+from pipeline.model import Document, Line, Page
+
+
+def page(rows, n=1, source="ocr", conf=0.95):
+    lines, y = [], 0.05
+    for text in rows:
+        lines.append(Line(text=text, bbox=(0.1, y, min(0.1 + 0.012 * len(text), 1.0), y + 0.015),
+                          confidence=conf, engine="tesseract"))
+        y += 0.03
+    return Page(file="a.pdf", number=n, width=2480, height=3508, source=source, lines=tuple(lines))
+
+
+def pages_of(*pages):
+    return layouts([Document(file="a.pdf", sha256="0" * 64, kind="pdf", pages=tuple(pages), page_count=len(pages))])
+
+
+OWNED = ["四、场地情况", "场地地址 重庆市渝北区星光大道12号", "权属情况 {a}自有  {b}租赁",
+         "产权证明 场地系我单位自有产权，已办理不动产权证书"]
+
+
+@pytest.mark.parametrize("a, b", [("▇", "□"), ("■", "□"), ("☑", "☐"), ("√", "□")])
+def test_owned_site_ticked_in_a_row_with_an_open_lease_option_is_owned(a, b):
+    rows = [r.format(a=a, b=b) for r in OWNED]
+    site = extract_site(pages_of(page(rows, 3)))
+    assert site.tenure.value == "owned", site.tenure
+    assert "勾选“自有”" in site.tenure.evidence[0].note
+    assert not site.lease_years.found
+
+
+def test_leased_site_ticked_reads_the_lease_period_after_the_row():
+    rows = ["权属情况 □自有  ■租赁", "租赁期限 2025年1月1日至2028年12月31日"]
+    site = extract_site(pages_of(page(rows, 3)))
+    assert site.tenure.value == "leased"
+    assert site.lease_years.value == 4.0
+
+
+def test_undecided_tick_row_falls_back_to_the_words_outside_it():
+    # both marks garbled alike: the row says nothing, the 产权证明 sentence does (not the row's 租赁)
+    rows = [r.format(a="口", b="口") for r in OWNED]
+    ticks = tenure_ticks(pages_of(page(rows, 3)))
+    assert len(ticks) == 1 and ticks[0].tenure is None
+    assert extract_site(pages_of(page(rows, 3))).tenure.value == "owned"
+
+
+def test_lease_words_without_a_tick_row_still_decide():
+    rows = ["场地性质为租赁。租赁期限2025年1月1日至2027年12月31日，出租方持有产权证明。"]
+    assert extract_site(pages_of(page(rows, 3))).tenure.value == "leased"
