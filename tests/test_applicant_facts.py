@@ -54,3 +54,19 @@ def test_undecided_tick_row_falls_back_to_the_words_outside_it():
 def test_lease_words_without_a_tick_row_still_decide():
     rows = ["场地性质为租赁。租赁期限2025年1月1日至2027年12月31日，出租方持有产权证明。"]
     assert extract_site(pages_of(page(rows, 3))).tenure.value == "leased"
+
+
+# ---------------------------------------------------------------- entity type
+
+@pytest.mark.parametrize("written, etype", [
+    ("有限责任公司（自然人投资或控股）", "enterprise"),  # 自然人 qualifies the company, it is no 'other'
+    ("其他有限责任公司", "enterprise"),
+    ("民办非企业单位（法人）", "social_organization"),  # 非企业 is not 企业
+    ("园区运营管理机构（有限责任公司）", "park_operator"),
+    ("事业单位（公益一类）", "public_institution"),
+    ("其他（个体工商户）", "other"),
+    ("机关法人", "other"),
+])
+def test_declared_type_is_the_word_written_first(written, etype):
+    from pipeline.extract.entity import classify_declared
+    assert classify_declared(written) == etype

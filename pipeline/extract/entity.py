@@ -47,10 +47,13 @@ def tick_choice(text: str) -> Tick | None:
 
 
 def classify_declared(text: str) -> str | None:
-    """单位性质 as written → entity type (order in labels.yaml: 园区运营企业 is a park operator)."""
-    for etype, words in labels()["entity_types"]:
-        if any(w in text for w in words):
-            return etype
+    """单位性质 as written → entity type. The word written first names the kind, what follows in
+    brackets qualifies it (有限责任公司（自然人投资或控股） is an enterprise, 园区运营管理机构（有限责任公司）
+    a park operator); at one position the order in labels.yaml decides (园区运营企业 is a park operator)."""
+    hits = [(k, order, etype) for order, (etype, words) in enumerate(labels()["entity_types"])
+            for w in words if (k := text.find(w)) >= 0]
+    if hits:
+        return min(hits)[2]
     # a bare option word ticked on a form (其他)
     return patterns()["ticks"]["option_types"].get(text)
 
