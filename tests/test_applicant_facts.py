@@ -70,3 +70,15 @@ def test_lease_words_without_a_tick_row_still_decide():
 def test_declared_type_is_the_word_written_first(written, etype):
     from pipeline.extract.entity import classify_declared
     assert classify_declared(written) == etype
+
+
+def test_dropped_filled_mark_in_a_two_option_row_ticks_the_bare_option():
+    rows = ["权属情况 自有 □租赁", "场地面积 2600平方米"]
+    site = extract_site(pages_of(page(rows, 3)))
+    assert site.tenure.value == "owned" and site.tenure.confidence < 0.8  # nothing else says 自有
+    rows = ["权属情况 □自有 租赁", "租赁期限 2025年1月1日至2028年12月31日"]
+    assert extract_site(pages_of(page(rows, 3))).tenure.value == "leased"
+    # the page's own 自有产权 confirms the tick told by a missing mark
+    rows = ["权属情况 自有 □租赁", "产权证明 场地系我单位自有产权"]
+    site = extract_site(pages_of(page(rows, 3)))
+    assert site.tenure.value == "owned" and site.tenure.confidence > 0.85 and "相符" in site.tenure.evidence[0].note

@@ -11,7 +11,8 @@ from typing import Sequence
 
 from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc
-from pipeline.extract.ticks import marked_options, option_spans, read_ticks
+from pipeline.extract.config import consortium_patterns
+from pipeline.extract.ticks import TickRead, marked_options, option_spans, read_ticks
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
 from pipeline.facts import Evidence, Fact, Site
 
@@ -56,7 +57,7 @@ class TenureTick:
     end: int
     """Flow offsets of the ticked option (of the whole row when undecided)."""
     options: tuple[tuple[int, int], ...]
-    """Flow offsets of every marked option of the row."""
+    """Flow offsets of every option of the row (their words are no tenure wording)."""
     quality: float
     why: str = ""
 
@@ -70,8 +71,10 @@ def tenure_ticks(pages: Sequence[PageLayout]) -> list[TenureTick]:
             text = "".join(c.text for c in row)
             spans = option_spans(text, rx)
             read = read_ticks(text, spans) if len(spans) >= 2 else None
+            if read is None or not read.ticked:
+                read = _dropped_mark(text, spans) or read
             if read is not None:
-                marked = tuple((pos + s, pos + e) for _, s, e, _ in marked_options(text, spans))
+                marked = tuple((pos + s, pos + e) for _, s, e in spans)
                 tenures = {kinds[o] for o in read.ticked}
                 if len(tenures) == 1:
                     _, s, e = next(sp for sp in spans if sp[0] == read.ticked[0])
@@ -80,6 +83,17 @@ def tenure_ticks(pages: Sequence[PageLayout]) -> list[TenureTick]:
                     out.append(TenureTick(None, pos, pos + len(text), marked, 0.0, read.why or "勾选了多项"))
             pos += len(text)
     return out
+
+
+def _dropped_mark(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | None:
+    """Two options, one with an open box and one bare (▇自有 □租赁 read as 自有 □租赁): OCR dropped
+    the filled mark, the bare option is the ticked one."""
+    marked = marked_options(text, spans)
+    unchecked = set(consortium_patterns()["ticks"]["unchecked"])
+    if len(spans) != 2 or len(marked) != 1 or marked[0][3] not in unchecked:
+        return None
+    bare = next(o for o, s, _ in spans if s != marked[0][1])
+    return TickRead((bare,), 0.75, "勾选符号未识别出，另一选项为未勾选，按无框选项认定")
 
 
 def _ticked(f: Flow, ticks: Sequence[TenureTick]) -> Fact | None:
@@ -102,6 +116,15 @@ def extract_site(pages: Sequence[PageLayout]) -> Site:
     ticked = _ticked(f, ticks)
     if ticked is not None:
         tenure = ticked
+        words = leased if ticked.value == "leased" else (None if leased else owned)
+        if words and ticked.confidence < 0.9:
+            # a tick told by a missing or odd mark, confirmed by the page's own wording (自有产权 …)
+            pos, word = words
+            conf = min(c.confidence for c in f.cells_between(pos, pos + len(word))) * 0.95
+            if conf > ticked.confidence:
+                note = f"；另有“{word}”相符"
+                tenure = ticked.model_copy(update={"confidence": conf, "evidence": tuple(
+                    e.model_copy(update={"confidence": conf, "note": e.note + note}) for e in ticked.evidence)})
         if ticked.value == "leased":
             start = next(t.start for t in ticks if t.tenure)
             leased = (min(start, leased[0]) if leased else start, "")
