@@ -82,3 +82,14 @@ def test_dropped_filled_mark_in_a_two_option_row_ticks_the_bare_option():
     rows = ["权属情况 自有 □租赁", "产权证明 场地系我单位自有产权"]
     site = extract_site(pages_of(page(rows, 3)))
     assert site.tenure.value == "owned" and site.tenure.confidence > 0.85 and "相符" in site.tenure.evidence[0].note
+
+
+@pytest.mark.parametrize("row", [
+    "□企业□事业单位□社会组织□产业园区运营管理机构其他(个体工商户)",  # OCR dropped the ■ of 其他
+    "□企业 □事业单位 □社会组织 □产业园区运营管理机构 ■其他（个体工商户）",
+])
+def test_bracketed_detail_of_a_ticked_option_is_no_option_of_its_own(row):
+    from pipeline.extract.entity import classify_declared, tick_choice
+    tick = tick_choice(row)
+    assert tick.option is not None and tick.option.startswith("其他"), tick
+    assert classify_declared(tick.option) == "other"

@@ -1,6 +1,6 @@
 """Applicant facts through REAL OCR (issue 15): an owned site whose 权属情况 row is a tick row
 (▇自有 □租赁) and an information table whose 单位性质 is written with a qualifier in brackets
-(有限责任公司（自然人投资或控股））, rendered here with Pillow and read by the cascade engine."""
+(有限责任公司（自然人投资或控股）) or ticked with a detail in brackets (■其他（个体工商户）), rendered here with Pillow and read by the cascade engine."""
 from __future__ import annotations
 
 import numpy as np
@@ -83,3 +83,16 @@ def test_type_with_a_bracketed_qualifier_is_the_kind_written_first(engine):
     f = facts_of(engine, [cover("有限责任公司（自然人投资或控股）")])
     assert f.applicant.entity_type.value == "enterprise", f.applicant.entity_type
     assert E.check_type_allowed(f.applicant, "申报单位", RULES).status == "pass"
+
+
+def test_ticked_other_with_its_detail_in_brackets_fails_on_evidence(engine):
+    img, d = blank()
+    text(d, 250, 200, "附件2")
+    text(d, 330, 600, "重庆市软信领域创新创业社区建设运营", 76)
+    table(d, 150, 1500, [380, 1850], 150, [["申报单位名称", "荣昌区启明网络工作室"],
+                                          ["统一社会信用代码", "92500153MAWXNGW24N"],
+                                          ["单位性质", "□企业 □事业单位 □社会组织 ■其他（个体工商户）"]])
+    f = facts_of(engine, [img])
+    assert f.applicant.entity_type.value == "other", f.applicant.entity_type
+    r = E.check_type_allowed(f.applicant, "申报单位", RULES)
+    assert r.status == "fail" and "个体工商户" in r.detail, r.detail

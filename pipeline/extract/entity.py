@@ -31,10 +31,21 @@ def _options() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(patterns()["ticks"]["options"], key=len, reverse=True))))
 
 
+def outside_brackets(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Option spans not inside brackets: in 其他（个体工商户） the bracket says what 其他 is, it is no
+    option of its own (taken as one, the row had two unmarked options and could not be decided)."""
+    depth, inside = 0, []
+    for ch in text:
+        depth += ch in "(（"
+        depth -= ch in ")）" and depth > 0
+        inside.append(depth > 0)
+    return [sp for sp in spans if not inside[sp[1]]]
+
+
 def tick_choice(text: str) -> Tick | None:
     """The 单位性质 ticked in an option row (■企业 □事业单位 □社会组织): None when `text` is no tick
     row; option None when it cannot be told (none or several ticked, marks all alike)."""
-    spans = option_spans(text, _options())
+    spans = outside_brackets(text, option_spans(text, _options()))
     read = read_ticks(text, spans)
     if read is None:
         return None
