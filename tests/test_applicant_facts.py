@@ -93,3 +93,11 @@ def test_bracketed_detail_of_a_ticked_option_is_no_option_of_its_own(row):
     tick = tick_choice(row)
     assert tick.option is not None and tick.option.startswith("其他"), tick
     assert classify_declared(tick.option) == "other"
+
+
+def test_open_box_read_as_kou_beside_a_bare_option_is_no_tick():
+    # ■企业 read as 企业 (mark dropped), □其他 read as 口其他: the bare option is the ticked one
+    from pipeline.extract.entity import tick_choice
+    assert tick_choice("企业□事业单位□社会组织□产业园区运营管理机构口其他").option == "企业"
+    # a real odd mark with every option boxed still ticks its option
+    assert tick_choice("□企业□事业单位□社会组织□产业园区运营管理机构国其他").option == "其他"

@@ -11,7 +11,7 @@ from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
 from pipeline.extract.config import consortium_patterns as patterns
-from pipeline.extract.ticks import option_spans, read_ticks
+from pipeline.extract.ticks import TickRead, marked_options, option_spans, read_ticks
 from pipeline.facts import Fact, Unit
 
 TICK_LABEL = "勾选"
@@ -42,11 +42,25 @@ def outside_brackets(text: str, spans: Sequence[tuple[str, int, int]]) -> list[t
     return [sp for sp in spans if not inside[sp[1]]]
 
 
+def _bare_among_open(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | None:
+    """One option without a mark among 3+ with open boxes, some read as 口 (企业□事业单位□社会组织口其他):
+    the filled mark was dropped, the 口 is an open box misread — not the odd mark that ticks."""
+    t = patterns()["ticks"]
+    open_like = set(t["unchecked"]) | set(t["open_garbled"])
+    marked = marked_options(text, spans)
+    bare = [o for o, s, _ in spans if s not in {m[1] for m in marked}]
+    if len(marked) < 3 or len(bare) != 1 or not all(m[3] in open_like for m in marked):
+        return None
+    if all(m[3] in t["unchecked"] for m in marked):
+        return None  # read_ticks says so itself
+    return TickRead((bare[0],), 0.75, "勾选符号未识别出，其余选项均为未勾选（“口”按未勾选框认定），按唯一无框选项认定")
+
+
 def tick_choice(text: str) -> Tick | None:
     """The 单位性质 ticked in an option row (■企业 □事业单位 □社会组织): None when `text` is no tick
     row; option None when it cannot be told (none or several ticked, marks all alike)."""
     spans = outside_brackets(text, option_spans(text, _options()))
-    read = read_ticks(text, spans)
+    read = _bare_among_open(text, spans) or read_ticks(text, spans)
     if read is None:
         return None
     if len(read.ticked) == 1:
