@@ -101,3 +101,40 @@ def test_open_box_read_as_kou_beside_a_bare_option_is_no_tick():
     assert tick_choice("企业□事业单位□社会组织□产业园区运营管理机构口其他").option == "企业"
     # a real odd mark with every option boxed still ticks its option
     assert tick_choice("□企业□事业单位□社会组织□产业园区运营管理机构国其他").option == "其他"
+
+
+def _table_page(rows, n=1):
+    """rows of cells: each cell a Line of its own on one row (a ruled table as OCR splits it)."""
+    lines, y = [], 0.05
+    for row in rows:
+        x = 0.08
+        for text in row:
+            lines.append(Line(text=text, bbox=(x, y, x + 0.012 * len(text), y + 0.015), confidence=0.95,
+                              engine="tesseract"))
+            x += 0.012 * len(text) + 0.05
+        y += 0.03
+    return Page(file="a.pdf", number=n, width=2480, height=3508, source="ocr", lines=tuple(lines))
+
+
+def test_code_whose_last_character_ocr_put_into_the_next_cell_is_taken_back():
+    from pipeline.extract.entity import unit_from_pages
+    rows = [["申报单位名称", "重庆白鹭信创科技有限公司"], ["统一社会信用代码", "91500153MAY21E9E6", "6注册资金", "500万元"],
+            ["单位性质", "企业"]]
+    u = unit_from_pages(pages_of(_table_page(rows)))
+    assert u.uscc.value == "91500153MAY21E9E66", u.uscc
+    # a 17-character code whose next cell gives no valid 18th character stays as read (a rule says review)
+    rows[1] = ["统一社会信用代码", "91500153MAY21E9E6", "注册资金", "500万元"]
+    assert unit_from_pages(pages_of(_table_page(rows))).uscc.value == "91500153MAY21E9E6"
+
+
+def test_consortium_lead_takes_the_type_its_own_form_declares():
+    from pipeline.extract.units import with_own_type
+    from pipeline.facts import Fact, Unit
+    name = Fact(value="重庆鹿鸣算力科技有限公司", confidence=0.97)
+    lead = Unit(name=name, entity_type=Fact(value="enterprise", confidence=0.66))
+    form = Unit(name=name, entity_type=Fact(value="enterprise", confidence=0.97),
+                declared_type_text="有限责任公司（自然人投资或控股）")
+    got = with_own_type(lead, form)
+    assert got.entity_type.confidence == 0.97 and got.declared_type_text.startswith("有限责任公司")
+    other = form.model_copy(update={"name": Fact(value="重庆博远人工智能科技股份有限公司", confidence=0.97)})
+    assert with_own_type(lead, other) is lead  # another unit's form says nothing of the lead

@@ -3,10 +3,11 @@ USCC positions 1–2; a disagreement lowers confidence and is said in the note, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
+from pipeline import uscc
 from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
@@ -194,10 +195,27 @@ def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
     return Fact(reason="未找到单位性质，也没有可用的统一社会信用代码"), ""
 
 
+def _glued_tail(f: Found, pages: Sequence[PageLayout]) -> Found:
+    """A 17-character code whose last character OCR put into the next cell (9150…E9E6 | 6注册资金):
+    taken back when the 18 characters pass both check digits."""
+    if len(f.value) != 17 or uscc.is_valid(f.value):
+        return f
+    cell = f.cells[-1]
+    for page in pages:
+        for row in page.rows:
+            if cell in row and row.index(cell) + 1 < len(row):
+                nxt = row[row.index(cell) + 1]
+                code = f.value + nxt.text[:1].upper()
+                if uscc.is_valid(code) and not uscc.is_valid(nxt.text[:18]):
+                    return replace(f, value=code, cells=(*f.cells, nxt), quality=f.quality * 0.95)
+                return f
+    return f
+
+
 def unit_from_pages(pages: Sequence[PageLayout], name_kind: str = "applicant_name") -> Unit:
     """The applicant as the form's labels state it (innovation track, or a fallback)."""
     names = labelled(pages, name_kind, accept_name)
-    codes = labelled(pages, "uscc", accept_code)
+    codes = [_glued_tail(f, pages) for f in labelled(pages, "uscc", accept_code)]
     types = declared_types(pages)
     code = code_fact(codes)
     etype, text = type_fact(types, code)

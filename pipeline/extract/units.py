@@ -150,3 +150,16 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
             if others:
                 code = _disagree(code, str(code.value), others[0], _places(code.evidence, pages), "统一社会信用代码")
     return unit.model_copy(update={"name": name, "uscc": code})
+
+
+def with_own_type(lead: Unit, form: Unit) -> Unit:
+    """The lead unit of a consortium with the 单位性质 its own form declares (法人类型 | 有限责任公司
+    （自然人投资或控股）) when the member list gave only a weaker one (implied by the code): the same
+    unit, the better-read place."""
+    t = form.entity_type
+    if not (t.found and form.declared_type_text and lead.name.found and form.name.found):
+        return lead
+    if fuzz.ratio(str(lead.name.value), str(form.name.value)) < SAME_NAME or t.confidence <= lead.entity_type.confidence:
+        return lead
+    return lead.model_copy(update={"entity_type": t, "declared_type_text": form.declared_type_text})
+
