@@ -138,3 +138,20 @@ def test_consortium_lead_takes_the_type_its_own_form_declares():
     assert got.entity_type.confidence == 0.97 and got.declared_type_text.startswith("有限责任公司")
     other = form.model_copy(update={"name": Fact(value="重庆博远人工智能科技股份有限公司", confidence=0.97)})
     assert with_own_type(lead, other) is lead  # another unit's form says nothing of the lead
+
+
+def test_several_ticked_types_are_told_apart_by_the_code():
+    from pipeline.checks.rules import load_rules
+    from pipeline.checks.unit_rules import check_type_allowed
+    from pipeline.extract.entity import unit_from_pages
+    row = "☑企业□事业单位□社会组织□产业园区运营管理机构v其他(个体工商户)"  # an open box read as ☑
+    rows = [["申报单位名称", "江津区乘风软件开发经营部"], ["统一社会信用代码", "92500116MA04M0RK6H"], ["法人类型", row]]
+    u = unit_from_pages(pages_of(_table_page(rows)))
+    assert u.entity_type.value == "other" and u.entity_type.confidence >= 0.8, u.entity_type
+    assert "勾选了多项" in u.entity_type.evidence[0].note
+    r = check_type_allowed(u, "申报单位", load_rules())
+    assert r.status == "fail" and "个体工商户" in r.detail, r.detail
+    # without a code to choose, the row stays undecided: never a confident type
+    rows[1] = ["统一社会信用代码", "（未填）"]
+    u = unit_from_pages(pages_of(_table_page(rows)))
+    assert u.entity_type.confidence < 0.8

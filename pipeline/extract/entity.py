@@ -25,6 +25,12 @@ class Tick:
     """The ticked option's text, None when the row could not be decided."""
     quality: float
     why: str = ""
+    several: tuple[str, ...] = ()
+    """The options ticked when more than one is (OCR read an open box as ☑ or v)."""
+
+
+SEVERAL = TICK_LABEL + "多项"
+"""Found.label of one of several ticked types: the code's positions 1–2 may choose among them."""
 
 
 @lru_cache(maxsize=1)
@@ -64,12 +70,12 @@ def tick_choice(text: str) -> Tick | None:
     read = _bare_among_open(text, spans) or read_ticks(text, spans)
     if read is None:
         return None
+    # a ticked option may say more in brackets: ■其他（个体工商户）
+    full = [o + (d.group() if (d := re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[e:])) else "")
+            for o, _, e in spans if o in read.ticked]
     if len(read.ticked) == 1:
-        # a ticked option may say more in brackets: ■其他（个体工商户）
-        end = next(e for o, _, e in spans if o == read.ticked[0])
-        detail = re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[end:])
-        return Tick(read.ticked[0] + (detail.group() if detail else ""), read.quality, read.why)
-    return Tick(None, 0.0, "勾选了多项：" + "、".join(read.ticked) if read.ticked else "单位性质" + read.why)
+        return Tick(full[0], read.quality, read.why)
+    return Tick(None, 0.0, "勾选了多项：" + "、".join(full) if read.ticked else "单位性质" + read.why, tuple(full))
 
 
 def classify_declared(text: str) -> str | None:
@@ -117,6 +123,7 @@ def declared_types(pages: Sequence[PageLayout]) -> list[Found]:
             if tick is not None:
                 if tick.option:
                     out.append(Found(tick.option, tuple(cells), f.quality * tick.quality, TICK_LABEL + "：" + tick.why))
+                out.extend(Found(o, tuple(cells), f.quality * 0.5, SEVERAL + "：" + tick.why) for o in tick.several)
                 continue
             v = accept_type_text(f.value)
             if v:
@@ -164,11 +171,27 @@ def code_fact(found: Sequence[Found]) -> Fact:
     return Fact(value=r.value, evidence=f.evidence("；".join(notes), conf), confidence=conf)
 
 
+def _by_code(declared: Sequence[Found], implied: list[str], code: Fact) -> Sequence[Found]:
+    """Several options ticked in one row (☑企业 … v其他（个体工商户）): the one the code's positions 1–2
+    imply is taken, the row and the code agreeing on it; otherwise they stay as read (low, review)."""
+    several = [f for f in declared if f.label.startswith(SEVERAL)]
+    if not several or len(several) < len(declared) or not implied:
+        return declared
+    fits = [f for f in several if classify_declared(canonical_name(f.value)) in implied]
+    if len({classify_declared(canonical_name(f.value)) for f in fits}) != 1:
+        return declared
+    conf = min(code.confidence, min(c.confidence for c in fits[0].cells)) * 0.9
+    why = f"{fits[0].label[len(SEVERAL) + 1:]}，按统一社会信用代码前两位取“{fits[0].value}”"
+    return [replace(fits[0], quality=conf / max(fits[0].confidence / fits[0].quality, 1e-6),
+                    label=TICK_LABEL + "：" + why)]
+
+
 def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
     """Entity type from 单位性质, checked against the code; from the code alone when not declared."""
     names = labels()["entity_type_names"]
     code_val = code.value if isinstance(code.value, str) and len(code.value) >= 2 else None
     implied = code_types(code_val) if code_val else []
+    declared = _by_code(declared, implied, code)
     if declared:
         text, support, _ = best(declared)
         text = canonical_name(text)
