@@ -155,3 +155,32 @@ def test_several_ticked_types_are_told_apart_by_the_code():
     rows[1] = ["统一社会信用代码", "（未填）"]
     u = unit_from_pages(pages_of(_table_page(rows)))
     assert u.entity_type.confidence < 0.8
+
+
+# ---------------------------------------------------------------- codes split over cells, one unit many places
+
+def test_member_codes_split_over_two_cells_or_read_only_for_the_applicant_are_filled():
+    from pipeline.extract import extract_facts
+    from pipeline.model import Document
+    cover = ["附件3", "重庆市软信领域开源社区建设运营“揭榜挂帅”申报书", "联合体牵头单位（盖章）：澜图互联网科技（重庆）有限公司",
+             "统一社会信用代码：91500119MAPMY0BX81"]
+    table = [["序号", "联合体分工", "成员单位", "机构代码", "所在区县"],
+             ["1", "联合体牵头人", "澜图互联网科技(重庆)有限公司", "。1", "91500119MAPMY0BX8", "南川区"],
+             ["2", "开源贡献单位", "重庆汇川数字技能培训学校", "52500153090698931Y", "梁平区"],
+             ["3", "应用单位", "重庆市博远算力科技有限责任公司", "。A", "91500155MAB6EQ7M4", "梁平区"]]
+    d = Document(file="a.pdf", sha256="0" * 64, kind="pdf", page_count=2,
+                 pages=(page(cover, 1), _table_page(table, 2)))
+    f = extract_facts([d])
+    codes = {str(u.name.value): u.uscc.value for u in f.consortium}
+    assert codes.get("重庆市博远算力科技有限责任公司") == "91500155MAB6EQ7M4A", codes
+    assert codes.get("澜图互联网科技（重庆）有限公司") == "91500119MAPMY0BX81", codes
+
+
+def test_split_code_parts_join_only_when_both_check_digits_pass():
+    from pipeline.extract.code_parts import completed
+    from pipeline.extract.layout import Cell
+    cells = [Cell(t, t, "a.pdf", 1, (0.1 * k, 0.1, 0.1 * k + 0.08, 0.12), 0.9, "ocr")
+             for k, t in enumerate(["。A", "91500155MAB6EQ7M4", "梁平区"])]
+    assert completed("91500155MAB6EQ7M4", cells[1], cells) == ("91500155MAB6EQ7M4A", cells[0])
+    wrong = [Cell("。B", "。B", "a.pdf", 1, (0.0, 0.1, 0.08, 0.12), 0.9, "ocr"), *cells[1:]]
+    assert completed("91500155MAB6EQ7M4", wrong[1], wrong) is None

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from pipeline import uscc
+from pipeline.extract.code_parts import completed
 from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
@@ -219,20 +220,13 @@ def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
 
 
 def _glued_tail(f: Found, pages: Sequence[PageLayout]) -> Found:
-    """A 17-character code whose last character OCR put into the next cell (9150…E9E6 | 6注册资金):
-    taken back when the 18 characters pass both check digits."""
+    """A 17-character code whose last character OCR put into the next cell (9150…E9E6 | 6注册资金)."""
     if len(f.value) != 17 or uscc.is_valid(f.value):
         return f
     cell = f.cells[-1]
-    for page in pages:
-        for row in page.rows:
-            if cell in row and row.index(cell) + 1 < len(row):
-                nxt = row[row.index(cell) + 1]
-                code = f.value + nxt.text[:1].upper()
-                if uscc.is_valid(code) and not uscc.is_valid(nxt.text[:18]):
-                    return replace(f, value=code, cells=(*f.cells, nxt), quality=f.quality * 0.95)
-                return f
-    return f
+    row = next((row for page in pages for row in page.rows if cell in row), ())
+    done = completed(f.value, cell, row)
+    return replace(f, value=done[0], cells=(*f.cells, done[1]), quality=f.quality * 0.95) if done else f
 
 
 def unit_from_pages(pages: Sequence[PageLayout], name_kind: str = "applicant_name") -> Unit:

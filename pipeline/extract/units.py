@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 from pipeline import uscc
 from pipeline.extract.entity import code_fact, name_fact
 from pipeline.extract.config import label_regex
-from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, labelled, read_code
+from pipeline.extract.code_parts import CODE17, completed
+from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code
 from pipeline.extract.layout import PageLayout
 from pipeline.extract.member_list import names_in, patterns
 from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
@@ -162,4 +163,42 @@ def with_own_type(lead: Unit, form: Unit) -> Unit:
     if fuzz.ratio(str(lead.name.value), str(form.name.value)) < SAME_NAME or t.confidence <= lead.entity_type.confidence:
         return lead
     return lead.model_copy(update={"entity_type": t, "declared_type_text": form.declared_type_text})
+
+
+def fill_member_codes(members: Sequence[Unit], applicant: Unit, pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
+    """Members whose code was not read (or fails its check) take it from another place: the
+    applicant's own valid code when the member is the applicant, else the member's table row where
+    OCR split the code over two cells (code_parts). Anything else stays as read (the rule says review)."""
+    out = []
+    for m in members:
+        if not m.name.found or (m.uscc.found and uscc.is_valid(str(m.uscc.value))):
+            out.append(m)
+            continue
+        name = str(m.name.value)
+        if (applicant.name.found and applicant.uscc.found and uscc.is_valid(str(applicant.uscc.value))
+                and fuzz.ratio(name, str(applicant.name.value)) >= SAME_NAME):
+            note = f"成员表中未读出代码，取{_places(applicant.uscc.evidence, pages)}同一单位的代码"
+            code = applicant.uscc.model_copy(update={"evidence": tuple(
+                e.model_copy(update={"note": note}) for e in applicant.uscc.evidence)})
+            out.append(m.model_copy(update={"uscc": code}))
+            continue
+        split = _split_code(name, pages)
+        out.append(m.model_copy(update={"uscc": split}) if split else m)
+    return tuple(out)
+
+
+def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:
+    for page in pages:
+        for row in page.rows:
+            if not any(fuzz.ratio(canonical_name(c.text), name) >= SAME_NAME for c in row):
+                continue
+            for c in row:
+                for m in CODE17.finditer(c.text):
+                    done = completed(m.group().upper(), c, row)
+                    if done:
+                        conf = min(c.confidence, done[1].confidence) * 0.9
+                        note = f"代码被识别为两段（“{m.group()}”与“{done[1].text}”），合并后两位校验码均通过"
+                        return Fact(value=done[0], confidence=conf,
+                                    evidence=(c.evidence(conf, note), done[1].evidence(conf, note)))
+    return None
 
