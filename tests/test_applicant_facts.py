@@ -184,3 +184,14 @@ def test_split_code_parts_join_only_when_both_check_digits_pass():
     assert completed("91500155MAB6EQ7M4", cells[1], cells) == ("91500155MAB6EQ7M4A", cells[0])
     wrong = [Cell("。B", "。B", "a.pdf", 1, (0.0, 0.1, 0.08, 0.12), 0.9, "ocr"), *cells[1:]]
     assert completed("91500155MAB6EQ7M4", wrong[1], wrong) is None
+
+
+def test_a_cover_misread_is_outvoted_by_the_places_that_agree():
+    from pipeline.extract.entity import unit_from_pages
+    from pipeline.extract.units import reconcile
+    right, misread = "重庆市鼎新人工智能科技有限责任公司", "重庆市鼎新人工智能科枝有限责任公司"
+    pages = pages_of(page(["附件2", f"申报单位（盖章）：{misread}"], 1),
+                     _table_page([["单位名称", right], ["统一社会信用代码", "91500115MAMB6MCY49"]], 2),
+                     page(["承诺书", f"单位名称：{right}", "出租方单位名称：重庆两江物业管理有限公司"], 3))
+    u = reconcile(unit_from_pages(pages), pages)
+    assert u.name.value == right, u.name

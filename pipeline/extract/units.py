@@ -128,8 +128,12 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
     own = name_readings(pages)
     if own and name.found and all(fuzz.ratio(r.value, str(name.value)) >= SAME_NAME for r in own):
         # the places that say they name the applicant agree: a bare 单位名称 elsewhere (the lessor
-        # on a lease) is another unit, not another spelling
-        name = name_fact([r.found for r in own])
+        # on a lease) is another unit, not another spelling — unless it is an OCR variant of this
+        # name: then it is this unit written once more, and votes on the spelling (a cover misread
+        # is outvoted by the info table, the pledge and the member table agreeing)
+        same = [f for f in labelled(pages, "applicant_name", accept_name)
+                if not _own_label(f.label) and fuzz.ratio(f.value, str(name.value)) >= SAME_NAME]
+        name = name_fact([r.found for r in own] + same)
     if name.found:
         here = _places(name.evidence, pages)
         for r in own:
