@@ -3,15 +3,17 @@ USCC positions 1–2; a disagreement lowers confidence and is said in the note, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
+from pipeline import uscc
+from pipeline.extract.code_parts import completed
 from pipeline.extract.config import labels
 from pipeline.extract.fields import Found, canonical_name, accept_code, accept_name, best, labelled, read_code, strip_value
 from pipeline.extract.layout import PageLayout
 from pipeline.extract.config import consortium_patterns as patterns
-from pipeline.extract.ticks import option_spans, read_ticks
+from pipeline.extract.ticks import TickRead, marked_options, option_spans, read_ticks
 from pipeline.facts import Fact, Unit
 
 TICK_LABEL = "勾选"
@@ -24,6 +26,12 @@ class Tick:
     """The ticked option's text, None when the row could not be decided."""
     quality: float
     why: str = ""
+    several: tuple[str, ...] = ()
+    """The options ticked when more than one is (OCR read an open box as ☑ or v)."""
+
+
+SEVERAL = TICK_LABEL + "多项"
+"""Found.label of one of several ticked types: the code's positions 1–2 may choose among them."""
 
 
 @lru_cache(maxsize=1)
@@ -31,26 +39,54 @@ def _options() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(patterns()["ticks"]["options"], key=len, reverse=True))))
 
 
+def outside_brackets(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Option spans not inside brackets: in 其他（个体工商户） the bracket says what 其他 is, it is no
+    option of its own (taken as one, the row had two unmarked options and could not be decided)."""
+    depth, inside = 0, []
+    for ch in text:
+        depth += ch in "(（"
+        depth -= ch in ")）" and depth > 0
+        inside.append(depth > 0)
+    return [sp for sp in spans if not inside[sp[1]]]
+
+
+def _bare_among_open(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | None:
+    """One option without a mark among 3+ with open boxes, some read as 口 (企业□事业单位□社会组织口其他):
+    the filled mark was dropped, the 口 is an open box misread — not the odd mark that ticks."""
+    t = patterns()["ticks"]
+    open_like = set(t["unchecked"]) | set(t["open_garbled"])
+    marked = marked_options(text, spans)
+    bare = [o for o, s, _ in spans if s not in {m[1] for m in marked}]
+    if len(marked) < 3 or len(bare) != 1 or not all(m[3] in open_like for m in marked):
+        return None
+    if all(m[3] in t["unchecked"] for m in marked):
+        return None  # read_ticks says so itself
+    return TickRead((bare[0],), 0.75, "勾选符号未识别出，其余选项均为未勾选（“口”按未勾选框认定），按唯一无框选项认定")
+
+
 def tick_choice(text: str) -> Tick | None:
     """The 单位性质 ticked in an option row (■企业 □事业单位 □社会组织): None when `text` is no tick
     row; option None when it cannot be told (none or several ticked, marks all alike)."""
-    spans = option_spans(text, _options())
-    read = read_ticks(text, spans)
+    spans = outside_brackets(text, option_spans(text, _options()))
+    read = _bare_among_open(text, spans) or read_ticks(text, spans)
     if read is None:
         return None
+    # a ticked option may say more in brackets: ■其他（个体工商户）
+    full = [o + (d.group() if (d := re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[e:])) else "")
+            for o, _, e in spans if o in read.ticked]
     if len(read.ticked) == 1:
-        # a ticked option may say more in brackets: ■其他（个体工商户）
-        end = next(e for o, _, e in spans if o == read.ticked[0])
-        detail = re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[end:])
-        return Tick(read.ticked[0] + (detail.group() if detail else ""), read.quality, read.why)
-    return Tick(None, 0.0, "勾选了多项：" + "、".join(read.ticked) if read.ticked else "单位性质" + read.why)
+        return Tick(full[0], read.quality, read.why)
+    return Tick(None, 0.0, "勾选了多项：" + "、".join(full) if read.ticked else "单位性质" + read.why, tuple(full))
 
 
 def classify_declared(text: str) -> str | None:
-    """单位性质 as written → entity type (order in labels.yaml: 园区运营企业 is a park operator)."""
-    for etype, words in labels()["entity_types"]:
-        if any(w in text for w in words):
-            return etype
+    """单位性质 as written → entity type. The word written first names the kind, what follows in
+    brackets qualifies it (有限责任公司（自然人投资或控股） is an enterprise, 园区运营管理机构（有限责任公司）
+    a park operator); at one position the order in labels.yaml decides (园区运营企业 is a park operator)."""
+    hits = [(k, order, etype) for order, (etype, words) in enumerate(labels()["entity_types"])
+            for w in words if (k := text.find(w)) >= 0]
+    if hits:
+        return min(hits)[2]
     # a bare option word ticked on a form (其他)
     return patterns()["ticks"]["option_types"].get(text)
 
@@ -88,6 +124,7 @@ def declared_types(pages: Sequence[PageLayout]) -> list[Found]:
             if tick is not None:
                 if tick.option:
                     out.append(Found(tick.option, tuple(cells), f.quality * tick.quality, TICK_LABEL + "：" + tick.why))
+                out.extend(Found(o, tuple(cells), f.quality * 0.5, SEVERAL + "：" + tick.why) for o in tick.several)
                 continue
             v = accept_type_text(f.value)
             if v:
@@ -135,11 +172,27 @@ def code_fact(found: Sequence[Found]) -> Fact:
     return Fact(value=r.value, evidence=f.evidence("；".join(notes), conf), confidence=conf)
 
 
+def _by_code(declared: Sequence[Found], implied: list[str], code: Fact) -> Sequence[Found]:
+    """Several options ticked in one row (☑企业 … v其他（个体工商户）): the one the code's positions 1–2
+    imply is taken, the row and the code agreeing on it; otherwise they stay as read (low, review)."""
+    several = [f for f in declared if f.label.startswith(SEVERAL)]
+    if not several or len(several) < len(declared) or not implied:
+        return declared
+    fits = [f for f in several if classify_declared(canonical_name(f.value)) in implied]
+    if len({classify_declared(canonical_name(f.value)) for f in fits}) != 1:
+        return declared
+    conf = min(code.confidence, min(c.confidence for c in fits[0].cells)) * 0.9
+    why = f"{fits[0].label[len(SEVERAL) + 1:]}，按统一社会信用代码前两位取“{fits[0].value}”"
+    return [replace(fits[0], quality=conf / max(fits[0].confidence / fits[0].quality, 1e-6),
+                    label=TICK_LABEL + "：" + why)]
+
+
 def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
     """Entity type from 单位性质, checked against the code; from the code alone when not declared."""
     names = labels()["entity_type_names"]
     code_val = code.value if isinstance(code.value, str) and len(code.value) >= 2 else None
     implied = code_types(code_val) if code_val else []
+    declared = _by_code(declared, implied, code)
     if declared:
         text, support, _ = best(declared)
         text = canonical_name(text)
@@ -166,10 +219,20 @@ def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
     return Fact(reason="未找到单位性质，也没有可用的统一社会信用代码"), ""
 
 
+def _glued_tail(f: Found, pages: Sequence[PageLayout]) -> Found:
+    """A 17-character code whose last character OCR put into the next cell (9150…E9E6 | 6注册资金)."""
+    if len(f.value) != 17 or uscc.is_valid(f.value):
+        return f
+    cell = f.cells[-1]
+    row = next((row for page in pages for row in page.rows if cell in row), ())
+    done = completed(f.value, cell, row)
+    return replace(f, value=done[0], cells=(*f.cells, done[1]), quality=f.quality * 0.95) if done else f
+
+
 def unit_from_pages(pages: Sequence[PageLayout], name_kind: str = "applicant_name") -> Unit:
     """The applicant as the form's labels state it (innovation track, or a fallback)."""
     names = labelled(pages, name_kind, accept_name)
-    codes = labelled(pages, "uscc", accept_code)
+    codes = [_glued_tail(f, pages) for f in labelled(pages, "uscc", accept_code)]
     types = declared_types(pages)
     code = code_fact(codes)
     etype, text = type_fact(types, code)

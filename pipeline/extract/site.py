@@ -1,13 +1,18 @@
 """The community's site: owned (产权证明/不动产权证/自有) or leased (租赁), and the lease period from a
 date range (2026年7月1日至2029年6月30日, 2026.7.1—2029.6.30, Chinese numerals) or a written term
-(租期三年 / 叁年 / 36个月 / 5年). A term without an end date leaves lease_end empty with the reason."""
+(租期三年 / 叁年 / 36个月 / 5年). A term without an end date leaves lease_end empty with the reason.
+A tick row (▇自有 □租赁) decides the tenure by its ticked option; its open options are no lease wording."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc
+from pipeline.extract.config import consortium_patterns
+from pipeline.extract.ticks import TickRead, marked_options, option_spans, read_ticks
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
 from pipeline.facts import Evidence, Fact, Site
 
@@ -25,25 +30,106 @@ def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tupl
     return tuple(c.evidence(conf, note) for c in cells), conf
 
 
-def _first_keyword(f: Flow, words: list[str]) -> tuple[int, str] | None:
-    """The first place a word is written outside a 目录 line."""
+def _first_keyword(f: Flow, words: list[str], skip: Sequence[tuple[int, int]] = ()) -> tuple[int, str] | None:
+    """The first place a word is written outside a 目录 line and outside the `skip` spans (options
+    of a tick row)."""
     hits = []
     for w in words:
         k = f.text.find(w)
-        while k >= 0 and any(is_toc(c.text) for c in f.cells_between(k, k + len(w))):
+        while k >= 0 and (any(is_toc(c.text) for c in f.cells_between(k, k + len(w)))
+                          or any(a <= k < b for a, b in skip)):
             k = f.text.find(w, k + 1)
         if k >= 0:
             hits.append((k, w))
     return min(hits) if hits else None
 
 
+@lru_cache(maxsize=1)
+def _tick_options() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(labels()["site"]["tick_options"], key=len, reverse=True))))
+
+
+@dataclass(frozen=True)
+class TenureTick:
+    tenure: str | None
+    """owned / leased as ticked; None when the row's tick could not be told."""
+    start: int
+    end: int
+    """Flow offsets of the ticked option (of the whole row when undecided)."""
+    options: tuple[tuple[int, int], ...]
+    """Flow offsets of every option of the row (their words are no tenure wording)."""
+    quality: float
+    why: str = ""
+
+
+def tenure_ticks(pages: Sequence[PageLayout]) -> list[TenureTick]:
+    """Tenure tick rows (▇自有 □租赁) in reading order, at offsets of `flow(pages)`."""
+    kinds, rx = labels()["site"]["tick_options"], _tick_options()
+    out, pos = [], 0
+    for page in pages:
+        for row in page.rows:
+            text = "".join(c.text for c in row)
+            spans = option_spans(text, rx)
+            read = read_ticks(text, spans) if len(spans) >= 2 else None
+            if read is None or not read.ticked:
+                read = _dropped_mark(text, spans) or read
+            if read is not None:
+                marked = tuple((pos + s, pos + e) for _, s, e in spans)
+                tenures = {kinds[o] for o in read.ticked}
+                if len(tenures) == 1:
+                    _, s, e = next(sp for sp in spans if sp[0] == read.ticked[0])
+                    out.append(TenureTick(tenures.pop(), pos + s, pos + e, marked, read.quality, read.why))
+                else:
+                    out.append(TenureTick(None, pos, pos + len(text), marked, 0.0, read.why or "勾选了多项"))
+            pos += len(text)
+    return out
+
+
+def _dropped_mark(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | None:
+    """Two options, one with an open box and one bare (▇自有 □租赁 read as 自有 □租赁): OCR dropped
+    the filled mark, the bare option is the ticked one."""
+    marked = marked_options(text, spans)
+    unchecked = set(consortium_patterns()["ticks"]["unchecked"])
+    if len(spans) != 2 or len(marked) != 1 or marked[0][3] not in unchecked:
+        return None
+    bare = next(o for o, s, _ in spans if s != marked[0][1])
+    return TickRead((bare,), 0.75, "勾选符号未识别出，另一选项为未勾选，按无框选项认定")
+
+
+def _ticked(f: Flow, ticks: Sequence[TenureTick]) -> Fact | None:
+    t = next((t for t in ticks if t.tenure), None)
+    if t is None:
+        return None
+    word = f.text[t.start:t.end]
+    note = f"权属情况勾选“{word}”，判定为{'租赁' if t.tenure == 'leased' else '自有'}场地"
+    ev, conf = _ev(f, t.start, t.end, 0.95 * t.quality, note + (f"（{t.why}）" if t.why else ""))
+    return Fact(value=t.tenure, evidence=ev, confidence=conf)
+
+
 def extract_site(pages: Sequence[PageLayout]) -> Site:
     f = flow(pages)
     cfg = labels()["site"]
-    leased = _first_keyword(f, cfg["leased"])
-    owned = _first_keyword(f, cfg["owned"])
+    ticks = tenure_ticks(pages)
+    skip = [sp for t in ticks for sp in t.options]
+    leased = _first_keyword(f, cfg["leased"], skip)
+    owned = _first_keyword(f, cfg["owned"], skip)
+    ticked = _ticked(f, ticks)
+    if ticked is not None:
+        tenure = ticked
+        words = leased if ticked.value == "leased" else (None if leased else owned)
+        if words and ticked.confidence < 0.9:
+            # a tick told by a missing or odd mark, confirmed by the page's own wording (自有产权 …)
+            pos, word = words
+            conf = min(c.confidence for c in f.cells_between(pos, pos + len(word))) * 0.95
+            if conf > ticked.confidence:
+                note = f"；另有“{word}”相符"
+                tenure = ticked.model_copy(update={"confidence": conf, "evidence": tuple(
+                    e.model_copy(update={"confidence": conf, "note": e.note + note}) for e in ticked.evidence)})
+        if ticked.value == "leased":
+            start = next(t.start for t in ticks if t.tenure)
+            leased = (min(start, leased[0]) if leased else start, "")
     # a lease text also mentions the landlord's 产权证明, so lease wording decides
-    if leased:
+    elif leased:
         pos, word = leased
         ev, conf = _ev(f, pos, pos + len(word), 0.95, f"出现“{word}”，判定为租赁场地")
         tenure = Fact(value="leased", evidence=ev, confidence=conf)

@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 from pipeline import uscc
 from pipeline.extract.entity import code_fact, name_fact
 from pipeline.extract.config import label_regex
-from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, labelled, read_code
+from pipeline.extract.code_parts import CODE17, completed
+from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code
 from pipeline.extract.layout import PageLayout
 from pipeline.extract.member_list import names_in, patterns
 from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
@@ -127,8 +128,12 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
     own = name_readings(pages)
     if own and name.found and all(fuzz.ratio(r.value, str(name.value)) >= SAME_NAME for r in own):
         # the places that say they name the applicant agree: a bare 单位名称 elsewhere (the lessor
-        # on a lease) is another unit, not another spelling
-        name = name_fact([r.found for r in own])
+        # on a lease) is another unit, not another spelling — unless it is an OCR variant of this
+        # name: then it is this unit written once more, and votes on the spelling (a cover misread
+        # is outvoted by the info table, the pledge and the member table agreeing)
+        same = [f for f in labelled(pages, "applicant_name", accept_name)
+                if not _own_label(f.label) and fuzz.ratio(f.value, str(name.value)) >= SAME_NAME]
+        name = name_fact([r.found for r in own] + same)
     if name.found:
         here = _places(name.evidence, pages)
         for r in own:
@@ -150,3 +155,54 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
             if others:
                 code = _disagree(code, str(code.value), others[0], _places(code.evidence, pages), "统一社会信用代码")
     return unit.model_copy(update={"name": name, "uscc": code})
+
+
+def with_own_type(lead: Unit, form: Unit) -> Unit:
+    """The lead unit of a consortium with the 单位性质 its own form declares (法人类型 | 有限责任公司
+    （自然人投资或控股）) when the member list gave only a weaker one (implied by the code): the same
+    unit, the better-read place."""
+    t = form.entity_type
+    if not (t.found and form.declared_type_text and lead.name.found and form.name.found):
+        return lead
+    if fuzz.ratio(str(lead.name.value), str(form.name.value)) < SAME_NAME or t.confidence <= lead.entity_type.confidence:
+        return lead
+    return lead.model_copy(update={"entity_type": t, "declared_type_text": form.declared_type_text})
+
+
+def fill_member_codes(members: Sequence[Unit], applicant: Unit, pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
+    """Members whose code was not read (or fails its check) take it from another place: the
+    applicant's own valid code when the member is the applicant, else the member's table row where
+    OCR split the code over two cells (code_parts). Anything else stays as read (the rule says review)."""
+    out = []
+    for m in members:
+        if not m.name.found or (m.uscc.found and uscc.is_valid(str(m.uscc.value))):
+            out.append(m)
+            continue
+        name = str(m.name.value)
+        if (applicant.name.found and applicant.uscc.found and uscc.is_valid(str(applicant.uscc.value))
+                and fuzz.ratio(name, str(applicant.name.value)) >= SAME_NAME):
+            note = f"成员表中未读出代码，取{_places(applicant.uscc.evidence, pages)}同一单位的代码"
+            code = applicant.uscc.model_copy(update={"evidence": tuple(
+                e.model_copy(update={"note": note}) for e in applicant.uscc.evidence)})
+            out.append(m.model_copy(update={"uscc": code}))
+            continue
+        split = _split_code(name, pages)
+        out.append(m.model_copy(update={"uscc": split}) if split else m)
+    return tuple(out)
+
+
+def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:
+    for page in pages:
+        for row in page.rows:
+            if not any(fuzz.ratio(canonical_name(c.text), name) >= SAME_NAME for c in row):
+                continue
+            for c in row:
+                for m in CODE17.finditer(c.text):
+                    done = completed(m.group().upper(), c, row)
+                    if done:
+                        conf = min(c.confidence, done[1].confidence) * 0.9
+                        note = f"代码被识别为两段（“{m.group()}”与“{done[1].text}”），合并后两位校验码均通过"
+                        return Fact(value=done[0], confidence=conf,
+                                    evidence=(c.evidence(conf, note), done[1].evidence(conf, note)))
+    return None
+

@@ -1,0 +1,40 @@
+"""A 统一社会信用代码 OCR split over two cells of one table row: 17 characters in one cell, the
+missing one alone in a neighbouring cell (9150…E9E6 | 6注册资金; 。1 | 91500119MAPMY0BX8). The parts
+are put together only when the 18 characters pass both check digits, so nothing is guessed."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from pipeline import uscc
+from pipeline.extract.layout import Cell
+
+CODE17 = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{17}(?![0-9A-Za-z])")
+_ALNUM = re.compile(r"[0-9A-Za-z]+")
+
+
+def _lone_chars(cell: Cell) -> list[str]:
+    """Characters a cell may hold of a neighbour's code: its only 1–2 letters or digits, or the one
+    it starts with before other text (6注册资金)."""
+    runs = _ALNUM.findall(cell.text)
+    out = [r[-1] for r in runs if len(r) <= 2]
+    m = re.match(r"[0-9A-Za-z](?![0-9A-Za-z])", cell.text)
+    if m:
+        out.append(m.group())
+    return [c.upper() for c in out]
+
+
+def completed(code17: str, cell: Cell, row: Sequence[Cell]) -> tuple[str, Cell] | None:
+    """(the 18-character code, the cell its missing character was in), the character taken from the
+    cell next to `cell` on either side; None when no such character makes a valid code."""
+    if len(code17) != 17 or cell not in row:
+        return None
+    k = row.index(cell)
+    for other in (row[k + 1] if k + 1 < len(row) else None, row[k - 1] if k > 0 else None):
+        if other is None:
+            continue
+        for ch in _lone_chars(other):
+            for code in (code17 + ch, ch + code17):
+                if uscc.is_valid(code):
+                    return code, other
+    return None
