@@ -17,6 +17,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import SIDES, find_slices
 from pipeline.extract.seals.geometry import Ellipse, straight_rules
+from pipeline.extract.seals.scale import shrink
 
 ANGLES = np.linspace(0, 2 * math.pi, 180, endpoint=False)
 
@@ -69,8 +70,7 @@ def shape_candidates(grey: np.ndarray, ink: np.ndarray, ppm: float, cfg: dict) -
     grey page and its ink): (classification, ink xs, ys)."""
     ink = (ink > 0).astype(np.uint8)  # 0/1: its means are fractions
     lo, hi = cfg["round_diameter_mm"]
-    f = min(1.0, HOUGH_PPM / ppm)  # not `scale.shrink`: Hough's votes depend on the exact scale
-    tiny = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else grey
+    tiny, f = shrink(grey, min(1.0, HOUGH_PPM / ppm))
     tp = ppm * f
     blur = cv2.GaussianBlur(tiny, (5, 5), 1.0)
     circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.0, minDist=lo * tp * 0.5, param1=100,
