@@ -350,6 +350,9 @@ def straddle_fans(n: int, seed: int) -> None:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        sys.exit(0)
     if "--straddles" in sys.argv[1:]:
         seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
         straddle_fans(int(sys.argv[sys.argv.index("--straddles") + 1]), seed)
