@@ -68,6 +68,17 @@ class FormPage:
         return img
 
 
+
+def blank_a4(scale: float) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A white A4 page whose drawing coordinates are 300-dpi pixels times `scale` (DPI / 300)."""
+    img = Image.new("RGB", (int(2480 * scale), int(3508 * scale)), "white")
+    return img, ImageDraw.Draw(img)
+
+
+def text_at(d: ImageDraw.ImageDraw, x: float, y: float, s: str, scale: float, px: int = 44) -> None:
+    """Black text at 300-dpi coordinates (x, y) and size px, drawn at `scale`."""
+    d.text((int(x * scale), int(y * scale)), s, font=font(int(px * scale)), fill="black")
+
 def red_seal(img: Image.Image, center: tuple[int, int], diameter: int, text: str) -> None:
     """A plain round seal multiplied over the page: ring, star, name on the upper arc."""
     layer = Image.new("RGB", img.size, "white")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pages import font, scan
+from pages import blank_a4, scan, text_at
 from pipeline.checks import engine as E
 from pipeline.checks.rules import load_rules
 from pipeline.extract import extract_facts
@@ -31,12 +31,11 @@ def engine():
 
 
 def blank() -> tuple[Image.Image, ImageDraw.ImageDraw]:
-    img = Image.new("RGB", (int(2480 * S), int(3508 * S)), "white")
-    return img, ImageDraw.Draw(img)
+    return blank_a4(S)
 
 
 def text(d, x, y, s, px=44):
-    d.text((int(x * S), int(y * S)), s, font=font(int(px * S)), fill="black")
+    text_at(d, x, y, s, S, px)
 
 
 def grid(d, x0, y0, widths, heights, cells):
