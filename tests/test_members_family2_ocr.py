@@ -15,26 +15,18 @@ a class that was lost before:
 from __future__ import annotations
 
 import pytest
+from family2_pages import read_planned_pages
 
 from pipeline.checks.engine import run_checks
 from pipeline.checks.rules import load_rules
 from pipeline.extract import extract_facts
-from pipeline.reading import read_document
-from pipeline.samples import generator as G
-from pipeline.samples.family2 import bundle as B
 
 RULES = load_rules()
 KINDS = ("cover", "basic_info", "members", "agreement")
 
 
 def _read_pages(tmp_path, seed: int, index: int):
-    plan = B.plan_truth(seed, 6)
-    sub = next(s for s in plan.submissions if s.kind == "application" and s.app.index == index)
-    keep = [i for i, p in enumerate(sub.pages) if p.kind in KINDS]
-    part = G.SubmissionPlan("part.pdf", "image_pdf", "application", [sub.pages[i] for i in keep],
-                            [sub.looks[i] for i in keep], sub.family)
-    G._render_submission(part, tmp_path)
-    doc = read_document(tmp_path, "part.pdf").document
+    sub, doc = read_planned_pages(tmp_path, seed, 6, index, KINDS)
     return sub, extract_facts([doc])
 
 

@@ -1,0 +1,23 @@
+"""Chosen pages of one planned family-2 application, rendered with their planned scan look into an
+image PDF and read by the real reader: the shared set-up of the family-2 OCR tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.model import Document
+from pipeline.reading import read_document
+from pipeline.samples import generator as G
+from pipeline.samples.family2 import bundle as B
+
+
+def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...]):
+    """(the submission's plan, the Document read from its pages of `kinds`) for application `index`
+    of the family-2 bundle planned with `seed` and `n` applications."""
+    plan = B.plan_truth(seed, n)
+    sub = next(s for s in plan.submissions if s.kind == "application" and s.app.index == index)
+    keep = [i for i, p in enumerate(sub.pages) if p.kind in kinds]
+    part = G.SubmissionPlan("part.pdf", "image_pdf", "application", [sub.pages[i] for i in keep],
+                            [sub.looks[i] for i in keep], sub.family)
+    G._render_submission(part, tmp_path)
+    doc: Document = read_document(tmp_path, "part.pdf").document
+    return sub, doc
