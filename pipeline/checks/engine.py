@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from pipeline.checks.credit import CreditIndex
 from pipeline.checks.rules import RULE_IDS, Rules
-from pipeline.facts import ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, Fact, Unit, Verdict
+from pipeline.facts import ApplicationFacts, CheckResult, Evidence, Fact, Verdict
 
 from pipeline.checks.base import (  # noqa: F401 (re-exported: callers use engine.X)
     TYPE_ZH, ROLE_ZH, TRACK_ZH, _result, _low, _conf, unit_label, units_of, _unit_key, _date, _add_years, _num,
@@ -29,6 +29,9 @@ from pipeline.checks.unit_rules import (  # noqa: F401
     check_uscc_valid, check_type_allowed, _hit_evidence, _hit_phrase, _basename, check_credit, _same_unit,
 )
 from pipeline.checks.seal_rule import check_seal, _colourless_evidence, _colourless_detail  # noqa: F401
+from pipeline.checks.consortium_rules import (  # noqa: F401
+    check_consortium_size, check_code_contributor, check_application_unit,
+)
 
 # ------------------------------------------------------------------ application rules
 
@@ -107,117 +110,6 @@ def check_plan(facts: ApplicationFacts, rules: Rules) -> CheckResult:
     if low:
         return _result(rules, rule, "review", f"{'、'.join(low)}识别置信度偏低，请核对", ev)
     return _result(rules, rule, "pass", f"{'、'.join(rules.plan_sections.values())}均已具备", ev)
-
-
-def _role_low(members: Iterable[Unit], rules: Rules) -> bool:
-    t = rules.thresholds.low_confidence
-    return any(e.confidence < t for m in members for e in m.role_evidence) or any(
-        m.name.found and _low(m.name, rules) for m in members)
-
-
-def _role_ev(members: Iterable[Unit]) -> tuple[Evidence, ...]:
-    return tuple(e for m in members for e in m.role_evidence[:1])
-
-
-def _list_whole(facts: ApplicationFacts, rules: Rules) -> str:
-    """Why the member list cannot carry a `fail` ('' when it can): it must have been read whole
-    (member table from header to end, or an agreement sentence naming or counting the members),
-    confidently, naming as many units as were found, with some member's role understood."""
-    lst = facts.consortium_list
-    if lst.found and _low(lst, rules):
-        return "成员名单识别置信度偏低"
-    why = _members_unseen(facts)
-    if why:
-        return why
-    if not any(m.roles for m in facts.consortium):
-        return "未能识别任何成员的分工（分工栏未读懂）"
-    return ""
-
-
-def _members_unseen(facts: ApplicationFacts) -> str:
-    """Why members may be missing from what was read ('' when the list read whole names as many
-    units as were found): a member not read gets no credit-list check."""
-    lst, n = facts.consortium_list, len(facts.consortium)
-    if not lst.found:
-        return lst.reason or "未找到完整的联合体成员表或协议中的成员名单"
-    if isinstance(lst.value, (int, float)) and int(lst.value) != n:
-        return f"成员名单列出{int(lst.value)}家，但只识别出{n}家的名称"
-    return ""
-
-
-def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
-    """Why a missing or doubled role cannot be a `fail` ('' when it can): the list must be read whole
-    and every member's roles read from it (not only the member count)."""
-    why = _list_whole(facts, rules)
-    if why:
-        return why
-    if any(ROLES_UNREAD in e.note for e in facts.consortium_list.evidence):
-        return "只读到协议写明的成员家数，成员表的分工栏未读懂"
-    return ""
-
-
-def _list_ev(facts: ApplicationFacts) -> tuple[Evidence, ...]:
-    return facts.consortium_list.evidence[:2]
-
-
-def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
-    rule, members = "consortium.size", facts.consortium
-    c = rules.consortium
-    if not members:
-        why = facts.consortium_list.reason
-        return _result(rules, rule, "review", "未找到联合体成员单位名单" + (f"（{why}）" if why else "") + "，请人工核对")
-    n, leads = len(members), [m for m in members if "lead" in m.roles]
-    names = "、".join(unit_label(m, i) for i, m in enumerate(leads))
-    problems = []
-    if n < c.min_members:
-        problems.append(f"联合体只有{n}家成员单位，少于{c.min_members}家")
-    if len(leads) != c.leads:
-        problems.append("未写明牵头单位" if not leads else f"牵头单位有{len(leads)}家（{names}），应为{c.leads}家")
-    ev = (*_role_ev(members), *_list_ev(facts))
-    if problems:
-        if _role_low(members, rules):
-            return _result(rules, rule, "review", "；".join(problems) + "（识别置信度偏低，请核对）", ev)
-        why = _list_whole(facts, rules) if len(leads) == c.leads else _roles_whole(facts, rules)
-        if why:
-            return _result(rules, rule, "review", f"识别到{'；'.join(problems)}，但{why}，请人工核对成员名单", ev)
-        return _result(rules, rule, "fail", "；".join(problems), ev)
-    if _role_low(members, rules):
-        return _result(rules, rule, "review", f"联合体{n}家成员单位，牵头单位为{names}（识别置信度偏低，请核对）", ev)
-    why = _members_unseen(facts)
-    if why:
-        # a member not read gets no credit-list check: the list must be read whole for a pass
-        return _result(rules, rule, "review", f"识别到联合体{n}家成员单位，牵头单位为{names}，但{why}，"
-                       "可能有成员单位未识别（其信用核查未做），请人工核对成员名单", ev)
-    return _result(rules, rule, "pass", f"联合体{n}家成员单位，牵头单位为{names}", ev)
-
-
-def _check_role(rule: str, role: str, minimum: int, facts: ApplicationFacts, rules: Rules) -> CheckResult:
-    members = facts.consortium
-    zh = ROLE_ZH[role]
-    if not members:
-        return _result(rules, rule, "review", f"未找到联合体成员单位名单，无法确认{zh}，请人工核对")
-    having = [m for m in members if role in m.roles]
-    ev = _role_ev(having or members)
-    names = "、".join(unit_label(m) for m in having)
-    if len(having) < minimum:
-        if _role_low(members, rules):
-            return _result(rules, rule, "review", f"联合体无{zh}（识别置信度偏低，请核对）", ev)
-        why = _roles_whole(facts, rules)
-        if why:
-            return _result(rules, rule, "review", f"未识别到{zh}，但{why}，请人工核对",
-                           (*ev, *_list_ev(facts)))
-        return _result(rules, rule, "fail", f"联合体无{zh}", (*ev, *_list_ev(facts)))
-    if _role_low(having, rules):
-        return _result(rules, rule, "review", f"{zh}：{names}（识别置信度偏低，请核对）", ev)
-    return _result(rules, rule, "pass", f"{zh}：{names}", ev)
-
-
-def check_code_contributor(facts: ApplicationFacts, rules: Rules) -> CheckResult:
-    return _check_role("consortium.code_contributor", "code_contributor", rules.consortium.min_code_contributors, facts, rules)
-
-
-def check_application_unit(facts: ApplicationFacts, rules: Rules) -> CheckResult:
-    return _check_role("consortium.application_unit", "application_unit", rules.consortium.min_application_units, facts, rules)
 
 
 def _as_written(t, value: float, ind) -> str:
