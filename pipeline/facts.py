@@ -27,6 +27,10 @@ PLACES_DISAGREE = "多处写法不一致"
 (pipeline.extract.units); the rules engine makes it `review`."""
 
 
+CODE_SUSPECTED = "统一社会信用代码仅一处读出，按易混字符修正"
+"""Start of an evidence note: the code was corrected by its check characters alone (B→8), nothing
+else read it that way; the rule says `review` (疑为…) until another place reads it."""
+
 ROLES_UNREAD = "各成员分工未逐家读到"
 """In the note of ApplicationFacts.consortium_list when only the member count was read (协议写明共N家):
 the count can carry a size `fail`, a missing role cannot."""

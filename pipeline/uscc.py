@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -114,6 +118,9 @@ class Repair:
     code: str
     changes: tuple[str, ...]
     """Human-readable changes, e.g. 'O→0 @9'."""
+    guessed: bool = False
+    """A character that may occur in a code was changed (B→8 @17): the check characters chose it,
+    nothing read it (never-used letters O I Z S V and letters in the digit positions 2–8 are certain)."""
 
 
 def repair(text: str, max_ambiguous: int = 1) -> Repair | None:
@@ -153,7 +160,7 @@ def repair(text: str, max_ambiguous: int = 1) -> Repair | None:
                     hits.append((s, combo))
         if len(hits) == 1:  # an ambiguous repair is no repair
             s, combo = hits[0]
-            return Repair(s, tuple(changes) + tuple(f"{base[i]}→{s[i]} @{i + 1}" for i in combo))
+            return Repair(s, tuple(changes) + tuple(f"{base[i]}→{s[i]} @{i + 1}" for i in combo), True)
         if hits:
             return None
     return None
@@ -176,3 +183,40 @@ def entity_type_from_code(code: str) -> str | None:
     if c[:2] in ENTITY_BY_PREFIX:
         return ENTITY_BY_PREFIX[c[:2]]
     return "other"
+
+
+# ------------------------------------------------------------------ look-alikes between readings
+
+@lru_cache(maxsize=1)
+def _confusion_groups() -> tuple[str, ...]:
+    """The groups of characters OCR takes for one another in a code (data: ocr/lookalikes.yaml)."""
+    path = Path(__file__).parent / "ocr" / "lookalikes.yaml"
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["code_confusions"])
+
+
+def lookalikes(ch: str) -> str:
+    """The characters OCR may give for `ch` (or `ch` for), itself excluded."""
+    return "".join(dict.fromkeys(c for g in _confusion_groups() if ch in g for c in g if c != ch))
+
+
+def confusable(a: str, b: str, most: int = 3) -> tuple[int, ...] | None:
+    """The 1-based positions where two readings of a code differ, when they differ at 1…`most`
+    positions and only by look-alikes (one printed code read twice); else None."""
+    a, b = normalise(a), normalise(b)
+    if len(a) != len(b) or a == b:
+        return None
+    diff = tuple(i + 1 for i, (x, y) in enumerate(zip(a, b)) if x != y)
+    if len(diff) > most or any(b[i - 1] not in lookalikes(a[i - 1]) for i in diff):
+        return None
+    return diff
+
+
+def one_step(code: str) -> list[str]:
+    """Every code one look-alike away from `code` (valid or not: a listed pilot code may fail)."""
+    c = normalise(code)
+    return [c[:i] + alt + c[i + 1:] for i, ch in enumerate(c) for alt in lookalikes(ch)]
+
+
+def suspected(code: str) -> list[str]:
+    """Valid codes one look-alike away from a reading that fails its checks (疑为…)."""
+    return [] if is_valid(code) else [c for c in one_step(code) if is_valid(c)]

@@ -263,6 +263,12 @@ class CreditIndex:
         return CreditRecord(cl.path, cl.sha256, cl.row_numbers[i], cl.kind, cl.names[i], cl.usccs[i], cl.orgs[i],
                             cl.fields(i), cl.table_of(i).sheet, former)
 
+    def with_code(self, code: str) -> list[CreditRecord]:
+        """Records listed under this 18-character code, or under its 组织机构代码 (positions 9–17)."""
+        c = uscc_mod.normalise(code)
+        gids = dict.fromkeys([*self._by_uscc.get(c), *(self._by_org.get(c[8:17]) if len(c) == 18 else ())])
+        return [self.record(g) for g in gids]
+
     def match(self, name: str | None, uscc: str | None) -> list[CreditHit]:
         """Every listed record that may be this unit, best evidence first (one hit per record)."""
         from rapidfuzz import fuzz, process

@@ -1,11 +1,12 @@
 """Per-unit rules: each unit's code and type, its place on the credit lists, its seal (SPEC §4)."""
 from __future__ import annotations
 
+import re
 
 from pipeline import uscc as uscc_mod
 from pipeline.checks.credit import KIND_NAMES, CreditHit, CreditIndex, normalise_name
 from pipeline.checks.rules import Rules
-from pipeline.facts import PLACES_DISAGREE, ApplicationFacts, CheckResult, Evidence, Unit
+from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE, ApplicationFacts, CheckResult, Evidence, Unit
 
 from pipeline.checks.base import TYPE_ZH, _result, _low, _conf
 
@@ -19,10 +20,14 @@ def check_uscc_valid(unit: Unit, label: str, rules: Rules) -> CheckResult:
         return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过，但{places[0]}",
                        (*unit.name.evidence, *f.evidence), label)
     if not chk.valid:
+        guess = uscc_mod.suspected(chk.code)
+        said = f"，疑为 {'或 '.join(guess[:3])}（仅一处读出，按识别易混字符推得）" if 0 < len(guess) <= 3 else ""
         return _result(rules, rule, "review",
-                       f"统一社会信用代码 {chk.code} {chk.problem}：可能是识别错误或早期试点代码，需人工核对",
+                       f"统一社会信用代码 {chk.code} {chk.problem}{said}：可能是识别错误或早期试点代码，需人工核对",
                        f.evidence, label)
     notes = "；".join(e.note for e in f.evidence if e.note)
+    if any(e.note.startswith(CODE_SUSPECTED) for e in f.evidence):  # a pass rests on something read
+        return _result(rules, rule, "review", f"{notes}（其他位置未读出该代码）", f.evidence, label)
     if _low(f, rules):
         said = f"（{notes}）" if notes else ""
         return _result(rules, rule, "review", f"统一社会信用代码 {chk.code} 校验通过{_conf(f)}{said}", f.evidence, label)
@@ -104,6 +109,12 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
         whose = "中的曾用名" if h.via else ""
         return _result(rules, rule, "fail", f"{how}名称规范化后与{_hit_phrase(h)}{whose}完全一致{only_name}",
                        (_hit_evidence(h), *own), label)
+    near = _near_codes(unit, credit, list_kind, {(h.record.file, h.record.row) for h in hits if h.kind in ("uscc", "org_code")})
+    if near:  # a misread code must not pass a listed unit (a false pass is the worst error)
+        read, h = near[0]
+        return _result(rules, rule, "review", f"读出的统一社会信用代码“{read}”与{_hit_phrase(h)}的代码"
+                       f"“{h.record.uscc or h.record.org_code}”仅差识别易混字符，可能是识别错误，请核对是否为同一主体",
+                       (*(_hit_evidence(x) for _, x in near[:3]), *own), label)
     doubtful = [h for h in hits if (h.kind == "exact_name" and h.code_conflict)
                 or (h.kind == "fuzzy_name" and not h.code_conflict)]
     if doubtful:
@@ -123,6 +134,31 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
         detail += f"；名单中“{h.record.name}”名称相近但统一社会信用代码不同，不是同一主体"
         return _result(rules, rule, "pass", detail, (*own, _hit_evidence(h)), label)
     return _result(rules, rule, "pass", detail, own, label)
+
+
+def read_codes(unit: Unit) -> list[str]:
+    """Every code this unit's code was read as: the value, and what its evidence shows (the reading a
+    look-alike correction replaced, the place that read it otherwise)."""
+    out = [uscc_mod.normalise(str(unit.uscc.value))] if unit.uscc.found else []
+    for e in unit.uscc.evidence:
+        out += [uscc_mod.normalise(m) for m in _CODE_RUN.findall(uscc_mod.normalise(e.text + e.note))]
+    return [c for c in dict.fromkeys(out) if len(c) == 18]
+
+
+_CODE_RUN = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
+
+
+def _near_codes(unit: Unit, credit: CreditIndex, list_kind: str,
+                matched: set[tuple[str, int]]) -> list[tuple[str, CreditHit]]:
+    """(read code, listed record) for records listed under a code one OCR look-alike from a code this
+    unit was read as, or under a reading the value replaced; records already matched by code left out."""
+    out: dict[tuple[str, int], tuple[str, CreditHit]] = {}
+    for read in read_codes(unit):
+        for variant in (read, *uscc_mod.one_step(read)):
+            for rec in credit.with_code(variant):
+                if rec.list_kind == list_kind and (rec.file, rec.row) not in matched:
+                    out.setdefault((rec.file, rec.row), (read, CreditHit("uscc", 100.0, list_kind, rec)))
+    return list(out.values())
 
 
 def _same_unit(a: str | None, b: str, rules: Rules) -> bool:

@@ -12,6 +12,7 @@ from pipeline import uscc
 from pipeline.extract.config import label_regex, labels
 from pipeline.extract.layout import Cell, PageLayout
 from pipeline.extract.unweave import drop_label
+from pipeline.facts import CODE_SUSPECTED
 
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 _LEAD_PUNCT = re.compile(r"^[\s:：;；,，.。、]+")
@@ -240,6 +241,9 @@ def read_code(code: str, source: str) -> CodeReading:
         return CodeReading(chk.code, "", 1.0, True)
     if source == "ocr":
         fix = uscc.repair(code)
+        if fix and fix.guessed:  # the check characters chose it: a pass needs a place that reads it
+            return CodeReading(fix.code, f"{CODE_SUSPECTED}：识别为“{chk.code}”，校验不通过，疑为“{fix.code}”（"
+                               + "，".join(fix.changes) + "），请核对原件", 0.85, True)
         if fix and fix.changes:
             return CodeReading(fix.code, "统一社会信用代码按识别易混字符修正（" + "，".join(fix.changes)
                                + "），修正后两位校验码均通过", 0.85, True)

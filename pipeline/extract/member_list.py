@@ -7,7 +7,7 @@ was read whole is what lets a one-member consortium be a `fail` (SPEC §4, fail 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -177,6 +177,27 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
     return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row))
 
 
+def _with_wrapped(mr: MemberRow, fragment: Sequence[Cell]) -> MemberRow:
+    """The member row with the wrapped end of its role cell put back (牵头方、代码贡献 / 单位;
+    开源代码贡献单位 / 、应用单位): the roles are read again from the whole cell, so a role written on
+    the second line is not lost (a lost 应用单位 would be a wrong `fail`)."""
+    role_cells = [c for _, c in mr.roles]
+    cell = role_cells[-1] if role_cells else max(
+        (c for c in mr.cells if c not in mr.name_cells and c is not mr.code_cell),
+        key=lambda c: _xoverlap(c, fragment[0]), default=None)
+    if cell is None:
+        return mr
+    tail = "".join(c.text for c in fragment)
+    box = (min(cell.bbox[0], *(c.bbox[0] for c in fragment)), cell.bbox[1],
+           max(cell.bbox[2], *(c.bbox[2] for c in fragment)), max(c.bbox[3] for c in fragment))
+    whole = Cell(cell.text + tail, cell.raw + "".join(c.raw for c in fragment), cell.file, cell.page, box,
+                 min(cell.confidence, *(c.confidence for c in fragment)), cell.source, cell.origin)
+    roles = tuple((lb, c) for lb, c in mr.roles if c is not cell) + tuple((lb, whole) for lb, *_ in roles_in(whole.text))
+    if {lb for lb, _ in roles} == {lb for lb, _ in mr.roles}:
+        return mr
+    return replace(mr, roles=roles, cells=tuple(whole if c is cell else c for c in mr.cells))
+
+
 _ROW_NO = re.compile(r"^(\d{1,2})(?!\d)")
 
 
@@ -232,7 +253,9 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                 row_cols = _columns_for(row, header, cols, docx[q])
                 mr = _member_row(row, row_cols)
                 if mr is None and _wrapped_fragment(row, header, docx[q]) and k + 1 < len(pages[q]):
-                    k += 1  # the wrapped end of a cell read as a row of its own (…代码贡献 / 方)
+                    if members:  # the wrapped end of a cell read as a row of its own (…代码贡献 / 单位)
+                        members[-1] = _with_wrapped(members[-1], row)
+                    k += 1
                     continue
                 if mr is None:
                     # a row shaped like the table's (its cells under two columns, or a 序号 first)

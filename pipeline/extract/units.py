@@ -3,7 +3,9 @@ basic-information table, the member table, the agreement's signature blocks. Eac
 the reading the places agree on stands, a code found in only one place fills a gap, and a real
 disagreement (two confident names that are not OCR variants of each other, or two different valid
 codes, each written beside this unit's name) keeps the majority reading but lowers its confidence
-and names both places, so the rules say `review` (SPEC §4: fail only on evidence).
+and names both places, so the rules say `review` (SPEC §4: fail only on evidence). A code that fails
+its check characters where another place reads a valid code differing only by OCR look-alikes
+(8/B, 0/D …) is one printed code read twice: the valid reading stands, naming both places.
 
 Which labels name the applicant itself (not any 单位名称 on a lease or a member page) is data:
 patterns/consortium.yaml `unit_places`."""
@@ -19,9 +21,9 @@ from pipeline.extract.entity import code_fact, name_fact
 from pipeline.extract.config import label_regex
 from pipeline.extract.code_parts import CODE17, completed
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code
-from pipeline.extract.layout import PageLayout
+from pipeline.extract.layout import Cell, PageLayout
 from pipeline.extract.member_list import names_in, patterns
-from pipeline.facts import PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
+from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
 
 SAME_NAME = 90
 DIFFERENT = 80
@@ -154,7 +156,7 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
             others = [r for v, r in valid.items() if v != code.value]
             if others:
                 code = _disagree(code, str(code.value), others[0], _places(code.evidence, pages), "统一社会信用代码")
-    return unit.model_copy(update={"name": name, "uscc": code})
+    return unit.model_copy(update={"name": name, "uscc": confirmed(code, pages)})
 
 
 def with_own_type(lead: Unit, form: Unit) -> Unit:
@@ -175,6 +177,7 @@ def fill_member_codes(members: Sequence[Unit], applicant: Unit, pages: Sequence[
     OCR split the code over two cells (code_parts). Anything else stays as read (the rule says review)."""
     out = []
     for m in members:
+        m = m.model_copy(update={"uscc": confirmed(m.uscc, pages)})
         if not m.name.found or (m.uscc.found and uscc.is_valid(str(m.uscc.value))):
             out.append(m)
             continue
@@ -206,3 +209,41 @@ def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:
                                     evidence=(c.evidence(conf, note), done[1].evidence(conf, note)))
     return None
 
+
+
+# ---------------------------------------------------------------- one code read in several places
+
+def _code_cells(pages: Sequence[PageLayout]) -> list[tuple[str, Cell]]:
+    """Every 18-character code written anywhere, with its cell (cover, tables, signature blocks)."""
+    return [(m.group().upper(), c) for p in pages for row in p.rows for c in row for m in USCC_TOKEN.finditer(c.text)]
+
+
+def confirmed(code: Fact, pages: Sequence[PageLayout]) -> Fact:
+    """`code` as another place reads it, when this reading is in doubt and that one is not: a reading
+    whose check characters fail, or one the check characters alone corrected (CODE_SUSPECTED), gives
+    way to a valid code read elsewhere that differs from it only by OCR look-alikes (8/B, 0/D …).
+    Several such codes, or none, leave `code` as it is (the rule says review, 疑为… when it can)."""
+    if not code.found or not code.evidence:
+        return code
+    value, first = str(code.value), code.evidence[0]
+    guessed = any(e.note.startswith(CODE_SUSPECTED) for e in code.evidence)
+    if uscc.is_valid(value) and not guessed:
+        return code
+    raw = uscc.normalise(USCC_TOKEN.search(first.text).group()) if USCC_TOKEN.search(first.text) else value
+    here = {(e.file, e.page, e.bbox) for e in code.evidence}
+    elsewhere = [(t, c) for t, c in _code_cells(pages) if (c.file, c.page, c.bbox) not in here and uscc.is_valid(t)]
+    if guessed:
+        cands = [(t, c) for t, c in elsewhere if t == value]
+    else:
+        cands = [(t, c) for t, c in elsewhere if uscc.confusable(value, t)]
+    if len({t for t, _ in cands}) != 1:
+        return code
+    t, cell = cands[0]
+    at = "、".join(f"第{i}位" for i in uscc.confusable(raw, t) or ())
+    pages_by = {(p.file, p.number): p for p in pages}
+    there = place_of(pages_by[(cell.file, cell.page)]) if (cell.file, cell.page) in pages_by else f"第{cell.page}页"
+    note = (f"统一社会信用代码{_places(code.evidence, pages)}识别为“{raw}”（校验不通过），{there}读出“{t}”"
+            f"（两位校验码均通过），两处仅{at or '易混字符'}不同（识别易混字符），取后者")
+    conf = cell.confidence
+    return Fact(value=t, confidence=conf, evidence=(cell.evidence(conf, note), first.model_copy(
+        update={"note": note, "confidence": conf})))
