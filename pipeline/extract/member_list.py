@@ -207,7 +207,11 @@ def _wrapped_fragment(row: Sequence[Cell], header: Sequence[Cell], docx: bool) -
     if docx or len(row) >= len(header):
         return False
     short = all(len(c.text) <= 6 and not any(ch.isdigit() or ch in ":：" for ch in c.text) for c in row)
-    return short and min(c.bbox[0] for c in row) >= header[0].bbox[2]
+    # a run starting with a list separator continues the cell above wherever OCR boxed it (、应用单位)
+    return short and (min(c.bbox[0] for c in row) >= header[0].bbox[2] or row[0].text[:1] in _JOINERS)
+
+
+_JOINERS = "、，,/／;；"
 
 
 def _next_numbered(row: Sequence[Cell], number: int) -> bool:

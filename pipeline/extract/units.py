@@ -43,16 +43,19 @@ class Reading:
         return self.found.evidence()[-1]
 
 
-def place_of(page: PageLayout) -> str:
-    """The kind of page a reading is on, for the reviewer (封面 / 联合体协议 / 成员表 / 第N页)."""
+def place_of(page: PageLayout, pages: Sequence[PageLayout] = ()) -> str:
+    """The kind of page a reading is on, for the reviewer (封面 / 联合体协议 / 成员表 / 第N页). N counts
+    the submission's pages in reading order (`pages`): in a folder of JPEGs every file is a page 1."""
     words = patterns()["unit_places"]["page_kinds"]
-    if page.number == 1:
+    at = next((k for k, p in enumerate(pages) if (p.file, p.number) == (page.file, page.number)), None)
+    n = page.number if at is None else at + 1
+    if n == 1:
         return "封面（第1页）"
     text = page.text[:400]
     for kind, keys in words.items():
         if any(k in text for k in keys):
-            return f"{kind}（第{page.number}页）"
-    return f"第{page.number}页"
+            return f"{kind}（第{n}页）"
+    return f"第{n}页"
 
 
 def _own_label(label: str) -> bool:
@@ -67,7 +70,7 @@ def name_readings(pages: Sequence[PageLayout]) -> list[Reading]:
             for f in labelled([page], kind, accept_name):
                 clean = names_in(f.value)  # 联合体牵头单位为A公司 → A公司
                 if _own_label(f.label) and clean:
-                    out.append(Reading(clean[0][0], place_of(page), replace(f, value=clean[0][0])))
+                    out.append(Reading(clean[0][0], place_of(page, pages), replace(f, value=clean[0][0])))
     return out
 
 
@@ -84,7 +87,7 @@ def code_readings(pages: Sequence[PageLayout], name: str) -> list[Reading]:
             y = n.cells[0].bbox[1]
             near = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < CODE_BELOW]
             if near:
-                out.append(Reading(near[0].value, place_of(page), near[0]))
+                out.append(Reading(near[0].value, place_of(page, pages), near[0]))
     return out
 
 
@@ -108,7 +111,7 @@ def _places(ev: Sequence[Evidence], pages: Sequence[PageLayout]) -> str:
     by_number = {(p.file, p.number): p for p in pages}
     e = ev[0] if ev else None
     page = by_number.get((e.file, e.page)) if e else None
-    return place_of(page) if page else (f"第{e.page}页" if e and e.page else "材料中")
+    return place_of(page, pages) if page else (f"第{e.page}页" if e and e.page else "材料中")
 
 
 def _disagree(fact: Fact, value: str, other: Reading, here: str, what: str) -> Fact:
@@ -225,11 +228,13 @@ def confirmed(code: Fact, pages: Sequence[PageLayout]) -> Fact:
     Several such codes, or none, leave `code` as it is (the rule says review, 疑为… when it can)."""
     if not code.found or not code.evidence:
         return code
-    value, first = str(code.value), code.evidence[0]
+    value = str(code.value)
     guessed = any(e.note.startswith(CODE_SUSPECTED) for e in code.evidence)
     if uscc.is_valid(value) and not guessed:
         return code
-    raw = uscc.normalise(USCC_TOKEN.search(first.text).group()) if USCC_TOKEN.search(first.text) else value
+    # the place as read: the evidence holding the code (a label cell may come first)
+    first = next((e for e in code.evidence if USCC_TOKEN.search(e.text)), code.evidence[0])
+    raw = USCC_TOKEN.search(first.text).group().upper() if USCC_TOKEN.search(first.text) else value
     here = {(e.file, e.page, e.bbox) for e in code.evidence}
     elsewhere = [(t, c) for t, c in _code_cells(pages) if (c.file, c.page, c.bbox) not in here and uscc.is_valid(t)]
     if guessed:
@@ -241,7 +246,7 @@ def confirmed(code: Fact, pages: Sequence[PageLayout]) -> Fact:
     t, cell = cands[0]
     at = "、".join(f"第{i}位" for i in uscc.confusable(raw, t) or ())
     pages_by = {(p.file, p.number): p for p in pages}
-    there = place_of(pages_by[(cell.file, cell.page)]) if (cell.file, cell.page) in pages_by else f"第{cell.page}页"
+    there = place_of(pages_by[(cell.file, cell.page)], pages) if (cell.file, cell.page) in pages_by else f"第{cell.page}页"
     note = (f"统一社会信用代码{_places(code.evidence, pages)}识别为“{raw}”（校验不通过），{there}读出“{t}”"
             f"（两位校验码均通过），两处仅{at or '易混字符'}不同（识别易混字符），取后者")
     conf = cell.confidence

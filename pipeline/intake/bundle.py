@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import shutil
 import stat
 import zipfile
@@ -66,8 +67,14 @@ def check_bundle_file(path: Path) -> None:
         raise RunError(f"无法打开压缩包（不是文件夹或有效的 .zip）/ not a folder or a readable zip: {path.name}")
 
 
+_SEPARATORS = re.compile(r"[\s_\-－—]+")
+
+
 def _natural_key(rel: PurePosixPath) -> list:
-    return [[int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", part)] for part in rel.parts]
+    """Page order of a folder's files as people number them: 页1, 页2 … 页10 (numbers by value, full-width
+    digits too), spaces and separators ignored (页 3 between 页2 and 页4)."""
+    return [[int(t) if t.isdecimal() else _SEPARATORS.sub("", unicodedata.normalize("NFKC", t).casefold())
+             for t in re.split(r"(\d+)", part)] for part in rel.parts]
 
 
 def _scan(root: Path, limits: Limits, errors: dict[str, list[DocumentError]],
