@@ -98,3 +98,12 @@ def _cached_index(factory, code: str) -> CreditIndex:
     if code not in _INDEXES:
         _INDEXES[code] = _index(factory.mktemp("p"), [("重庆失信科技有限公司", code)])
     return _INDEXES[code]
+
+
+def test_a_pass_on_a_shakily_read_code_says_so(index):
+    """A member code joined from two OCR parts (confidence ~0.79) is compared by name and near codes
+    too; a pass then says the code was uncertain rather than passing silently."""
+    far = "91110108551385082Q"
+    r = check_credit("credit.dishonest_debtor", "dishonest_debtor", unit("重庆云帆科技有限公司", far, far, 0.79),
+                     "成员单位", RULES, index)
+    assert r.status in ("pass", "review") and ("置信度" in r.detail or "不可靠" in r.detail), r.detail

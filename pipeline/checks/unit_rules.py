@@ -84,8 +84,9 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
                  credit: CreditIndex | None) -> CheckResult:
     """One unit against one kind of list. fail = its code, or its exact normalised name (or a former
     name the list gives) without a conflicting code, is on the list; review = a close name or a
-    same name with another code; pass = compared with every record and not found. A unit whose
-    code was not read is matched on its name alone, and the detail says so."""
+    same name with another code, or a listed code one OCR look-alike from any reading of the unit's
+    code (a misread code must never pass a listed unit); pass = compared with every record and not
+    found. A unit whose code was not read is matched on its name alone, and the detail says so."""
     list_zh = KIND_NAMES[list_kind]
     own = (*unit.name.evidence, *unit.uscc.evidence)
     if credit is None or list_kind not in credit.kinds:
@@ -128,7 +129,9 @@ def check_credit(rule: str, list_kind: str, unit: Unit, label: str, rules: Rules
     if low:
         return _result(rules, rule, "review",
                        f"未在{list_zh}名单中找到，但单位名称/代码识别不可靠，请人工核对", own, label)
-    detail = f"未在{list_zh}名单中找到该单位（{len(credit):,} 条记录已比对）{only_name}"
+    shaky = ("（统一社会信用代码识别置信度偏低，已按名称及与之仅差易混字符的代码一并比对）"
+             if code is not None and _low(unit.uscc, rules) else "")
+    detail = f"未在{list_zh}名单中找到该单位（{len(credit):,} 条记录已比对）{only_name}{shaky}"
     if others:
         h = others[0]
         detail += f"；名单中“{h.record.name}”名称相近但统一社会信用代码不同，不是同一主体"
