@@ -152,3 +152,12 @@ def test_a_folders_files_are_read_in_the_order_people_number_them(tmp_path):
         (folder / n).write_bytes(b"\xff\xd8\xff\xe0")
     got = open_bundle(tmp_path / "b", tmp_path / "w").submissions[0].files
     assert [Path(f).name for f in got] == names
+
+
+def test_a_valid_code_names_the_place_that_misread_it():
+    f = facts(cover(GOOD), page(["营业执照（副本）复印件", SEVEN, f"名称 {NAME}"], 2))
+    code = f.applicant.uscc
+    assert code.value == GOOD
+    notes = " ".join(e.note for e in code.evidence)
+    assert SEVEN in notes and "第2页" in notes, notes
+    assert check_uscc_valid(f.applicant, "申报单位", RULES).status == "pass"

@@ -213,7 +213,6 @@ def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:
     return None
 
 
-
 # ---------------------------------------------------------------- one code read in several places
 
 def _code_cells(pages: Sequence[PageLayout]) -> list[tuple[str, Cell]]:
@@ -231,7 +230,7 @@ def confirmed(code: Fact, pages: Sequence[PageLayout]) -> Fact:
     value = str(code.value)
     guessed = any(e.note.startswith(CODE_SUSPECTED) for e in code.evidence)
     if uscc.is_valid(value) and not guessed:
-        return code
+        return _misread_elsewhere(code, pages)
     # the place as read: the evidence holding the code (a label cell may come first)
     first = next((e for e in code.evidence if USCC_TOKEN.search(e.text)), code.evidence[0])
     raw = USCC_TOKEN.search(first.text).group().upper() if USCC_TOKEN.search(first.text) else value
@@ -245,10 +244,24 @@ def confirmed(code: Fact, pages: Sequence[PageLayout]) -> Fact:
         return code
     t, cell = cands[0]
     at = "、".join(f"第{i}位" for i in uscc.confusable(raw, t) or ())
-    pages_by = {(p.file, p.number): p for p in pages}
-    there = place_of(pages_by[(cell.file, cell.page)], pages) if (cell.file, cell.page) in pages_by else f"第{cell.page}页"
+    there = _places((cell.evidence(),), pages)
     note = (f"统一社会信用代码{_places(code.evidence, pages)}识别为“{raw}”（校验不通过），{there}读出“{t}”"
             f"（两位校验码均通过），两处仅{at or '易混字符'}不同（识别易混字符），取后者")
     conf = cell.confidence
     return Fact(value=t, confidence=conf, evidence=(cell.evidence(conf, note), first.model_copy(
         update={"note": note, "confidence": conf})))
+
+
+def _misread_elsewhere(code: Fact, pages: Sequence[PageLayout]) -> Fact:
+    """A valid code with the place that read it with a look-alike wrong named too, so the reviewer
+    sees both places (the vote already took the valid reading; the status does not change)."""
+    value, here = str(code.value), {(e.file, e.page, e.bbox) for e in code.evidence}
+    other = next(((t, c) for t, c in _code_cells(pages) if (c.file, c.page, c.bbox) not in here
+                  and not uscc.is_valid(t) and uscc.confusable(t, value)), None)
+    if other is None:
+        return code
+    t, cell = other
+    there = _places((cell.evidence(),), pages)
+    note = (f"{there}识别为“{t}”（校验不通过），与{_places(code.evidence, pages)}的“{value}”仅"
+            + "、".join(f"第{i}位" for i in uscc.confusable(t, value) or ()) + "易混字符不同，取校验通过的写法")
+    return code.model_copy(update={"evidence": (*code.evidence, cell.evidence(code.confidence, note))})
