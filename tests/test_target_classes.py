@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.checks import engine as E
 from pipeline.extract.target_values import indicator_key, match_indicator, value_of
+from pipeline.model import Line
 from test_extract_meaning import COVER, OSS_COVER, RULES, SPECS, facts, page, targets_of
 
 
@@ -49,3 +50,41 @@ def test_active_contributors_row_passes():
     f = facts(page(OSS_COVER, 1), page(rows, 2, source="docx", table=True, conf=0.88))
     assert targets_of(f)["代码贡献者人数"] == (150, "人")
     assert E.check_targets(f, RULES, "open_source_community").status == "pass"
+
+
+def test_header_cells_ocr_read_as_one_keep_their_value_column():
+    """序号考核指标 | 目标值计量单位完成时限: the values under the merged cell were dropped with its 完成时限;
+    each cell now takes the meaning at its place (value, unit, deadline), and a unit read together
+    with the deadline beside it (万平方米2028年底) is still the unit."""
+    rows = [[(0.05, "序号考核指标"), (0.55, "目标值计量单位完成时限")],
+            [(0.05, "1"), (0.12, "1入驻企业(团队)数量"), (0.55, "≥120"), (0.62, "家"), (0.70, "实施期末")],
+            [(0.05, "2"), (0.12, "2社区运营场地面积"), (0.55, "0.36"), (0.62, "万平方米2028年底")],
+            [(0.05, "3"), (0.12, "3每年举办创新创业活动"), (0.55, "不低于24"), (0.62, "场"), (0.70, "2028年底")],
+            [(0.05, "4"), (0.12, "吸纳带动就业"), (0.55, "不少于600人"), (0.70, "2029年6月")]]
+    f = facts(page(COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"入驻企业数量": (120, "家"), "孵化场地面积": (3600, "平方米"),
+                             "年度创新创业活动": (24, "场"), "带动就业人数": (600, "人")}
+    assert E.check_targets(f, RULES, "innovation_community").status == "pass"
+
+
+def test_merged_header_starting_with_a_baseline_counts_from_the_right():
+    """现状值目标值 over two cells: the baseline (left) is skipped, the target (right) is the value."""
+    rows = [[(0.05, "序号"), (0.12, "指标名称"), (0.55, "现状值目标值"), (0.75, "单位")],
+            [(0.05, "1"), (0.12, "开源项目数量"), (0.55, "3"), (0.62, "15"), (0.75, "个")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f)["开源项目数量"] == (15, "个")
+
+
+def test_plan_heading_run_onto_the_paragraph_before_and_a_speck_beside_it():
+    """整改台账。（四）管理制度与服务规范 | 川V: the heading after the sentence end is a numbered heading, and
+    the speck a seal left beside it (read at 0.5) does not make the section doubtful."""
+    rows = ["（一）建设运营总体思路与发展定位", "聚焦工业软件……", "（二）分年度建设目标", "（三）实施路径与保障措施",
+            "组建专职运营团队，设立企业服务部；按季度调度任务进度，形成问题清单和"]
+    p = page(rows, 2)
+    run_on = [Line(text="整改台账。（四）管理制度与服务规范", bbox=(0.1, 0.2, 0.5, 0.215), confidence=0.95, engine="tesseract"),
+              Line(text="川V", bbox=(0.8, 0.2, 0.83, 0.215), confidence=0.5, engine="tesseract")]
+    p = p.model_copy(update={"lines": p.lines + tuple(run_on)})
+    f = facts(page(COVER, 1), p)
+    assert f.plan_sections["management_rules"].found
+    r = E.check_plan(f, RULES)
+    assert r.status == "pass", r.detail
