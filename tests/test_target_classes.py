@@ -88,3 +88,10 @@ def test_plan_heading_run_onto_the_paragraph_before_and_a_speck_beside_it():
     assert f.plan_sections["management_rules"].found
     r = E.check_plan(f, RULES)
     assert r.status == "pass", r.detail
+
+
+def test_wan_unit_in_a_value_cell_is_converted_by_the_unit_class():
+    rows = ["序号 | 指标名称 | 目标值", "1 | 社区开发者人数 | 不少于0.12万人", "2 | 开源人才培训 | 800人次"]
+    f = facts(page(OSS_COVER, 1), page(rows, 2, source="docx", table=True))
+    dev = next(t for t in f.targets if t.indicator == "社区开发者人数")
+    assert (dev.value, dev.unit) == (1200, "人") and "写为0.12万人，按1200人计" in dev.evidence[0].note
