@@ -95,3 +95,30 @@ def test_wan_unit_in_a_value_cell_is_converted_by_the_unit_class():
     f = facts(page(OSS_COVER, 1), page(rows, 2, source="docx", table=True))
     dev = next(t for t in f.targets if t.indicator == "社区开发者人数")
     assert (dev.value, dev.unit) == (1200, "人") and "写为0.12万人，按1200人计" in dev.evidence[0].note
+
+
+def test_transposed_table_whose_row_label_ocr_split_onto_the_first_value():
+    """目标 | 值40 | …: the row label 目标值 was split and its 值 glued onto the first value."""
+    rows = [[(0.09, "指标名称(单位)"), (0.22, "孵化开源项目(项)"), (0.39, "社区注册开发者(万人)"), (0.56, "活跃代码贡献者(人)"),
+             (0.73, "年度开源活动(场次)"), (0.88, "产业化应用项目(项)")],
+            [(0.09, "目标"), (0.22, "值40"), (0.39, "0.15"), (0.56, "不少于200"), (0.73, "14"), (0.88, "≥20")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"开源项目数量": (40, "个"), "社区开发者人数": (1500, "人"), "代码贡献者人数": (200, "人"),
+                             "年度开源活动": (14, "场"), "产业化应用项目": (20, "个")}
+    assert E.check_targets(f, RULES, "open_source_community").status == "pass"
+
+
+def test_transposed_table_with_a_wrapped_header_line_whose_boxes_mislead():
+    """The wrapped header line (面积(万 | 平方米) | 动(场次)) lies under the wrong columns and holds no value:
+    it is not the values row; the values row below is read, and the area, its 万 lost, is doubted
+    (0.3 平方米 under a tenth of the minimum): review, never a fail."""
+    rows = [[(0.09, "指标名称(单位"), (0.224, "引进入驻企业(家)"), (0.394, "可自主支配孵化场地"), (0.564, "每年举办创新创业活"),
+             (0.734, "带动就业人数(名)")],
+            [(0.101, ")"), (0.224, "面积(万" + " " * 8), (0.394, "平方米)" + " " * 9), (0.564, "动(场次)")],
+            [(0.102, "目标值"), (0.231, "不低于45"), (0.394, "不少于0.3"), (0.571, "不低于96"), (0.741, "不少于600")]]
+    f = facts(page(COVER, 1), page(rows, 2))
+    got = targets_of(f)
+    assert got["入驻企业数量"] == (45, "家") and got["带动就业人数"] == (600, "人") and got["年度创新创业活动"] == (96, "场")
+    assert "目标值" not in got
+    r = E.check_targets(f, RULES, "innovation_community")
+    assert r.status == "review" and "孵化场地面积" in r.detail, r.detail

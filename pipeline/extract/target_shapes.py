@@ -152,10 +152,13 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         if label in unit_labels or all(c.text in units for c, _ in rest):
             col_units = {k: c.text for c, k in zip(nxt, cols) if c.text in units}
             continue
+        values = {k: _value_cell(d.text, label, units) for d, k in rest}
+        if not any(values.values()):
+            continue  # a header line wrapped where the columns' boxes mislead (面积(万 | 平方米)): not the values
         out = []
         for i, c, ind, score in named:
             cell = next((d for d, k in rest if k == i), None)
-            got = (value_of(cell.text) or unit_then_value(cell.text, units)) if cell is not None else None
+            got = values.get(i) if cell is not None else None
             if got is None:
                 continue
             value, u, num = got
@@ -164,6 +167,17 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         out += _unnamed_columns(row, nxt, cols, cols_named, col_units, units)
         return out, first - len(below) + n + 1
     return [], 0
+
+
+def _value_cell(text: str, label: str, units: list[str]) -> tuple[float, str, str] | None:
+    """A value under a transposed table's column; the tail of the row label OCR glued onto the first
+    value (目标 | 值40: the label 目标值 split) is not part of it."""
+    got = value_of(text) or unit_then_value(text, units)
+    if got is None and label:
+        for w in labels()["target_table"].get("value_row_labels", []):
+            if w.startswith(label) and w != label and text.startswith(w[len(label):]):
+                return value_of(text[len(w) - len(label):])
+    return got
 
 
 _LIST_NO = r"(?:\d{0,2}[、.．)）]|\d{1,2}(?=[\u4e00-\u9fff])|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"
