@@ -4,19 +4,15 @@ the default OCR cascade, then extracted and checked against the plan's truth."""
 from __future__ import annotations
 
 import pytest
-from family2_pages import read_planned_pages
+from family2_pages import planned_facts
 
 from pipeline.checks.engine import run_checks
 from pipeline.checks.rules import load_rules
-from pipeline.extract import extract_facts
-from pipeline.process import indicator_specs
 
 RULES = load_rules()
 
 
-def _read(tmp_path, seed: int, n: int, index: int, kinds: tuple[str, ...]):
-    sub, doc = read_planned_pages(tmp_path, seed, n, index, kinds)
-    return sub.truth["expected"], extract_facts([doc], indicators=indicator_specs(RULES))
+_read = planned_facts
 
 
 @pytest.mark.parametrize("seed, n, index", [
