@@ -5,11 +5,11 @@ examples (创业沙龙、路演等双创活动) or an 活跃 qualifier — match
 from __future__ import annotations
 
 import pytest
+from test_extract_meaning import COVER, OSS_COVER, RULES, SPECS, facts, page, targets_of
 
 from pipeline.checks import engine as E
 from pipeline.extract.target_values import indicator_key, match_indicator, value_of
 from pipeline.model import Line
-from test_extract_meaning import COVER, OSS_COVER, RULES, SPECS, facts, page, targets_of
 
 
 @pytest.mark.parametrize("cell, want", [
