@@ -21,3 +21,13 @@ def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tup
     G._render_submission(part, tmp_path)
     doc: Document = read_document(tmp_path, "part.pdf").document
     return sub, doc
+
+
+def planned_facts(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...]):
+    """(the application's expected truth, the facts extracted from its pages of `kinds` read by OCR)."""
+    from pipeline.checks.rules import load_rules
+    from pipeline.extract import extract_facts
+    from pipeline.process import indicator_specs
+
+    sub, doc = read_planned_pages(tmp_path, seed, n, index, kinds)
+    return sub.truth["expected"], extract_facts([doc], indicators=indicator_specs(load_rules()))

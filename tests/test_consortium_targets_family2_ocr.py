@@ -10,19 +10,15 @@ and checked. Each case is a class that was lost before:
 """
 from __future__ import annotations
 
-from family2_pages import read_planned_pages
+from family2_pages import planned_facts
 
 from pipeline.checks.engine import run_checks
 from pipeline.checks.rules import load_rules
-from pipeline.extract import extract_facts
-from pipeline.process import indicator_specs
 
 RULES = load_rules()
 
 
-def _read(tmp_path, seed: int, n: int, index: int, kinds: tuple[str, ...]):
-    sub, doc = read_planned_pages(tmp_path, seed, n, index, kinds)
-    return sub.truth["expected"], extract_facts([doc], indicators=indicator_specs(RULES))
+_read = planned_facts
 
 
 def test_role_tick_mark_lost_and_agreement_clause_wrapped_through_ocr(tmp_path):

@@ -371,7 +371,8 @@ def test_prose_item_whose_number_ocr_dropped():
 def test_values_of_several_cells_read_as_one_run_are_not_one_value():
     from pipeline.extract.target_values import value_of
     assert value_of("≥120不低于0.36不低于24≥600") is None
-    assert value_of("不少于0.12万人")[:2] == (1200, "人") and value_of("200以上")[0] == 200
+    # 万 before a unit stays with the unit (万人); the target converts it by the unit class (1200 人)
+    assert value_of("不少于0.12万人")[:2] == (0.12, "万人") and value_of("200以上")[0] == 200
 
 
 def test_header_read_as_one_run_keeps_its_table_ahead_of_the_site_area():

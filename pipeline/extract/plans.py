@@ -12,6 +12,7 @@ from pipeline.extract.layout import PageLayout, is_toc
 from pipeline.facts import Fact
 
 HEADING_MAX = 24
+_SENTENCE_END = re.compile(r"(?<=[。；;])")
 _NUM = re.compile(r"^(?:第[一二三四五六七八九十]+[章部分节]|[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．])")
 
 
@@ -30,6 +31,9 @@ def extract_plan_sections(pages: Sequence[PageLayout]) -> dict[str, Fact]:
             text = "".join(c.text for c in row)
             if is_toc(text):
                 continue  # a 目录 entry names a section; the heading itself is what counts
+            # a heading OCR ran onto the last line of the paragraph before it (整改台账。（四）管理制度…)
+            tail = _SENTENCE_END.split(text)[-1]
+            text = tail if _NUM.match(tail) else text
             short = len(text) <= HEADING_MAX
             lead = _NUM.sub("", text, count=1)
             for key, words in cfg.items():
@@ -40,9 +44,11 @@ def extract_plan_sections(pages: Sequence[PageLayout]) -> dict[str, Fact]:
                 if w:
                     # numbered, or a line that is little more than the heading word: a heading
                     heading = bool(_NUM.match(text)) or len(lead) <= len(w) + 6
-                    conf = min(c.confidence for c in row) * (1.0 if heading else 0.85)
+                    # the cells holding the word: a speck beside it (川V off a seal) does not lower it
+                    holding = [c for c in row if w in c.text] or list(row)
+                    conf = min(c.confidence for c in holding) * (1.0 if heading else 0.85)
                     out[key] = Fact(value=row[0].raw if len(row) == 1 else " ".join(c.raw for c in row),
-                                    evidence=tuple(c.evidence(conf, f"章节标题含“{w}”") for c in row[:1]),
+                                    evidence=tuple(c.evidence(conf, f"章节标题含“{w}”") for c in holding[:1]),
                                     confidence=conf)
     for key, words in cfg.items():
         out.setdefault(key, Fact(reason=f"未找到“{words[0]}”章节"))

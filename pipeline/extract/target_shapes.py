@@ -71,15 +71,50 @@ def _inside(c: Cell, h: Cell) -> bool:
     return min(c.bbox[2], h.bbox[2]) - max(c.bbox[0], h.bbox[0]) > 0.5 * (c.bbox[2] - c.bbox[0])
 
 
+@lru_cache(maxsize=1024)
+def _parts(text: str) -> tuple[str, ...]:
+    """The meanings of the header words in one header cell, in reading order, when OCR read several
+    column headers as one cell (目标值计量单位完成时限 → value, unit, skip); the longest word wins where
+    words overlap (目标值 over 目标)."""
+    cfg = labels()["target_table"]
+    found = sorted(((text.find(w), -len(w), role) for role, key in (
+        ("number", "number_headers"), ("skip", "skip_headers"), ("value", "value_headers"),
+        ("unit", "unit_headers"), ("name", "name_headers")) for w in cfg.get(key, []) if len(w) >= 2 and w in text))
+    out, end = [], 0
+    for at, neg, role in found:
+        if at >= end:
+            out.append(role)
+            end = at - neg
+    return tuple(r for i, r in enumerate(out) if i == 0 or r != out[i - 1])
+
+
+def _cell_roles(cols: list[int], header: Sequence[Cell], roles: list[str]) -> list[str]:
+    """Each row cell's meaning: its header column's, or — under a header cell holding several column
+    headers — the one at its place among the cells under it (counted from the left, or from the right
+    when the merged headers start with a skipped column such as 现状值)."""
+    out = [roles[k] if k >= 0 else "" for k in cols]
+    for k in set(cols):
+        seq = _parts(header[k].text) if k >= 0 else ()
+        if len(seq) < 2:
+            continue
+        idx = [i for i, c in enumerate(cols) if c == k]
+        right = len(idx) != len(seq) and seq[0] == "skip"
+        for j, i in enumerate(idx):
+            at = len(seq) - len(idx) + j if right else j
+            out[i] = seq[min(max(at, 0), len(seq) - 1)]
+    return out
+
+
 def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> tuple[list[Cell], int | None]:
     """The row without its baseline/remark columns, and the index of the value column in what is left."""
     cols = _aligned(row, header)
     units = labels()["target_table"]["units"]
+    meaning = _cell_roles(cols, header, roles)
     # a unit is never a baseline or remark (a header read as 计量单位完成时限 is both)
     # …and a run across several columns (孵化场地面积≥3600平方米2028年底) is not one of them
-    kept = [(c, cols[i]) for i, c in enumerate(row)
-            if cols[i] < 0 or roles[cols[i]] != "skip" or c.text in units or not _inside(c, header[cols[i]])]
-    value_at = next((i for i, (_, k) in enumerate(kept) if k >= 0 and roles[k] == "value"), None)
+    kept = [(c, meaning[i]) for i, c in enumerate(row)
+            if cols[i] < 0 or meaning[i] != "skip" or c.text in units or not _inside(c, header[cols[i]])]
+    value_at = next((i for i, (_, m) in enumerate(kept) if m == "value"), None)
     return [c for c, _ in kept], value_at
 
 
@@ -117,10 +152,13 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         if label in unit_labels or all(c.text in units for c, _ in rest):
             col_units = {k: c.text for c, k in zip(nxt, cols) if c.text in units}
             continue
+        values = {k: _value_cell(d.text, label, units) for d, k in rest}
+        if not any(values.values()):
+            continue  # a header line wrapped where the columns' boxes mislead (面积(万 | 平方米)): not the values
         out = []
         for i, c, ind, score in named:
             cell = next((d for d, k in rest if k == i), None)
-            got = (value_of(cell.text) or unit_then_value(cell.text, units)) if cell is not None else None
+            got = values.get(i) if cell is not None else None
             if got is None:
                 continue
             value, u, num = got
@@ -129,6 +167,17 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
         out += _unnamed_columns(row, nxt, cols, cols_named, col_units, units)
         return out, first - len(below) + n + 1
     return [], 0
+
+
+def _value_cell(text: str, label: str, units: list[str]) -> tuple[float, str, str] | None:
+    """A value under a transposed table's column; the tail of the row label OCR glued onto the first
+    value (目标 | 值40: the label 目标值 split) is not part of it."""
+    got = value_of(text) or unit_then_value(text, units)
+    if got is None and label:
+        for w in labels()["target_table"].get("value_row_labels", []):
+            if w.startswith(label) and w != label and text.startswith(w[len(label):]):
+                return value_of(text[len(w) - len(label):])
+    return got
 
 
 _LIST_NO = r"(?:\d{0,2}[、.．)）]|\d{1,2}(?=[\u4e00-\u9fff])|[(（](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]{1,2}、)"

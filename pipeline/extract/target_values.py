@@ -78,15 +78,18 @@ def _read_value(text: str, as_read: str) -> tuple[float, str, str] | None:
     m = _VALUE.match(text)
     if not m:
         return None
-    num = m.group("num")
+    num, unit = m.group("num"), m.group("unit")
+    units = labels()["target_table"]["units"]
+    end = m.end("num")
+    if num.endswith("万") and unit and "万" + unit in units:
+        num, unit, end = num[:-1], "万" + unit, end - 1  # 5000万元: 万 belongs to the unit (万元, 万人)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):  # 1.500: a thousands comma read as a point
         num = num.replace(".", "")
     v = parse_number(num)
     if v is None:
         return None
-    unit = m.group("unit")
-    shown = as_read[m.start("num"):m.end("num")] if as_read != text else num
-    return (v, unit, shown) if (not unit or unit in labels()["target_table"]["units"]) else None
+    shown = as_read[m.start("num"):end] if as_read != text else num
+    return (v, unit, shown) if (not unit or unit in units) else None
 
 
 def _lookalikes() -> dict:
@@ -168,6 +171,10 @@ def indicator_key(text: str) -> str:
     change what it counts (累计/年均/引进 …, …数量), from labels.yaml."""
     t = clean_indicator(text)[0]
     cfg = labels()["target_table"]
+    for w in cfg.get("enumeration_ends", []):
+        head = t.rsplit(w, 1)[-1]
+        if w in t and "、" in t.split(w)[0] and len(head) >= 2:
+            t = head  # examples listed before the head noun: 创业沙龙、路演等双创活动 → 双创活动
     quals = sorted(cfg.get("qualifiers", []), key=len, reverse=True)
     stripped = True
     while stripped:

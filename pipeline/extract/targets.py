@@ -132,8 +132,8 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         order = [value_col] + [i for i in order if i != value_col]
     for i in order:
         c = cells[i]
-        if c.text.strip("·.,:;、") in units and not unit:
-            unit = c.text.strip("·.,:;、")
+        if _unit_cell(c.text, units) and not unit:
+            unit = _unit_cell(c.text, units)
             continue
         got = value_of(c.text) or unit_then_value(c.text, units)
         if got and value is None:
@@ -141,8 +141,8 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
             unit = unit or u
             value_cell = c
     for c in cells[1:]:
-        if not unit and c.text.strip("·.,:;、") in units:
-            unit = c.text.strip("·.,:;、")
+        if not unit and _unit_cell(c.text, units):
+            unit = _unit_cell(c.text, units)
     if value is None:
         # name and value read as one run, the unit in a cell of its own (11孵化开源项目≥20 | 个)
         m = _ONE_RUN(tuple(units)).match(name_cell.text)
@@ -160,6 +160,19 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         return Target(indicator=name_text, value=value, unit=unit, written=name_cell.raw, matched=False,
                       evidence=tuple(c.evidence(conf, "与榜单指标名称都不相符") for c in used))
     return make_target(ind, score, name_cell.raw, value, unit or ind.unit, used, num)
+
+
+_DEADLINE = re.compile(r"\d{4}年")
+
+
+def _unit_cell(text: str, units: list[str]) -> str:
+    """The unit a cell holds: the cell itself, or a unit with the deadline cell beside it read into
+    the same run (万平方米2028年底); '' otherwise."""
+    t = text.strip("·.,:;、")
+    if t in units:
+        return t
+    u = next((u for u in sorted(units, key=len, reverse=True) if t.startswith(u)), "")
+    return u if u and _DEADLINE.match(t[len(u):]) else ""
 
 
 def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:

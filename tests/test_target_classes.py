@@ -1,0 +1,124 @@
+"""Classes of declared targets lost or doubted on family-2 booklets (session 7), each on built pages:
+a 万 before the unit (5000万元 is 5000 万元, not 50000000 元), names whose head noun follows a list of
+examples (创业沙龙、路演等双创活动) or an 活跃 qualifier — matched fully, so a well-read row is no
+`review` for a fuzzy name."""
+from __future__ import annotations
+
+import pytest
+from test_extract_meaning import COVER, OSS_COVER, RULES, SPECS, facts, page, targets_of
+
+from pipeline.checks import engine as E
+from pipeline.extract.target_values import indicator_key, match_indicator, value_of
+from pipeline.model import Line
+
+
+@pytest.mark.parametrize("cell, want", [
+    ("5000万元", (5000, "万元")), ("1.2万人", (1.2, "万人")), ("0.5万平方米", (0.5, "万平方米")),
+    ("五千万元", (5000, "万元")), ("12万", (120000, "")), ("3600平方米", (3600, "平方米")),
+])
+def test_wan_before_a_unit_belongs_to_the_unit(cell, want):
+    assert value_of(cell)[:2] == want
+
+
+@pytest.mark.parametrize("written, key", [("年均开展创业沙龙、路演等双创活动", "双创活动"),
+                                          ("活跃代码贡献者", "代码贡献者"), ("入驻企业等", "入驻企业等")])
+def test_head_noun_after_a_list_of_examples_or_a_qualifier(written, key):
+    assert indicator_key(written) == key
+
+
+@pytest.mark.parametrize("written, name", [("年均开展创业沙龙、路演等双创活动", "年度创新创业活动"),
+                                           ("活跃代码贡献者", "代码贡献者人数")])
+def test_such_names_match_fully(written, name):
+    ind, score = match_indicator(written, SPECS)
+    assert (ind.name, score) == (name, 100)
+
+
+def test_well_read_rows_with_such_names_pass_and_own_targets_keep_their_unit():
+    rows = ["序号 | 指标名称 | 计量单位 | 目标值", "1 | 入驻企业（团队）数量 | 户 | 40", "2 | 孵化场地面积 | ㎡ | 5200",
+            "3 | 年均开展创业沙龙、路演等双创活动 | 场次 | 30", "4 | 带动就业人数 | 名 | 350",
+            "5 | 服务企业融资额 | / | 5000万元"]
+    f = facts(page(COVER, 1), page(rows, 2, source="docx", table=True, conf=0.88))
+    assert targets_of(f)["年度创新创业活动"] == (30, "场")
+    assert targets_of(f)["服务企业融资额"] == (5000, "万元")
+    r = E.check_targets(f, RULES, "innovation_community")
+    assert r.status == "pass", r.detail
+
+
+def test_active_contributors_row_passes():
+    rows = ["序号 | 指标名称 | 计量单位 | 目标值", "1 | 开源项目数量 | 个 | 15", "2 | 社区开发者人数 | 人 | 1200",
+            "3 | 活跃代码贡献者 | 名 | 150", "4 | 年度开源活动 | 场 | 20", "5 | 产业化应用项目 | 项 | 6"]
+    f = facts(page(OSS_COVER, 1), page(rows, 2, source="docx", table=True, conf=0.88))
+    assert targets_of(f)["代码贡献者人数"] == (150, "人")
+    assert E.check_targets(f, RULES, "open_source_community").status == "pass"
+
+
+def test_header_cells_ocr_read_as_one_keep_their_value_column():
+    """序号考核指标 | 目标值计量单位完成时限: the values under the merged cell were dropped with its 完成时限;
+    each cell now takes the meaning at its place (value, unit, deadline), and a unit read together
+    with the deadline beside it (万平方米2028年底) is still the unit."""
+    rows = [[(0.05, "序号考核指标"), (0.55, "目标值计量单位完成时限")],
+            [(0.05, "1"), (0.12, "1入驻企业(团队)数量"), (0.55, "≥120"), (0.62, "家"), (0.70, "实施期末")],
+            [(0.05, "2"), (0.12, "2社区运营场地面积"), (0.55, "0.36"), (0.62, "万平方米2028年底")],
+            [(0.05, "3"), (0.12, "3每年举办创新创业活动"), (0.55, "不低于24"), (0.62, "场"), (0.70, "2028年底")],
+            [(0.05, "4"), (0.12, "吸纳带动就业"), (0.55, "不少于600人"), (0.70, "2029年6月")]]
+    f = facts(page(COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"入驻企业数量": (120, "家"), "孵化场地面积": (3600, "平方米"),
+                             "年度创新创业活动": (24, "场"), "带动就业人数": (600, "人")}
+    assert E.check_targets(f, RULES, "innovation_community").status == "pass"
+
+
+def test_merged_header_starting_with_a_baseline_counts_from_the_right():
+    """现状值目标值 over two cells: the baseline (left) is skipped, the target (right) is the value."""
+    rows = [[(0.05, "序号"), (0.12, "指标名称"), (0.55, "现状值目标值"), (0.75, "单位")],
+            [(0.05, "1"), (0.12, "开源项目数量"), (0.55, "3"), (0.62, "15"), (0.75, "个")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f)["开源项目数量"] == (15, "个")
+
+
+def test_plan_heading_run_onto_the_paragraph_before_and_a_speck_beside_it():
+    """整改台账。（四）管理制度与服务规范 | 川V: the heading after the sentence end is a numbered heading, and
+    the speck a seal left beside it (read at 0.5) does not make the section doubtful."""
+    rows = ["（一）建设运营总体思路与发展定位", "聚焦工业软件……", "（二）分年度建设目标", "（三）实施路径与保障措施",
+            "组建专职运营团队，设立企业服务部；按季度调度任务进度，形成问题清单和"]
+    p = page(rows, 2)
+    run_on = [Line(text="整改台账。（四）管理制度与服务规范", bbox=(0.1, 0.2, 0.5, 0.215), confidence=0.95, engine="tesseract"),
+              Line(text="川V", bbox=(0.8, 0.2, 0.83, 0.215), confidence=0.5, engine="tesseract")]
+    p = p.model_copy(update={"lines": p.lines + tuple(run_on)})
+    f = facts(page(COVER, 1), p)
+    assert f.plan_sections["management_rules"].found
+    r = E.check_plan(f, RULES)
+    assert r.status == "pass", r.detail
+
+
+def test_wan_unit_in_a_value_cell_is_converted_by_the_unit_class():
+    rows = ["序号 | 指标名称 | 目标值", "1 | 社区开发者人数 | 不少于0.12万人", "2 | 开源人才培训 | 800人次"]
+    f = facts(page(OSS_COVER, 1), page(rows, 2, source="docx", table=True))
+    dev = next(t for t in f.targets if t.indicator == "社区开发者人数")
+    assert (dev.value, dev.unit) == (1200, "人") and "写为0.12万人，按1200人计" in dev.evidence[0].note
+
+
+def test_transposed_table_whose_row_label_ocr_split_onto_the_first_value():
+    """目标 | 值40 | …: the row label 目标值 was split and its 值 glued onto the first value."""
+    rows = [[(0.09, "指标名称(单位)"), (0.22, "孵化开源项目(项)"), (0.39, "社区注册开发者(万人)"), (0.56, "活跃代码贡献者(人)"),
+             (0.73, "年度开源活动(场次)"), (0.88, "产业化应用项目(项)")],
+            [(0.09, "目标"), (0.22, "值40"), (0.39, "0.15"), (0.56, "不少于200"), (0.73, "14"), (0.88, "≥20")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2))
+    assert targets_of(f) == {"开源项目数量": (40, "个"), "社区开发者人数": (1500, "人"), "代码贡献者人数": (200, "人"),
+                             "年度开源活动": (14, "场"), "产业化应用项目": (20, "个")}
+    assert E.check_targets(f, RULES, "open_source_community").status == "pass"
+
+
+def test_transposed_table_with_a_wrapped_header_line_whose_boxes_mislead():
+    """The wrapped header line (面积(万 | 平方米) | 动(场次)) lies under the wrong columns and holds no value:
+    it is not the values row; the values row below is read, and the area, its 万 lost, is doubted
+    (0.3 平方米 under a tenth of the minimum): review, never a fail."""
+    rows = [[(0.09, "指标名称(单位"), (0.224, "引进入驻企业(家)"), (0.394, "可自主支配孵化场地"), (0.564, "每年举办创新创业活"),
+             (0.734, "带动就业人数(名)")],
+            [(0.101, ")"), (0.224, "面积(万" + " " * 8), (0.394, "平方米)" + " " * 9), (0.564, "动(场次)")],
+            [(0.102, "目标值"), (0.231, "不低于45"), (0.394, "不少于0.3"), (0.571, "不低于96"), (0.741, "不少于600")]]
+    f = facts(page(COVER, 1), page(rows, 2))
+    got = targets_of(f)
+    assert got["入驻企业数量"] == (45, "家") and got["带动就业人数"] == (600, "人") and got["年度创新创业活动"] == (96, "场")
+    assert "目标值" not in got
+    r = E.check_targets(f, RULES, "innovation_community")
+    assert r.status == "review" and "孵化场地面积" in r.detail, r.detail
