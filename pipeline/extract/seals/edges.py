@@ -123,8 +123,12 @@ def _rim_hits(mask: np.ndarray, circle: tuple[float, float, float], tol: float,
     return hits
 
 
-def _thin_slice(xs, ys, side: str, rlo: float, rhi: float, h_mm: float) -> dict | None:
-    """A strip too narrow to show curvature (long booklets): the chord itself must be seal-sized."""
+def _thin_slice(xs, ys, side: str, rlo: float, rhi: float, h_mm: float, w_min: float) -> dict | None:
+    """A strip too narrow to show curvature (long booklets): the chord itself must be seal-sized,
+    and the ink a strip, not a line (`w_min` pixels across: a scanner border's stepped edge left by
+    the straight-rule eraser is a line one or two pixels wide)."""
+    if xs.max() - xs.min() + 1 < w_min:
+        return None
     half = (ys.max() - ys.min() + 1) / 2
     if not (rlo * 0.7 <= half <= rhi):
         return None
@@ -147,7 +151,7 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
         return None
     rlo, rhi = (v * ppm for v in cfg["edge_radius_mm"])
     if w_mm < cfg["edge_thin_mm"]:
-        return _thin_slice(xs, ys, side, rlo, rhi, h_mm)
+        return _thin_slice(xs, ys, side, rlo, rhi, h_mm, cfg["edge_thin_min_mm"] * ppm)
     tol = max(1.5, cfg["edge_fit_residual"] * (rlo + rhi) / 2)
     px, py = _rim_points(xs, ys)
     hyps = _circle_hypotheses(px, py, rlo, rhi, tol)
@@ -172,7 +176,7 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
         if best is None or score > best[0]:
             best = (score, (cx, cy, R), float(inside.mean()))
     if best is None:  # a sliver too narrow for its curvature to show: the chord must be seal-sized
-        return _thin_slice(xs, ys, side, rlo, rhi, h_mm) if w_mm < cfg["edge_thin_fallback_mm"] else None
+        return _thin_slice(xs, ys, side, rlo, rhi, h_mm, cfg["edge_thin_min_mm"] * ppm) if w_mm < cfg["edge_thin_fallback_mm"] else None
     (_, rim), (cx, cy, R), visible = best
     if visible > cfg["edge_visible_max"]:
         return None  # (nearly) the whole circle is here: a round seal, not a slice
