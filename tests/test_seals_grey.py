@@ -122,3 +122,19 @@ def test_a_short_dark_line_beside_the_side_is_no_straddle_slice(dpi):
     d.line((sa.mm_to_px(3.5, dpi), sa.mm_to_px(238, dpi), sa.mm_to_px(4.2, dpi), sa.mm_to_px(261, dpi)),
            fill=(45, 45, 45), width=max(2, sa.mm_to_px(0.35, dpi)))
     assert detect_page(raster(scanned(img), dpi)).candidates == []
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_grey_straddle_slices_with_print_beside_them_at_the_side(dpi):
+    """Printed marks touching the side a little above each slice (a table's last column, a page
+    number) join the slice's group along the edge and make it too tall for one (f2s203's greyscale
+    image-PDF page): the run of the group's blobs holding most ink is the slice."""
+    pages = [a4(dpi, text=False) for _ in range(3)]
+    y = sa.mm_to_px(150, dpi)
+    sa.straddle_slices(pages, y, sa.mm_to_px(42, dpi), UNITS[1], rng=random.Random(dpi))
+    f = sa.cjk_font(sa.mm_to_px(3, dpi))
+    for p in pages:
+        d = ImageDraw.Draw(p)
+        d.text((p.width - sa.mm_to_px(4, dpi), y - sa.mm_to_px(33, dpi)), "页", font=f, fill=(25, 25, 25))
+    rasters = [raster(scanned(grey(p)), dpi, number=i + 1, file="book.pdf") for i, p in enumerate(pages)]
+    assert [[(c.kind, c.edge) for c in detect_page(r).candidates] for r in rasters] == [[("edge", "right")]] * 3

@@ -198,6 +198,26 @@ def _group(stats: np.ndarray, idx: list[int], gap: float) -> list[list[int]]:
     return groups
 
 
+def _slice_in_group(g: list[int], labels: np.ndarray, band: np.ndarray, lr: str, ppm: float, cfg: dict,
+                    most: int = 6) -> dict | None:
+    """The slice among one group of edge blobs (sorted along the edge): the whole group, else the
+    run of neighbouring blobs holding most ink that is one — printed text or a table's cell touching the
+    side within `edge_group_gap_mm` of a slice joins its group and makes it too tall (f2s203)."""
+    runs = [(0, len(g))]
+    if 1 < len(g) <= most:  # the runs holding most ink first: a stray character holds little
+        ink = np.bincount(labels[band > 0], minlength=max(g) + 1)[g]
+        runs += sorted(((i, j) for i in range(len(g)) for j in range(i + 1, len(g) + 1) if j - i < len(g)),
+                       key=lambda r: -int(ink[r[0]:r[1]].sum()))
+    for i, j in runs:
+        ys, xs = np.nonzero(np.isin(labels, g[i:j]) & (band > 0))
+        if len(xs) < 30:
+            continue
+        e = classify_edge(xs, ys, lr, ppm, cfg, band)
+        if e:
+            return {**e, "xs": xs, "ys": ys}
+    return None
+
+
 def find_slices(mask: np.ndarray, ppm: float, cfg: dict, sides=SIDES) -> list[dict]:
     """Edge slices on every side of the (small-image) red mask. Each: kind 'edge', side, R, the
     circle's centre (x0, cy) and the slice's ink pixels (xs, ys), all in the mask's coordinates."""
@@ -229,13 +249,10 @@ def find_slices(mask: np.ndarray, ppm: float, cfg: dict, sides=SIDES) -> list[di
             if at_edge and not inner:
                 idx.append(i)
         for g in _group(stats, idx, gap):
-            sel = np.isin(labels, g) & (band > 0)
-            ys, xs = np.nonzero(sel)
-            if len(xs) < 30:
-                continue
-            e = classify_edge(xs, ys, lr, ppm, cfg, band)
+            e = _slice_in_group(g, labels, band, lr, ppm, cfg)
             if not e:
                 continue
+            xs, ys = e["xs"], e["ys"]
             xs = xs + x_off
             e["x0"] += x_off
             if t:  # back from the transposed page: x ↔ y
