@@ -56,7 +56,7 @@ def _grid_best(ink: np.ndarray, cx: float, cy: float, offs: np.ndarray, A: np.nd
     return Ellipse(float(X[k]), float(Y[k]), float(A[K[k]]), float(B[K[k]]), float(T[k])), float(cov[k])
 
 
-OVAL_TURNS = np.radians(np.arange(-12, 12.1, 4))
+OVAL_TURNS = np.radians(np.arange(-10, 10.1, 5))
 """An oval seal is stamped turned by up to ~12°: the fine search tries these turns."""
 
 
@@ -77,7 +77,7 @@ def _best_oval(ink: np.ndarray, cx: float, cy: float, ppm: float, cfg: dict, ban
         A, B = (g.ravel() for g in np.meshgrid(np.arange(max(lo_a, e.a - 2 * ppm), min(hi_a, e.a + 2 * ppm) + 0.01, ppm),
                                                np.arange(max(lo_b, e.b - 2 * ppm), min(hi_b, e.b + 2 * ppm) + 0.01, ppm)))
         ok = A >= cfg["oval_aspect_min"] * B
-        fine = _grid_best(ink, e.cx, e.cy, np.arange(-2, 2.01, 1) * ppm, A[ok], B[ok], band, ANGLES[::2], OVAL_TURNS)
+        fine = _grid_best(ink, e.cx, e.cy, np.arange(-2, 2.01, 1) * ppm, A[ok], B[ok], band, ANGLES[::4], OVAL_TURNS)
         if fine is None or fine[0] == e:
             break
         best = fine
@@ -94,8 +94,8 @@ def _best_circle(ink: np.ndarray, cx: float, cy: float, r: float, ppm: float, cf
     step = max(1.0, ppm)
     radii = np.arange(max(lo, 0.75 * r), min(hi, 1.25 * r) + 0.01, step)
     best = _grid_best(ink, cx, cy, np.arange(-3, 3.01, 1) * step, radii, radii, band, ANGLES[::3])
-    if best is None:
-        return None
+    if best is None or best[1] < cfg["grey_oval_coarse_min"]:
+        return best
     for _ in range(4):  # climb until the best stays put
         e = best[0]
         radii = np.arange(max(lo, e.a - step), min(hi, e.a + step) + 0.01, step / 2)
