@@ -204,7 +204,9 @@ def _slice_in_group(g: list[int], labels: np.ndarray, band: np.ndarray, lr: str,
     run of neighbouring blobs holding most ink that is one — printed text or a table's cell touching the
     side within `edge_group_gap_mm` of a slice joins its group and makes it too tall (f2s203)."""
     runs = [(0, len(g))]
-    if 1 < len(g) <= most:  # the runs holding most ink first: a stray character holds little
+    ys = np.nonzero(np.isin(labels, g))[0]
+    tall = len(ys) and np.ptp(ys) + 1 > cfg["edge_height_mm"][1] * ppm
+    if tall and 1 < len(g) <= most:  # the runs holding most ink first: a stray character holds little
         ink = np.bincount(labels[band > 0], minlength=max(g) + 1)[g]
         runs += sorted(((i, j) for i in range(len(g)) for j in range(i + 1, len(g) + 1) if j - i < len(g)),
                        key=lambda r: -int(ink[r[0]:r[1]].sum()))
