@@ -83,3 +83,58 @@ def test_flat_colour_scan_with_reddish_noise_still_gets_shape_candidates():
     page = detect_page(raster(Image.fromarray(arr), dpi))
     assert page.colour == "flat"
     assert [c.kind for c in page.candidates] == ["round"]
+
+
+@pytest.mark.parametrize("hough_shrink", ["whole_factor", "exact_scale"])
+def test_grey_seals_do_not_hang_on_how_hough_s_image_is_shrunk(monkeypatch, hough_shrink):
+    """Hough's circles move with a third of a pixel in its ~50-dpi image (issue 16: the exact-scale
+    shrink lost this 300-dpi oval on CI, the whole-factor one a pale round seal on a dev bundle); the
+    seal's own rim decides (a circle search around Hough's, ovals turned), so either shrink finds
+    the oval and the round seal over text alike."""
+    import cv2
+
+    from pipeline.extract.seals import shape
+
+    if hough_shrink == "exact_scale":
+        monkeypatch.setattr(shape, "shrink", lambda img, s: (cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA), s))
+    dpi = 300
+    img = a4(dpi)
+    oval = sa.draw_oval_seal(img, (sa.mm_to_px(115, dpi), sa.mm_to_px(160, dpi)),
+                             (sa.mm_to_px(45, dpi), sa.mm_to_px(30, dpi)), UNITS[1], rng=random.Random(4))
+    found = detect_page(raster(scanned(grey(img)), dpi)).candidates
+    assert [c.kind for c in found] == ["oval"] and inside(oval, found[0], img)
+    assert 40 <= found[0].size_mm[0] <= 50 and 25 <= found[0].size_mm[1] <= 35
+    img = a4(dpi)
+    ring = sa.draw_round_seal(img, (sa.mm_to_px(130, dpi), sa.mm_to_px(150, dpi)), sa.mm_to_px(42, dpi),
+                              UNITS[0], rng=random.Random(21), fade=0.35)
+    found = detect_page(raster(scanned(grey(img), 0.7), dpi)).candidates
+    assert [c.kind for c in found] == ["round"] and inside(ring, found[0], img)
+    assert 38 <= found[0].size_mm[0] <= 46
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_short_dark_line_beside_the_side_is_no_straddle_slice(dpi):
+    """What the straight-rule eraser leaves of a skewed scan's dark border (the stepped edge of its
+    wedge, f2s41's JPEG page): a line a pixel or two wide and a seal's chord long beside the page's
+    side. A 骑缝章 sliver's rim arc spans millimetres across; a line is no slice."""
+    img = grey(a4(dpi, text=False))
+    d = ImageDraw.Draw(img)
+    d.line((sa.mm_to_px(3.5, dpi), sa.mm_to_px(238, dpi), sa.mm_to_px(4.2, dpi), sa.mm_to_px(261, dpi)),
+           fill=(45, 45, 45), width=max(2, sa.mm_to_px(0.35, dpi)))
+    assert detect_page(raster(scanned(img), dpi)).candidates == []
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_grey_straddle_slices_with_print_beside_them_at_the_side(dpi):
+    """Printed marks touching the side a little above each slice (a table's last column, a page
+    number) join the slice's group along the edge and make it too tall for one (f2s203's greyscale
+    image-PDF page): the run of the group's blobs holding most ink is the slice."""
+    pages = [a4(dpi, text=False) for _ in range(3)]
+    y = sa.mm_to_px(150, dpi)
+    sa.straddle_slices(pages, y, sa.mm_to_px(42, dpi), UNITS[1], rng=random.Random(dpi))
+    f = sa.cjk_font(sa.mm_to_px(3, dpi))
+    for p in pages:
+        d = ImageDraw.Draw(p)
+        d.text((p.width - sa.mm_to_px(4, dpi), y - sa.mm_to_px(33, dpi)), "页", font=f, fill=(25, 25, 25))
+    rasters = [raster(scanned(grey(p)), dpi, number=i + 1, file="book.pdf") for i, p in enumerate(pages)]
+    assert [[(c.kind, c.edge) for c in detect_page(r).candidates] for r in rasters] == [[("edge", "right")]] * 3

@@ -123,8 +123,12 @@ def _rim_hits(mask: np.ndarray, circle: tuple[float, float, float], tol: float,
     return hits
 
 
-def _thin_slice(xs, ys, side: str, rlo: float, rhi: float, h_mm: float) -> dict | None:
-    """A strip too narrow to show curvature (long booklets): the chord itself must be seal-sized."""
+def _thin_slice(xs, ys, side: str, rlo: float, rhi: float, h_mm: float, w_min: float) -> dict | None:
+    """A strip too narrow to show curvature (long booklets): the chord itself must be seal-sized,
+    and the ink a strip, not a line (`w_min` pixels across: a scanner border's stepped edge left by
+    the straight-rule eraser is a line one or two pixels wide)."""
+    if xs.max() - xs.min() + 1 < w_min:
+        return None
     half = (ys.max() - ys.min() + 1) / 2
     if not (rlo * 0.7 <= half <= rhi):
         return None
@@ -147,7 +151,7 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
         return None
     rlo, rhi = (v * ppm for v in cfg["edge_radius_mm"])
     if w_mm < cfg["edge_thin_mm"]:
-        return _thin_slice(xs, ys, side, rlo, rhi, h_mm)
+        return _thin_slice(xs, ys, side, rlo, rhi, h_mm, cfg["edge_thin_min_mm"] * ppm)
     tol = max(1.5, cfg["edge_fit_residual"] * (rlo + rhi) / 2)
     px, py = _rim_points(xs, ys)
     hyps = _circle_hypotheses(px, py, rlo, rhi, tol)
@@ -172,7 +176,7 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
         if best is None or score > best[0]:
             best = (score, (cx, cy, R), float(inside.mean()))
     if best is None:  # a sliver too narrow for its curvature to show: the chord must be seal-sized
-        return _thin_slice(xs, ys, side, rlo, rhi, h_mm) if w_mm < cfg["edge_thin_fallback_mm"] else None
+        return _thin_slice(xs, ys, side, rlo, rhi, h_mm, cfg["edge_thin_min_mm"] * ppm) if w_mm < cfg["edge_thin_fallback_mm"] else None
     (_, rim), (cx, cy, R), visible = best
     if visible > cfg["edge_visible_max"]:
         return None  # (nearly) the whole circle is here: a round seal, not a slice
@@ -192,6 +196,28 @@ def _group(stats: np.ndarray, idx: list[int], gap: float) -> list[list[int]]:
         else:
             groups.append([i])
     return groups
+
+
+def _slice_in_group(g: list[int], labels: np.ndarray, band: np.ndarray, lr: str, ppm: float, cfg: dict,
+                    most: int = 6) -> dict | None:
+    """The slice among one group of edge blobs (sorted along the edge): the whole group, else the
+    run of neighbouring blobs holding most ink that is one — printed text or a table's cell touching the
+    side within `edge_group_gap_mm` of a slice joins its group and makes it too tall (f2s203)."""
+    runs = [(0, len(g))]
+    ys = np.nonzero(np.isin(labels, g))[0]
+    tall = len(ys) and np.ptp(ys) + 1 > cfg["edge_height_mm"][1] * ppm
+    if tall and 1 < len(g) <= most:  # the runs holding most ink first: a stray character holds little
+        ink = np.bincount(labels[band > 0], minlength=max(g) + 1)[g]
+        runs += sorted(((i, j) for i in range(len(g)) for j in range(i + 1, len(g) + 1) if j - i < len(g)),
+                       key=lambda r: -int(ink[r[0]:r[1]].sum()))
+    for i, j in runs:
+        ys, xs = np.nonzero(np.isin(labels, g[i:j]) & (band > 0))
+        if len(xs) < 30:
+            continue
+        e = classify_edge(xs, ys, lr, ppm, cfg, band)
+        if e:
+            return {**e, "xs": xs, "ys": ys}
+    return None
 
 
 def find_slices(mask: np.ndarray, ppm: float, cfg: dict, sides=SIDES) -> list[dict]:
@@ -225,13 +251,10 @@ def find_slices(mask: np.ndarray, ppm: float, cfg: dict, sides=SIDES) -> list[di
             if at_edge and not inner:
                 idx.append(i)
         for g in _group(stats, idx, gap):
-            sel = np.isin(labels, g) & (band > 0)
-            ys, xs = np.nonzero(sel)
-            if len(xs) < 30:
-                continue
-            e = classify_edge(xs, ys, lr, ppm, cfg, band)
+            e = _slice_in_group(g, labels, band, lr, ppm, cfg)
             if not e:
                 continue
+            xs, ys = e["xs"], e["ys"]
             xs = xs + x_off
             e["x0"] += x_off
             if t:  # back from the transposed page: x ↔ y

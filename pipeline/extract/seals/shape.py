@@ -22,42 +22,87 @@ from pipeline.extract.seals.scale import shrink
 ANGLES = np.linspace(0, 2 * math.pi, 180, endpoint=False)
 
 
-def _coverage(ink: np.ndarray, cx, cy, a, half_band: float, b=None, angles: np.ndarray = ANGLES) -> np.ndarray:
-    """For each ellipse (centres cx, cy; semi-axes a, b, upright; b = a: circles; scalars or
-    arrays): the fraction of directions with ink within ±half_band of its outline."""
+def _coverage(ink: np.ndarray, cx, cy, a, half_band: float, b=None, angles: np.ndarray = ANGLES,
+              theta=0.0) -> np.ndarray:
+    """For each ellipse (centres cx, cy; semi-axes a, b, a turned by theta radians from the x axis;
+    b = a: circles; scalars or arrays): the fraction of directions with ink within ±half_band of
+    its outline."""
     a = np.atleast_1d(np.asarray(a, np.float64))
     b = a if b is None else np.atleast_1d(np.asarray(b, np.float64))
     cx, cy = np.broadcast_to(cx, a.shape), np.broadcast_to(cy, a.shape)
+    th = np.broadcast_to(np.asarray(theta, np.float64), a.shape)[:, None, None]
     H, W = ink.shape
     dr = np.arange(-half_band, half_band + 0.5, 1.0)[None, :, None]
-    qx = np.clip(np.round(cx[:, None, None] + (a[:, None, None] + dr) * np.cos(angles)).astype(int), 0, W - 1)
-    qy = np.clip(np.round(cy[:, None, None] + (b[:, None, None] + dr) * np.sin(angles)).astype(int), 0, H - 1)
+    u = (a[:, None, None] + dr) * np.cos(angles)
+    v = (b[:, None, None] + dr) * np.sin(angles)
+    if np.any(th):
+        c, s = np.cos(th), np.sin(th)
+        u, v = u * c - v * s, u * s + v * c
+    qx = np.clip(np.round(cx[:, None, None] + u).astype(int), 0, W - 1)
+    qy = np.clip(np.round(cy[:, None, None] + v).astype(int), 0, H - 1)
     return (ink[qy, qx] > 0).any(axis=1).mean(axis=1)
 
 
+def _grid_best(ink: np.ndarray, cx: float, cy: float, offs: np.ndarray, A: np.ndarray, B: np.ndarray,
+               band: float, angles: np.ndarray, thetas=(0.0,)) -> tuple[Ellipse, float] | None:
+    """The ellipse, centred at (cx, cy) moved by any pair of `offs`, with any semi-axes pair
+    (A[i], B[i]) and turn of `thetas`, whose outline is inked in most directions: (Ellipse, coverage)."""
+    if not len(A):
+        return None
+    X, Y, K, T = (g.ravel() for g in np.meshgrid(cx + offs, cy + offs, np.arange(len(A)), np.asarray(thetas),
+                                                  indexing="ij"))
+    cov = _coverage(ink, X, Y, A[K], band, B[K], angles=angles, theta=T)
+    k = int(np.argmax(cov))
+    return Ellipse(float(X[k]), float(Y[k]), float(A[K[k]]), float(B[K[k]]), float(T[k])), float(cov[k])
+
+
+OVAL_TURNS = np.radians(np.arange(-10, 10.1, 5))
+"""An oval seal is stamped turned by up to ~12°: the fine search tries these turns."""
+
+
 def _best_oval(ink: np.ndarray, cx: float, cy: float, ppm: float, cfg: dict, band: float):
-    """The upright oval of seal size near (cx, cy) whose outline is inked in most directions:
-    (Ellipse, coverage). Hough looks for circles only, and gives an oval seal one up to ~10 mm
-    off its centre: a coarse search (3 mm, 2 mm steps), then a fine one (1 mm) around the best."""
+    """The oval of seal size near (cx, cy) whose outline is inked in most directions: (Ellipse,
+    coverage). Hough looks for circles only, and gives an oval seal one up to ~10 mm off its
+    centre: a coarse search (3 mm, 2 mm steps, upright), then a fine one (1 mm, turned up to 12°)
+    around the best when that could reach a rim."""
     lo_a, hi_a = (v / 2 * ppm for v in cfg["oval_major_mm"])
     lo_b, hi_b = (v / 2 * ppm for v in cfg["oval_minor_mm"])
-    best: tuple[Ellipse, float] | None = None
-    for span, step, ax, bx in ((9, 3, np.arange(lo_a, hi_a + 1, 2 * ppm), np.arange(lo_b, hi_b + 1, 2 * ppm)),
-                               (2, 1, None, None)):
-        if ax is None:
-            e = best[0]
-            cx, cy = e.cx, e.cy
-            ax = np.arange(max(lo_a, e.a - 2 * ppm), min(hi_a, e.a + 2 * ppm) + 0.01, ppm)
-            bx = np.arange(max(lo_b, e.b - 2 * ppm), min(hi_b, e.b + 2 * ppm) + 0.01, ppm)
-        offs = np.arange(-span, span + 0.01, step) * ppm
-        X, Y, A, B = (g.ravel() for g in np.meshgrid(cx + offs, cy + offs, ax, bx, indexing="ij"))
+    A, B = (g.ravel() for g in np.meshgrid(np.arange(lo_a, hi_a + 1, 2 * ppm), np.arange(lo_b, hi_b + 1, 2 * ppm)))
+    ok = A >= cfg["oval_aspect_min"] * B
+    best = _grid_best(ink, cx, cy, np.arange(-9, 9.01, 3) * ppm, A[ok], B[ok], band, ANGLES[::3])
+    if best is None or best[1] < cfg["grey_oval_coarse_min"]:
+        return best
+    for _ in range(4):  # climb until the best stays put: text under the seal makes local peaks
+        e = best[0]
+        A, B = (g.ravel() for g in np.meshgrid(np.arange(max(lo_a, e.a - 2 * ppm), min(hi_a, e.a + 2 * ppm) + 0.01, ppm),
+                                               np.arange(max(lo_b, e.b - 2 * ppm), min(hi_b, e.b + 2 * ppm) + 0.01, ppm)))
         ok = A >= cfg["oval_aspect_min"] * B
-        if not ok.any():
-            return None
-        X, Y, A, B = X[ok], Y[ok], A[ok], B[ok]
-        cov = _coverage(ink, X, Y, A, band, B, angles=ANGLES[::3] if step > 1 else ANGLES)
-        k = int(np.argmax(cov))  # the fine search holds the coarse best: its result stands
-        best = (Ellipse(float(X[k]), float(Y[k]), float(A[k]), float(B[k]), 0.0), float(cov[k]))
+        fine = _grid_best(ink, e.cx, e.cy, np.arange(-2, 2.01, 1) * ppm, A[ok], B[ok], band, ANGLES[::4], OVAL_TURNS)
+        if fine is None or fine[0] == e:
+            break
+        best = fine
+    e = best[0]
+    return e, float(_coverage(ink, e.cx, e.cy, e.a, band, e.b, theta=e.theta)[0])
+
+
+def _best_circle(ink: np.ndarray, cx: float, cy: float, r: float, ppm: float, cfg: dict, band: float):
+    """The circle of seal size near Hough's (cx, cy, r) whose outline is inked in most directions:
+    (Ellipse, coverage). Hough's centre and radius move with a fraction of a pixel in the shrink and
+    with a pale or broken rim (up to ~3 mm, ~15 % of the radius): the rim's own ink decides, in a
+    coarse search (1 mm steps over ±3 mm, radius ±25 %), then finer ones around the best."""
+    lo, hi = (v / 2 * ppm for v in cfg["round_diameter_mm"])
+    step = max(1.0, ppm)
+    radii = np.arange(max(lo, 0.75 * r), min(hi, 1.25 * r) + 0.01, step)
+    best = _grid_best(ink, cx, cy, np.arange(-3, 3.01, 1) * step, radii, radii, band, ANGLES[::3])
+    if best is None or best[1] < cfg["grey_oval_coarse_min"]:
+        return best
+    for _ in range(4):  # climb until the best stays put
+        e = best[0]
+        radii = np.arange(max(lo, e.a - step), min(hi, e.a + step) + 0.01, step / 2)
+        fine = _grid_best(ink, e.cx, e.cy, np.arange(-1, 1.01, 0.5) * step, radii, radii, band, ANGLES)
+        if fine is None or fine[0] == e:
+            break
+        best = fine
     return best
 
 
@@ -90,8 +135,11 @@ def shape_candidates(grey: np.ndarray, ink: np.ndarray, ppm: float, cfg: dict) -
         if ring < cfg["grey_ring_min"]:
             if ring < cfg["grey_oval_hint_min"]:  # no seal's outline near this circle at all
                 continue
-            e, ring = _best_oval(ink, cx, cy, ppm, cfg, band) or (e, 0.0)
-            kind = "oval"
+            # Hough's circle a little off a round seal's rim, or near an oval seal's
+            e, ring = _best_circle(ink, cx, cy, r, ppm, cfg, band) or (e, 0.0)
+            if ring < cfg["grey_ring_min"]:
+                e, ring = _best_oval(ink, cx, cy, ppm, cfg, band) or (e, 0.0)
+                kind = "oval"
             if ring < cfg["grey_ring_min"]:
                 continue
         if e.cx - e.a < 1 or e.cy - e.b < 1 or e.cx + e.a > W - 2 or e.cy + e.b > H - 2:
@@ -99,11 +147,9 @@ def shape_candidates(grey: np.ndarray, ink: np.ndarray, ppm: float, cfg: dict) -
         # a circle drawn through printed text finds as much ink just inside and just outside; a
         # rim stands out from one of them at least (inside it lies the seal's own arc text, and a
         # seal stamped over text has text outside on that side)
-        around = _coverage(ink, e.cx, e.cy, np.array([0.8 * e.a, 1.2 * e.a]), band, np.array([0.8 * e.b, 1.2 * e.b])).min()
+        around = _coverage(ink, e.cx, e.cy, np.array([0.8 * e.a, 1.2 * e.a]), band, np.array([0.8 * e.b, 1.2 * e.b]),
+                           theta=e.theta).min()
         if ring - around < 0.3:
-            continue
-        if any(math.hypot(e.cx - o["ell"].cx, e.cy - o["ell"].cy) < cfg["pair_min_centre_distance"] * e.a
-               for o, _, _ in out):
             continue
         x0, y0 = max(0, int(e.cx - 1.05 * e.a)), max(0, int(e.cy - 1.05 * e.b))
         x1, y1 = min(W, int(e.cx + 1.05 * e.a) + 1), min(H, int(e.cy + 1.05 * e.b) + 1)
@@ -120,7 +166,14 @@ def shape_candidates(grey: np.ndarray, ink: np.ndarray, ppm: float, cfg: dict) -
         conf = 0.5 + 0.2 * min(1.0, (ring - cfg["grey_ring_min"]) / 0.15) + 0.05 * star
         out.append((dict(kind=kind, ell=e, ring=ring, star=star, major=2 * e.a / ppm, minor=2 * e.b / ppm,
                          conf=conf), xs + x0, ys + y0))
-    return out
+    # best rims first: a ring centred inside a kept one is the same seal found from another circle
+    kept: list[tuple[dict, np.ndarray, np.ndarray]] = []
+    for o in sorted(out, key=lambda o: -o[0]["ring"]):
+        e = o[0]["ell"]
+        if all(math.hypot(e.cx - k["ell"].cx, e.cy - k["ell"].cy) >= cfg["pair_min_centre_distance"] * k["ell"].a
+               for k, _, _ in kept):
+            kept.append(o)
+    return kept
 
 
 def grey_ink(small_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
