@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -66,6 +67,11 @@ def serve(host: str, port: int) -> int:
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     path = home / ANNOUNCEMENT
     path.write_text(json.dumps({"pid": proc.pid, "url": f"http://{local}:{port}/api"}), encoding="utf-8")
+
+    def stop(_signum, _frame):  # `kill`, a service manager's stop: still withdraw the announcement
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         return proc.wait()
     except KeyboardInterrupt:
