@@ -12,7 +12,6 @@ a standing `jiebang server` announced in PREFECT_HOME (flows/standing.py), wins:
 from __future__ import annotations
 
 import atexit
-import hashlib
 import json
 import os
 import socket
@@ -21,8 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -75,6 +72,9 @@ class EmbeddedServer:
     def wait_ready(self, timeout: float) -> None:
         """Poll /health until it answers. uvicorn exits 3 when its start-up fails: a port taken since it
         was picked gets a new port, twice at most (a failing database exits 3 as well)."""
+        import urllib.error  # here, not at import: urllib.request delays the spawn (~0.1 s, 0.6 s loaded)
+        import urllib.request
+
         deadline, respawns = time.monotonic() + timeout, 0
         while time.monotonic() < deadline:
             code = self.process.poll()
@@ -119,18 +119,19 @@ MIGRATED_NOTE = "embedded-server-db.json"
 
 
 def _database() -> tuple[Path, str] | None:
-    """(PREFECT_HOME's SQLite file, a digest of the installed Prefect's SQLite migrations), or None when
-    the database is elsewhere (a connection URL set: leave its migrations to Prefect)."""
+    """(PREFECT_HOME's SQLite file, the installed Prefect's SQLite migrations: how many and the newest), or
+    None when the database is elsewhere (a connection URL set: leave its migrations to Prefect)."""
     if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL"):
         return None
     spec = find_spec("prefect")
     if not spec or not spec.origin:
         return None
     try:
-        names = sorted(os.listdir(Path(spec.origin).parent / "server" / "database" / "_migrations" / "versions" / "sqlite"))
+        names = sorted(n for n in os.listdir(Path(spec.origin).parent / "server" / "database" / "_migrations" / "versions"
+                                             / "sqlite") if n.endswith(".py"))
     except OSError:
         return None
-    return standing.prefect_home() / "prefect.db", hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+    return standing.prefect_home() / "prefect.db", f"{len(names)}:{names[-1] if names else ''}"  # dated names: the newest last
 
 
 def _revision(db: Path) -> str | None:

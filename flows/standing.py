@@ -15,8 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ANNOUNCEMENT = "standing-server.json"
@@ -46,6 +44,9 @@ def announced_url(home: Path | None = None) -> str | None:
         return None
     if not _alive(pid):
         return None
+    import urllib.error  # only with an announcement: urllib.request costs ~0.1 s before every spawn
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=1) as r:
             return url if r.status == 200 else None
