@@ -263,11 +263,8 @@ def register(app: typer.Typer) -> None:
         _precheck(bundle, rules, credit_list, contents=False)
         if not force and _already_done(bundle, out, credit_list, rules, ocr_engine, run_date):
             raise typer.Exit(code=0)
-        _quiet_prefect(verbose)
-        from flows.server import start_early
-
-        start_early()  # the server boots while rules and credit lists are checked (a refusal stops it at exit)
         _precheck(bundle, rules, credit_list, out)
+        _quiet_prefect(verbose)
         code = execute(bundle, out, credit_lists=credit_list, rules=rules, workers=workers, ocr_engine=ocr_engine,
                        dask_address=dask_address, run_date=run_date, show_progress=not no_progress, verbose=verbose)
         raise typer.Exit(code=code)
