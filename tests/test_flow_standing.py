@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import psutil
+from flow_inputs import make_bundle
 
 import flows  # noqa: F401
-from flow_inputs import make_bundle
 from flows import server, standing
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def _announce(home: Path, pid: int, url: str) -> None:
 
 def test_an_announcement_counts_only_while_its_server_lives_and_answers(tmp_path):
     class Health(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200 if self.path == "/api/health" else 404)
             self.end_headers()
 
