@@ -278,10 +278,10 @@ def main() -> None:
         for label, snap in codes.items():  # interleaved: baseline then candidate, per engine
             env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                    "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(snap)}
-            warm = tmp / "warm"  # the first flow in a fresh PREFECT_HOME also creates the database: not timed
-            if not (tmp / "warm-out").is_dir():
+            warm = tmp / "warm"  # the first flow in a fresh PREFECT_HOME also creates the database, and each
+            if not (tmp / f"warm-out-{label}").is_dir():  # code's first server start may note it: not timed
                 warm.mkdir(exist_ok=True)
-                jiebang_run(warm, tmp / "warm-out", [], "tesseract", 1, env, cwd=snap)
+                jiebang_run(warm, tmp / f"warm-out-{label}", [], "tesseract", 1, env, cwd=snap)
             key = engine if label == "candidate" else f"{engine}@{label}"
             results["runs"][key] = r = engine_runs(bundle, tmp / f"out-{key}", credit, engine, args.workers, env, snap,
                                                    floor, floor_cpu)

@@ -72,6 +72,9 @@ def format_table(title: str, run: dict, floor_wall: float, floor_cpu: float) -> 
         out.append(f"   RSS at the peak by process (MB, summed per role): {run['peak_by_process_mb']}")
     if run.get("cpu_by_process_s"):
         out.append(f"   CPU by process (last sample, own threads): {run['cpu_by_process_s']}")
+        server = run["cpu_by_process_s"].get("prefect-server")
+        if server is not None and floor_cpu:
+            out.append(f"   Prefect server CPU {server:.2f} s = {100 * server / floor_cpu:.1f} % of the floor's CPU")
     counts = run.get("stage_counts") or {}
     if counts:
         out.append("   " + rapid_share(counts))

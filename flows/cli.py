@@ -305,6 +305,17 @@ def register(app: typer.Typer) -> None:
                        show_progress=not no_progress, verbose=verbose)
         raise typer.Exit(code=code)
 
+    @app.command("server")
+    def server(
+        host: str = typer.Option("127.0.0.1", "--host", help="监听地址（0.0.0.0 供其他机器访问）"),
+        port: int = typer.Option(4200, "--port", help="端口"),
+    ) -> None:
+        """Keep a Prefect server (and its UI) running for this machine's runs: every `jiebang run` with
+        the same PREFECT_HOME uses it instead of starting its own (saves ~7–9 s CPU per run)."""
+        from flows.standing import serve
+
+        raise typer.Exit(code=serve(host, port))
+
     @app.command("watch")
     def watch(
         inbox: Path = typer.Argument(..., exists=True, file_okay=False, help="收件文件夹：放入的每个文件夹或 .zip 启动一次审查"),

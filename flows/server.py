@@ -6,22 +6,24 @@ into this process just to spawn it. Measured on the 2-core box: 1.7 s of this pr
 import, then ~4 s of the subprocess booting, while the OCR workers wait: ~6.5 s of every run. Here the
 subprocess is spawned before Prefect is even imported, this process goes on with its imports and the
 page pool meanwhile, and PREFECT_API_URL then points every Prefect client of the process at it (so there
-is exactly one server per process, as with Prefect's own embedded mode). A user's PREFECT_API_URL (a
-standing server) wins: nothing is started then.
+is exactly one server per process, as with Prefect's own embedded mode). A user's PREFECT_API_URL, or
+a standing `jiebang server` announced in PREFECT_HOME (flows/standing.py), wins: nothing is started then.
 """
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from importlib.util import find_spec
 from pathlib import Path
+
+from flows import standing
 
 _LOCK = threading.Lock()
 
@@ -54,6 +56,8 @@ class EmbeddedServer:
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
         for k, v in SERVER_DEFAULTS.items():  # a user's own setting wins
             env.setdefault(k, v)
+        if _database_current():
+            env.setdefault("PREFECT_API_DATABASE_MIGRATE_ON_START", "false")
         # The server's own messages (e.g. tracebacks of services cancelled at shutdown) go to a log
         # beside its database, not onto the reviewer's terminal.
         self.log = _log_path()
@@ -68,6 +72,9 @@ class EmbeddedServer:
     def wait_ready(self, timeout: float) -> None:
         """Poll /health until it answers. uvicorn exits 3 when its start-up fails: a port taken since it
         was picked gets a new port, twice at most (a failing database exits 3 as well)."""
+        import urllib.error  # here, not at import: urllib.request delays the spawn (~0.1 s, 0.6 s loaded)
+        import urllib.request
+
         deadline, respawns = time.monotonic() + timeout, 0
         while time.monotonic() < deadline:
             code = self.process.poll()
@@ -83,6 +90,7 @@ class EmbeddedServer:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
                     if r.status == 200:
                         self.ready = True
+                        _note_database()
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -107,12 +115,76 @@ class EmbeddedServer:
                 self.process.wait()
 
 
+MIGRATED_NOTE = "embedded-server-db.json"
+
+
+def _database() -> tuple[Path, str] | None:
+    """(PREFECT_HOME's SQLite file, the installed Prefect's SQLite migrations: how many and the newest), or
+    None when the database is elsewhere (a connection URL set: leave its migrations to Prefect)."""
+    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL") or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL"):
+        return None
+    spec = find_spec("prefect")
+    if not spec or not spec.origin:
+        return None
+    try:
+        names = sorted(n for n in os.listdir(Path(spec.origin).parent / "server" / "database" / "_migrations" / "versions"
+                                             / "sqlite") if n.endswith(".py"))
+    except OSError:
+        return None
+    return standing.prefect_home() / "prefect.db", f"{len(names)}:{names[-1] if names else ''}"  # dated names: the newest last
+
+
+def _revision(db: Path) -> str | None:
+    if not db.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            row = con.execute("select version_num from alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _database_current() -> bool:
+    """True when PREFECT_HOME's database is at the revision the embedded server left it at after
+    migrating, with the same Prefect migrations installed: then the server skips its migration check
+    at start (0.3–0.6 s of its CPU on the 2-core box, issue 18). A new database, another Prefect or a
+    database changed by other means migrates as before."""
+    found = _database()
+    if found is None:
+        return False
+    db, migrations = found
+    try:
+        note = json.loads((db.parent / MIGRATED_NOTE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    rev = _revision(db)
+    return rev is not None and note == {"migrations": migrations, "revision": rev}
+
+
+def _note_database() -> None:
+    """After a server start that migrated: remember the revision it left (see _database_current)."""
+    found = _database()
+    if found is None:
+        return
+    db, migrations = found
+    rev = _revision(db)
+    if rev is not None:
+        try:
+            (db.parent / MIGRATED_NOTE).write_text(json.dumps({"migrations": migrations, "revision": rev}), encoding="utf-8")
+        except OSError:
+            pass
+
+
 LOG_KEEP_BYTES = 2_000_000
 
 
 def _log_path() -> Path:
     """PREFECT_HOME/embedded-server.log; past LOG_KEEP_BYTES it becomes .log.1 (one old log kept)."""
-    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    home = standing.prefect_home()
     home.mkdir(parents=True, exist_ok=True)
     log = home / "embedded-server.log"
     try:
@@ -141,12 +213,27 @@ def _wanted() -> bool:
 
 
 def start_early() -> None:
-    """Spawn the server now (cheap: no Prefect import) unless one is configured or already up."""
+    """Spawn the server now (cheap: no Prefect import) unless one is configured, a standing `jiebang
+    server` is announced in PREFECT_HOME (then PREFECT_API_URL points at it), or ours is already up."""
     global _server
     with _LOCK:
         if _server is None and _wanted():
+            url = standing.announced_url()
+            if url:
+                _point_at(url)
+                return
             _server = EmbeddedServer()
             atexit.register(_server.stop)
+
+
+def _point_at(url: str) -> None:
+    """PREFECT_API_URL = url, for every Prefect client of this process."""
+    if os.environ.get("PREFECT_API_URL") != url:
+        os.environ["PREFECT_API_URL"] = url
+        if "prefect.context" in sys.modules:  # settings were read at import: make them see the URL
+            from prefect.context import refresh_global_settings_context
+
+            refresh_global_settings_context()
 
 
 def ensure_api() -> str | None:
@@ -159,12 +246,7 @@ def ensure_api() -> str | None:
         return os.environ.get("PREFECT_API_URL")
     if not server.ready:
         server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")))
-    if os.environ.get("PREFECT_API_URL") != server.url:
-        os.environ["PREFECT_API_URL"] = server.url
-        if "prefect.context" in sys.modules:  # settings were read at import: make them see the URL
-            from prefect.context import refresh_global_settings_context
-
-            refresh_global_settings_context()
+    _point_at(server.url)
     return server.url
 
 
