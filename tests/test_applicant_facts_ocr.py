@@ -3,17 +3,14 @@
 (有限责任公司（自然人投资或控股）) or ticked with a detail in brackets (■其他（个体工商户）), rendered here with Pillow and read by the cascade engine."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pages import blank_a4, scan, text_at
+from pages import blank_a4, text_at
+from scanned_facts import facts_of_scans
 from pipeline.checks import engine as E
 from pipeline.checks.rules import load_rules
-from pipeline.extract import extract_facts
-from pipeline.model import Document
-from pipeline.ocr.base import RasterPage, get_engine
-from pipeline.process import indicator_specs
+from pipeline.ocr.base import get_engine
 
 DPI = 200
 S = DPI / 300
@@ -64,11 +61,7 @@ def site_page(mark: str):
 
 
 def facts_of(engine, images):
-    pages = tuple(engine.read(RasterPage(file="b.tif", number=k + 1, dpi=DPI,
-                                         image=np.asarray(scan(img, angle=0.3, seed=k).convert("RGB"))))
-                  for k, img in enumerate(images))
-    d = Document(file="b.tif", sha256="0" * 64, kind="tiff", pages=pages, page_count=len(pages))
-    return extract_facts([d], indicators=indicator_specs(RULES))
+    return facts_of_scans(engine, images, RULES, dpi=DPI, angle=0.3, file="b.tif")
 
 
 @pytest.mark.parametrize("mark", ["▇", "■"])

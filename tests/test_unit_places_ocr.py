@@ -4,17 +4,14 @@ right; the pipeline takes the valid reading and names both places, says 疑为�
 there, and never passes the credit check of a unit listed under the right code."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from pages import blank_a4, scan, text_at
+from pages import blank_a4, text_at
+from scanned_facts import facts_of_scans
 from pipeline.checks.credit import CreditIndex, load_credit_list
 from pipeline.checks.rules import load_rules
 from pipeline.checks.unit_rules import check_credit, check_uscc_valid
-from pipeline.extract import extract_facts
-from pipeline.model import Document
-from pipeline.ocr.base import RasterPage, get_engine
-from pipeline.process import indicator_specs
+from pipeline.ocr.base import get_engine
 
 DPI = 200
 S = DPI / 300
@@ -57,11 +54,7 @@ def licence():
 
 
 def facts_of(engine, images):
-    pages = tuple(engine.read(RasterPage(file="c.tif", number=k + 1, dpi=DPI,
-                                         image=np.asarray(scan(img, angle=0.2, seed=k).convert("RGB"))))
-                  for k, img in enumerate(images))
-    d = Document(file="c.tif", sha256="0" * 64, kind="tiff", pages=pages, page_count=len(pages))
-    return extract_facts([d], indicators=indicator_specs(RULES))
+    return facts_of_scans(engine, images, RULES, dpi=DPI, angle=0.2, file="c.tif")
 
 
 def test_a_code_misprinted_on_the_cover_is_the_licence_copys_reading(engine):
