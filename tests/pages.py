@@ -79,6 +79,20 @@ def text_at(d: ImageDraw.ImageDraw, x: float, y: float, s: str, scale: float, px
     """Black text at 300-dpi coordinates (x, y) and size px, drawn at `scale`."""
     d.text((int(x * scale), int(y * scale)), s, font=font(int(px * scale)), fill="black")
 
+
+def ruled_table(d: ImageDraw.ImageDraw, x0: float, y0: float, widths, h: float, rows, scale: float) -> None:
+    """A ruled table at 300-dpi coordinates: rows of cells of the given widths and height h, 44-px text."""
+    y = y0
+    for row in rows:
+        x = x0
+        for w, cell in zip(widths, row):
+            d.rectangle([int(x * scale), int(y * scale), int((x + w) * scale), int((y + h) * scale)],
+                        outline="black", width=3)
+            text_at(d, x + 20, y + (h - 44) / 2, cell, scale)
+            x += w
+        y += h
+
+
 def red_seal(img: Image.Image, center: tuple[int, int], diameter: int, text: str) -> None:
     """A plain round seal multiplied over the page: ring, star, name on the upper arc."""
     layer = Image.new("RGB", img.size, "white")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from pages import blank_a4, text_at
+from pages import blank_a4, ruled_table, text_at
 from scanned_facts import facts_of_scans
 from pipeline.checks import engine as E
 from pipeline.checks.rules import load_rules
@@ -32,14 +32,7 @@ def text(d, x, y, s, px=44):
 
 
 def table(d, x0, y0, widths, h, rows):
-    y = y0
-    for row in rows:
-        x = x0
-        for w, cell in zip(widths, row):
-            d.rectangle([int(x * S), int(y * S), int((x + w) * S), int((y + h) * S)], outline="black", width=3)
-            text(d, x + 20, y + (h - 44) / 2, cell)
-            x += w
-        y += h
+    ruled_table(d, x0, y0, widths, h, rows, S)
 
 
 def cover(type_text: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages import blank_a4, text_at
+from pages import blank_a4, ruled_table, text_at
 from scanned_facts import facts_of_scans
 from pipeline.checks.credit import CreditIndex, load_credit_list
 from pipeline.checks.rules import load_rules
@@ -25,14 +25,7 @@ def engine():
 
 
 def _table(d, x0, y0, widths, h, rows):
-    y = y0
-    for row in rows:
-        x = x0
-        for w, cell in zip(widths, row):
-            d.rectangle([int(x * S), int(y * S), int((x + w) * S), int((y + h) * S)], outline="black", width=3)
-            text_at(d, x + 20, y + (h - 44) / 2, cell, S)
-            x += w
-        y += h
+    ruled_table(d, x0, y0, widths, h, rows, S)
 
 
 def cover(code):
