@@ -122,3 +122,18 @@ def test_transposed_table_with_a_wrapped_header_line_whose_boxes_mislead():
     assert "目标值" not in got
     r = E.check_targets(f, RULES, "innovation_community")
     assert r.status == "review" and "孵化场地面积" in r.detail, r.detail
+
+
+def test_transposed_table_below_an_intro_sentence_running_across_its_columns():
+    """The sentence above the table (…，本单位（联合体）| 在建设周期内拟完成以下目标：) straddles the header's
+    columns: it is no header line, so the header row with its wrapped lines names the columns."""
+    rows = [[(0.18, "对照榜单考核要求"), (0.336, "，本单位（联合体）"), (0.494, "在建设周期内拟完成以下目标：")],
+            [(0.15, "指标"), (0.266, "孵化开源项"), (0.366, "汇聚开发者"), (0.466, "代码贡献者"), (0.566, "开源社区活"),
+             (0.666, "产业化应用"), (0.766, "开源人才培")],
+            [(0.268, "目(个)"), (0.366, "数量"), (0.405, "(人)"), (0.466, "人数(人)"), (0.566, "动(场次)"),
+             (0.666, "项目数量(个)"), (0.766, "训"), (0.792, "(人次)")],
+            [(0.153, "目标值"), (0.266, "不少于12"), (0.366, "600"), (0.466, "400"), (0.566, "不少于14"), (0.666, "6"),
+             (0.766, "1500")]]
+    f = facts(page(OSS_COVER, 1), page(rows, 2, source="text_layer"))
+    assert targets_of(f) == {"开源项目数量": (12, "个"), "社区开发者人数": (600, "人"), "代码贡献者人数": (400, "人"),
+                             "年度开源活动": (14, "场"), "产业化应用项目": (6, "个"), "开源人才培训": (1500, "人次")}

@@ -39,3 +39,17 @@ def test_wrapped_transposed_header_line_is_not_the_values_row_through_ocr(tmp_pa
     assert {k: got.get(k) for k in want if k != "孵化场地面积"} == {k: v for k, v in want.items() if k != "孵化场地面积"}
     status = {r.rule: r.status for r in run_checks(facts, RULES, None)}["targets.meet_indicators"]
     assert status in ("pass", "review")
+
+
+def test_transposed_table_below_an_intro_sentence_in_a_real_text_pdf(tmp_path):
+    """Seed 302's 003 (text PDF): the sentence above a transposed table (对照榜单考核要求 | ，本单位（联合体）|
+    在建设周期内拟完成以下目标：) runs across the columns; it is not joined with the wrapped header lines
+    into a header of its own (it took two fuzzy names and lost the other four targets). The whole
+    booklet is written: reportlab's 256-glyph font subsets split the sentence into those runs."""
+    kinds = ("cover", "commitment", "basic_info", "certificate", "members", "agreement", "signing", "targets")
+    exp, facts = _read(tmp_path, 302, 12, 2, kinds, "text_pdf")
+    got = {t.indicator: (t.value, t.unit) for t in facts.targets}
+    want = {t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}
+    assert got == want
+    status = {r.rule: r.status for r in run_checks(facts, RULES, None)}["targets.meet_indicators"]
+    assert status == next(c["status"] for c in exp["checks"] if c["rule"] == "targets.meet_indicators")

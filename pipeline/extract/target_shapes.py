@@ -134,7 +134,9 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
     joined, rest = row, below
     while rest and not any(value_of(c.text) or c.text in units or c.text in unit_labels for c in rest[0]):
         # header cells wrapped over several lines (托管开源项目 / （含孵化）（ / 个）): join each with
-        # the lines under it
+        # the lines under it — not a sentence above the table, whose runs straddle its columns
+        if _straddles(joined, rest[0]):
+            break
         joined, rest = _with_second_line(joined, rest[0]), rest[1:]
         named2 = _named(joined, inds)
         if len(named2) >= max(len(named), 2):
@@ -259,6 +261,15 @@ def _named(row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> list[tuple[int
     named = [(i, c, *match_indicator(c.text, inds)) for i, c in enumerate(row)]
     named = [(i, c, ind, s) for i, c, ind, s in named if ind is not None]
     return named if len({ind.name for _, _, ind, _ in named}) >= 2 else []
+
+
+def _straddles(row: Sequence[Cell], nxt: Sequence[Cell]) -> bool:
+    """Some cell of `nxt` lies partly under a cell of `row` (less than half of it): the two lines do
+    not share columns (…，本单位（联合体） over 孵化开源项 | 汇聚开发者), so `nxt` is no wrapped line of
+    `row`'s header cells. DOCX cells have no geometry: never."""
+    return any(c.source != "docx" and d.source != "docx"
+               and 0 < min(c.bbox[2], d.bbox[2]) - max(c.bbox[0], d.bbox[0]) < 0.5 * (d.bbox[2] - d.bbox[0])
+               for c in row for d in nxt)
 
 
 def _with_second_line(row: Sequence[Cell], nxt: Sequence[Cell]) -> tuple[Cell, ...]:
