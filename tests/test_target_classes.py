@@ -137,3 +137,26 @@ def test_transposed_table_below_an_intro_sentence_running_across_its_columns():
     f = facts(page(OSS_COVER, 1), page(rows, 2, source="text_layer"))
     assert targets_of(f) == {"开源项目数量": (12, "个"), "社区开发者人数": (600, "人"), "代码贡献者人数": (400, "人"),
                              "年度开源活动": (14, "场"), "产业化应用项目": (6, "个"), "开源人才培训": (1500, "人次")}
+
+
+def test_wrapped_header_cell_split_after_an_enumeration_comma():
+    """A text layer splits 龙、| 路演等双创 at the 、 whose box is only its ink: the blank half of the
+    full-width mark is no gap between cells, so the wrapped header (年均开展创业沙 / 龙、路演等双创 / 活动（场次）)
+    reads in order and names 年度创新创业活动. Boxes as seed 246's text PDF has them."""
+    from pipeline.model import Page
+
+    boxes = [((0.104, 0.1614, 0.135, 0.1722), "指标"), ((0.235, 0.1611, 0.343, 0.1725), "引进入驻企业（"),
+             ((0.369, 0.1613, 0.480, 0.1722), "社区运营场地面"), ((0.505, 0.1613, 0.617, 0.1722), "年均开展创业沙"),
+             ((0.642, 0.1613, 0.751, 0.1725), "带动就业人数（"),
+             ((0.234, 0.1774, 0.255, 0.1889), "家）"), ((0.5376, 0.1775, 0.6155, 0.1887), "路演等双创"),
+             ((0.369, 0.1785, 0.423, 0.1889), "积（㎡）"), ((0.5059, 0.1777, 0.521, 0.1882), "龙"),
+             ((0.642, 0.1780, 0.663, 0.1889), "人）"), ((0.5228, 0.1861, 0.5261, 0.1884), "、"),
+             ((0.5056, 0.1943, 0.5359, 0.2048), "活动"), ((0.5476, 0.1943, 0.5907, 0.2053), "（场次）"),
+             ((0.106, 0.2227, 0.151, 0.2333), "目标值"), ((0.5055, 0.2229, 0.5718, 0.2333), "不低于24"),
+             ((0.234, 0.2240, 0.252, 0.2319), "30"), ((0.370, 0.2240, 0.407, 0.2319), "4500"),
+             ((0.643, 0.2240, 0.679, 0.2319), "1200")]
+    lines = tuple(Line(text=t, bbox=b, confidence=1.0, engine="text_layer") for b, t in boxes)
+    tables = Page(file="a.pdf", number=2, width=2480, height=3508, source="text_layer", lines=lines)
+    f = facts(page(COVER, 1), tables)
+    assert targets_of(f) == {"入驻企业数量": (30, "家"), "孵化场地面积": (4500, "平方米"), "年度创新创业活动": (24, "场"),
+                             "带动就业人数": (1200, "人")}

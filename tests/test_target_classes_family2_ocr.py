@@ -41,13 +41,23 @@ def test_wrapped_transposed_header_line_is_not_the_values_row_through_ocr(tmp_pa
     assert status in ("pass", "review")
 
 
-def test_transposed_table_below_an_intro_sentence_in_a_real_text_pdf(tmp_path):
-    """Seed 302's 003 (text PDF): the sentence above a transposed table (对照榜单考核要求 | ，本单位（联合体）|
-    在建设周期内拟完成以下目标：) runs across the columns; it is not joined with the wrapped header lines
-    into a header of its own (it took two fuzzy names and lost the other four targets). The whole
-    booklet is written: reportlab's 256-glyph font subsets split the sentence into those runs."""
-    kinds = ("cover", "commitment", "basic_info", "certificate", "members", "agreement", "signing", "targets")
-    exp, facts = _read(tmp_path, 302, 12, 2, kinds, "text_pdf")
+
+BOOKLET = ("cover", "toc", "commitment", "basic_info", "certificate", "members", "agreement", "signing", "site", "plan",
+           "targets", "lease_contract")
+
+
+@pytest.mark.parametrize("seed, n, index", [
+    # 对照榜单考核要求 | ，本单位（联合体）| 在建设周期内拟完成以下目标： runs across the columns above a transposed
+    # table: not joined with the wrapped header lines into a header of its own (two fuzzy names, four targets lost)
+    (302, 12, 2),
+    # a wrapped header cell split by the text layer after 、 (年均开展创业沙 / 龙、| 路演等双创 / 活动（场次）): the
+    # blank half of the full-width 、 is no cell gap, so the wrapped lines join in reading order
+    (246, 12, 3),
+])
+def test_transposed_target_tables_in_a_real_text_pdf(tmp_path, seed, n, index):
+    """The whole booklet is written as a text PDF (reportlab's 256-glyph font subsets split runs where
+    the generated bundles split them) and read by its text layer."""
+    exp, facts = _read(tmp_path, seed, n, index, BOOKLET, "text_pdf")
     got = {t.indicator: (t.value, t.unit) for t in facts.targets}
     want = {t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}
     assert got == want

@@ -184,6 +184,11 @@ def page_layout(page: Page) -> PageLayout:
 FRAGMENT_GAP = 0.6
 """Runs closer than this many text heights are one cell (PDF text layers split a line into runs
 per font change; table cells are at least two paddings apart)."""
+MID_PUNCT = ("、", "，", ",")
+PUNCT_BLANK = 0.7
+"""A full-width 、 or ， has ink only in the left part of its square: a run after it (龙、| 路演等双创, a
+wrapped header cell whose runs a text layer split at the glyph) starts this many text heights
+further than its place. Marks that end a label (：) are not among them: label | value stay apart."""
 
 
 def merge_fragments(row: list[Cell], rulings: Sequence[Ruling] = ()) -> tuple[Cell, ...]:
@@ -195,7 +200,10 @@ def merge_fragments(row: list[Cell], rulings: Sequence[Ruling] = ()) -> tuple[Ce
             # max: a thin glyph (一) has a box far lower than the line's text height
             h = max(prev.bbox[3] - prev.bbox[1], c.bbox[3] - c.bbox[1])
             band = (min(prev.bbox[1], c.bbox[1]), max(prev.bbox[3], c.bbox[3]))
-            if c.origin != prev.origin and c.bbox[0] - prev.bbox[2] < FRAGMENT_GAP * h and not (
+            gap = c.bbox[0] - prev.bbox[2]
+            if prev.text.endswith(MID_PUNCT):
+                gap -= PUNCT_BLANK * h  # the blank half of a full-width 、 or ， is outside its box
+            if c.origin != prev.origin and gap < FRAGMENT_GAP * h and not (
                     rulings and rule_between(rulings, "v", prev.bbox[2], c.bbox[0], band, 0.3 * h)):
                 out[-1] = join_cells(prev, c)
                 continue
