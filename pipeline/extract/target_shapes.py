@@ -134,8 +134,9 @@ def transposed(row: Sequence[Cell], below: Sequence[Sequence[Cell]], inds: Seque
     joined, rest = row, below
     while rest and not any(value_of(c.text) or c.text in units or c.text in unit_labels for c in rest[0]):
         # header cells wrapped over several lines (托管开源项目 / （含孵化）（ / 个）): join each with
-        # the lines under it — not a sentence above the table, whose runs straddle its columns
-        if _straddles(joined, rest[0]):
+        # the lines under it — not a sentence above the table naming no indicator, whose runs straddle
+        # its columns (a header row naming two is joined as before: OCR boxes of its lines are loose)
+        if len(named) < 2 and _straddles(joined, rest[0]):
             break
         joined, rest = _with_second_line(joined, rest[0]), rest[1:]
         named2 = _named(joined, inds)
