@@ -10,24 +10,25 @@ from pipeline.samples import generator as G
 from pipeline.samples.family2 import bundle as B
 
 
-def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...]):
+def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...], fmt: str = "image_pdf"):
     """(the submission's plan, the Document read from its pages of `kinds`) for application `index`
-    of the family-2 bundle planned with `seed` and `n` applications."""
+    of the family-2 bundle planned with `seed` and `n` applications, written as `fmt` (an image PDF
+    read by OCR, or a text PDF read from its text layer)."""
     plan = B.plan_truth(seed, n)
     sub = next(s for s in plan.submissions if s.kind == "application" and s.app.index == index)
     keep = [i for i, p in enumerate(sub.pages) if p.kind in kinds]
-    part = G.SubmissionPlan("part.pdf", "image_pdf", "application", [sub.pages[i] for i in keep],
+    part = G.SubmissionPlan("part.pdf", fmt, "application", [sub.pages[i] for i in keep],
                             [sub.looks[i] for i in keep], sub.family)
     G._render_submission(part, tmp_path)
     doc: Document = read_document(tmp_path, "part.pdf").document
     return sub, doc
 
 
-def planned_facts(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...]):
-    """(the application's expected truth, the facts extracted from its pages of `kinds` read by OCR)."""
+def planned_facts(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...], fmt: str = "image_pdf"):
+    """(the application's expected truth, the facts extracted from its pages of `kinds` read as `fmt`)."""
     from pipeline.checks.rules import load_rules
     from pipeline.extract import extract_facts
     from pipeline.process import indicator_specs
 
-    sub, doc = read_planned_pages(tmp_path, seed, n, index, kinds)
+    sub, doc = read_planned_pages(tmp_path, seed, n, index, kinds, fmt)
     return sub.truth["expected"], extract_facts([doc], indicators=indicator_specs(load_rules()))
