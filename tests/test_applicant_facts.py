@@ -213,3 +213,19 @@ def test_label_note_wrapped_open_in_its_cell_leaves_the_value_beside_it():
     assert u.uscc.value == "52500116045127566J", u.uscc
     assert u.entity_type.value == "social_organization"
     assert check_type_allowed(u, "申报单位", load_rules()).status == "pass"
+
+
+def test_ticked_option_with_a_detail_cut_short_by_ocr_is_the_option():
+    """■其他（个体工） — OCR lost 商户: the option 其他 decides; the code (92) agrees, so a fail on evidence;
+    a code of another kind (91) leaves it to review."""
+    from pipeline.checks.rules import load_rules
+    from pipeline.checks.unit_rules import check_type_allowed
+    from pipeline.extract.entity import classify_declared, unit_from_pages
+    assert classify_declared("其他（个体工）") == "other" and classify_declared("其他（个体工商户）") == "other"
+    rows = [["申报单位名称", "大足区玉衡网络工作室"], ["机构代码(统一社会信用代码)", "92500111MACP4EK33A"],
+            ["单位类型", "□企业□事业单位□社会组织□产业园区运营管理机构■其他(个体工)"]]
+    u = unit_from_pages(pages_of(_table_page(rows)))
+    assert u.entity_type.value == "other", u.entity_type
+    assert check_type_allowed(u, "申报单位", load_rules()).status == "fail"
+    rows[1] = ["机构代码(统一社会信用代码)", "91500152MA5NLK3722"]
+    assert check_type_allowed(unit_from_pages(pages_of(_table_page(rows))), "申报单位", load_rules()).status == "review"
