@@ -195,3 +195,37 @@ def test_a_cover_misread_is_outvoted_by_the_places_that_agree():
                      page(["承诺书", f"单位名称：{right}", "出租方单位名称：重庆两江物业管理有限公司"], 3))
     u = reconcile(unit_from_pages(pages), pages)
     assert u.name.value == right, u.name
+
+
+def test_label_note_wrapped_open_in_its_cell_leaves_the_value_beside_it():
+    """统一社会信用代码（注册号） wrapped in its cell as 统一社会信用 / 代码(注册号 / ): the open note is the
+    label's, not a value; the code beside it is read, and it confirms the ticked type whose mark OCR
+    dropped (without the code that type stayed below the threshold: a wrong review)."""
+    from pipeline.checks.rules import load_rules
+    from pipeline.checks.unit_rules import check_type_allowed
+    from pipeline.extract.entity import unit_from_pages
+    from pipeline.extract.fields import strip_value
+    assert strip_value("(注册号") == "" and strip_value("（注册号）52500116045127566J") == "52500116045127566J"
+    rows = [["单位名称", "重庆悦来开源软件发展研究中心", "成立时间", "2013年7月12日"],
+            ["统一社会信用", "52500116045127566J", "注册资金", "2000万元"], ["代码(注册号"], [")"],
+            ["单位类型", "□企业□事业单位社会组织□产业园区运营管理机构□其他"]]
+    u = unit_from_pages(pages_of(_table_page(rows)))
+    assert u.uscc.value == "52500116045127566J", u.uscc
+    assert u.entity_type.value == "social_organization"
+    assert check_type_allowed(u, "申报单位", load_rules()).status == "pass"
+
+
+def test_ticked_option_with_a_detail_cut_short_by_ocr_is_the_option():
+    """■其他（个体工） — OCR lost 商户: the option 其他 decides; the code (92) agrees, so a fail on evidence;
+    a code of another kind (91) leaves it to review."""
+    from pipeline.checks.rules import load_rules
+    from pipeline.checks.unit_rules import check_type_allowed
+    from pipeline.extract.entity import classify_declared, unit_from_pages
+    assert classify_declared("其他（个体工）") == "other" and classify_declared("其他（个体工商户）") == "other"
+    rows = [["申报单位名称", "大足区玉衡网络工作室"], ["机构代码(统一社会信用代码)", "92500111MACP4EK33A"],
+            ["单位类型", "□企业□事业单位□社会组织□产业园区运营管理机构■其他(个体工)"]]
+    u = unit_from_pages(pages_of(_table_page(rows)))
+    assert u.entity_type.value == "other", u.entity_type
+    assert check_type_allowed(u, "申报单位", load_rules()).status == "fail"
+    rows[1] = ["机构代码(统一社会信用代码)", "91500152MA5NLK3722"]
+    assert check_type_allowed(unit_from_pages(pages_of(_table_page(rows))), "申报单位", load_rules()).status == "review"

@@ -58,3 +58,16 @@ def test_agreement_party_line_lost_still_agrees_with_the_member_list_through_ocr
     assert facts.consortium_list.value == len(exp["consortium"]) == 4, facts.consortium_list.reason
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
     assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"].startswith("consortium.")}
+
+
+def test_member_item_whose_name_holds_a_place_in_brackets_in_a_text_pdf(tmp_path):
+    """（三）应用单位：汇川数码科技（重庆）有限公司（统一社会信用代码：…）: lost, the item list said 2 members where
+    the count and the agreement's parties said 3 (consortium.size review). This booklet is a text PDF:
+    written as one and read from its text layer by the real reader."""
+    exp, facts = _read(tmp_path, 282, 12, 2, ("cover", "members", "agreement", "signing"), "text_pdf")
+    want = {m["name"]: tuple(m["roles"]) for m in exp["consortium"]}
+    assert "汇川数码科技（重庆）有限公司" in want
+    assert {u.name.value: tuple(u.roles) for u in facts.consortium} == want
+    assert facts.consortium_list.value == len(want) == 3, facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "consortium.size"}
+    assert got == {"consortium.size": "pass"}

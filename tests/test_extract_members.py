@@ -415,3 +415,16 @@ def test_a_unit_suffix_read_twice_is_read_once():
     assert accept_name("重庆市乘风云计算有限责任公司公司") == "重庆市乘风云计算有限责任公司"
     assert accept_name("重庆长风信息技术产业研究院") == "重庆长风信息技术产业研究院"
 
+
+
+def test_prose_item_whose_name_holds_a_place_in_brackets_counts():
+    """（三）应用单位：汇川数码科技（重庆）有限公司（统一社会信用代码：…）: the bracketed place is part of the
+    name, the code's bracket is not; lost, the list said 2 where the count and the parties said 3 (review)."""
+    text = ["联合体成员情况", "本联合体由以下3家单位组成：",
+            f"（一）牵头单位：重庆云帆科技有限公司（统一社会信用代码：{CODE}），负责社区总体建设运营。",
+            f"（二）代码贡献方：重庆渝芯软件有限公司（统一社会信用代码：{B}），负责代码维护。",
+            f"（三）应用单位：汇川数码科技（重庆）有限公司（统一社会信用代码：{C}），负责落地应用。"]
+    f = extract_facts([doc(page(COVER, 1), page(text, 2))])
+    assert members(f)["汇川数码科技（重庆）有限公司"] == (C, ("application_unit",))
+    assert f.consortium_list.value == 3, f.consortium_list.reason
+    assert {r.rule: r.status for r in run_checks(f, load_rules(), None)}["consortium.size"] == "pass"

@@ -87,8 +87,9 @@ def classify_declared(text: str) -> str | None:
             for w in words if (k := text.find(w)) >= 0]
     if hits:
         return min(hits)[2]
-    # a bare option word ticked on a form (其他)
-    return patterns()["ticks"]["option_types"].get(text)
+    # a bare option word ticked on a form (其他), its detail in brackets not a type word we know
+    # (其他（个体工）: OCR lost the rest of 个体工商户) — the option decides
+    return patterns()["ticks"]["option_types"].get(re.split(r"[(（]", text, maxsplit=1)[0])
 
 
 def code_types(code: str) -> list[str]:

@@ -17,6 +17,8 @@ from pipeline.facts import CODE_SUSPECTED
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 _LEAD_PUNCT = re.compile(r"^[\s:：;；,，.。、]+")
 _PAREN_NOTE = re.compile(r"^[(（][^)）]{0,8}[)）]")
+_OPEN_NOTE = re.compile(r"^[(（][^()（）]{0,8}$")
+"""A label's note whose closing bracket wrapped onto the cell's next line (统一社会信用代码（注册号 / ）)."""
 _TRAIL = re.compile(r"[\s:：;；,，.。、]+$")
 
 
@@ -43,13 +45,14 @@ class Found:
 
 
 def strip_value(rest: str) -> str:
-    """Drop the colon and notes like （盖章） between a label and its value."""
+    """Drop the colon and notes like （盖章） between a label and its value; a note left open with
+    nothing after it is the label's own, wrapped before its closing bracket (no value)."""
     prev = None
     while prev != rest:
         prev = rest
         rest = _LEAD_PUNCT.sub("", rest)
         rest = _PAREN_NOTE.sub("", rest)
-    return _TRAIL.sub("", rest)
+    return _TRAIL.sub("", _OPEN_NOTE.sub("", rest))
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from typing import Sequence
 
 import cn2an
 
+from pipeline.extract.fields import canonical_name
 from pipeline.extract.layout import Cell, Flow, PageLayout, flow
 from pipeline.extract.member_list import names_in, patterns, roles_in
 from pipeline.extract.nlp import role_mentions
@@ -94,7 +95,8 @@ def _list_items(text: str):
         for m in re.finditer(rx, text):
             roles = tuple(dict.fromkeys(lb for lb, *_ in roles_in(m.group("role"))))
             found = names_in(m.group("name"))
-            if roles and found and found[0][0] == m.group("name").strip():
+            # the whole item is one name (names_in gives it with full-width brackets: 汇川数码科技（重庆）有限公司)
+            if roles and found and found[0][0] == canonical_name(m.group("name").strip()):
                 yield found[0][0], roles, m.start("role"), m.end("name")
 
 
