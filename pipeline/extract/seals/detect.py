@@ -145,33 +145,41 @@ def _discs(mask: np.ndarray, ppm: float, cfg: dict, rejoin: bool = True) -> list
     """Round and oval seals in the red mask (slices already taken out): (classification, blob pixels).
     A seal stamped over a block of text has its rim cut wherever a black line crosses it (red under
     toner is black), in pieces too far apart to join: with `rejoin` (the page's millimetres are
-    known, not guessed), the ink of blobs that made no seal is joined again over a text line's
-    height (`rejoin_mm`), and clear rings (`rejoin_ring_min`) in it are seals too."""
-    found, left = _disc_pass(mask, ppm, cfg, cfg["join_mm"])
-    if rejoin and left.any():
-        found += [f for f in _disc_pass(left, ppm, cfg, cfg["rejoin_mm"])[0] if f[0]["ring"] >= cfg["rejoin_ring_min"]]
+    known, not guessed), seal-sized blobs that made no seal are joined again over a text line's
+    height (`rejoin_mm`), and clear rings (`rejoin_ring_min`) made of two or more of them are seals too."""
+    found, left, pieces = _disc_pass(mask, ppm, cfg, cfg["join_mm"])
+    if rejoin and len(pieces) >= 2:
+        again = _disc_pass(left, ppm, cfg, cfg["rejoin_mm"], pieces)[0]
+        found += [f for f in again if f[0]["ring"] >= cfg["rejoin_ring_min"]]
     return found
 
 
-def _disc_pass(mask: np.ndarray, ppm: float, cfg: dict, join_mm: float):
-    """One look at the mask's blobs joined over `join_mm`: the seals found, and a mask of the ink of
-    the seal-sized-or-smaller blobs that made none."""
+def _disc_pass(mask: np.ndarray, ppm: float, cfg: dict, join_mm: float, pieces: list | None = None):
+    """One look at the mask's blobs joined over `join_mm` (only at blobs holding two or more of
+    `pieces`, when given): the seals found, and the ink of the seal-sized blobs that made none, as
+    a mask and one pixel (x, y) each."""
     H, W = mask.shape
     left = np.zeros_like(mask)
+    failed: list[tuple[int, int]] = []
     k = max(3, int(round(join_mm * ppm)) | 1)
     joined = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    if pieces is not None:
+        px = np.array(pieces)
+        wanted = np.bincount(labels[px[:, 1], px[:, 0]], minlength=n) >= 2
     min_side = min(cfg["edge_height_mm"][0], cfg["oval_minor_mm"][0]) * ppm
+    seal_side = cfg["round_diameter_mm"][1] * ppm * 1.15
     touch = cfg["edge_touch_mm"] * ppm
     out = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
+        if max(w, h) < min_side or (pieces is not None and not wanted[i]):
+            continue
         xs, ys = _blob_pixels(labels, mask, stats[i], i)
-        if max(w, h) < min_side or len(xs) < 30:
-            left[ys, xs] = 255
+        if len(xs) < 30:
             continue
         found: list[dict] = []
-        if max(w, h) <= cfg["round_diameter_mm"][1] * ppm * 1.15:
+        if max(w, h) <= seal_side:
             d = _classify_disc(xs, ys, mask, ppm, cfg)
             if d:
                 found.append(d)
@@ -182,9 +190,10 @@ def _disc_pass(mask: np.ndarray, ppm: float, cfg: dict, join_mm: float):
         found = [d for d in found if touch < d["ell"].cx - max(d["ell"].a, d["ell"].b) + touch * 2
                  and d["ell"].cx + max(d["ell"].a, d["ell"].b) < W - 1 + touch]
         out += [(d, xs, ys) for d in found]
-        if not found and max(w, h) <= cfg["round_diameter_mm"][1] * ppm * 1.15:
+        if not found and max(w, h) <= seal_side:
             left[ys, xs] = 255
-    return out, left
+            failed.append((int(xs[0]), int(ys[0])))
+    return out, left, failed
 
 
 def _split_blob(xs, ys, x, y, w, h, mask, ppm, cfg) -> list[dict]:
