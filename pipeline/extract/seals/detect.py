@@ -141,24 +141,45 @@ def _hough_discs(sub: np.ndarray, ppm: float, cfg: dict) -> list[tuple[float, fl
 # --------------------------------------------------------------------------- the detector
 
 
-def _discs(mask: np.ndarray, ppm: float, cfg: dict) -> list[tuple[dict, np.ndarray, np.ndarray]]:
-    """Round and oval seals in the red mask (slices already taken out): (classification, blob pixels)."""
+def _discs(mask: np.ndarray, ppm: float, cfg: dict, rejoin: bool = True) -> list[tuple[dict, np.ndarray, np.ndarray]]:
+    """Round and oval seals in the red mask (slices already taken out): (classification, blob pixels).
+    A seal stamped over a block of text has its rim cut wherever a black line crosses it (red under
+    toner is black), in pieces too far apart to join: with `rejoin` (the page's millimetres are
+    known, not guessed), seal-sized blobs that made no seal are joined again over a text line's
+    height (`rejoin_mm`), and clear rings (`rejoin_ring_min`) made of two or more of them are seals too."""
+    found, left, pieces = _disc_pass(mask, ppm, cfg, cfg["join_mm"])
+    if rejoin and len(pieces) >= 2:
+        again = _disc_pass(left, ppm, cfg, cfg["rejoin_mm"], pieces)[0]
+        found += [f for f in again if f[0]["ring"] >= cfg["rejoin_ring_min"]]
+    return found
+
+
+def _disc_pass(mask: np.ndarray, ppm: float, cfg: dict, join_mm: float, pieces: list | None = None):
+    """One look at the mask's blobs joined over `join_mm` (only at blobs holding two or more of
+    `pieces`, when given): the seals found, and the ink of the seal-sized blobs that made none, as
+    a mask and one pixel (x, y) each."""
     H, W = mask.shape
-    k = max(3, int(round(cfg["join_mm"] * ppm)) | 1)
+    left = np.zeros_like(mask)
+    failed: list[tuple[int, int]] = []
+    k = max(3, int(round(join_mm * ppm)) | 1)
     joined = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    if pieces is not None:
+        px = np.array(pieces)
+        wanted = np.bincount(labels[px[:, 1], px[:, 0]], minlength=n) >= 2
     min_side = min(cfg["edge_height_mm"][0], cfg["oval_minor_mm"][0]) * ppm
+    seal_side = cfg["round_diameter_mm"][1] * ppm * 1.15
     touch = cfg["edge_touch_mm"] * ppm
     out = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if max(w, h) < min_side:
+        if max(w, h) < min_side or (pieces is not None and not wanted[i]):
             continue
         xs, ys = _blob_pixels(labels, mask, stats[i], i)
         if len(xs) < 30:
             continue
         found: list[dict] = []
-        if max(w, h) <= cfg["round_diameter_mm"][1] * ppm * 1.15:
+        if max(w, h) <= seal_side:
             d = _classify_disc(xs, ys, mask, ppm, cfg)
             if d:
                 found.append(d)
@@ -169,7 +190,10 @@ def _discs(mask: np.ndarray, ppm: float, cfg: dict) -> list[tuple[dict, np.ndarr
         found = [d for d in found if touch < d["ell"].cx - max(d["ell"].a, d["ell"].b) + touch * 2
                  and d["ell"].cx + max(d["ell"].a, d["ell"].b) < W - 1 + touch]
         out += [(d, xs, ys) for d in found]
-    return out
+        if not found and max(w, h) <= seal_side:
+            left[ys, xs] = 255
+            failed.append((int(xs[0]), int(ys[0])))
+    return out, left, failed
 
 
 def _split_blob(xs, ys, x, y, w, h, mask, ppm, cfg) -> list[dict]:
@@ -241,11 +265,11 @@ def detect_page(page: RasterPage) -> PageSeals:
     for e in find_slices(mask, ppm, cfg):
         out.append(_candidate(page, small, s, mask, e, e["xs"], e["ys"], ppm, page_mm))
         rest[e["ys"], e["xs"]] = 0
-    found = [f for f in _discs(rest, ppm, cfg) if _on_paper(small, f[0]["ell"], cfg)]
+    found = [f for f in _discs(rest, ppm, cfg, rejoin=not guessed) if _on_paper(small, f[0]["ell"], cfg)]
     for d, xs, ys in found:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
     if faint_area:
-        out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg)
+        out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg, rejoin=not guessed)
     if out:  # red seals found: the page shows colour, whatever its share of coloured pixels
         return PageSeals(out)
     return PageSeals(shaped, colour=state)
@@ -273,7 +297,7 @@ def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:
 
 
 def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint: np.ndarray,
-                cfg: dict) -> list[SealCandidate]:
+                cfg: dict, rejoin: bool = True) -> list[SealCandidate]:
     """Faint seals (pale pink on a low-resolution or washed-out scan) fall below the red mask's
     threshold: look again with a lower one (`faint`), away from the seals already found, and keep
     only clear rings on paper."""
@@ -286,7 +310,7 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
         return []
     faint[straight_rules(faint, ppm, fcfg) > 0] = 0
     out = []
-    for d, xs, ys in _discs(faint, ppm, fcfg):
+    for d, xs, ys in _discs(faint, ppm, fcfg, rejoin):
         if d["ring"] >= cfg["faint_ring_min"] and _on_paper(small, d["ell"], fcfg):
             d["conf"] = min(d["conf"], 0.7)
             out.append(_candidate(page, small, s, faint, d, xs, ys, ppm, page_mm))
