@@ -26,7 +26,7 @@ def roles_in(text: str) -> list[tuple[str, int, int, str]]:
     """Role phrases in `text` that give a role: all of them, or in a tick row (■牵头单位 □应用单位)
     only the ticked ones."""
     ments = [m for m in role_mentions(text) if m[0] != "member"]
-    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)])
+    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)], multi=True)
     if read is None:
         return ments
     return [ments[int(i)] for i in read.ticked]

@@ -36,12 +36,18 @@ def marked_options(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tup
     return out
 
 
-def read_ticks(text: str, spans: Sequence[tuple[str, int, int]]) -> TickRead | None:
+def read_ticks(text: str, spans: Sequence[tuple[str, int, int]], multi: bool = False) -> TickRead | None:
     """Which of the option spans (option, start, end) in `text` are ticked; None when the text is no
-    tick row (fewer than two options with a mark)."""
+    tick row (fewer than two options with a mark). `multi`: several options may be ticked (承担角色),
+    so where OCR dropped the filled marks every option left without a mark beside open boxes is
+    ticked (牵头单位开源代码贡献单位□应用单位)."""
     t = patterns()["ticks"]
     checked, unchecked = set(t["checked"]), set(t["unchecked"])
     marked = marked_options(text, spans)
+    if multi and marked and len(spans) >= 2 and all(mk in unchecked for *_, mk in marked):
+        bare = tuple(o for o, s, _ in spans if s not in {ms for _, ms, _, _ in marked})
+        if bare:
+            return TickRead(bare, 0.75, "勾选符号未识别出，其余选项均为未勾选框，按无框选项认定")
     if len(marked) < 2:
         return None
     ticked = tuple(o for o, _, _, mk in marked if mk in checked)
