@@ -428,3 +428,44 @@ def test_prose_item_whose_name_holds_a_place_in_brackets_counts():
     assert members(f)["汇川数码科技（重庆）有限公司"] == (C, ("application_unit",))
     assert f.consortium_list.value == 3, f.consortium_list.reason
     assert {r.rule: r.status for r in run_checks(f, load_rules(), None)}["consortium.size"] == "pass"
+
+
+def test_role_tick_rows_whose_filled_marks_ocr_dropped_keep_every_unboxed_role():
+    """承担角色 rows tick several roles: with both ■ dropped (牵头单位开源代码贡献单位 □应用单位) the options
+    without a box beside an open box are the ticked ones; a row of open boxes only ticks nothing; an
+    entity-type row (one choice) still does not guess between two unboxed options."""
+    from pipeline.extract.entity import tick_choice
+    from pipeline.extract.member_list import roles_in
+
+    assert [r for r, *_ in roles_in("牵头单位开源代码贡献单位 □应用单位")] == ["lead", "code_contributor"]
+    assert [r for r, *_ in roles_in("□牵头单位开源代码贡献单位应用单位")] == ["code_contributor", "application_unit"]
+    assert roles_in("□牵头单位□开源代码贡献单位□应用单位") == []
+    assert [r for r, *_ in roles_in("■牵头单位□开源代码贡献单位■应用单位")] == ["lead", "application_unit"]
+    two_bare = tick_choice("单位性质企业事业单位□社会组织□其他")
+    assert two_bare is None or two_bare.option is None
+
+
+def test_member_card_key_with_a_speck_read_as_punctuation():
+    """成员单位二。 (a scan's speck after the key): still a card key, so the second member is not lost and
+    its code and roles are not given to the first."""
+    cards = ["二、联合体组成情况",
+             "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码 | {CODE}", "承担角色 | 牵头单位开源代码贡献单位 □应用单位",
+             "成员单位二。 | 重庆渝芯软件有限公司", f"统一社会信用代码 | {B}", "承担角色 | □牵头单位开源代码贡献单位应用单位"]
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead", "code_contributor")),
+                          "重庆渝芯软件有限公司": (B, ("code_contributor", "application_unit"))}
+    assert f.consortium_list.value == 2
+
+
+def test_member_cards_with_a_lost_card_key_are_no_whole_list():
+    """A card whose key row was not read at all: its code and role rows arrive as a second code and role
+    in the card above. They are not given to that member, and the cards' count is no evidence: no
+    one-member `fail`, a `review` with the reason."""
+    cards = ["二、联合体组成情况",
+             "成员单位一 | 重庆云帆科技有限公司", f"统一社会信用代码 | {CODE}", "承担角色 | ■牵头单位■开源代码贡献单位□应用单位",
+             "%%单位二~ | 重庆渝芯软件有限公司", f"统一社会信用代码 | {B}", "承担角色 | □牵头单位■开源代码贡献单位■应用单位"]
+    f = extract_facts([doc(page(COVER, 1), page(cards, 2, table=True))])
+    assert members(f)["重庆云帆科技有限公司"] == (CODE, ("lead", "code_contributor"))
+    assert f.consortium_list.value is None and "未能识别" in f.consortium_list.reason
+    status = {r.rule: r.status for r in run_checks(f, RULES, None)}
+    assert status["consortium.size"] == "review"

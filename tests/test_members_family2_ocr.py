@@ -10,7 +10,10 @@ a class that was lost before:
   (……股份有成立时间限公司), and a 法人类型 tick row whose filled mark OCR dropped (企业□事业单位□…);
 - member cards (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 ■…) whose key and value came back
   as one cell (成员单位三重庆森域……公司, 承担角色■牵头单位□…): a card lost, a code given to the wrong member;
-- a member row whose wrapped cells' second lines came back as a row of their own (…产业研究 / 院).
+- a member row whose wrapped cells' second lines came back as a row of their own (…产业研究 / 院);
+- member cards on a scan whose filled role marks OCR dropped (牵头单位开源代码贡献单位 □应用单位) and whose
+  second key came back with a speck as punctuation (成员单位二。): the second member was lost, its code
+  and roles given to the first, and the cards counted one member.
 """
 from __future__ import annotations
 
@@ -48,6 +51,19 @@ def test_family2_members_codes_roles_and_type_through_ocr(tmp_path, seed, index,
     else:
         assert {n: r for n, (_, r) in _members(facts).items()} == {n: r for n, (_, r) in want.items()}
     assert facts.consortium_list.value == len(want), facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {"consortium.size": "pass", "consortium.code_contributor": "pass",
+                   "consortium.application_unit": "pass"}
+
+
+def test_family2_member_cards_with_dropped_marks_and_a_specked_key_through_ocr(tmp_path):
+    """Seed 530 (12 applications), application 0: the member-card page alone, as scanned."""
+    sub, doc = read_planned_pages(tmp_path, 530, 12, 0, ("members",))
+    facts = extract_facts([doc])
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    assert len(want) == 2
+    assert _members(facts) == want
+    assert facts.consortium_list.value == 2, facts.consortium_list.reason
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
     assert got == {"consortium.size": "pass", "consortium.code_contributor": "pass",
                    "consortium.application_unit": "pass"}

@@ -240,7 +240,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
     stitched = [_stitch(page.rows) for page in pages]
     tables = read_tables(stitched, [p.source == "docx" for p in pages])
     lists, counts = read_sentences(pages)
-    cards = read_cards(stitched)
+    cards, cards_whole = read_cards(stitched)
     for row in [r for table, _ in tables for r in table.rows] + cards:
         mb = member_for(row.name, row.code)
         if row.name:
@@ -303,7 +303,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
-    return tuple(units), list_fact(tables, cards, lists, counts, named_parties(pages))
+    return tuple(units), list_fact(tables, cards, lists, counts, named_parties(pages), cards_whole)
 
 
 def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:

@@ -12,11 +12,13 @@ from pipeline.facts import ROLES_UNREAD, Evidence, Fact
 
 
 def list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[MemberRow], lists: Sequence[ListSentence],
-               counts: Sequence[CountSentence], parties: Sequence[tuple[str, str | None, Cell]] = ()) -> Fact:
+               counts: Sequence[CountSentence], parties: Sequence[tuple[str, str | None, Cell]] = (),
+               cards_whole: bool = True) -> Fact:
     """How many members the list read whole names, or why no list was read whole. A table and the
     agreement's count (or its list sentence, or its parties 甲方、乙方……) that disagree leave it unread:
-    members may be lost. Parties with a gap (甲方、乙方、丁方 read, 丙方 not) count to the last alias read;
-    alone (nothing else read whole to agree with) they leave it unread."""
+    members may be lost; so do member cards one of which was not read whole (`cards_whole`). Parties
+    with a gap (甲方、乙方、丁方 read, 丙方 not) count to the last alias read; alone (nothing else read
+    whole to agree with) they leave it unread."""
     aliases = [a for a, _, _ in parties]
     order = patterns()["party_aliases"]
     gap = bool(aliases) and aliases != order[:len(aliases)]
@@ -30,7 +32,8 @@ def list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Member
         said.append((n, tuple(c.evidence(t.confidence, note) for c in t.header[:1]), t.confidence, "成员表"))
     elif tables:
         return Fact(reason="成员表未能读到结尾（有成员行未识别出名称或代码）")
-    if cards:
+    lost_card = "成员单位逐家列表中有成员单位未能识别（单位名称行未读出）"
+    if cards and cards_whole:
         conf = min(c.confidence for r in cards for c in r.cells[:2])
         note = f"成员单位逐家列表，共{len(cards)}家"
         said.append((len(cards), (cards[0].cells[0].evidence(conf, note),), conf, "成员单位列表"))
@@ -55,7 +58,7 @@ def list_fact(tables: Sequence[tuple[MemberTable, bool]], cards: Sequence[Member
         note = f"协议写明共{stated.count}家成员单位" + ("" if said else f"（{ROLES_UNREAD}）")
         said.append((stated.count, (stated.cells[0].evidence(conf, note),), conf, "协议"))
     if not said:
-        return Fact(reason="未找到成员表表头，也未找到列出或写明全部成员的协议条款")
+        return Fact(reason=lost_card if cards and not cards_whole else "未找到成员表表头，也未找到列出或写明全部成员的协议条款")
     if len({n for n, *_ in said}) > 1:
         return Fact(reason="、".join(f"{where}为{n}家" for n, _, _, where in said) + "，成员数不一致")
     n, ev, conf, _ = said[0]

@@ -315,10 +315,14 @@ def _unglue(row: Sequence[Cell]) -> Sequence[Cell]:
     return (key, value, *row[1:])
 
 
-def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> list[MemberRow]:
+def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRow], bool]:
     """Key-value blocks, one per member (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 | ■牵头单位 …),
-    in order over the pages; each becomes a member row."""
+    in order over the pages; each becomes a member row. Also whether every card was read whole: a
+    card key whose name was not read, or a second code or role row in one card (the next card's key
+    was not read), means a member was lost, so the cards' count is no evidence of the list's size
+    (and the second row is not given to the card above it)."""
     out: list[MemberRow] = []
+    whole = True
     for rows in pages:
         card: list[Cell] | None = None
         name = None
@@ -343,11 +347,16 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> list[MemberRow]:
                 close()
                 card, fields = list(row), {}
                 name = (found[0][0], (rest[0],)) if found else None
+                whole = whole and name is not None
                 continue
             col = column_of(key)
+            if card is not None and col in fields and col in ("uscc", "role"):
+                close()  # a second code or role in one card: the next card's key was lost
+                card, name, whole = None, None, False
+                continue
             if card is not None and col in ("uscc", "role", "type"):
                 fields[col] = Cell("".join(c.text for c in rest), " ".join(c.raw for c in rest), rest[0].file,
                                    rest[0].page, rest[0].bbox, min(c.confidence for c in rest), rest[0].source, rest[0].origin)
                 card += list(row)
         close()
-    return out
+    return out, whole
