@@ -57,8 +57,8 @@ def test_family2_members_codes_roles_and_type_through_ocr(tmp_path, seed, index,
 
 
 def test_family2_member_cards_with_dropped_marks_and_a_specked_key_through_ocr(tmp_path):
-    """Seed 530 (12 applications), application 0: the member-card page alone, as scanned."""
-    sub, doc = read_planned_pages(tmp_path, 530, 12, 0, ("members",))
+    """Seed 530 (12 applications), application 0: its cover and member-card page, as scanned."""
+    sub, doc = read_planned_pages(tmp_path, 530, 12, 0, ("cover", "members"))
     facts = extract_facts([doc])
     want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
     assert len(want) == 2
