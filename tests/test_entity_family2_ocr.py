@@ -7,7 +7,14 @@ extracted and checked. Each case is a class that was lost before:
   and the 单位类型 tick row whose filled mark OCR dropped stayed unconfirmed — two wrong reviews;
 - a ticked ■其他（个体工商户） whose detail OCR cut short (■其他(个体工)): no type was taken at all (review
   where the truth is a fail on evidence). Seed 427 was meant as a measurement seed: this class was
-  found on it, so it is a test seed now.
+  found on it, so it is a test seed now;
+- a cover whose name and code the gap filler read a second time (a padded crop took in the line's end:
+  申报单位（盖章） 重庆北辰……研究院 + 辰信息技术产业研究院, 1250…169X + 3557600169X): the name came out doubled
+  (a names-disagree review) and the code was lost;
+- a wrapped 机构代码（统一社会 / 信用代码） label beside the lead's code, whose first piece ends in 会 like a
+  协会: it became a fourth member holding the lead's code (a consortium.size review);
+- a code both places read with O for 0 (91500153MA42GKOLXP): O never occurs in a code, the mapped code
+  passes both checks, yet it was made low-confidence (a uscc review where the truth is pass).
 """
 from __future__ import annotations
 
@@ -36,3 +43,21 @@ def test_ticked_other_whose_detail_ocr_cut_short_fails_on_evidence(tmp_path):
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "entity.type_allowed"}
     assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"] == "entity.type_allowed"} == \
         {"entity.type_allowed": "fail"}
+
+
+def test_cover_line_the_gap_filler_read_twice_keeps_one_name_and_the_code(tmp_path):
+    exp, facts = planned_facts(tmp_path, 532, 12, 11, ("cover", "commitment"))
+    assert facts.applicant.name.value == exp["applicant"]["name"] == "重庆北辰信息技术产业研究院"
+    assert facts.applicant.uscc.value == exp["applicant"]["uscc"], facts.applicant.uscc
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "entity.uscc_valid"}
+    assert got == {"entity.uscc_valid": "pass"}
+
+
+def test_wrapped_code_label_is_no_member_and_a_never_used_letter_costs_no_confidence(tmp_path):
+    exp, facts = planned_facts(tmp_path, 532, 12, 8, ("cover", "basic_info", "members"))
+    want = {m["name"]: m["uscc"] for m in exp["consortium"]}
+    assert {u.name.value: u.uscc.value for u in facts.consortium} == want
+    assert facts.consortium_list.value == 3, facts.consortium_list.reason
+    got = {(r.rule, r.unit): r.status for r in run_checks(facts, RULES, None)
+           if r.rule in ("entity.uscc_valid", "consortium.size")}
+    assert set(got.values()) == {"pass"}, got

@@ -249,7 +249,7 @@ def read_code(code: str, source: str) -> CodeReading:
                                + "，".join(fix.changes) + "），请核对原件", 0.85, True)
         if fix and fix.changes:
             return CodeReading(fix.code, "统一社会信用代码按识别易混字符修正（" + "，".join(fix.changes)
-                               + "），修正后两位校验码均通过", 0.85, True)
+                               + "），修正后两位校验码均通过", 1.0, True)
     return CodeReading(chk.code, f"统一社会信用代码校验不通过：{chk.problem}", 0.6, False)
 
 

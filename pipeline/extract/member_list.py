@@ -61,12 +61,17 @@ def strip_prose(name: str) -> str:
     return name
 
 
+def is_label_piece(name: str) -> bool:
+    """A field label's wrapped piece read as a name (机构代码（统一社会: 会 ends it like a 协会)."""
+    return any(w in name for w in patterns()["label_not_name"])
+
+
 def names_in(text: str) -> list[tuple[str, int, int]]:
-    """Unit names in `text`, sentence words cut off, unit-type words dropped."""
+    """Unit names in `text`, sentence words cut off, unit-type words and label pieces dropped."""
     out = []
     for n, s, e in find_names(text):
         clean = strip_prose(n)
-        if len(clean) >= 5 and not is_type_word(clean):
+        if len(clean) >= 5 and not is_type_word(clean) and not is_label_piece(clean):
             out.append((clean, e - len(clean), e))
     return out
 

@@ -248,7 +248,7 @@ class CascadeEngine:
             with stagetime.stage("ocr_rapidocr"):
                 items, _ = self.detect(sub, region=True, dpi=dpi)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
-            out.extend(rapid.boxes_to_lines(shifted, w, h))
+            out.extend(ln for ln in rapid.boxes_to_lines(shifted, w, h) if not _read_already(ln, lines))
         return out
 
     def _whole_page(self, rgb, w, h) -> list[Line]:
@@ -259,6 +259,20 @@ class CascadeEngine:
             items, _ = self.detect(rapid.ocr_grey(rgb))
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
+
+
+def _read_already(line: Line, lines: list[Line], most: float = 0.5) -> bool:
+    """A gap region's read that lies mostly inside a line already read: the padded crop took in that
+    line's end and read it again (申报单位 重庆北辰……研究院 + 辰信息技术产业研究院), which the row would
+    glue on as a doubled name."""
+    x0, y0, x1, y1 = line.bbox
+    area = max(x1 - x0, 1e-9) * max(y1 - y0, 1e-9)
+    for ln in lines:
+        a0, b0, a1, b1 = ln.bbox
+        inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
+        if inter >= most * area:
+            return True
+    return False
 
 
 @register(ENGINE)
