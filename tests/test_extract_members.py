@@ -469,3 +469,16 @@ def test_member_cards_with_a_lost_card_key_are_no_whole_list():
     assert f.consortium_list.value is None and "未能识别" in f.consortium_list.reason
     status = {r.rule: r.status for r in run_checks(f, RULES, None)}
     assert status["consortium.size"] == "review"
+
+
+def test_wrapped_code_label_piece_is_no_name_and_a_never_used_letter_repair_is_sure():
+    """机构代码（统一社会 ends in 会 like a 协会: a label piece, no unit. O never occurs in a code: mapping it
+    to 0 where both check characters then pass costs nothing; a guess the check characters chose does."""
+    from pipeline.extract.fields import read_code
+    from pipeline.extract.member_list import is_label_piece, names_in
+
+    assert names_in("机构代码（统一社会") == [] and is_label_piece("机构代码（统一社会")
+    assert [n for n, *_ in names_in("重庆市北辰云计算有限责任公司")] == ["重庆市北辰云计算有限责任公司"]
+    sure = read_code("91500153MA42GKOLXP", "ocr")
+    assert sure.valid and sure.value == "91500153MA42GK0LXP" and sure.penalty == 1.0 and "O→0" in sure.note
+    assert read_code("91500153MA42GKOLXP", "text_layer").valid is False

@@ -259,3 +259,17 @@ def test_crop_rules_erased():
     img[12:28, 60:64] = 0  # a glyph stroke, shorter than the crop
     out = cascade.erase_crop_rules(img)
     assert out[:, 10:13].min() == 255 and out[12:28, 60:64].max() == 0
+
+
+def test_gap_read_inside_a_line_already_read_is_dropped():
+    """The gap filler's padded crop took in a read line's end and read it again (辰信息技术产业研究院
+    inside 申报单位（盖章） 重庆北辰信息技术产业研究院): dropped; a read beside the line is kept."""
+    from pipeline.model import Line
+    from pipeline.ocr.cascade import _read_already
+
+    read = [Line(text="申报单位（盖章） 重庆北辰信息技术产业研究院", bbox=(0.106, 0.484, 0.661, 0.507), confidence=0.96)]
+    again = Line(text="辰信息技术产业研究院", bbox=(0.450, 0.485, 0.669, 0.506), confidence=1.0)
+    below = Line(text="统一社会信用代码", bbox=(0.105, 0.521, 0.300, 0.536), confidence=0.9)
+    beside = Line(text="（公章）", bbox=(0.640, 0.484, 0.760, 0.507), confidence=0.9)
+    assert _read_already(again, read)
+    assert not _read_already(below, read) and not _read_already(beside, read)
