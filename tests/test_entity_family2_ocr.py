@@ -14,7 +14,10 @@ extracted and checked. Each case is a class that was lost before:
 - a wrapped 机构代码（统一社会 / 信用代码） label beside the lead's code, whose first piece ends in 会 like a
   协会: it became a fourth member holding the lead's code (a consortium.size review);
 - a code both places read with O for 0 (91500153MA42GKOLXP): O never occurs in a code, the mapped code
-  passes both checks, yet it was made low-confidence (a uscc review where the truth is pass).
+  passes both checks, yet it was made low-confidence (a uscc review where the truth is pass);
+- a members page in prose ((一)牵头单位：A公司（统一社会信用 / 代码：9150…）; (二)……：B研究院（统 / 一社会信用代码：
+  1250…）): the code labelled under the lead's line, but after B's name, was taken as the applicant's,
+  and B's checks were merged into the applicant's.
 """
 from __future__ import annotations
 
@@ -61,3 +64,12 @@ def test_wrapped_code_label_is_no_member_and_a_never_used_letter_costs_no_confid
     got = {(r.rule, r.unit): r.status for r in run_checks(facts, RULES, None)
            if r.rule in ("entity.uscc_valid", "consortium.size")}
     assert set(got.values()) == {"pass"}, got
+
+
+def test_code_after_another_members_name_is_not_the_applicants(tmp_path):
+    exp, facts = planned_facts(tmp_path, 533, 12, 2, ("cover", "members"))
+    assert facts.applicant.uscc.value == exp["applicant"]["uscc"], facts.applicant.uscc
+    want = {m["name"]: m["uscc"] for m in exp["consortium"]}
+    assert {u.name.value: u.uscc.value for u in facts.consortium} == want and len(want) == 2
+    got = {(r.rule, r.unit): r.status for r in run_checks(facts, RULES, None) if r.rule == "entity.uscc_valid"}
+    assert got == {("entity.uscc_valid", n): "pass" for n in want}

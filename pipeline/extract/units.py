@@ -85,10 +85,22 @@ def code_readings(pages: Sequence[PageLayout], name: str) -> list[Reading]:
         codes = labelled([page], "uscc", accept_code) or _codes_in_label_rows(page)
         for n in names[:1]:
             y = n.cells[0].bbox[1]
-            near = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < CODE_BELOW]
+            near = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < CODE_BELOW
+                    and not _other_unit_between(page, name, y, c.cells[0].bbox[1])]
             if near:
                 out.append(Reading(near[0].value, place_of(page, pages), near[0]))
     return out
+
+
+def _other_unit_between(page: PageLayout, name: str, top: float, code_y: float) -> bool:
+    """Another unit is named in a row below `name`'s and at or above the code's: the code is that
+    unit's ((二)……：B研究院（统 / 一社会信用代码：1250…, under the lead's own line)."""
+    for row in page.rows:
+        y = min(c.bbox[1] for c in row)
+        if top < y <= code_y and any(fuzz.ratio(n, name) < SAME_NAME
+                                     for n, *_ in names_in("".join(c.text for c in row))):
+            return True
+    return False
 
 
 def _codes_in_label_rows(page: PageLayout) -> list[Found]:
