@@ -158,17 +158,18 @@ _PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
 @lru_cache(maxsize=16384)
 def clean_indicator(text: str) -> tuple[str, str]:
     """(name, unit): the row number glued on (5服务企业融资额, 一、) dropped, a unit in brackets taken
-    out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量)."""
+    out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量); OCR specks
+    at either end of the name or of a bracketed unit dropped (引进入驻企业（户）。, （万人。）)."""
     t = unicodedata.normalize("NFKC", text or "").replace(" ", "")
-    cfg = labels()["target_table"]
-    t = _ROW_NUMBER.sub("", t.strip(cfg.get("name_specks", ":："))).strip(cfg.get("name_specks", ":："))
+    specks = labels()["target_table"].get("name_specks", ":：")
+    t = _ROW_NUMBER.sub("", t.strip(specks)).strip(specks)
     unit = ""
     units = set(labels()["target_table"]["units"])
     for m in _PARENS.finditer(t):
-        inner = m.group()[1:-1]
+        inner = m.group()[1:-1].strip(specks)
         if inner in units and not unit:
             unit = inner
-    return _PARENS.sub("", t), unit
+    return _PARENS.sub("", t).strip(specks), unit
 
 
 @lru_cache(maxsize=1)
