@@ -20,6 +20,39 @@ def test_wan_before_a_unit_belongs_to_the_unit(cell, want):
     assert value_of(cell)[:2] == want
 
 
+@pytest.mark.parametrize("cell, want", [
+    ("4500m2", (4500, "m2")), ("≥3600m2", (3600, "m2")), ("0.5万m2", (5000, "m2")), ("4500㎡", (4500, "㎡")),
+    ("12m", None),
+])
+def test_a_unit_holding_a_figure_is_read(cell, want):
+    # ㎡ and m² are m2 after NFKC (every cell's text): the 2 is the unit's, not a second number
+    got = value_of(cell)
+    assert (got[:2] if got else None) == want
+
+
+@pytest.mark.parametrize("written, unit", [("引进入驻企业（户）。", "户"), ("社区注册开发者(万人。)", "万人"),
+                                           ("。开源人才培训。(人次)", "人次"), ("“。”社区运营场地面积（平方米)", "平方米")])
+def test_specks_around_a_name_or_its_bracketed_unit_are_dropped(written, unit):
+    from pipeline.extract.target_values import clean_indicator
+
+    name, got = clean_indicator(written)
+    assert got == unit and name[0] not in "。“”" and name[-1] not in "。“”"
+
+
+@pytest.mark.parametrize("written, name", [("代码页献者(人数)", "代码贡献者人数"), ("引进入驻企业（户）。", "入驻企业数量")])
+def test_a_misread_glyph_or_a_speck_costs_a_name_no_similarity(written, name):
+    ind, score = match_indicator(written, SPECS)
+    assert (ind.name, score) == (name, 100)
+
+
+def test_name_lookalikes_are_glyphs_no_indicator_name_holds():
+    from pipeline.extract.config import labels
+
+    looks = labels()["target_table"]["name_lookalikes"]
+    names = "".join(n for i in SPECS for n in (i.name, *i.aliases))
+    assert looks and not any(ch in names for ch in looks)
+
+
 @pytest.mark.parametrize("written, key", [("年均开展创业沙龙、路演等双创活动", "双创活动"),
                                           ("活跃代码贡献者", "代码贡献者"), ("入驻企业等", "入驻企业等")])
 def test_head_noun_after_a_list_of_examples_or_a_qualifier(written, key):
