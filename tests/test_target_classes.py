@@ -39,7 +39,16 @@ def test_specks_around_a_name_or_its_bracketed_unit_are_dropped(written, unit):
     assert got == unit and name[0] not in "。“”" and name[-1] not in "。“”"
 
 
-@pytest.mark.parametrize("written, name", [("代码页献者(人数)", "代码贡献者人数"), ("引进入驻企业（户）。", "入驻企业数量")])
+@pytest.mark.parametrize("written, want", [("带动就业（人数）名）", ("带动就业", "名")), ("带动就业人数（名", ("带动就业人数", "名")),
+                                           ("带动就业人数)", ("带动就业人数", "")), ("入驻企业（团队）数量", ("入驻企业数量", ""))])
+def test_a_unit_that_lost_one_bracket_is_still_the_unit(written, want):
+    from pipeline.extract.target_values import clean_indicator
+
+    assert clean_indicator(written) == want
+
+
+@pytest.mark.parametrize("written, name", [("代码页献者(人数)", "代码贡献者人数"), ("引进入驻企业（户）。", "入驻企业数量"),
+                                           ("带动就业（人数）名）", "带动就业人数")])
 def test_a_misread_glyph_or_a_speck_costs_a_name_no_similarity(written, name):
     ind, score = match_indicator(written, SPECS)
     assert (ind.name, score) == (name, 100)

@@ -169,7 +169,19 @@ def clean_indicator(text: str) -> tuple[str, str]:
         inner = m.group()[1:-1].strip(specks)
         if inner in units and not unit:
             unit = inner
-    return _PARENS.sub("", t).strip(specks), unit
+    t = _PARENS.sub("", t).strip(specks)
+    if not unit:  # one bracket of a unit lost (带动就业（人数）名）): the unit at the end beside the other
+        m = _orphan_unit(tuple(sorted(units, key=len, reverse=True))).search(t)
+        if m and m.start() >= 2:
+            t, unit = t[:m.start()], m.group("a") or m.group("b")
+    return t.strip("(（)）"), unit
+
+
+@lru_cache(maxsize=1)
+def _orphan_unit(units: tuple[str, ...]) -> re.Pattern:
+    """A unit at the end of a name with one bracket only (balanced brackets are gone by then)."""
+    u = "|".join(map(re.escape, units))
+    return re.compile(rf"(?:[(（](?P<a>{u})|(?P<b>{u})[)）])$")
 
 
 @lru_cache(maxsize=1)
