@@ -22,7 +22,7 @@ def test_wan_before_a_unit_belongs_to_the_unit(cell, want):
 
 @pytest.mark.parametrize("cell, want", [
     ("4500m2", (4500, "m2")), ("≥3600m2", (3600, "m2")), ("0.5万m2", (5000, "m2")), ("4500㎡", (4500, "㎡")),
-    ("12m", None),
+    ("12000m", (12000, "m")), ("12km", None),
 ])
 def test_a_unit_holding_a_figure_is_read(cell, want):
     # ㎡ and m² are m2 after NFKC (every cell's text): the 2 is the unit's, not a second number
