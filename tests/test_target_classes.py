@@ -202,3 +202,20 @@ def test_wrapped_header_cell_split_after_an_enumeration_comma():
     f = facts(page(COVER, 1), tables)
     assert targets_of(f) == {"入驻企业数量": (30, "家"), "孵化场地面积": (4500, "平方米"), "年度创新创业活动": (24, "场"),
                              "带动就业人数": (1200, "人")}
+
+
+def test_a_misread_row_number_under_the_number_header_is_no_name():
+    """工 | 1孵化开源项目 | 不低于10 | 项: the 1 of the 序号 column read as 工 (a scanned family-2 table)."""
+    from pipeline.extract.layout import Cell, PageLayout
+    from pipeline.extract.targets import extract_targets
+
+    xs = [(0.127, 0.162), (0.189, 0.499), (0.505, 0.638), (0.644, 0.746), (0.752, 0.842)]
+
+    def row(y, texts, boxes=xs):
+        return tuple(Cell(t, t, "f", 7, (x0, y, x1, y + 0.02), 0.95, "ocr") for t, (x0, x1) in zip(texts, boxes))
+
+    rows = (row(0.1, ["序号", "考核指标", "目标值", "计量单位", "完成时限"]),
+            row(0.13, ["工", "1孵化开源项目", "不低于10", "项", "实施期末"], [(0.126, 0.135), *xs[1:]]),
+            row(0.16, ["2", "2汇聚开发者数量", "≥0.12", "万人", "2028年底"], [(0.126, 0.135), *xs[1:]]))
+    got = {t.indicator: (t.value, t.unit) for t in extract_targets([PageLayout("f", 7, "ocr", rows)], SPECS, "open_source_community")}
+    assert got == {"开源项目数量": (10, "个"), "社区开发者人数": (1200, "人")}
