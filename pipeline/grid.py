@@ -68,6 +68,14 @@ def _cut_word(w: Word, cuts: Sequence[float], doubt: float | None = None) -> lis
         near = [i for i in spaces if k is not None and abs(i - k) <= 2]
         if near:
             k = min(near, key=lambda i: abs(i - k))
+        elif k is not None and not _script_change(w.text, k):
+            # a cell's padding is blank, so the share by width misplaces the cut by a character or
+            # two where a short cell stands before a long one (3每 | 年举办…: the 序号 centred in its
+            # column): within two of it, the end of a run of figures before Chinese is the boundary
+            turns = [i for i in range(k - 2, k + 3) if start < i < len(w.text) and _script_change(w.text, i)
+                     and w.text[start:i].strip().isascii()]
+            if turns:
+                k = min(turns, key=lambda i: abs(edges[i] - x))
         if k is None or k <= start:
             continue
         out.append(Word(text=w.text[start:k], bbox=(left, y0, x, y1), confidence=w.confidence))
@@ -75,6 +83,16 @@ def _cut_word(w: Word, cuts: Sequence[float], doubt: float | None = None) -> lis
     out.append(Word(text=w.text[start:], bbox=(left, y0, x1, y1), confidence=w.confidence))
     conf = w.confidence if doubt is None else min(w.confidence, doubt)
     return [p.model_copy(update={"text": p.text.strip(), "confidence": conf}) for p in out if p.text.strip()]
+
+
+def _script_change(text: str, i: int) -> bool:
+    """Chinese on one side of position i of `text`, a figure or Latin letter on the other."""
+    a, b = text[i - 1], text[i]
+    return a.isascii() and a.isalnum() and _is_cjk(b) or _is_cjk(a) and b.isascii() and b.isalnum()
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def column_of(box: tuple[float, float, float, float], cuts: Sequence[float]) -> int:

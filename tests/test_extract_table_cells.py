@@ -162,6 +162,23 @@ def test_a_reading_over_two_cells_is_cut_at_its_space():
     assert ["".join(p.text for p in g) for g in groups] == ["1", "重庆云帆科技有限公司"]
 
 
+def test_a_row_number_centred_in_its_column_is_cut_where_figures_turn_to_chinese():
+    # 3每年举办创新创业活动 read over the 序号 and name cells: the 3 stands mid-column, so the share
+    # by width puts the rule after 每年; the turn from the figure to Chinese is the boundary
+    w = Word(text="3每年举办创新创业活动", bbox=(0.098, 0.258, 0.486, 0.274), confidence=0.9)
+    groups = cell_groups([w], [0.104, 0.174])
+    assert ["".join(p.text for p in g) for g in groups] == ["3", "每年举办创新创业活动"]
+
+
+def test_a_cut_between_chinese_cells_is_not_moved_to_a_figure_inside_one():
+    # the turn moves a cut only to end a run of figures (a 序号 or code cell), never into a date
+    w = Word(text="2026年12月31日下一格内容", bbox=(0.1, 0.2, 0.486, 0.22), confidence=0.9)
+    groups = cell_groups([w], [0.3])
+    assert "".join(p.text for p in groups[0]) in ("2026年12月31", "2026年12月31日")
+    w = Word(text="入驻企业数量孵化场地", bbox=(0.1, 0.2, 0.5, 0.22), confidence=0.9)
+    assert ["".join(p.text for p in g) for g in cell_groups([w], [0.34])] == ["入驻企业数量", "孵化场地"]
+
+
 def test_numbered_targets_whose_list_mark_ocr_dropped():
     """1托管开源项目(含孵化)不低于15项; — the 、 after the number lost in OCR (a scanned family-2 page)."""
     from pipeline.extract.layout import Cell, PageLayout

@@ -20,6 +20,48 @@ def test_wan_before_a_unit_belongs_to_the_unit(cell, want):
     assert value_of(cell)[:2] == want
 
 
+@pytest.mark.parametrize("cell, want", [
+    ("4500m2", (4500, "m2")), ("≥3600m2", (3600, "m2")), ("0.5万m2", (5000, "m2")), ("4500㎡", (4500, "㎡")),
+    ("12000m", (12000, "m")), ("12km", None),
+])
+def test_a_unit_holding_a_figure_is_read(cell, want):
+    # ㎡ and m² are m2 after NFKC (every cell's text): the 2 is the unit's, not a second number
+    got = value_of(cell)
+    assert (got[:2] if got else None) == want
+
+
+@pytest.mark.parametrize("written, unit", [("引进入驻企业（户）。", "户"), ("社区注册开发者(万人。)", "万人"),
+                                           ("。开源人才培训。(人次)", "人次"), ("“。”社区运营场地面积（平方米)", "平方米")])
+def test_specks_around_a_name_or_its_bracketed_unit_are_dropped(written, unit):
+    from pipeline.extract.target_values import clean_indicator
+
+    name, got = clean_indicator(written)
+    assert got == unit and name[0] not in "。“”" and name[-1] not in "。“”"
+
+
+@pytest.mark.parametrize("written, want", [("带动就业（人数）名）", ("带动就业", "名")), ("带动就业人数（名", ("带动就业人数", "名")),
+                                           ("带动就业人数)", ("带动就业人数", "")), ("入驻企业（团队）数量", ("入驻企业数量", ""))])
+def test_a_unit_that_lost_one_bracket_is_still_the_unit(written, want):
+    from pipeline.extract.target_values import clean_indicator
+
+    assert clean_indicator(written) == want
+
+
+@pytest.mark.parametrize("written, name", [("代码页献者(人数)", "代码贡献者人数"), ("引进入驻企业（户）。", "入驻企业数量"),
+                                           ("带动就业（人数）名）", "带动就业人数")])
+def test_a_misread_glyph_or_a_speck_costs_a_name_no_similarity(written, name):
+    ind, score = match_indicator(written, SPECS)
+    assert (ind.name, score) == (name, 100)
+
+
+def test_name_lookalikes_are_glyphs_no_indicator_name_holds():
+    from pipeline.extract.config import labels
+
+    looks = labels()["target_table"]["name_lookalikes"]
+    names = "".join(n for i in SPECS for n in (i.name, *i.aliases))
+    assert looks and not any(ch in names for ch in looks)
+
+
 @pytest.mark.parametrize("written, key", [("年均开展创业沙龙、路演等双创活动", "双创活动"),
                                           ("活跃代码贡献者", "代码贡献者"), ("入驻企业等", "入驻企业等")])
 def test_head_noun_after_a_list_of_examples_or_a_qualifier(written, key):
@@ -160,3 +202,20 @@ def test_wrapped_header_cell_split_after_an_enumeration_comma():
     f = facts(page(COVER, 1), tables)
     assert targets_of(f) == {"入驻企业数量": (30, "家"), "孵化场地面积": (4500, "平方米"), "年度创新创业活动": (24, "场"),
                              "带动就业人数": (1200, "人")}
+
+
+def test_a_misread_row_number_under_the_number_header_is_no_name():
+    """工 | 1孵化开源项目 | 不低于10 | 项: the 1 of the 序号 column read as 工 (a scanned family-2 table)."""
+    from pipeline.extract.layout import Cell, PageLayout
+    from pipeline.extract.targets import extract_targets
+
+    xs = [(0.127, 0.162), (0.189, 0.499), (0.505, 0.638), (0.644, 0.746), (0.752, 0.842)]
+
+    def row(y, texts, boxes=xs):
+        return tuple(Cell(t, t, "f", 7, (x0, y, x1, y + 0.02), 0.95, "ocr") for t, (x0, x1) in zip(texts, boxes))
+
+    rows = (row(0.1, ["序号", "考核指标", "目标值", "计量单位", "完成时限"]),
+            row(0.13, ["工", "1孵化开源项目", "不低于10", "项", "实施期末"], [(0.126, 0.135), *xs[1:]]),
+            row(0.16, ["2", "2汇聚开发者数量", "≥0.12", "万人", "2028年底"], [(0.126, 0.135), *xs[1:]]))
+    got = {t.indicator: (t.value, t.unit) for t in extract_targets([PageLayout("f", 7, "ocr", rows)], SPECS, "open_source_community")}
+    assert got == {"开源项目数量": (10, "个"), "社区开发者人数": (1200, "人")}

@@ -106,14 +106,17 @@ def _cell_roles(cols: list[int], header: Sequence[Cell], roles: list[str]) -> li
 
 
 def by_header(row: Sequence[Cell], header: Sequence[Cell], roles: list[str]) -> tuple[list[Cell], int | None]:
-    """The row without its baseline/remark columns, and the index of the value column in what is left."""
+    """The row without its baseline/remark columns and its 序号, and the index of the value column in
+    what is left."""
     cols = _aligned(row, header)
     units = labels()["target_table"]["units"]
     meaning = _cell_roles(cols, header, roles)
     # a unit is never a baseline or remark (a header read as 计量单位完成时限 is both)
     # …and a run across several columns (孵化场地面积≥3600平方米2028年底) is not one of them
+    # …nor is a cell of at most two characters inside the 序号 column (a 1 OCR read as 工 is no name)
     kept = [(c, meaning[i]) for i, c in enumerate(row)
-            if cols[i] < 0 or meaning[i] != "skip" or c.text in units or not _inside(c, header[cols[i]])]
+            if cols[i] < 0 or (meaning[i] != "skip" and not (meaning[i] == "number" and len(c.text) <= 2))
+            or c.text in units or not _inside(c, header[cols[i]])]
     value_at = next((i for i, (_, m) in enumerate(kept) if m == "value"), None)
     return [c for c, _ in kept], value_at
 

@@ -53,7 +53,12 @@ def default_indicators() -> tuple[IndicatorSpec, ...]:
                  for track, inds in rules.indicators.items() for i in inds)
 
 
-_VALUE = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>[^\d]{{0,4}})$")
+@lru_cache(maxsize=1)
+def _value_re() -> re.Pattern:
+    """A numeral and what follows it: a unit of labels.yaml (m2 holds a figure: ㎡ and m² after NFKC)
+    or up to four other non-figures (checked against the units after)."""
+    units = "|".join(map(re.escape, sorted(labels()["target_table"]["units"], key=len, reverse=True)))
+    return re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?万?|[{CN_DIGITS}]+)(?P<unit>{units}|[^\d]{{0,4}})$")
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +80,7 @@ def value_of(text: str) -> tuple[float, str, str] | None:
 
 def _read_value(text: str, as_read: str) -> tuple[float, str, str] | None:
     """(value, unit, numeral as read in `as_read`, the cell before look-alikes were turned into figures)."""
-    m = _VALUE.match(text)
+    m = _value_re().match(text)
     if not m:
         return None
     num, unit = m.group("num"), m.group("unit")
@@ -153,24 +158,43 @@ _PARENS = re.compile(r"[(（][^()（）]{0,12}[)）]")
 @lru_cache(maxsize=16384)
 def clean_indicator(text: str) -> tuple[str, str]:
     """(name, unit): the row number glued on (5服务企业融资额, 一、) dropped, a unit in brackets taken
-    out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量)."""
+    out (入驻企业数量（家）), other bracketed notes dropped (入驻企业（团队）数量 → 入驻企业数量); OCR specks
+    at either end of the name or of a bracketed unit dropped (引进入驻企业（户）。, （万人。）)."""
     t = unicodedata.normalize("NFKC", text or "").replace(" ", "")
-    t = _ROW_NUMBER.sub("", t).strip(":：")
+    specks = labels()["target_table"].get("name_specks", ":：")
+    t = _ROW_NUMBER.sub("", t.strip(specks)).strip(specks)
     unit = ""
     units = set(labels()["target_table"]["units"])
     for m in _PARENS.finditer(t):
-        inner = m.group()[1:-1]
+        inner = m.group()[1:-1].strip(specks)
         if inner in units and not unit:
             unit = inner
-    return _PARENS.sub("", t), unit
+    t = _PARENS.sub("", t).strip(specks)
+    if not unit:  # one bracket of a unit lost (带动就业（人数）名）): the unit at the end beside the other
+        m = _orphan_unit(tuple(sorted(units, key=len, reverse=True))).search(t)
+        if m and m.start() >= 2:
+            t, unit = t[:m.start()], m.group("a") or m.group("b")
+    return t.strip("(（)）"), unit
+
+
+@lru_cache(maxsize=1)
+def _orphan_unit(units: tuple[str, ...]) -> re.Pattern:
+    """A unit at the end of a name with one bracket only (balanced brackets are gone by then)."""
+    u = "|".join(map(re.escape, units))
+    return re.compile(rf"(?:[(（](?P<a>{u})|(?P<b>{u})[)）])$")
+
+
+@lru_cache(maxsize=1)
+def _name_lookalikes() -> dict[int, str]:
+    return str.maketrans(labels()["target_table"].get("name_lookalikes") or {})
 
 
 @lru_cache(maxsize=16384)
 def indicator_key(text: str) -> str:
     """What a name is matched by: clean_indicator's name without the qualifiers around it that do not
     change what it counts (累计/年均/引进 …, …数量), from labels.yaml."""
-    t = clean_indicator(text)[0]
     cfg = labels()["target_table"]
+    t = clean_indicator(text)[0].translate(_name_lookalikes())
     for w in cfg.get("enumeration_ends", []):
         head = t.rsplit(w, 1)[-1]
         if w in t and "、" in t.split(w)[0] and len(head) >= 2:
