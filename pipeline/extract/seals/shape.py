@@ -235,13 +235,13 @@ def ground_line(run: np.ndarray, ppm: float, cfg: dict) -> tuple[float, float] |
 
 
 def erase_scanner_ground(ink: np.ndarray, ppm: float, cfg: dict) -> None:
-    """Erase the scanner's dark ground beyond a skewed page's edge, and `grey_border_mm` of paper
-    inside it, on every side where there is one (`ground_line`). On a grey page the ground is
+    """Erase the scanner's dark ground beyond a skewed page's edge, and `grey_ground_margin_mm` of
+    paper inside it (the edge's blur), on every side where there is one (`ground_line`). On a grey page the ground is
     "ink": left in, its wedge at a corner (the straight-rule eraser leaves it in steps) looks like
     a 骑缝章 sliver. A real slice lies on the paper, inside the line: only its outermost strip goes,
     as at the image's border. `ink` is changed."""
     reach = int(cfg["grey_ground_max_mm"] * ppm)
-    margin = cfg["grey_border_mm"] * ppm
+    margin = cfg["grey_ground_margin_mm"] * ppm
     for v in _side_views(ink).values():
         band = v[:, :reach] > 0
         run = np.where(band.all(axis=1), band.shape[1], np.argmin(band, axis=1))
