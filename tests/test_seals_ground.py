@@ -85,3 +85,26 @@ def test_the_planned_licence_copy_of_f2s563_app_6_shows_no_seal(tmp_path):
     doc, _ = pdf.open_pdf(tmp_path / "part.pdf", "part.pdf")
     page = detect_page(pdf.raster(doc, 0, "part.pdf", dpi=pdf.RENDER_DPI))
     assert page.colour == "grey" and page.candidates == []
+
+
+def _planned_tiff_page(tmp_path, seed: int, index: int, number: int):
+    """Page `number` of application `index` of the family-2 bundle planned with `seed` (12
+    applications), rendered with its planned scan look as a TIFF and read as the reader does."""
+    from pipeline.readers import images
+    from pipeline.samples import generator as G
+    from pipeline.samples.family2 import bundle as B
+
+    plan = B.plan_truth(seed, 12)
+    sub = next(s for s in plan.submissions if s.kind == "application" and s.app.index == index)
+    part = G.SubmissionPlan("part.tiff", "tiff", "application", [sub.pages[number - 1]],
+                            [sub.looks[number - 1]], sub.family)
+    G._render_submission(part, tmp_path)
+    return sub, images.raster(tmp_path / "part.tiff", "part.tiff", 0)
+
+
+def test_the_ground_s_blurred_edge_at_a_steeply_skewed_grey_page_is_no_slice(tmp_path):
+    """f2s569 app 9's members page (grey, skew −1.79°): with only 0.5 mm of paper erased inside
+    the ground's fitted edge, the edge's blur along the left side was a sliver."""
+    sub, page = _planned_tiff_page(tmp_path, 569, 8, 5)
+    assert not sub.pages[4].seals
+    assert detect_page(page).candidates == []
