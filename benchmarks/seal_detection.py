@@ -3,13 +3,15 @@ a folder of labelled real images.
 
     .venv/bin/python benchmarks/seal_detection.py OUT_DIR [-v] [--reread]    (OUT_DIR holds bundle/ and truth.json)
     .venv/bin/python benchmarks/seal_detection.py --images DIR              (DIR holds labels.tsv and img/)
-    .venv/bin/python benchmarks/seal_detection.py --straddles N [--seed S]  (N random 骑缝章 fans)
+    .venv/bin/python benchmarks/seal_detection.py --straddles N [--seed S] [--grey]  (N random 骑缝章 fans)
 
 `--straddles`: N booklets fanned and stamped across the edge as the generator does not (it stamps
 the right edge of portrait pages, squared up): a random edge (left/right; top/bottom on landscape
 pages), 2–9 pages (slices from half discs to 4 mm slivers), a seal of 38–45 mm, the fan shifted
 along the edge by up to ±8 mm a page, scanned with skew, at 150–300 dpi. Prints slice-page recall
-and the share of seals joined over exactly their pages (`join_straddles`, text not read).
+and the share of seals joined over exactly their pages (`join_straddles`, text not read). `--grey`:
+the pages are stored without colour (an "auto colour" copier's grey pages): found by shape alone,
+beside the scanner's dark ground at the skewed pages' edges.
 
 `--images`: labels.tsv has one image a line — file, whole official seals expected, 骑缝章 slices
 visible, source, licence, note (tab-separated, # comments). Each image is read as the pipeline reads
@@ -285,7 +287,7 @@ def labelled_images(folder: str) -> None:
           f"{false_neg_seals}; detection {t_all / max(n, 1):.3f} s/image")
 
 
-def straddle_fans(n: int, seed: int) -> None:
+def straddle_fans(n: int, seed: int, grey: bool = False) -> None:
     import io
 
     from PIL import Image, ImageDraw, ImageFilter
@@ -323,6 +325,8 @@ def straddle_fans(n: int, seed: int) -> None:
                            rng=rng, edge=edge, offsets=[sa.mm_to_px(o, dpi) for o in drift], fade=rng.choice([0.0, 0.15]))
         per_page = []
         for i, img in enumerate(pages):
+            if grey:
+                img = img.convert("L").convert("RGB")
             img = img.rotate(rng.uniform(-1.5, 1.5), resample=Image.BICUBIC, fillcolor=(70, 70, 72))
             img = img.filter(ImageFilter.GaussianBlur(0.7 * dpi / 300))
             buf = io.BytesIO()
@@ -342,7 +346,7 @@ def straddle_fans(n: int, seed: int) -> None:
         if not (ok and len(seals) == 1):
             misses.append((k, edge, count, dpi, round(diameter), [round(x) for x in drift],
                            [(s.kind, s.pages) for s, _ in seals]))
-    print(f"straddle fans {n} (seed {seed}): slice pages found {pages_found}/{pages_all} = "
+    print(f"straddle fans {n} (seed {seed}{', grey' if grey else ''}): slice pages found {pages_found}/{pages_all} = "
           f"{pages_found / max(pages_all, 1):.3f}; seals joined over exactly their pages {joined}/{n} = "
           f"{joined / max(n, 1):.3f}; detection {t_det / max(n_det, 1):.3f} s/page")
     for m in misses:
@@ -355,7 +359,7 @@ if __name__ == "__main__":
         sys.exit(0)
     if "--straddles" in sys.argv[1:]:
         seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 1
-        straddle_fans(int(sys.argv[sys.argv.index("--straddles") + 1]), seed)
+        straddle_fans(int(sys.argv[sys.argv.index("--straddles") + 1]), seed, grey="--grey" in sys.argv[1:])
         sys.exit(0)
     if "--images" in sys.argv[1:]:
         labelled_images(sys.argv[sys.argv.index("--images") + 1])

@@ -191,6 +191,7 @@ def shape_slices(ink: np.ndarray, ppm: float, cfg: dict) -> list[dict]:
     their bands only: on a page of text that is most of the work saved. `ink` is changed."""
     # the page's outermost strip: a scanner's dark border or the paper edge's shadow, short pieces
     # of which the straight-rule test leaves, would join the slice next to them into no circle
+    erase_scanner_ground(ink, ppm, cfg)
     b = max(1, int(round(cfg["grey_border_mm"] * ppm)))
     ink[:b], ink[-b:], ink[:, :b], ink[:, -b:] = 0, 0, 0, 0
     H, W = ink.shape
@@ -204,3 +205,50 @@ def shape_slices(ink: np.ndarray, ppm: float, cfg: dict) -> list[dict]:
         band = bands[side]  # a view: erasing here erases in `ink`
         band[straight_rules(band, ppm, cfg, step_deg=1.0) > 0] = 0  # a border, table rules: long and straight
     return find_slices(ink, ppm, cfg, sides=sides) if sides else []
+
+
+def _side_views(ink: np.ndarray) -> dict[str, np.ndarray]:
+    """Each side of the page as a view whose column 0 is that side (writing to it writes to `ink`)."""
+    return {"left": ink, "right": ink[:, ::-1], "top": ink.T, "bottom": ink[::-1].T}
+
+
+def ground_line(run: np.ndarray, ppm: float, cfg: dict) -> tuple[float, float] | None:
+    """The paper's edge along one side, from the run of ink from the image's border inward in each
+    row (0: paper at the border): the scanner's ground beyond a skewed page is a wedge whose inner
+    side is straight, so run ≈ a + b·row over the rows it covers. A slice touching the ground adds
+    rows that run further (outliers, trimmed). (a, b), or None when there is no ground long enough
+    along the side or no straight edge fits it."""
+    rows = np.nonzero(run > 0)[0]
+    if len(rows) < cfg["grey_ground_min_mm"] * ppm:
+        return None
+    r = run[rows].astype(np.float64)
+    y = rows.astype(np.float64)
+    keep = np.ones(len(rows), bool)
+    for tol_mm in (4.0, 1.5, 0.6):
+        if keep.sum() < cfg["grey_ground_min_mm"] * ppm:
+            return None
+        b, a = np.polyfit(y[keep], r[keep], 1)
+        keep = np.abs(r - (a + b * y)) <= max(1.5, tol_mm * ppm)
+    if abs(b) > math.tan(math.radians(cfg["grey_ground_max_tilt_deg"])) or keep.mean() < 0.6:
+        return None
+    return float(a), float(b)
+
+
+def erase_scanner_ground(ink: np.ndarray, ppm: float, cfg: dict) -> None:
+    """Erase the scanner's dark ground beyond a skewed page's edge, and `grey_ground_margin_mm` of
+    paper inside it (the edge's blur), on every side where there is one (`ground_line`). On a grey page the ground is
+    "ink": left in, its wedge at a corner (the straight-rule eraser leaves it in steps) looks like
+    a 骑缝章 sliver. A real slice lies on the paper, inside the line: only its outermost strip goes,
+    as at the image's border. `ink` is changed."""
+    reach = int(cfg["grey_ground_max_mm"] * ppm)
+    margin = cfg["grey_ground_margin_mm"] * ppm
+    for v in _side_views(ink).values():
+        band = v[:, :reach] > 0
+        run = np.where(band.all(axis=1), band.shape[1], np.argmin(band, axis=1))
+        line = ground_line(run, ppm, cfg)
+        if line is None:
+            continue
+        a, b = line
+        edge = a + b * np.arange(v.shape[0]) + margin
+        cols = np.arange(v.shape[1])[None, :]
+        v[cols < np.ceil(edge)[:, None]] = 0
