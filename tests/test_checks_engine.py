@@ -459,6 +459,14 @@ def test_deadline():
     assert E.check_deadline(innovation(declared_on=fact("2026-07-30")), RULES).status == "fail"
 
 
+def test_deadline_implausibly_early_date_is_review_not_pass():
+    # 2026 read as 2020 on a scan: "before the deadline" rests on a misread year, so it is no pass.
+    r = E.check_deadline(innovation(declared_on=fact(dt.date(2020, 7, 28))), RULES)
+    assert r.status == "review" and "2020-07-28" in r.detail and "误读" in r.detail
+    assert E.check_deadline(innovation(declared_on=fact(dt.date(2026, 7, 5))), RULES).status == "pass"
+    assert RULES.dates.earliest_declared == dt.date(2026, 6, 8)
+
+
 # ------------------------------------------------------------------ district, verdict, assembly
 
 def test_district_recommendation():

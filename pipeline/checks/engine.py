@@ -166,6 +166,9 @@ def check_deadline(facts: ApplicationFacts, rules: Rules) -> CheckResult:
         return _result(rules, rule, "review", f"未找到申报日期{('：' + f.reason) if f.reason else ''}，请核对是否于{deadline.isoformat()}前提交", f.evidence)
     if _low(f, rules):
         return _result(rules, rule, "review", f"申报日期{d.isoformat()}{_conf(f)}", f.evidence)
+    earliest = rules.dates.earliest_declared
+    if earliest is not None and d < earliest:
+        return _result(rules, rule, "review", f"申报日期{d.isoformat()}早于{earliest.isoformat()}，不合常理，疑为误读，请核对", f.evidence)
     if d > deadline:
         return _result(rules, rule, "fail", f"申报日期{d.isoformat()}晚于{deadline.isoformat()}", f.evidence)
     return _result(rules, rule, "pass", f"申报日期{d.isoformat()}，不晚于{deadline.isoformat()}", f.evidence)

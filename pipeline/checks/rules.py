@@ -57,6 +57,8 @@ class ConsortiumRules(_Strict):
 
 class Dates(_Strict):
     deadline: dt.date
+    # A declared date before this is a misread year, not an early submission: review, never pass.
+    earliest_declared: dt.date | None = None
     district_deadline: dt.date
     public_notice_workdays: int = Field(ge=1)
 
