@@ -155,6 +155,10 @@ def classify_edge(xs, ys, side: str, ppm: float, cfg: dict, mask: np.ndarray) ->
     tol = max(1.5, cfg["edge_fit_residual"] * (rlo + rhi) / 2)
     px, py = _rim_points(xs, ys)
     hyps = _circle_hypotheses(px, py, rlo, rhi, tol)
+    # a middle strip (only its top and bottom arcs inked): the rows' extremes are mostly the star,
+    # the characters and the cut, outnumbering the arcs' points — search the columns' extremes alone
+    x, top, bot = _extremes(xs, ys)
+    hyps += _circle_hypotheses(np.concatenate([x, x]), np.concatenate([top, bot]), rlo, rhi, tol)
     chord = _chord_circle(xs, ys)
     if chord is not None and rlo <= chord[2] <= rhi:
         hyps.append(chord)
