@@ -44,16 +44,25 @@ def _coverage(ink: np.ndarray, cx, cy, a, half_band: float, b=None, angles: np.n
 
 
 def _grid_best(ink: np.ndarray, cx: float, cy: float, offs: np.ndarray, A: np.ndarray, B: np.ndarray,
-               band: float, angles: np.ndarray, thetas=(0.0,)) -> tuple[Ellipse, float] | None:
-    """The ellipse, centred at (cx, cy) moved by any pair of `offs`, with any semi-axes pair
-    (A[i], B[i]) and turn of `thetas`, whose outline is inked in most directions: (Ellipse, coverage)."""
+               band: float, angles: np.ndarray, thetas=(0.0,), top: int = 1) -> list[tuple[Ellipse, float]]:
+    """The `top` ellipses, centred at (cx, cy) moved by any pair of `offs`, with any semi-axes pair
+    (A[i], B[i]) and turn of `thetas`, whose outlines are inked in most directions, best first:
+    [(Ellipse, coverage)]; no two of the same semi-axes and turn."""
     if not len(A):
-        return None
+        return []
     X, Y, K, T = (g.ravel() for g in np.meshgrid(cx + offs, cy + offs, np.arange(len(A)), np.asarray(thetas),
                                                   indexing="ij"))
     cov = _coverage(ink, X, Y, A[K], band, B[K], angles=angles, theta=T)
-    k = int(np.argmax(cov))
-    return Ellipse(float(X[k]), float(Y[k]), float(A[K[k]]), float(B[K[k]]), float(T[k])), float(cov[k])
+    out: list[tuple[Ellipse, float]] = []
+    seen: set = set()
+    for k in np.argsort(-cov, kind="stable"):
+        if (int(K[k]), float(T[k])) in seen:
+            continue
+        seen.add((int(K[k]), float(T[k])))
+        out.append((Ellipse(float(X[k]), float(Y[k]), float(A[K[k]]), float(B[K[k]]), float(T[k])), float(cov[k])))
+        if len(out) == top:
+            break
+    return out
 
 
 OVAL_TURNS = np.radians(np.arange(-10, 10.1, 5))
@@ -69,20 +78,26 @@ def _best_oval(ink: np.ndarray, cx: float, cy: float, ppm: float, cfg: dict, ban
     lo_b, hi_b = (v / 2 * ppm for v in cfg["oval_minor_mm"])
     A, B = (g.ravel() for g in np.meshgrid(np.arange(lo_a, hi_a + 1, 2 * ppm), np.arange(lo_b, hi_b + 1, 2 * ppm)))
     ok = A >= cfg["oval_aspect_min"] * B
-    best = _grid_best(ink, cx, cy, np.arange(-9, 9.01, 3) * ppm, A[ok], B[ok], band, ANGLES[::3])
-    if best is None or best[1] < cfg["grey_oval_coarse_min"]:
-        return best
-    for _ in range(4):  # climb until the best stays put: text under the seal makes local peaks
-        e = best[0]
-        A, B = (g.ravel() for g in np.meshgrid(np.arange(max(lo_a, e.a - 2 * ppm), min(hi_a, e.a + 2 * ppm) + 0.01, ppm),
-                                               np.arange(max(lo_b, e.b - 2 * ppm), min(hi_b, e.b + 2 * ppm) + 0.01, ppm)))
-        ok = A >= cfg["oval_aspect_min"] * B
-        fine = _grid_best(ink, e.cx, e.cy, np.arange(-2, 2.01, 1) * ppm, A[ok], B[ok], band, ANGLES[::4], OVAL_TURNS)
-        if fine is None or fine[0] == e:
+    starts = _grid_best(ink, cx, cy, np.arange(-9, 9.01, 3) * ppm, A[ok], B[ok], band, ANGLES[::3],
+                        top=cfg["grey_oval_starts"])
+    if not starts or starts[0][1] < cfg["grey_oval_coarse_min"]:
+        return starts[0] if starts else None
+    found = []
+    for best in starts:  # text lines under a turned oval make the coarse (upright) grid's best a short one
+        if best[1] < cfg["grey_oval_coarse_min"]:
             break
-        best = fine
-    e = best[0]
-    return e, float(_coverage(ink, e.cx, e.cy, e.a, band, e.b, theta=e.theta)[0])
+        for _ in range(4):  # climb until the best stays put: text under the seal makes local peaks
+            e = best[0]
+            A, B = (g.ravel() for g in np.meshgrid(np.arange(max(lo_a, e.a - 2 * ppm), min(hi_a, e.a + 2 * ppm) + 0.01, ppm),
+                                                   np.arange(max(lo_b, e.b - 2 * ppm), min(hi_b, e.b + 2 * ppm) + 0.01, ppm)))
+            ok = A >= cfg["oval_aspect_min"] * B
+            fine = _grid_best(ink, e.cx, e.cy, np.arange(-2, 2.01, 1) * ppm, A[ok], B[ok], band, ANGLES[::4], OVAL_TURNS)
+            if not fine or fine[0][0] == e:
+                break
+            best = fine[0]
+        e = best[0]
+        found.append((e, float(_coverage(ink, e.cx, e.cy, e.a, band, e.b, theta=e.theta)[0])))
+    return max(found, key=lambda f: f[1])
 
 
 def _best_circle(ink: np.ndarray, cx: float, cy: float, r: float, ppm: float, cfg: dict, band: float):
@@ -93,16 +108,16 @@ def _best_circle(ink: np.ndarray, cx: float, cy: float, r: float, ppm: float, cf
     lo, hi = (v / 2 * ppm for v in cfg["round_diameter_mm"])
     step = max(1.0, ppm)
     radii = np.arange(max(lo, 0.75 * r), min(hi, 1.25 * r) + 0.01, step)
-    best = _grid_best(ink, cx, cy, np.arange(-3, 3.01, 1) * step, radii, radii, band, ANGLES[::3])
+    best = next(iter(_grid_best(ink, cx, cy, np.arange(-3, 3.01, 1) * step, radii, radii, band, ANGLES[::3])), None)
     if best is None or best[1] < cfg["grey_oval_coarse_min"]:
         return best
     for _ in range(4):  # climb until the best stays put
         e = best[0]
         radii = np.arange(max(lo, e.a - step), min(hi, e.a + step) + 0.01, step / 2)
         fine = _grid_best(ink, e.cx, e.cy, np.arange(-1, 1.01, 0.5) * step, radii, radii, band, ANGLES)
-        if fine is None or fine[0] == e:
+        if not fine or fine[0][0] == e:
             break
-        best = fine
+        best = fine[0]
     return best
 
 
