@@ -73,7 +73,8 @@ def _best_oval(ink: np.ndarray, cx: float, cy: float, ppm: float, cfg: dict, ban
     """The oval of seal size near (cx, cy) whose outline is inked in most directions: (Ellipse,
     coverage). Hough looks for circles only, and gives an oval seal one up to ~10 mm off its
     centre: a coarse search (3 mm, 2 mm steps, upright), then a fine one (1 mm, turned up to 12°)
-    around the best when that could reach a rim."""
+    around the best when that could reach a rim — and, until one reaches a rim, around the next
+    best sizes/turns (`grey_oval_starts`: text lines under a turned oval favour a short upright one)."""
     lo_a, hi_a = (v / 2 * ppm for v in cfg["oval_major_mm"])
     lo_b, hi_b = (v / 2 * ppm for v in cfg["oval_minor_mm"])
     A, B = (g.ravel() for g in np.meshgrid(np.arange(lo_a, hi_a + 1, 2 * ppm), np.arange(lo_b, hi_b + 1, 2 * ppm)))
@@ -97,6 +98,8 @@ def _best_oval(ink: np.ndarray, cx: float, cy: float, ppm: float, cfg: dict, ban
             best = fine[0]
         e = best[0]
         found.append((e, float(_coverage(ink, e.cx, e.cy, e.a, band, e.b, theta=e.theta)[0])))
+        if found[-1][1] >= cfg["grey_ring_min"]:
+            break  # a rim: the other starts are not climbed (time)
     return max(found, key=lambda f: f[1])
 
 
