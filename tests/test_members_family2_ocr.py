@@ -15,7 +15,7 @@ a class that was lost before:
   second key came back with a speck as punctuation (成员单位二。): the second member was lost, its code
   and roles given to the first, and the cards counted one member;
 - a narrow scanned member table (names wrapped in their cells, no 序号 read) whose first row was
-  joined into the header: the list was not read.
+  joined into the header: the list was not read; a speck read as 。 inside a name cell (有限。公司).
 """
 from __future__ import annotations
 
@@ -87,3 +87,14 @@ def test_family2_narrow_member_table_header_not_joined_to_row_one_through_ocr(tm
     # review for that, not for an unread list
     assert got["consortium.size"].status in ("pass", "review") and "3家" in got["consortium.size"].detail
     assert got["consortium.application_unit"].status == "pass"
+
+
+def test_family2_member_name_with_a_speck_read_as_a_full_stop_through_ocr(tmp_path):
+    """Seed 604 (12 applications), application 8: OCR read a speck inside the second member's name
+    cell as 。 (云岫物联科技(重庆)有限。公司): the member was kept with its code but no name."""
+    sub, doc = read_planned_pages(tmp_path, 604, 12, 8, ("members",))
+    facts = extract_facts([doc])
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    assert len(want) == 3
+    assert _members(facts) == want
+    assert facts.consortium_list.value == 3, facts.consortium_list.reason
