@@ -482,3 +482,13 @@ def test_wrapped_code_label_piece_is_no_name_and_a_never_used_letter_repair_is_s
     sure = read_code("91500153MA42GKOLXP", "ocr")
     assert sure.valid and sure.value == "91500153MA42GK0LXP" and sure.penalty == 1.0 and "O→0" in sure.note
     assert read_code("91500153MA42GKOLXP", "text_layer").valid is False
+
+
+def test_specks_between_a_name_cells_characters_are_dropped():
+    """Seed 604 #008: a scan's speck read as 。 inside a member table's name cell (有限。公司) lost
+    the member's name; only marks between two Chinese characters go."""
+    from pipeline.extract.member_list import despecked
+    assert despecked("云岫物联科技(重庆)有限。公司") == "云岫物联科技(重庆)有限公司"
+    assert despecked("重庆北辰·算力科技有限公司") == "重庆北辰算力科技有限公司"
+    assert despecked("A公司。B公司") == "A公司。B公司"
+    assert despecked("重庆北辰科技有限公司。") == "重庆北辰科技有限公司。"

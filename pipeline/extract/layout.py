@@ -284,13 +284,19 @@ def join_cells(a: Cell, b: Cell) -> Cell:
     return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source, b.origin)
 
 
+RULE_SLACK = 0.3
+"""A scan's line boxes reach this many text heights past the rule under a row (skew, a tall glyph,
+the next row's 序号 read into a header's box): a rule that close to the gap still parts the rows."""
+
+
 def merge_wrapped(rows: list[tuple[Cell, ...]], rulings: Sequence[Ruling] = ()) -> list[tuple[Cell, ...]]:
     """Join the second line of a wrapped table cell (a long unit name, 牵头单位、开源代码贡献单位) to
     its row: a row right under a table row (no table rule between them), with fewer cells, none in
     the first column, each under one cell of the row above (several runs under one cell are that cell's wrapped line, left to right).
     A wrapped line stays inside its cell: a run covering most of another cell of the row above is
     not one (the next row with its 序号 read into its name, 3年度创新创业活动 under 2 | 孵化场地面积; the
-    sentence under a table under a row read as one run, 以上目标均不低于…)."""
+    sentence under a table under a row read as one run, 以上目标均不低于…). A rule just inside either
+    row's box still parts them (a narrow table's header, its 序号 box reaching down to row 1)."""
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         prev = out[-1] if out else None
@@ -302,8 +308,13 @@ def merge_wrapped(rows: list[tuple[Cell, ...]], rulings: Sequence[Ruling] = ()) 
             spills = any(_xoverlap(prev[j], c) > 0.5 * (prev[j].bbox[2] - prev[j].bbox[0])
                          for i, c in zip(homes, row) for j in range(len(prev)) if j != i)
             ruled = bool(rulings) and rule_between(rulings, "h", max(c.bbox[3] for c in prev), min(c.bbox[1] for c in row),
-                                                   (min(c.bbox[0] for c in row), max(c.bbox[2] for c in row)))
-            if gap < 0.9 * h and fits and 0 not in homes and not spills and not ruled:
+                                                   (min(c.bbox[0] for c in row), max(c.bbox[2] for c in row)), RULE_SLACK * h)
+            # the first column holds the next row's 序号, unless the table's rules are read (one above
+            # the row) and none parts them: then a line under it is its name's second line (…促进 / 中心)
+            boxed = bool(rulings) and rule_between(rulings, "h", min(c.bbox[1] for c in prev) - h, min(c.bbox[1] for c in prev),
+                                                   (min(c.bbox[0] for c in prev), max(c.bbox[2] for c in prev)), RULE_SLACK * h)
+            first_ok = 0 not in homes or (boxed and not row[0].text[:1].isdigit())
+            if gap < 0.9 * h and fits and first_ok and not spills and not ruled:
                 merged = list(prev)
                 for i, c in zip(homes, row):
                     merged[i] = join_cells(merged[i], c)

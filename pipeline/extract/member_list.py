@@ -146,6 +146,17 @@ def _columns_for(row: Sequence[Cell], header: Sequence[Cell], cols: Sequence[str
     return out
 
 
+@lru_cache(maxsize=1)
+def _specks() -> re.Pattern:
+    marks = re.escape(patterns()["name_cell_specks"])
+    return re.compile(rf"(?<=[\u4e00-\u9fff])[{marks}]+(?=[\u4e00-\u9fff])")
+
+
+def despecked(text: str) -> str:
+    """A name cell's text without the specks OCR read as marks between its characters (有限。公司)."""
+    return _specks().sub("", text)
+
+
 def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | None:
     """A table row as a member: the name from the name column (else a name-shaped cell outside the
     code, role and type columns), the code, the roles, the type cell. None when it has neither a
@@ -156,7 +167,7 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
     for i in ranked:
         if cols[i] in ("uscc", "role", "type", "other"):
             continue
-        found = names_in(row[i].text)
+        found = names_in(despecked(row[i].text) if cols[i] == "name" else row[i].text)
         if found:
             name, name_cells = found[0][0], (row[i],)
             break
