@@ -58,11 +58,17 @@ def test_family2_members_codes_roles_and_type_through_ocr(tmp_path, seed, index,
                    "consortium.application_unit": "pass"}
 
 
+def _planned_members(tmp_path, seed, app, kinds):
+    """A planned application's pages (12-application bundle) read as scanned: its facts and the truth's
+    members as name → (code, roles)."""
+    sub, doc = read_planned_pages(tmp_path, seed, 12, app, kinds)
+    facts = extract_facts([doc])
+    return facts, {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+
+
 def test_family2_member_cards_with_dropped_marks_and_a_specked_key_through_ocr(tmp_path):
     """Seed 530 (12 applications), application 0: its cover and member-card page, as scanned."""
-    sub, doc = read_planned_pages(tmp_path, 530, 12, 0, ("cover", "members"))
-    facts = extract_facts([doc])
-    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    facts, want = _planned_members(tmp_path, 530, 0, ("cover", "members"))
     assert len(want) == 2
     assert _members(facts) == want
     assert facts.consortium_list.value == 2, facts.consortium_list.reason
@@ -76,9 +82,7 @@ def test_family2_narrow_member_table_header_not_joined_to_row_one_through_ocr(tm
     cells (重庆市蓝湾数字化转型促进 / 中心), no 序号 read; the header's 序号 box reached row 1 and the
     skewed rule under the header lay inside row 1's box, so row 1 was read into the header and the
     list was not read (consortium.size review)."""
-    sub, doc = read_planned_pages(tmp_path, 600, 12, 2, ("cover", "members"))
-    facts = extract_facts([doc])
-    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    facts, want = _planned_members(tmp_path, 600, 2, ("cover", "members"))
     assert len(want) == 3
     assert _members(facts) == want
     assert facts.consortium_list.value == 3, facts.consortium_list.reason
