@@ -2,7 +2,9 @@
 how RapidOCR's readings of those crops are spliced back into Tesseract's line."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -57,11 +59,16 @@ def window_box(words: list[Word], a: int, b: int, line: Line, w: int, h: int, wi
     return (x0, line.bbox[1] * h, x1, line.bbox[3] * h)
 
 
+@lru_cache(maxsize=8)
+def _value_cell_pattern(pattern: str) -> re.Pattern | None:
+    return re.compile(pattern) if pattern else None
+
+
 def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict,
                      key: bool = True, table: bool = False) -> list[Segment]:
     """What to crop from a chosen line (cascade.yaml `windows`, `table_cells`):
     - a table row (≥ table_min_cells cells, or `table`: a line across a ruled table's rule): every
-      cell, or only cells holding an uncertain word;
+      cell, or only cells holding an uncertain word or a value (`table_value_cells`);
     - otherwise windows round the uncertain words, or the whole line when windows are off or
       would cover most of it."""
     words = sorted_words(line)
@@ -69,6 +76,7 @@ def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]],
     threshold = win["word_confidence" if key else "plain_word_confidence"] if win.get("enabled", True) else 2.0
     # (2.0: every word uncertain, i.e. whole lines and every cell)
     if table or len(cells) >= cfg["table_min_cells"]:
+        value_cell = _value_cell_pattern(cfg.get("table_value_cells") or "")
         owner = [min(range(len(cells)), key=lambda c: _distance((wd.bbox[0] + wd.bbox[2]) / 2 * w, cells[c]))
                  for wd in words]
         segs = []
@@ -77,7 +85,9 @@ def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]],
             if not idx:
                 continue
             uncertain = any(words[k].confidence < threshold for k in idx)
-            segs.append(Segment(idx[0], idx[-1], box, cell=True, read=cfg["table_cells"] == "all" or uncertain))
+            value = bool(value_cell) and bool(value_cell.search("".join(words[k].text for k in idx)))
+            segs.append(Segment(idx[0], idx[-1], box, cell=True,
+                                read=cfg["table_cells"] == "all" or uncertain or value))
         return segs if any(sg.read for sg in segs) else []
     widen = cfg["line_widen"] * (line.bbox[3] - line.bbox[1]) * h
     runs = word_windows(words, threshold, int(win["neighbours"]))

@@ -1,0 +1,55 @@
+"""Target values Tesseract reads confidently wrong (a serif 6 as 0: 3600 → 3000, 36 → 30, 600 → 000
+at confidence ~0.9) on scanned family-1 target tables: the cascade re-reads every table cell that
+holds a number (cascade.yaml `table_value_cells`), so each value is read as planned. Pages are the
+generator's own, rendered with their planned scan look and read by the real cascade."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks.rules import load_rules
+from pipeline.extract import extract_facts
+from pipeline.model import Line, Word
+from pipeline.ocr import cascade
+from pipeline.ocr.cascade_splice import segments_to_read
+from pipeline.process import indicator_specs
+from pipeline.reading import read_document
+from pipeline.samples import generator as G
+
+
+def _planned_targets(tmp_path: Path, seed: int, index: int):
+    plan = G.plan_truth(seed, 12)
+    sub = [s for s in plan.submissions if s.kind == "application"][index - 1]
+    keep = [i for i, p in enumerate(sub.pages) if p.kind in ("cover", "targets")]
+    part = G.SubmissionPlan("part.pdf", "image_pdf", "application", [sub.pages[i] for i in keep],
+                            [sub.looks[i] for i in keep], sub.family)
+    G._render_submission(part, tmp_path)
+    facts = extract_facts([read_document(tmp_path, "part.pdf").document], indicators=indicator_specs(load_rules()))
+    return ({t.indicator: (t.value, t.unit) for t in facts.targets},
+            {t["indicator"]: (t["value"], t["unit"]) for t in sub.truth["expected"]["targets"]})
+
+
+@pytest.mark.parametrize("seed, index", [
+    (801, 11),  # 3600 read 3000 and 36 read 30, both at ~0.9 (a TIFF at 300 dpi)
+    (800, 5),   # 600 read 000
+])
+def test_scanned_target_values_as_planned(tmp_path, seed, index):
+    got, want = _planned_targets(tmp_path, seed, index)
+    assert got == want
+
+
+def _row(spec):
+    words = tuple(Word(text=t, bbox=(x0, 0.30, x1, 0.32), confidence=c) for t, x0, x1, c in spec)
+    return Line(text=" ".join(w.text for w in words), bbox=(0.1, 0.30, 0.8, 0.32), confidence=0.95, words=words)
+
+
+def test_value_cells_are_read_whatever_their_confidence():
+    cfg = cascade.settings()
+    row = _row([("3", 0.10, 0.12, 0.97), ("年度创新创业活动", 0.2, 0.4, 0.97), ("场", 0.5, 0.52, 0.97),
+                ("30", 0.7, 0.73, 0.96)])
+    cells = [(100, 300, 130, 320), (200, 300, 400, 320), (500, 300, 520, 320), (700, 300, 730, 320)]
+    segs = segments_to_read(row, cells, 1000, 1000, cfg, key=True, table=True)
+    assert [(s.first, s.read) for s in segs] == [(0, False), (1, False), (2, False), (3, True)]
+    # Switched off in data, a confident row is not re-read at all.
+    assert segments_to_read(row, cells, 1000, 1000, dict(cfg, table_value_cells=""), key=True, table=True) == []
