@@ -4,30 +4,12 @@ holds a number (cascade.yaml `table_value_cells`), so each value is read as plan
 generator's own, rendered with their planned scan look and read by the real cascade."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from family1_pages import planned_facts
 
-from pipeline.checks.rules import load_rules
-from pipeline.extract import extract_facts
 from pipeline.model import Line, Word
 from pipeline.ocr import cascade
 from pipeline.ocr.cascade_splice import segments_to_read
-from pipeline.process import indicator_specs
-from pipeline.reading import read_document
-from pipeline.samples import generator as G
-
-
-def _planned_targets(tmp_path: Path, seed: int, index: int):
-    plan = G.plan_truth(seed, 12)
-    sub = [s for s in plan.submissions if s.kind == "application"][index - 1]
-    keep = [i for i, p in enumerate(sub.pages) if p.kind in ("cover", "targets")]
-    part = G.SubmissionPlan("part.pdf", "image_pdf", "application", [sub.pages[i] for i in keep],
-                            [sub.looks[i] for i in keep], sub.family)
-    G._render_submission(part, tmp_path)
-    facts = extract_facts([read_document(tmp_path, "part.pdf").document], indicators=indicator_specs(load_rules()))
-    return ({t.indicator: (t.value, t.unit) for t in facts.targets},
-            {t["indicator"]: (t["value"], t["unit"]) for t in sub.truth["expected"]["targets"]})
 
 
 @pytest.mark.parametrize("seed, index", [
@@ -35,8 +17,9 @@ def _planned_targets(tmp_path: Path, seed: int, index: int):
     (800, 5),   # 600 read 000
 ])
 def test_scanned_target_values_as_planned(tmp_path, seed, index):
-    got, want = _planned_targets(tmp_path, seed, index)
-    assert got == want
+    exp, facts = planned_facts(tmp_path, seed, index, ("cover", "targets"))
+    assert {t.indicator: (t.value, t.unit) for t in facts.targets} == {
+        t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}
 
 
 def _row(spec):

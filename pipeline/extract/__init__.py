@@ -16,7 +16,7 @@ from pipeline.extract.recommendation import extract_district
 from pipeline.extract.site import extract_site
 from pipeline.extract.targets import IndicatorSpec, default_indicators, extract_targets
 from pipeline.extract.track import detect_track
-from pipeline.extract.units import fill_member_codes, reconcile, with_own_type
+from pipeline.extract.units import fill_member_codes, one_unit_per_code, reconcile, with_own_type
 from pipeline.facts import ApplicationFacts, Fact, Site, Unit
 from pipeline.model import Document
 
@@ -48,7 +48,7 @@ def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[Indi
             elif not applicant.name.found:
                 applicant = unit_from_pages(pages, "lead_name")
     applicant = reconcile(applicant, pages)
-    members = fill_member_codes(members, applicant, pages)
+    members = one_unit_per_code(fill_member_codes(members, applicant, pages))
     no_site = Fact(reason="开源社区申报不要求场地说明")
     site = extract_site(pages) if track.value != "open_source_community" else Site(
         tenure=no_site, lease_start=no_site, lease_end=no_site, lease_years=no_site)

@@ -12,7 +12,7 @@ patterns/consortium.yaml `unit_places`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Sequence, get_args
 
 from rapidfuzz import fuzz
 
@@ -23,7 +23,7 @@ from pipeline.extract.code_parts import CODE17, completed
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code
 from pipeline.extract.layout import Cell, PageLayout
 from pipeline.extract.member_list import names_in, patterns
-from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE as DISAGREE, Evidence, Fact, Unit
+from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE as DISAGREE, Evidence, Fact, Role, Unit
 
 SAME_NAME = 90
 DIFFERENT = 80
@@ -207,6 +207,36 @@ def fill_member_codes(members: Sequence[Unit], applicant: Unit, pages: Sequence[
         split = _split_code(name, pages)
         out.append(m.model_copy(update={"uscc": split}) if split else m)
     return tuple(out)
+
+
+def one_unit_per_code(members: Sequence[Unit]) -> tuple[Unit, ...]:
+    """Members that are one unit read in two places (a member-table row whose name was lost and the
+    agreement's 牵头单位为… sentence) become one: same valid code and the same name (or no name on
+    one side). Roles are joined; the better-read name and the found type are kept. Two units never
+    share a valid code, so a shared code with different names stays two members (the rules review)."""
+    out: list[Unit] = []
+    for m in members:
+        code = str(m.uscc.value) if m.uscc.found and uscc.is_valid(str(m.uscc.value)) else None
+        twin = next((k for k, o in enumerate(out) if code and o.uscc.found and str(o.uscc.value) == code
+                     and _same_or_unnamed(o.name, m.name)), None)
+        if twin is None:
+            out.append(m)
+            continue
+        o = out[twin]
+        roles = tuple(r for r in get_args(Role) if r in o.roles + m.roles)
+        evidence = {r: e for r, e in zip(reversed(m.roles), reversed(m.role_evidence))}
+        evidence.update(zip(o.roles, o.role_evidence))
+        name = max((o.name, m.name), key=lambda f: (f.found, f.confidence))
+        etype = o.entity_type if o.entity_type.found else m.entity_type
+        out[twin] = o.model_copy(update={
+            "name": name, "entity_type": etype, "roles": roles,
+            "role_evidence": tuple(evidence[r] for r in roles if r in evidence),
+            "declared_type_text": o.declared_type_text or m.declared_type_text})
+    return tuple(out)
+
+
+def _same_or_unnamed(a: Fact, b: Fact) -> bool:
+    return not a.found or not b.found or fuzz.ratio(str(a.value), str(b.value)) >= SAME_NAME
 
 
 def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:
