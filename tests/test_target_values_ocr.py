@@ -4,17 +4,20 @@ holds a number (cascade.yaml `table_value_cells`), so each value is read as plan
 generator's own, rendered with their planned scan look and read by the real cascade."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from family1_pages import planned_facts
 
 from pipeline.model import Line, Word
 from pipeline.ocr import cascade
+from pipeline.ocr.cascade_crops import erase_crop_rules
 from pipeline.ocr.cascade_splice import segments_to_read
 
 
 @pytest.mark.parametrize("seed, index", [
     (801, 11),  # 3600 read 3000 and 36 read 30, both at ~0.9 (a TIFF at 300 dpi)
     (800, 5),   # 600 read 000
+    (802, 5),   # 24: a rule's faint fringe left in the cell crop was read as 1 (124)
 ])
 def test_scanned_target_values_as_planned(tmp_path, seed, index):
     exp, facts = planned_facts(tmp_path, seed, index, ("cover", "targets"))
@@ -36,3 +39,19 @@ def test_value_cells_are_read_whatever_their_confidence():
     assert [(s.first, s.read) for s in segs] == [(0, False), (1, False), (2, False), (3, True)]
     # Switched off in data, a confident row is not re-read at all.
     assert segments_to_read(row, cells, 1000, 1000, dict(cfg, table_value_cells=""), key=True, table=True) == []
+
+
+def test_a_rules_faint_fringe_is_erased_from_a_crop_but_no_glyph():
+    crop = np.full((40, 100), 255, np.uint8)
+    crop[2:38, 10] = 225  # a rule's fringe: grey down the whole crop, nowhere dark
+    crop[2:38, 11] = 240
+    crop[8:32, 50:53] = 40  # a glyph's stroke (dark), with its light anti-aliased edge
+    crop[8:32, 53] = 230
+    out = erase_crop_rules(crop)
+    assert (out[:, 10:12] == 255).all()
+    assert (out[:, 50:54] == crop[:, 50:54]).all()
+    # A lighter-than-paper threshold keeps the fringe (switch in cascade.yaml rule_residue).
+    assert (erase_crop_rules(crop, residue_share=1.1)[:, 10] == 225).any()
+    # Crops one or two pixels wide (a word sliver at a rule) pass through.
+    for w in (1, 2, 3):
+        assert erase_crop_rules(np.full((20, w), 230, np.uint8)).shape == (20, w)

@@ -164,6 +164,7 @@ class CascadeEngine:
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         plans: dict[int, list[Segment]] = {}
         crops, owners = [], []
+        residue = cfg["rule_residue"]
         for i, why in chosen:
             if i in in_block:
                 continue
@@ -172,7 +173,8 @@ class CascadeEngine:
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
             plans[i] = [sg if crop(grey, sg.box, pad).size else replace(sg, read=False) for sg in plans[i]]
             for seg in (sg for sg in plans[i] if sg.read):
-                crops.append(erase_crop_rules(crop(grey, seg.box, pad)))
+                crops.append(erase_crop_rules(crop(grey, seg.box, pad), residue_darkest=residue["darkest"],
+                                              residue_paper=residue["paper"], residue_share=residue["share"]))
                 owners.append(i)
         stagetime.count("rapid_crops", len(crops))
         stagetime.count("lines_to_rapid", len(set(owners)) + len(in_block))

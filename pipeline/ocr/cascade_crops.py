@@ -94,15 +94,25 @@ def unreliable_blocks(lines: list[Line], chosen: list[int]) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1 and want & set(g)]
 
 
-def erase_crop_rules(img: np.ndarray, fill: float = 0.8) -> np.ndarray:
+def erase_crop_rules(img: np.ndarray, fill: float = 0.8, residue_darkest: int = 190, residue_paper: int = 250,
+                     residue_share: float = 0.5) -> np.ndarray:
     """White out table rules in a line crop: columns/rows inked over `fill` of the crop's height/width.
 
     The crop has a margin above and below the glyphs (glyphs fill at most ~2/3 of its height), so
     no character stroke spans it; a cell border does, and RapidOCR would read it as 1 or |.
+    Columns that are grey over `residue_share` of the height but nowhere darker than
+    `residue_darkest` are a rule's faint remains (cascade.yaml `rule_residue`) and go too.
     """
+    if img.size == 0:
+        return img
     ink = img < 200  # thin rules come out light grey after blur and JPEG
     cols = ink.mean(axis=0) >= fill
     rows = ink.mean(axis=1) >= fill
+    # A rule's faint edge (a skewed rule's fringe, 200–250 grey, never a glyph's dark stroke) is
+    # what is left beside the erased columns: RapidOCR reads it as 1 (24 → 124).
+    dark = img.min(axis=0) < residue_darkest
+    near_dark = np.convolve(dark.astype(np.uint8), np.ones(5, np.uint8), mode="same")[:dark.size] > 0
+    cols |= ~near_dark & ((img < residue_paper).mean(axis=0) >= residue_share)  # not a glyph's soft edge
     if not cols.any() and not rows.any():
         return img
     out = img.copy()
