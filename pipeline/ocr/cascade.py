@@ -54,6 +54,7 @@ from pipeline.ocr.cascade_choice import (  # noqa: F401
     why_reread,
 )
 from pipeline.ocr.cascade_crops import (  # noqa: F401
+    reach_outer_rules,
     crop,
     erase_crop_rules,
     has_rule,
@@ -135,6 +136,8 @@ class CascadeEngine:
         lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
+        cells = [reach_outer_rules(c, ln, rulings, w, h, cfg["cell_reach_heights"]) if xs else c
+                 for c, (ln, xs) in zip(cells, cut)]
         # a line across a table rule is a table row however few its cells: read cell by cell, so no
         # crop reaches over a rule (1 | 重庆云帆… read as one window lost its cell boundary)
         ruled = {i for i, (_, xs) in enumerate(cut) if xs and len(cells[i]) >= 2}

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from pipeline.model import Line, Word
+from pipeline.grid import column_cuts
+from pipeline.model import Line, Ruling, Word
 from pipeline.ocr.preprocess import remove_rules
 
 
@@ -39,7 +40,9 @@ def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0
     for w in words:
         x0, y0, x1, y1 = w.bbox[0] * width, w.bbox[1] * height, w.bbox[2] * width, w.bbox[3] * height
         gap = x0 - cells[-1][2] if cells else 0.0
-        rule = next((x for x in cuts if cells and cells[-1][2] - 0.3 * h <= x <= x0 + 0.3 * h), None)
+        # the rule nearest the word: between two cells an empty column's rules lie too (a wrapped
+        # name's second line and its role cell skip the code column), and the cell starts at the last
+        rule = max((x for x in cuts if cells and cells[-1][2] - 0.3 * h <= x <= x0 + 0.3 * h), default=None)
         joined = bool(cells) and rule is None and not (
             gap > unruled_gap_heights * h or (gap > gap_heights * h and has_rule(grey, cells[-1][2], x0, ly0, ly1)))
         if joined:
@@ -56,6 +59,27 @@ def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0
     cells[0][0] -= pad
     cells[-1][2] += pad
     return [tuple(c) for c in cells]
+
+
+def reach_outer_rules(cells: list[tuple[float, float, float, float]], line: Line, rulings: Sequence[Ruling],
+                      width: int, height: int, reach: float) -> list[tuple[float, float, float, float]]:
+    """A ruled row's outer cells stretched to the rules that close them, when one lies within `reach`
+    line heights of the text: Tesseract drops a character at a cell's edge together with its box
+    (联合体牵头方、开 wrapped before the table's border, read without 开), and the cell's crop must
+    hold it. Rows with no rule beyond their text keep their cells."""
+    if not cells:
+        return cells
+    x0, y0, x1, y1 = line.bbox
+    lh = (y1 - y0) * height / width  # a line height, in page-width fractions
+    right = column_cuts(rulings, (x1, y0, x1 + reach * lh, y1))
+    left = column_cuts(rulings, (x0 - reach * lh, y0, x0, y1))
+    out = [list(c) for c in cells]
+    inset = 0.1 * (y1 - y0) * height
+    if right:
+        out[-1][2] = max(out[-1][2], right[0] * width - inset)
+    if left:
+        out[0][0] = min(out[0][0], left[-1] * width + inset)
+    return [tuple(c) for c in out]
 
 
 def crop(grey: np.ndarray, box: tuple[float, float, float, float], pad_y: float) -> np.ndarray:
