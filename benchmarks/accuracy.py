@@ -163,22 +163,26 @@ def _seal_pages(sub: dict, straddle: bool) -> set[tuple[str, int]]:
 
 
 def _docx_page_map(sub: dict, rev: dict | None) -> dict[tuple[str, int], int]:
-    """DOCX has no pages of its own. When the review numbers a Word file's pages differently from the
-    truth (page breaks), map its page numbers onto the truth's: a reader that cuts text into
-    pseudo-pages and appends embedded scans last gives scan k the page (pages read − scans + k)."""
+    """DOCX has no pages of its own: the truth numbers a Word file by its page breaks, the reader
+    (pipeline/readers/docx_reader.py) cuts its text into pseudo-pages at tables and appends the
+    embedded scans last, whatever the counts. Map the review's page numbers onto the truth's: scan k
+    is page (pages read − scans + k); text pseudo-page j is the truth's j-th text page only when both
+    have as many text pages, else it is no truth page (a seal there is a false one)."""
     images = {p["embedded_image"]: p["page"] for p in sub.get("pages", []) if p.get("embedded_image")}
     if not images or not rev:
         return {}
+    text_pages = sorted(p["page"] for p in sub.get("pages", []) if not p.get("embedded_image"))
     out = {}
     for f in (rev.get("source") or {}).get("files", []):
         read = f.get("pages")
         path = _path(f.get("path", ""))
-        if not isinstance(read, int) or read == len(sub["pages"]):
+        if not isinstance(read, int):
             continue
+        n_text = read - len(images)
         for k, truth_page in images.items():
-            out[(path, read - len(images) + k)] = truth_page
-        for p in range(1, read + 1):  # text pseudo-pages: never a truth page
-            out.setdefault((path, p), -p)
+            out[(path, n_text + k)] = truth_page
+        for j in range(1, n_text + 1):
+            out[(path, j)] = text_pages[j - 1] if n_text == len(text_pages) else -j
     return out
 
 

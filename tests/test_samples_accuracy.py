@@ -167,9 +167,21 @@ def test_docx_pages_are_mapped_when_the_reader_numbers_embedded_scans_last():
            "seals": [{"file": "a.docx", "page": 4, "kind": "round"}, {"file": "a.docx", "page": 2, "kind": "round"}]}
     res = accuracy.compare(truth, [rev])
     assert res["seals"]["page"] == {"tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5}
-    rev["source"]["files"][0]["pages"] = 3  # same convention as the truth: no mapping
-    rev["seals"] = [{"file": "a.docx", "page": 1, "kind": "round"}, {"file": "a.docx", "page": 3, "kind": "oval"}]
-    assert accuracy.compare(truth, [rev])["seals"]["page"]["recall"] == 1.0
+    # As many pages read as the truth has: the reader still numbers its scans last (text pseudo-page
+    # 1, scans 2 and 3), so the map applies whatever the count (it was skipped when the counts were
+    # equal, which scored every seal of such a file as one missed and one false page).
+    rev["source"]["files"][0]["pages"] = 3
+    rev["seals"] = [{"file": "a.docx", "page": 2, "kind": "round"}, {"file": "a.docx", "page": 3, "kind": "oval"}]
+    assert accuracy.compare(truth, [rev])["seals"]["page"] == {"tp": 2, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0}
+    # A seal on the text pseudo-page is on the truth's one text page (page 2) when the counts agree,
+    # and on no truth page when they do not.
+    rev["seals"] = [{"file": "a.docx", "page": 1, "kind": "round"}]
+    assert accuracy.compare(truth, [rev])["seals"]["page"]["fp"] == 1
+    truth["submissions"][0]["expected"]["seals"].append({"file": "a.docx", "page": 2, "kind": "round"})
+    assert accuracy.compare(truth, [rev])["seals"]["page"]["tp"] == 1
+    rev["source"]["files"][0]["pages"] = 4
+    rev["seals"] = [{"file": "a.docx", "page": 1, "kind": "round"}]
+    assert accuracy.compare(truth, [rev])["seals"]["page"]["tp"] == 0
 
 
 def test_fail_and_review_calls_per_rule():
