@@ -265,7 +265,6 @@ def detect_page(page: RasterPage) -> PageSeals:
         if ringed:  # a seal too big for an A4 page of this size: the image is no A4 page; measure by the seal
             return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(ringed),
                                           rotation=page.rotation, meta={**page.meta, "seal_scaled": True}))
-    cfg = {**cfg, "page_light": float(np.median(small.max(axis=2)))}
     out: list[SealCandidate] = []
     rest = mask.copy()
     for e in find_slices(mask, ppm, cfg):
@@ -299,7 +298,11 @@ def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:
     plain = inner & (redness < cfg["paper_redness_max"])
     if np.count_nonzero(plain) < cfg["paper_inside_min"] * np.count_nonzero(inner):
         return False
-    return float(np.median(px.max(axis=2)[plain])) >= paper_value_min(cfg.get("page_light", 255.0), cfg)
+    light = float(np.median(px.max(axis=2)[plain]))
+    if light >= cfg["paper_value_min"]:
+        return True
+    # a dim photo? the page's own typical pixel (every 4th row and column: cheap, and enough)
+    return light >= paper_value_min(float(np.median(small[::4, ::4].max(axis=2))), cfg)
 
 
 def paper_value_min(page_light: float, cfg: dict) -> float:
