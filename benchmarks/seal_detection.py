@@ -17,8 +17,8 @@ beside the scanner's dark ground at the skewed pages' edges.
 visible, source, licence, note (tab-separated, # comments). Each image is read as the pipeline reads
 an image file (`readers.images.raster`: its dpi when plausible, else estimated) and the detector's
 whole seals are counted. Prints one row per image, the share of images with the right count and the
-false seals on negatives (images labelled 0). Slices are printed beside, not scored. Real images are
-public material kept outside the repository (issue 16).
+false seals on negatives (images labelled 0). Slices are printed beside, not scored. The real images
+are kept in the repository: `--images benchmarks/real_seals` (sources and licences in its README).
 
 Prints
 - page-level precision/recall of "this page carries a seal" (a page whose true seals all lie off

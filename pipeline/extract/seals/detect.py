@@ -24,7 +24,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
 from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
-from pipeline.extract.seals.scale import estimated, seal_sized_dpi, shrink, working_dpi, with_slack
+from pipeline.extract.seals.scale import estimated, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
 
@@ -260,6 +260,11 @@ def detect_page(page: RasterPage) -> PageSeals:
                                           rotation=page.rotation,
                                           meta={**page.meta, "dpi_trusted": True, "lone_seal": True}))
     mask[straight_rules(mask, ppm, cfg) > 0] = 0
+    if guessed:
+        ringed = ring_sized_dpi(page, mask, ppm, cfg)
+        if ringed:  # a seal too big for an A4 page of this size: the image is no A4 page; measure by the seal
+            return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(ringed),
+                                          rotation=page.rotation, meta={**page.meta, "seal_scaled": True}))
     out: list[SealCandidate] = []
     rest = mask.copy()
     for e in find_slices(mask, ppm, cfg):
@@ -293,7 +298,19 @@ def _on_paper(small: np.ndarray, ell, cfg: dict) -> bool:
     plain = inner & (redness < cfg["paper_redness_max"])
     if np.count_nonzero(plain) < cfg["paper_inside_min"] * np.count_nonzero(inner):
         return False
-    return float(np.median(px.max(axis=2)[plain])) >= cfg["paper_value_min"]
+    light = float(np.median(px.max(axis=2)[plain]))
+    if light >= cfg["paper_value_min"]:
+        return True
+    # a dim photo? the page's own typical pixel (every 4th row and column: cheap, and enough)
+    return light >= paper_value_min(float(np.median(small[::4, ::4].max(axis=2))), cfg)
+
+
+def paper_value_min(page_light: float, cfg: dict) -> float:
+    """How light a seal's paper must be on a page whose typical pixel is `page_light` (median of the
+    brightest channel): `paper_value_min` on a lit page; a dim phone photo's paper is only as light as
+    the photo (`paper_value_rel` of it), but never darker than `paper_value_floor` — a dark screen
+    ground is no paper however dark its screenshot."""
+    return max(cfg["paper_value_floor"], min(cfg["paper_value_min"], cfg["paper_value_rel"] * page_light))
 
 
 def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint: np.ndarray,

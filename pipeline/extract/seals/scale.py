@@ -2,7 +2,7 @@
 
 A scanner's or renderer's dpi is true, and the paper it implies (A4: 297 mm long) is plausible;
 a phone photo or a screenshot says 72 or 96 dpi, or nothing, whatever it shows, and an image that
-is nearly square is no page — there the page is
+is nearly square, or much longer than wide (a screenshot, a strip), is no page — there the page is
 taken for A4 (`a4_mm`), and the shape limits get some slack, since the paper may fill only part of
 the frame. An image whose red ink fills it each way is one seal (a tight crop, a picture pasted
 into a Word file): it is measured as a seal of `lone_seal_mm`.
@@ -23,16 +23,18 @@ def estimated(page: RasterPage, cfg: dict) -> bool:
     if page.meta.get("dpi_trusted"):
         return False
     h, w = page.image.shape[:2]
-    if page.dpi <= cfg["screen_dpi_max"] or max(h, w) / max(min(h, w), 1) < cfg["page_aspect_min"]:
-        return True  # a screen's or camera's default dpi, or no page's shape
+    aspect = max(h, w) / max(min(h, w), 1)
+    if page.dpi <= cfg["screen_dpi_max"] or not cfg["page_aspect_min"] <= aspect <= cfg["page_aspect_max"]:
+        return True  # a screen's or camera's default dpi, or no page's shape (a strip, a wide screenshot)
     long_mm = max(h, w) / max(page.dpi, 1) * 25.4
     lo, hi = cfg["paper_long_mm"]
     return not (lo <= long_mm <= hi)
 
 
 def working_dpi(page: RasterPage, cfg: dict) -> float:
-    """The page's dpi, or that of A4 at this pixel size when `estimated`."""
-    if not estimated(page, cfg):
+    """The page's dpi, or that of A4 at this pixel size when `estimated` (unless a seal on it has
+    already set the scale: `ring_sized_dpi`)."""
+    if not estimated(page, cfg) or page.meta.get("seal_scaled"):
         return float(page.dpi)
     h, w = page.image.shape[:2]
     short_mm, long_mm = cfg["a4_mm"]
@@ -64,6 +66,40 @@ def seal_sized_dpi(page: RasterPage, mask: np.ndarray, cfg: dict) -> float | Non
     if minor < cfg["lone_seal_fill"] * min(H, W) or major / max(minor, 1) > 1.8:
         return None
     return major * (page.image.shape[1] / W) / (cfg["lone_seal_mm"] / 25.4)
+
+
+def ring_sized_dpi(page: RasterPage, mask: np.ndarray, ppm: float, cfg: dict) -> float | None:
+    """The dpi at which the clearest ring on a page of estimated scale is a seal of `lone_seal_mm`,
+    when that ring is too big for any seal at the A4 guess (a screenshot or crop of a few seals is
+    no A4 page), else None. The guess would leave such a seal to the side-by-side split, which finds
+    several small "seals" in its arcs. Asked only where the scale is estimated, once."""
+    import cv2
+
+    from pipeline.extract.seals.geometry import fit_ring
+
+    if page.meta.get("seal_scaled") or not mask.any():
+        return None
+    k = max(3, int(round(cfg["join_mm"] * ppm)) | 1)
+    joined = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    too_big = cfg["round_diameter_mm"][1] * ppm * 1.15
+    best = None
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if max(w, h) <= too_big:
+            continue
+        ys, xs = np.nonzero((labels[y:y + h, x:x + w] == i) & (mask[y:y + h, x:x + w] > 0))
+        ell, ring = fit_ring(xs + x, ys + y, cfg)
+        if ell is None or ring < cfg["rescale_ring_min"]:
+            continue
+        major, minor = 2 * max(ell.a, ell.b), 2 * min(ell.a, ell.b)
+        if major / max(minor, 1) > cfg["rescale_aspect_max"] or major < 0.8 * max(w, h):
+            continue  # not one ring filling its blob (text, a frame, seals side by side)
+        if best is None or major > best:
+            best = major
+    if best is None:
+        return None
+    return best * (page.image.shape[1] / mask.shape[1]) / (cfg["lone_seal_mm"] / 25.4)
 
 
 def shrink(img: np.ndarray, s: float) -> tuple[np.ndarray, float]:
