@@ -153,6 +153,35 @@ def test_grey_page_saved_as_rgb_in_a_colour_file_keeps_its_seal_found_by_shape(t
     assert (2, "round", False) in finds and (3, "round", True) in finds
 
 
+def test_grey_scan_pasted_into_a_word_file_keeps_its_seal_found_by_shape(tmp_path):
+    """Scanned pages pasted into a .docx, one scanned in colour, the signature page greyed (R = G = B,
+    saved as JPEG, as family-2 booklets do): the embedded picture is a page stored without colour, so
+    its seal found by shape is kept and the page cannot show red (f2s741 #001 page 7, f2s742 #005
+    page 3: the seal was dropped as a 'flat' page in a file showing colour, and the member's
+    seal.present became fail)."""
+    import docx
+    from docx.shared import Mm
+
+    cover, sign = booklet(seal=True)
+    d = docx.Document()
+    d.add_paragraph("附件3 开源社区申报书")
+    for img, grey in ((cover, False), (sign, True)):
+        buf = io.BytesIO()
+        (img.convert("L").convert("RGB") if grey else img).save(buf, "JPEG", quality=85, dpi=(200, 200))
+        buf.seek(0)
+        d.add_paragraph().add_run().add_picture(buf, width=Mm(210))
+    d.save(tmp_path / "scans.docx")
+    res = read_document(tmp_path, "scans.docx", engine="tesseract")
+    assert not res.document.errors
+    finds = [(f.page, f.kind, f.colour) for f in res.seal_finds]
+    assert finds == [(3, "round", False)]  # pseudo-page 1 is the text; the scans follow as pages 2, 3
+    assert res.colourless_pages == (3,)
+    facts, checks = seal_check(res, tmp_path)
+    place = next(pl for pl in facts.seal_places if pl.label.startswith("申报单位"))
+    assert place.page == 3 and place.seal_index is not None  # the seal sits at the signature place
+    assert [c.status for c in checks] != ["fail"]
+
+
 def test_greyscale_booklet_without_any_seal_is_review_not_fail(tmp_path):
     save_tiff(booklet(seal=False), tmp_path / "grey.tif", grey=True)
     res = read_document(tmp_path, "grey.tif", engine="tesseract")

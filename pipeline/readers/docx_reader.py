@@ -25,7 +25,7 @@ from PIL import Image
 from pipeline.errors import InputError
 from pipeline.model import Line, Page
 from pipeline.ocr.base import RasterPage
-from pipeline.readers.images import MAX_PIXELS, guess_dpi, within_budget
+from pipeline.readers.images import GREY_MODES, MAX_PIXELS, guess_dpi, within_budget
 
 CELL_SEP = " | "
 MIN_PAGE_IMAGE_PX = 600
@@ -290,6 +290,7 @@ def image_raster(path: Path, rel: str, part: str, number: int) -> RasterPage | N
         if min(w, h) < MIN_PAGE_IMAGE_PX:
             return None
         dpi = guess_dpi(img)
+        stored = "grey" if img.mode in GREY_MODES else "colour"  # as images.raster: seals need colour (issue 16)
         fitted = within_budget(img)  # the per-page pixel budget (issue 17)
         arr = np.asarray(fitted.convert("RGB"))
         dpi = max(1, dpi * fitted.size[0] // w)
@@ -297,4 +298,6 @@ def image_raster(path: Path, rel: str, part: str, number: int) -> RasterPage | N
         raise
     except Exception as exc:
         raise InputError("page_unreadable", f"{part}: {type(exc).__name__}", file=rel, page=number) from exc
-    return RasterPage(file=rel, number=number, image=arr, dpi=dpi, meta={"part": part})
+    # "stored" lets the seal detector tell a greyed scan pasted in (every pixel R = G = B: no red can
+    # show, its seals are found by shape) from a colour scan of a page without colour ink
+    return RasterPage(file=rel, number=number, image=arr, dpi=dpi, meta={"part": part, "stored": stored})
