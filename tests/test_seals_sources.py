@@ -96,6 +96,27 @@ def test_word_file_seals_inline_and_floating_are_found_at_their_signature_lines(
     assert place.seal_index is not None and facts.seals[place.seal_index].matched_unit == APPLICANT
 
 
+def test_grey_seal_picture_in_a_word_file_with_colour_seals_is_kept(tmp_path):
+    """A seal picture stored without colour (a greyscale PNG) pasted beside the member's signature,
+    while the applicant's seal picture elsewhere is red: its canvas is a page stored grey — the
+    seal found by shape is kept and the page cannot show red (it was dropped as a 'flat' page of a
+    file that shows colour)."""
+    import docx
+    from docx.shared import Mm
+
+    d = docx.Document()
+    d.add_paragraph(f"申报单位（盖章）：{APPLICANT}").add_run().add_picture(seal_png(APPLICANT, 1), width=Mm(42))
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "联合体成员", "成员单位（盖章）"
+    t.cell(1, 0).text = MEMBER
+    t.cell(1, 1).paragraphs[0].add_run().add_picture(seal_png(MEMBER, 2, grey=True), width=Mm(40))
+    d.save(tmp_path / "app.docx")
+    res = read_document(tmp_path, "app.docx", engine="tesseract")
+    assert [(f.page, f.kind, f.colour) for f in sorted(res.seal_finds, key=lambda f: f.page)] == [
+        (1, "round", True), (2, "round", False)]
+    assert res.colourless_pages == (2,)
+
+
 def booklet(seal: bool) -> list[Image.Image]:
     """Two scanned pages: a cover naming the applicant, a commitment page with the seal."""
     from pages import FormPage, scan

@@ -221,11 +221,13 @@ def seal_canvas(path: Path, rel: str, pictures: tuple[Picture, ...], number: int
     canvas = np.full((H, W, 3), 255, np.uint8)
     n = max(n_lines, 1)
     by_line: dict[tuple[float, float], int] = {}
+    modes: list[str] = []
     with zipfile.ZipFile(path) as zf:
         for pic in pictures:
             img = _open_part(zf, pic.part, rel, number)
             if img is None:
                 continue
+            modes.append(img.mode)
             w_mm, h_mm = pic.w_mm, pic.h_mm
             if not (w_mm > 0 and h_mm > 0):  # no shown size (VML): the picture's own dpi
                 dpi = guess_dpi(img) if img.info.get("dpi") else 96
@@ -244,8 +246,13 @@ def seal_canvas(path: Path, rel: str, pictures: tuple[Picture, ...], number: int
             piece = arr[: region.shape[0], : region.shape[1]]
             canvas[y0:y0 + piece.shape[0], x0:x0 + piece.shape[1]] = (
                 region.astype(np.uint16) * piece // 255).astype(np.uint8)
-    return RasterPage(file=rel, number=number, image=canvas, dpi=CANVAS_DPI,
-                      meta={"raster": "docx_pictures", "dpi_trusted": True})
+    meta = {"raster": "docx_pictures", "dpi_trusted": True}
+    if modes and all(m in GREY_MODES for m in modes):
+        # every picture stored without colour (a greyscale seal picture): no red can show there, its
+        # seals are found by shape; a canvas of colour pictures that show none (a black logo) says
+        # nothing of how they were stored and stays 'flat'
+        meta["stored"] = "grey"
+    return RasterPage(file=rel, number=number, image=canvas, dpi=CANVAS_DPI, meta=meta)
 
 
 def _on_white(img: Image.Image) -> Image.Image:
