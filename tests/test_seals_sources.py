@@ -285,3 +285,38 @@ def test_check_seal_on_pages_without_colour_is_review_naming_the_reason():
     assert [e.page for e in r.evidence] == [1, 2]
     # nothing found and no seal place found either: not evidence of a missing seal (was `fail`)
     assert E.check_seal(unit, "applicant", ApplicationFacts(applicant=unit), rules).status == "review"
+
+
+def test_word_file_pictures_say_how_they_were_stored(tmp_path):
+    """The docx reader's rasters carry meta['stored'] as images.raster does: an embedded scan by its
+    mode; a seal canvas 'grey' only when every picture on it is stored without colour (a colour
+    picture that shows none, a black logo, says nothing: no key, the detector calls it 'flat')."""
+    import docx
+    from docx.shared import Mm
+
+    from pipeline.readers import docx_reader
+
+    page = Image.new("L", (1654, 2339), 250)
+    for mode, name in (("L", "grey.png"), ("RGB", "rgb.png")):
+        page.convert(mode).save(tmp_path / name, dpi=(200, 200))
+    d = docx.Document()
+    d.add_paragraph("扫描件")
+    d.add_picture(str(tmp_path / "grey.png"), width=Mm(210))
+    d.add_picture(str(tmp_path / "rgb.png"), width=Mm(210))
+    d.add_paragraph("甲方（盖章）").add_run().add_picture(seal_png(APPLICANT, 1, grey=True), width=Mm(40))
+    cell = d.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "成员单位（盖章）"
+    cell.paragraphs[0].add_run().add_picture(seal_png(MEMBER, 2), width=Mm(40))
+    last = d.add_paragraph("乙方（盖章）")
+    last.add_run().add_picture(seal_png(MEMBER, 3, grey=True), width=Mm(40))
+    last.add_run().add_picture(seal_png(APPLICANT, 4), width=Mm(40))
+    d.save(tmp_path / "p.docx")
+    content = docx_reader.read_docx(tmp_path / "p.docx", "p.docx")
+    stored = [docx_reader.image_raster(tmp_path / "p.docx", "p.docx", part, 9).meta["stored"]
+              for part in content.image_parts if part not in content.placed_parts]
+    assert stored == ["grey", "colour"]
+    canvases = {n: docx_reader.seal_canvas(tmp_path / "p.docx", "p.docx", pics, n, len(content.pages[n - 1].lines)).meta
+                for n, pics in content.pictures.items()}
+    assert canvases[1].get("stored") == "grey"  # only the grey seal picture
+    assert "stored" not in canvases[2]  # a colour seal picture
+    assert "stored" not in canvases[3]  # a grey seal picture beside a colour one
