@@ -96,6 +96,27 @@ def test_word_file_seals_inline_and_floating_are_found_at_their_signature_lines(
     assert place.seal_index is not None and facts.seals[place.seal_index].matched_unit == APPLICANT
 
 
+def test_grey_seal_picture_in_a_word_file_with_colour_seals_is_kept(tmp_path):
+    """A seal picture stored without colour (a greyscale PNG) pasted beside the member's signature,
+    while the applicant's seal picture elsewhere is red: its canvas is a page stored grey — the
+    seal found by shape is kept and the page cannot show red (it was dropped as a 'flat' page of a
+    file that shows colour)."""
+    import docx
+    from docx.shared import Mm
+
+    d = docx.Document()
+    d.add_paragraph(f"申报单位（盖章）：{APPLICANT}").add_run().add_picture(seal_png(APPLICANT, 1), width=Mm(42))
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "联合体成员", "成员单位（盖章）"
+    t.cell(1, 0).text = MEMBER
+    t.cell(1, 1).paragraphs[0].add_run().add_picture(seal_png(MEMBER, 2, grey=True), width=Mm(40))
+    d.save(tmp_path / "app.docx")
+    res = read_document(tmp_path, "app.docx", engine="tesseract")
+    assert [(f.page, f.kind, f.colour) for f in sorted(res.seal_finds, key=lambda f: f.page)] == [
+        (1, "round", True), (2, "round", False)]
+    assert res.colourless_pages == (2,)
+
+
 def booklet(seal: bool) -> list[Image.Image]:
     """Two scanned pages: a cover naming the applicant, a commitment page with the seal."""
     from pages import FormPage, scan
@@ -151,6 +172,35 @@ def test_grey_page_saved_as_rgb_in_a_colour_file_keeps_its_seal_found_by_shape(t
     assert 2 in res.colourless_pages and 3 not in res.colourless_pages
     finds = [(f.page, f.kind, f.colour) for f in res.seal_finds]
     assert (2, "round", False) in finds and (3, "round", True) in finds
+
+
+def test_grey_scan_pasted_into_a_word_file_keeps_its_seal_found_by_shape(tmp_path):
+    """Scanned pages pasted into a .docx, one scanned in colour, the signature page greyed (R = G = B,
+    saved as JPEG, as family-2 booklets do): the embedded picture is a page stored without colour, so
+    its seal found by shape is kept and the page cannot show red (f2s741 #001 page 7, f2s742 #005
+    page 3: the seal was dropped as a 'flat' page in a file showing colour, and the member's
+    seal.present became fail)."""
+    import docx
+    from docx.shared import Mm
+
+    cover, sign = booklet(seal=True)
+    d = docx.Document()
+    d.add_paragraph("附件3 开源社区申报书")
+    for img, grey in ((cover, False), (sign, True)):
+        buf = io.BytesIO()
+        (img.convert("L").convert("RGB") if grey else img).save(buf, "JPEG", quality=85, dpi=(200, 200))
+        buf.seek(0)
+        d.add_paragraph().add_run().add_picture(buf, width=Mm(210))
+    d.save(tmp_path / "scans.docx")
+    res = read_document(tmp_path, "scans.docx", engine="tesseract")
+    assert not res.document.errors
+    finds = [(f.page, f.kind, f.colour) for f in res.seal_finds]
+    assert finds == [(3, "round", False)]  # pseudo-page 1 is the text; the scans follow as pages 2, 3
+    assert res.colourless_pages == (3,)
+    facts, checks = seal_check(res, tmp_path)
+    place = next(pl for pl in facts.seal_places if pl.label.startswith("申报单位"))
+    assert place.page == 3 and place.seal_index is not None  # the seal sits at the signature place
+    assert [c.status for c in checks] != ["fail"]
 
 
 def test_greyscale_booklet_without_any_seal_is_review_not_fail(tmp_path):
@@ -235,3 +285,38 @@ def test_check_seal_on_pages_without_colour_is_review_naming_the_reason():
     assert [e.page for e in r.evidence] == [1, 2]
     # nothing found and no seal place found either: not evidence of a missing seal (was `fail`)
     assert E.check_seal(unit, "applicant", ApplicationFacts(applicant=unit), rules).status == "review"
+
+
+def test_word_file_pictures_say_how_they_were_stored(tmp_path):
+    """The docx reader's rasters carry meta['stored'] as images.raster does: an embedded scan by its
+    mode; a seal canvas 'grey' only when every picture on it is stored without colour (a colour
+    picture that shows none, a black logo, says nothing: no key, the detector calls it 'flat')."""
+    import docx
+    from docx.shared import Mm
+
+    from pipeline.readers import docx_reader
+
+    page = Image.new("L", (1654, 2339), 250)
+    for mode, name in (("L", "grey.png"), ("RGB", "rgb.png")):
+        page.convert(mode).save(tmp_path / name, dpi=(200, 200))
+    d = docx.Document()
+    d.add_paragraph("扫描件")
+    d.add_picture(str(tmp_path / "grey.png"), width=Mm(210))
+    d.add_picture(str(tmp_path / "rgb.png"), width=Mm(210))
+    d.add_paragraph("甲方（盖章）").add_run().add_picture(seal_png(APPLICANT, 1, grey=True), width=Mm(40))
+    cell = d.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "成员单位（盖章）"
+    cell.paragraphs[0].add_run().add_picture(seal_png(MEMBER, 2), width=Mm(40))
+    last = d.add_paragraph("乙方（盖章）")
+    last.add_run().add_picture(seal_png(MEMBER, 3, grey=True), width=Mm(40))
+    last.add_run().add_picture(seal_png(APPLICANT, 4), width=Mm(40))
+    d.save(tmp_path / "p.docx")
+    content = docx_reader.read_docx(tmp_path / "p.docx", "p.docx")
+    stored = [docx_reader.image_raster(tmp_path / "p.docx", "p.docx", part, 9).meta["stored"]
+              for part in content.image_parts if part not in content.placed_parts]
+    assert stored == ["grey", "colour"]
+    canvases = {n: docx_reader.seal_canvas(tmp_path / "p.docx", "p.docx", pics, n, len(content.pages[n - 1].lines)).meta
+                for n, pics in content.pictures.items()}
+    assert canvases[1].get("stored") == "grey"  # only the grey seal picture
+    assert "stored" not in canvases[2]  # a colour seal picture
+    assert "stored" not in canvases[3]  # a grey seal picture beside a colour one

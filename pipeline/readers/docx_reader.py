@@ -25,7 +25,7 @@ from PIL import Image
 from pipeline.errors import InputError
 from pipeline.model import Line, Page
 from pipeline.ocr.base import RasterPage
-from pipeline.readers.images import MAX_PIXELS, guess_dpi, within_budget
+from pipeline.readers.images import GREY_MODES, MAX_PIXELS, guess_dpi, within_budget
 
 CELL_SEP = " | "
 MIN_PAGE_IMAGE_PX = 600
@@ -221,11 +221,13 @@ def seal_canvas(path: Path, rel: str, pictures: tuple[Picture, ...], number: int
     canvas = np.full((H, W, 3), 255, np.uint8)
     n = max(n_lines, 1)
     by_line: dict[tuple[float, float], int] = {}
+    modes: list[str] = []
     with zipfile.ZipFile(path) as zf:
         for pic in pictures:
             img = _open_part(zf, pic.part, rel, number)
             if img is None:
                 continue
+            modes.append(img.mode)
             w_mm, h_mm = pic.w_mm, pic.h_mm
             if not (w_mm > 0 and h_mm > 0):  # no shown size (VML): the picture's own dpi
                 dpi = guess_dpi(img) if img.info.get("dpi") else 96
@@ -244,8 +246,13 @@ def seal_canvas(path: Path, rel: str, pictures: tuple[Picture, ...], number: int
             piece = arr[: region.shape[0], : region.shape[1]]
             canvas[y0:y0 + piece.shape[0], x0:x0 + piece.shape[1]] = (
                 region.astype(np.uint16) * piece // 255).astype(np.uint8)
-    return RasterPage(file=rel, number=number, image=canvas, dpi=CANVAS_DPI,
-                      meta={"raster": "docx_pictures", "dpi_trusted": True})
+    meta = {"raster": "docx_pictures", "dpi_trusted": True}
+    if modes and all(m in GREY_MODES for m in modes):
+        # every picture stored without colour (a greyscale seal picture): no red can show there, its
+        # seals are found by shape; a canvas of colour pictures that show none (a black logo) says
+        # nothing of how they were stored and stays 'flat'
+        meta["stored"] = "grey"
+    return RasterPage(file=rel, number=number, image=canvas, dpi=CANVAS_DPI, meta=meta)
 
 
 def _on_white(img: Image.Image) -> Image.Image:
@@ -290,6 +297,7 @@ def image_raster(path: Path, rel: str, part: str, number: int) -> RasterPage | N
         if min(w, h) < MIN_PAGE_IMAGE_PX:
             return None
         dpi = guess_dpi(img)
+        stored = "grey" if img.mode in GREY_MODES else "colour"  # as images.raster: seals need colour (issue 16)
         fitted = within_budget(img)  # the per-page pixel budget (issue 17)
         arr = np.asarray(fitted.convert("RGB"))
         dpi = max(1, dpi * fitted.size[0] // w)
@@ -297,4 +305,6 @@ def image_raster(path: Path, rel: str, part: str, number: int) -> RasterPage | N
         raise
     except Exception as exc:
         raise InputError("page_unreadable", f"{part}: {type(exc).__name__}", file=rel, page=number) from exc
-    return RasterPage(file=rel, number=number, image=arr, dpi=dpi, meta={"part": part})
+    # "stored" lets the seal detector tell a greyed scan pasted in (every pixel R = G = B: no red can
+    # show, its seals are found by shape) from a colour scan of a page without colour ink
+    return RasterPage(file=rel, number=number, image=arr, dpi=dpi, meta={"part": part, "stored": stored})

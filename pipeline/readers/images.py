@@ -76,6 +76,10 @@ def within_budget(img: Image.Image) -> Image.Image:
     return img
 
 
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+"""Pillow modes that store a picture without colour."""
+
+
 def raster(path: Path, rel: str, index: int) -> RasterPage:
     img = _open(path, rel)
     try:
@@ -83,7 +87,7 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
             img.seek(index)
         dpi = guess_dpi(img)
         w0 = img.size[0]
-        stored = "grey" if img.mode in ("1", "L", "LA", "I", "I;16", "F") else "colour"  # seals need colour (issue 16)
+        stored = "grey" if img.mode in GREY_MODES else "colour"  # seals need colour (issue 16)
         try:
             img = within_budget(img)
             rgb = img.convert("RGB")
