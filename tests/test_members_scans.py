@@ -3,6 +3,7 @@ column's cell with its wrapped end and a clipped glyph glued on (19 characters),
 last character the rule clipped, a numbered member item whose line above lost its 。. Pure tests."""
 from __future__ import annotations
 
+import pytest
 from test_extract_text import B, C, CODE, doc, page
 
 from pipeline.checks.engine import run_checks
@@ -68,3 +69,28 @@ def test_numbered_item_whose_line_above_lost_its_full_stop_counts():
     assert f.consortium_list.value == 3, f.consortium_list.reason
     assert _statuses(f) == {"consortium.size": "pass", "consortium.code_contributor": "pass",
                             "consortium.application_unit": "pass"}
+
+
+@pytest.mark.parametrize("head", ["两方：", ".丙方：", "，丙方："])
+def test_party_line_whose_alias_ocr_misread_or_specked_counts(head):
+    """两方：C / .丙方：C (seed 662 #009/#011, scans): 丙方 was lost, the parties counted 2 where the
+    member table said 3 (consortium.size review on an eligible application)."""
+    table = ["序号 | 单位名称 | 统一社会信用代码 | 承担角色",
+             f"1 | 重庆云帆科技有限公司 | {CODE} | 牵头单位",
+             f"2 | 重庆渝芯软件有限公司 | {B} | 开源代码贡献单位",
+             f"3 | 重庆市嘉陵软件评测中心 | {C} | 应用单位"]
+    agreement = ["联合申报协议", "甲方（牵头单位）：重庆云帆科技有限公司", "乙方：重庆渝芯软件有限公司",
+                 f"{head}重庆市嘉陵软件评测中心", "第一条甲方为联合体牵头单位，负责社区总体建设运营。",
+                 "第二条成员分工：乙方作为开源代码贡献单位；丙方作为应用单位，负责落地应用。"]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2, source="docx", table=True), page(agreement, 3))])
+    assert f.consortium_list.value == 3, f.consortium_list.reason
+    assert _statuses(f)["consortium.size"] == "pass"
+
+
+def test_party_line_reads_only_a_line_that_heads_a_party():
+    from pipeline.extract.member_prose import party_line
+
+    assert party_line("两方：重庆市嘉陵软件评测中心") == "丙方：重庆市嘉陵软件评测中心"
+    assert party_line("。丙方（盖章）：") == "丙方（盖章）："
+    assert party_line("，自愿组成联合体") == "，自愿组成联合体"
+    assert party_line("两方协商一致") == "两方协商一致"

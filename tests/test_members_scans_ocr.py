@@ -9,7 +9,9 @@ member, a name or a code before, and left an eligible consortium at `review`:
 - 661 #007 (TIFF): the lead's name cell lost its last character to the rule (……科技有限公): a nameless
   member beside the one the agreement names;
 - 660 #011 (image PDF): item (四) of the numbered member list, the 。 of the line above not read, was
-  lost: the list said 3 members where the count and the parties said 4.
+  lost: the list said 3 members where the count and the parties said 4;
+- 662 #009 (image PDF): the agreement's 丙方：C line read 两方：C: the parties counted 2 where the
+  member table said 3.
 """
 from __future__ import annotations
 
@@ -43,3 +45,7 @@ def test_name_cell_cut_short_by_the_rule_is_the_member_the_agreement_names(tmp_p
 
 def test_numbered_member_item_whose_line_above_lost_its_full_stop(tmp_path):
     _check(tmp_path, 660, 10, ("cover", "members"))
+
+
+def test_party_whose_alias_ocr_misread_counts(tmp_path):
+    _check(tmp_path, 662, 8, ("cover", "members", "agreement"))

@@ -154,13 +154,13 @@ def _clauses_flow(page: PageLayout, alias_rx: re.Pattern) -> Flow:
     """The page's rows as one text where a clause may wrap onto the next line (……；丙方 / 作为开源贡献
     单位，……), but a line that heads a party (甲方（牵头单位）：A公司) or an article (第二条, 1.) ends the
     clause before it, and the party line ends its own clause."""
-    head = re.compile(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern)
+    head = _head_rx()
     parts: list[str] = []
     starts: list[int] = []
     cells: list[Cell] = []
     pos = 0
     for row in page.rows:
-        line = "".join(c.text for c in row)
+        line = party_line("".join(c.text for c in row))
         cut = bool(head.match(line) or re.match(_CLAUSE_START, line))
         for k, c in enumerate(row):
             text = ("。" if cut and k == 0 else "") + c.text
@@ -174,17 +174,33 @@ def _clauses_flow(page: PageLayout, alias_rx: re.Pattern) -> Flow:
     return Flow("".join(parts), tuple(starts), tuple(cells))
 
 
+def party_line(text: str) -> str:
+    """A line that heads a party as written: specks OCR read before the alias dropped (.丙方：), an alias
+    it misreads at the line's start put right (两方： → 丙方：); other lines (两方协商……) unchanged."""
+    p = patterns()
+    bare = text.lstrip(p["party_line_specks"])
+    for wrong, right in p["party_alias_misreads"].items():
+        if bare.startswith(wrong):
+            bare = right + bare[len(wrong):]
+    return bare if _head_rx().match(bare) else text
+
+
 def _alias_rx() -> re.Pattern:
     return re.compile("|".join(map(re.escape, patterns()["party_aliases"])))
+
+
+def _head_rx() -> re.Pattern:
+    """A line heading a party: 甲方（牵头单位）：, 乙方： (the alias is group 1)."""
+    return re.compile(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % _alias_rx().pattern)
 
 
 def _page_parties(page: PageLayout) -> list[tuple[str, str | None, Cell]]:
     """(alias, name, cell) of each 甲方（牵头单位）：A公司 line of the page; name None when what follows
     the colon is a unit's name OCR cut short (……股份有限公), not read as one."""
-    rx = re.compile(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % _alias_rx().pattern)
+    rx = _head_rx()
     out = []
     for row in page.rows:
-        text = "".join(c.text for c in row)
+        text = party_line("".join(c.text for c in row))
         m = rx.match(text)
         if not m:
             continue
