@@ -46,3 +46,18 @@ def test_under_the_first_column_without_rules_or_with_a_number_a_line_stays_a_ro
     assert len(merge_wrapped([ROW1, WRAP], [])) == 2
     numbered = (C("2", 0.141, 0.184, 0.167, 0.199, 2),)
     assert len(merge_wrapped([ROW1, numbered], RULES)) == 2
+
+
+def test_a_wrapped_cells_lines_joined_in_one_row_read_top_line_first():
+    """A narrow scanned member table (seed 660 #003, TIFF): the wrapped name's second line (公司) and the
+    code's (6Y) start a hair left of the first line and came into its row; joined left to right they
+    read 公司重庆九章软件技术股份有限 and 6Y91500119MALPEDUJ (no name, the code turned)."""
+    from pipeline.extract.layout import merge_fragments
+
+    row = sorted([C("重庆九章软件技术股份有限", 0.362, 0.155, 0.57, 0.175, 1), C("公司", 0.359, 0.171, 0.403, 0.19, 2),
+                  C("91500119MALPEDUJ", 0.5941, 0.162, 0.753, 0.174, 3), C("6Y", 0.5939, 0.179, 0.612, 0.188, 4)],
+                 key=lambda c: c.bbox[0])
+    assert [c.text for c in merge_fragments(row)] == ["重庆九章软件技术股份有限公司", "91500119MALPEDUJ6Y"]
+    # runs side by side on one line stay in reading order, whichever box reaches higher
+    side = [C("重庆九章", 0.30, 0.160, 0.36, 0.175, 1), C("软件公司", 0.361, 0.150, 0.42, 0.172, 2)]
+    assert [c.text for c in merge_fragments(side)] == ["重庆九章软件公司"]

@@ -38,3 +38,18 @@ def completed(code17: str, cell: Cell, row: Sequence[Cell]) -> tuple[str, Cell] 
                 if uscc.is_valid(code):
                     return code, other
     return None
+
+
+_LONG = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{19,20}(?![0-9A-Za-z])")
+
+
+def overlong(text: str) -> str | None:
+    """The code in a run of 19–20 letters and digits (a narrow scanned code column: the cell's wrapped
+    second line joined to the first, and a clipped glyph of the first line's end read after it,
+    1250010499075380 / 11 + 0 → 1250010499075380110): the one 18-character window that passes both
+    check characters with only certain repairs (O→0 …); None when none or several do."""
+    hits = []
+    for m in _LONG.finditer(text):
+        run = m.group()
+        hits += [w for w in (run[i:i + 18] for i in range(len(run) - 17)) if uscc.repair(w, max_ambiguous=0)]
+    return hits[0].upper() if len(hits) == 1 else None

@@ -38,6 +38,8 @@ class _Member:
     codes: list[Found] = field(default_factory=list)
     types: list[Found] = field(default_factory=list)
     roles: dict[str, list[Evidence]] = field(default_factory=dict)
+    stubs: list[str] = field(default_factory=list)
+    """Name cells read cut short (MemberRow.stub): a name they begin is this member's."""
 
 
 def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
@@ -229,6 +231,8 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                 return mb
             if name and any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
                 return mb
+            if name and not mb.names and any(name.startswith(s) and len(name) - len(s) <= 2 for s in mb.stubs):
+                return mb
         mb = _Member()
         members.append(mb)
         return mb
@@ -247,6 +251,8 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
             mb.names.append(Found(row.name, row.name_cells, 1.0, "table"))
         if row.code:
             mb.codes.append(Found(row.code, (row.code_cell,), 1.0, "table"))
+        if row.stub:
+            mb.stubs.append(row.stub)
         for r, cell in row.roles:
             add_role(mb, row.name or row.code or "", r, cell)
         declared = accept_type_text(row.type_cell.text) if row.type_cell is not None else None

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
+from rapidfuzz import fuzz
+
 from pipeline import uscc
 from pipeline.extract.code_parts import completed
 from pipeline.extract.config import labels
@@ -148,8 +150,26 @@ def name_fact(found: Sequence[Found], what: str = "申报单位名称") -> Fact:
     note = ""
     if others:
         note = "材料中另有写法：" + "、".join(others[:3])
-        conf *= 0.85
+        if not _outvoted_misreads(value, support, found):
+            conf *= 0.85
     return Fact(value=value, evidence=support[0].evidence(note, conf), confidence=conf)
+
+
+NEAR_MISS = 90
+"""Another spelling at least this close (rapidfuzz ratio) to the winning one differs by a character
+or so: OCR dropped or misread it in one place (九章互联网技（重庆） beside 九章互联网科技（重庆）)."""
+
+
+def _outvoted_misreads(value: str, support: Sequence[Found], found: Sequence[Found]) -> bool:
+    """The other spellings are near misses of `value`, and more pages agree on `value` than on all of
+    them together: no real disagreement (issue 15 §4), so the name keeps its readings' confidence.
+    A correct name read on the cover, the agreement and its signature page was `review` (0.9 × 0.85)
+    because one member card lost a character (seed 663 #005)."""
+    pages = {(c.file, c.page) for f in support for c in f.cells[-1:]}
+    rest = [f for f in found if f.value != value]
+    other_pages = {(c.file, c.page) for f in rest for c in f.cells[-1:]}
+    return (len(pages) >= 2 and len(pages - other_pages) > len(other_pages)
+            and all(fuzz.ratio(f.value, value) >= NEAR_MISS for f in rest))
 
 
 def code_fact(found: Sequence[Found]) -> Fact:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Sequence
 
@@ -205,10 +205,20 @@ def merge_fragments(row: list[Cell], rulings: Sequence[Ruling] = ()) -> tuple[Ce
                 gap -= PUNCT_BLANK * h  # the blank half of a full-width 、 or ， is outside its box
             if c.origin != prev.origin and gap < FRAGMENT_GAP * h and not (
                     rulings and rule_between(rulings, "v", prev.bbox[2], c.bbox[0], band, 0.3 * h)):
-                out[-1] = join_cells(prev, c)
+                out[-1] = replace(join_cells(c, prev), origin=c.origin) if _above(c, prev) else join_cells(prev, c)
                 continue
         out.append(c)
     return tuple(out)
+
+
+def _above(a: Cell, b: Cell) -> bool:
+    """`a` is the line above `b` in one wrapped cell: one box over the other, sharing under half a line's
+    height, and the narrower under (or over) the wider. Joined left to right, a narrow scanned table's
+    second line that starts a hair further left came first (公司重庆九章……股份有限, 6Y91500119MALPEDUJ)."""
+    h = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+    w = min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0])
+    shared = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    return shared < 0.5 * h and _xoverlap(a, b) > 0.5 * w and a.bbox[1] + a.bbox[3] < b.bbox[1] + b.bbox[3]
 
 
 _CJK1 = re.compile(r"^[\u4e00-\u9fff]:?$")

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Sequence
 
 
+from pipeline.extract.code_parts import overlong
 from pipeline.extract.config import consortium_patterns
 from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
 from pipeline.extract.layout import Cell
@@ -117,6 +118,10 @@ class MemberRow:
     roles: tuple[tuple[str, Cell], ...]
     type_cell: Cell | None
     cells: tuple[Cell, ...]
+    stub: str = ""
+    """The name cell's text when it holds no whole name (a narrow scan's cell whose last character the
+    rule clipped: 重庆青禾互联网科技有限公): not a name, but what ties the row to the member other
+    places name (consortium.member_for)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,12 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
         if m:
             code, code_cell = m.group().upper(), row[i]
             break
+    if code is None:  # a narrow code column's cell: its wrapped end and a clipped glyph glued on
+        for i in (i for i in range(len(row)) if cols[i] == "uscc"):
+            code = overlong(row[i].text)
+            if code:
+                code_cell = row[i]
+                break
     if name is None and code is None:
         return None
     roles = []
@@ -190,7 +201,12 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
         if cols[i] == "role" or (cols[i] is None and c not in name_cells):
             roles += [(label, c) for label, *_ in roles_in(c.text)]
     type_cell = next((c for i, c in enumerate(row) if cols[i] == "type"), None)
-    return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row))
+    stub = "" if name else next((t for i in range(len(row)) if cols[i] == "name"
+                                 for t in [despecked(row[i].text)] if _STUB.fullmatch(t)), "")
+    return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row), stub)
+
+
+_STUB = re.compile(r"[\u4e00-\u9fff()（）]{8,40}")
 
 
 def _with_wrapped(mr: MemberRow, fragment: Sequence[Cell]) -> MemberRow:

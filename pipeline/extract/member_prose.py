@@ -76,7 +76,7 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
                 found = prose_roles(m.group("body"))
                 if found:
                     lists.append(ListSentence(tuple(found), tuple(f.cells_between(m.start(), m.end()))))
-        items = list(_list_items(f.text))
+        items = sorted(_list_items(f.text, _row_starts(page)), key=lambda it: it[2])
         if len(items) >= 2:  # one item is no list: the others may be lost
             lists.append(ListSentence(tuple((n, r) for n, r, _, _ in items),
                                       tuple(f.cells_between(items[0][2], items[-1][3]))))
@@ -88,16 +88,33 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
     return lists, counts
 
 
-def _list_items(text: str):
+def _row_starts(page: PageLayout) -> list[int]:
+    """Where each row of the page starts in its flow's text."""
+    out, pos = [], 0
+    for row in page.rows:
+        out.append(pos)
+        pos += sum(len(c.text) for c in row)
+    return out
+
+
+def _list_items(text: str, row_starts: Sequence[int] = ()):
     """(name, roles, start, end) of each numbered item naming one member with its role
-    (（二）开源代码贡献单位：重庆渝芯软件有限公司（统一社会信用代码：…）), the name possibly wrapped."""
+    (（二）开源代码贡献单位：重庆渝芯软件有限公司（统一社会信用代码：…）), the name possibly wrapped.
+    An item starts after a full stop or a colon, or at a line's start: a scan loses the 。 ending the
+    item above (……开源代码贡献 / （四）应用单位：…), and the member with it."""
     for rx in patterns().get("member_items", []):
-        for m in re.finditer(rx, text):
+        found_at: set[int] = set()
+        matches = [(m, 0) for m in re.finditer(rx, text)]
+        matches += [(m, p) for p in row_starts for m in [re.match(rx, text[p:])] if m]
+        for m, off in matches:
+            if off + m.start("role") in found_at:
+                continue
             roles = tuple(dict.fromkeys(lb for lb, *_ in roles_in(m.group("role"))))
             found = names_in(m.group("name"))
             # the whole item is one name (names_in gives it with full-width brackets: 汇川数码科技（重庆）有限公司)
             if roles and found and found[0][0] == canonical_name(m.group("name").strip()):
-                yield found[0][0], roles, m.start("role"), m.end("name")
+                found_at.add(off + m.start("role"))
+                yield found[0][0], roles, off + m.start("role"), off + m.end("name")
 
 
 # ---------------------------------------------------------------- agreement parties
@@ -137,13 +154,13 @@ def _clauses_flow(page: PageLayout, alias_rx: re.Pattern) -> Flow:
     """The page's rows as one text where a clause may wrap onto the next line (……；丙方 / 作为开源贡献
     单位，……), but a line that heads a party (甲方（牵头单位）：A公司) or an article (第二条, 1.) ends the
     clause before it, and the party line ends its own clause."""
-    head = re.compile(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern)
+    head = _head_rx()
     parts: list[str] = []
     starts: list[int] = []
     cells: list[Cell] = []
     pos = 0
     for row in page.rows:
-        line = "".join(c.text for c in row)
+        line = party_line("".join(c.text for c in row))
         cut = bool(head.match(line) or re.match(_CLAUSE_START, line))
         for k, c in enumerate(row):
             text = ("。" if cut and k == 0 else "") + c.text
@@ -157,17 +174,33 @@ def _clauses_flow(page: PageLayout, alias_rx: re.Pattern) -> Flow:
     return Flow("".join(parts), tuple(starts), tuple(cells))
 
 
+def party_line(text: str) -> str:
+    """A line that heads a party as written: specks OCR read before the alias dropped (.丙方：), an alias
+    it misreads at the line's start put right (两方： → 丙方：); other lines (两方协商……) unchanged."""
+    p = patterns()
+    bare = text.lstrip(p["party_line_specks"])
+    for wrong, right in p["party_alias_misreads"].items():
+        if bare.startswith(wrong):
+            bare = right + bare[len(wrong):]
+    return bare if _head_rx().match(bare) else text
+
+
 def _alias_rx() -> re.Pattern:
     return re.compile("|".join(map(re.escape, patterns()["party_aliases"])))
+
+
+def _head_rx() -> re.Pattern:
+    """A line heading a party: 甲方（牵头单位）：, 乙方： (the alias is group 1)."""
+    return re.compile(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % _alias_rx().pattern)
 
 
 def _page_parties(page: PageLayout) -> list[tuple[str, str | None, Cell]]:
     """(alias, name, cell) of each 甲方（牵头单位）：A公司 line of the page; name None when what follows
     the colon is a unit's name OCR cut short (……股份有限公), not read as one."""
-    rx = re.compile(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % _alias_rx().pattern)
+    rx = _head_rx()
     out = []
     for row in page.rows:
-        text = "".join(c.text for c in row)
+        text = party_line("".join(c.text for c in row))
         m = rx.match(text)
         if not m:
             continue

@@ -276,11 +276,24 @@ def _straddles(row: Sequence[Cell], nxt: Sequence[Cell]) -> bool:
                for c in row for d in nxt)
 
 
+TOUCH = 0.1
+"""A line's run whose box shares less than this share of the narrower box with a header cell only
+touches it: a scan's next-column run starting at this column's edge (社区开发者 over “人数（人） of
+代码贡献者) is not this cell's second line — joined, the two columns' boxes merged and the second
+column's value went to the first (seed 662 #011: 社区开发者人数 150, 代码贡献者人数 lost)."""
+
+
 def _with_second_line(row: Sequence[Cell], nxt: Sequence[Cell]) -> tuple[Cell, ...]:
     out = []
     for c in row:
-        under = [d for d in nxt if min(c.bbox[2], d.bbox[2]) - max(c.bbox[0], d.bbox[0]) > 0 and d.text != c.text]
+        under = [d for d in nxt if _xshare(c, d) > TOUCH and d.text != c.text]
         for d in under:
             c = join_cells(c, d)
         out.append(c)
     return tuple(out)
+
+
+def _xshare(a: Cell, b: Cell) -> float:
+    """How much of the narrower of two boxes their horizontal overlap is (≤ 0 apart)."""
+    narrow = max(min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]), 1e-9)
+    return (min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])) / narrow

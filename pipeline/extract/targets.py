@@ -10,6 +10,7 @@ from typing import Sequence
 
 from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.target_columns import late_values
 from pipeline.extract.target_shapes import by_header, header_roles, prose_target, side_by_side, transposed
 from pipeline.extract.target_values import (IndicatorSpec, clean_indicator, comparators, default_indicators,
                                             indicator_key, make_target, match_indicator, numeral_doubts,
@@ -50,6 +51,7 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
         skip_to = 0
         prose_page = any(w in page.text for w in labels()["target_table"].get("prose_page_words", []))
         page_prose: list[Target] = []
+        rows_at: list[int] = []  # where this page's table rows are in in_tables
         for r, row in enumerate(rows):
             if r < skip_to:
                 continue  # rows of a transposed table already read
@@ -78,9 +80,13 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
                     header = None
                 continue
             if header is not None:
+                rows_at.append(len(in_tables))
                 in_tables.append(t)
             elif t.matched:
                 loose.append(t)
+        if page.source == "ocr":  # a scan's faint first digit; DOCX cells have no geometry
+            for k, t in zip(rows_at, late_values([in_tables[k] for k in rows_at], inds)):
+                in_tables[k] = t
         # a numbered list of targets in prose; an item naming no 榜单 indicator counts only in a list
         # that names 2+ of them (1、新增知识产权达到120件 beside 引进入驻企业不少于36户)
         if sum(t.matched for t in page_prose) >= 2:
