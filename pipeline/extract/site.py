@@ -45,6 +45,20 @@ def _first_keyword(f: Flow, words: list[str], skip: Sequence[tuple[int, int]] = 
 
 
 @lru_cache(maxsize=1)
+def _alternatives_re() -> re.Pattern:
+    cfg = labels()["site"]
+    words = lambda kind: "|".join(map(re.escape, sorted(cfg[kind], key=len, reverse=True)))  # noqa: E731
+    join = f"[{re.escape(cfg['alternative_joiners'])}]{{1,{int(cfg['alternative_gap'])}}}"
+    return re.compile(f"(?:{words('leased')}){join}(?:{words('owned')})|(?:{words('owned')}){join}(?:{words('leased')})")
+
+
+def _alternatives(text: str) -> list[tuple[int, int]]:
+    """Spans where a lease word and an ownership word are written as alternatives (labels.yaml
+    site.alternative_joiners): neither tells the site's tenure."""
+    return [m.span() for m in _alternatives_re().finditer(text)]
+
+
+@lru_cache(maxsize=1)
 def _tick_options() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(labels()["site"]["tick_options"], key=len, reverse=True))))
 
@@ -110,7 +124,7 @@ def extract_site(pages: Sequence[PageLayout]) -> Site:
     f = flow(pages)
     cfg = labels()["site"]
     ticks = tenure_ticks(pages)
-    skip = [sp for t in ticks for sp in t.options]
+    skip = [sp for t in ticks for sp in t.options] + _alternatives(f.text)
     leased = _first_keyword(f, cfg["leased"], skip)
     owned = _first_keyword(f, cfg["owned"], skip)
     ticked = _ticked(f, ticks)
