@@ -238,7 +238,10 @@ class CascadeEngine:
             return []
         for i in block:
             out[i] = None
-        return r_lines
+        # the padded block crop also takes in lines beside the block, which stay as read: their
+        # second reading here would be glued on twice (博远软件技术（重庆）有限公司限公司)
+        beside = [ln for j, ln in enumerate(lines) if j not in set(block)]
+        return [ln for ln in r_lines if not _same_ink(ln, beside)]
 
     def _fill_gaps(self, grey, dpi, lines, cfg) -> list[Line]:
         h, w = grey.shape[:2]
@@ -276,6 +279,18 @@ def _read_already(line: Line, lines: list[Line], most: float = 0.5) -> bool:
         a0, b0, a1, b1 = ln.bbox
         inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
         if inter >= most * area:
+            return True
+    return False
+
+
+def _same_ink(line: Line, lines: list[Line], most: float = 0.5) -> bool:
+    """`line` and one of `lines` cover the same ink: their boxes overlap over `most` of the smaller."""
+    x0, y0, x1, y1 = line.bbox
+    area = max(x1 - x0, 1e-9) * max(y1 - y0, 1e-9)
+    for ln in lines:
+        a0, b0, a1, b1 = ln.bbox
+        inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
+        if inter >= most * min(area, max(a1 - a0, 1e-9) * max(b1 - b0, 1e-9)):
             return True
     return False
 
