@@ -1,8 +1,8 @@
 """Wrapped role cells of scanned family-1 member tables (两种分工 in one narrow cell), read whole by
 the cascade: the last cell's crop reaches the table's border rule (Tesseract dropped 开 at the cell's
-edge with its box: 联合体牵头方、| 源贡献方), and a wrapped line's cell starts at the rule nearest its
-text, not at an empty column's rule (公司 … 贡献单位 spanned the code column and was cut there:
-91500151MA0M4DXA6X贡献单 | 牵头方、开源代码位). Pages are the generator's, read by the real cascade."""
+edge with its box: 联合体牵头方、| 源贡献方), and a cell's reading keeps Tesseract's box for the text Tesseract
+read (公司 … 贡献单位: the crop spanned the empty code column and the read word, boxed as the crop, was
+cut at its rule: 91500151MA0M4DXA6X贡献单 | 牵头方、开源代码位). Pages are the generator's, read by the real cascade."""
 from __future__ import annotations
 
 import pytest
@@ -37,14 +37,17 @@ def test_outer_cells_reach_their_rules():
     assert reach_outer_rules(cells, line, [_v(0.995)], 1000, 1000, 3.0) == cells
 
 
-def test_a_wrapped_lines_cell_starts_at_the_rule_nearest_its_text():
-    import numpy as np
+def test_a_cell_reading_keeps_tesseracts_box_for_what_tesseract_read():
+    from pipeline.ocr.cascade_splice import cell_words
 
-    from pipeline.ocr.cascade_crops import split_cells
-
-    grey = np.full((1000, 1000), 255, np.uint8)
-    words = (Word(text="公司", bbox=(0.207, 0.174, 0.239, 0.186), confidence=0.96),
-             Word(text="贡献单位", bbox=(0.719, 0.18, 0.788, 0.192), confidence=0.9))
-    line = Line(text="公司 贡献单位", bbox=(0.207, 0.174, 0.788, 0.192), confidence=0.9, words=words)
-    cells = split_cells(line, grey, 0.7, 0.0, 2.0, [198.0, 484.0, 710.0])
-    assert len(cells) == 2 and cells[1][0] > 700  # not from the code column's rule at 484
+    # the crop spans the empty code column and the role column; the reading is Tesseract's text
+    assert cell_words("贡献单位", "贡献 单位", (0.719, 0.18, 0.788, 0.192), (0.486, 0.17, 0.794, 0.2)) == [
+        ("贡献单位", (0.719, 0.18, 0.788, 0.192))]
+    # RapidOCR read a unit Tesseract dropped (m² in the next column): it lies beside, not over the value
+    assert cell_words("不低于4500m²", "不低于4500", (0.503, 0.22, 0.602, 0.235), (0.498, 0.21, 0.739, 0.24)) == [
+        ("不低于4500", (0.503, 0.22, 0.602, 0.235)), ("m²", (0.602, 0.22, 0.739, 0.235))]
+    # text before Tesseract's (a 序号 whose box Tesseract gave its first glyph): the reading spans the crop
+    assert cell_words("3每年举办", "每年举办", (0.106, 0.26, 0.26, 0.27), (0.098, 0.25, 0.486, 0.28)) == [
+        ("3每年举办", (0.098, 0.25, 0.486, 0.28))]
+    # a reading unlike Tesseract's spans the crop
+    assert cell_words("36", "30", (0.7, 0.3, 0.73, 0.32), (0.69, 0.29, 0.78, 0.33)) == [("36", (0.69, 0.29, 0.78, 0.33))]

@@ -55,3 +55,13 @@ def test_a_rules_faint_fringe_is_erased_from_a_crop_but_no_glyph():
     # Crops one or two pixels wide (a word sliver at a rule) pass through.
     for w in (1, 2, 3):
         assert erase_crop_rules(np.full((20, w), 230, np.uint8)).shape == (20, w)
+
+
+def test_a_unit_tesseract_dropped_stays_in_its_column(tmp_path):
+    """不低于4500 | m² | 2028年底 (family-2 transposed columns): Tesseract dropped m², the cell crop
+    over the value reached into the unit column; the value is still 4500 平方米, not 4 (seed 781 app 002)."""
+    from family2_pages import planned_facts as planned_family2
+
+    exp, facts = planned_family2(tmp_path, 781, 12, 1, ("cover", "targets"))
+    assert {t.indicator: (t.value, t.unit) for t in facts.targets} == {
+        t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}

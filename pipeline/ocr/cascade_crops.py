@@ -40,9 +40,7 @@ def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0
     for w in words:
         x0, y0, x1, y1 = w.bbox[0] * width, w.bbox[1] * height, w.bbox[2] * width, w.bbox[3] * height
         gap = x0 - cells[-1][2] if cells else 0.0
-        # the rule nearest the word: between two cells an empty column's rules lie too (a wrapped
-        # name's second line and its role cell skip the code column), and the cell starts at the last
-        rule = max((x for x in cuts if cells and cells[-1][2] - 0.3 * h <= x <= x0 + 0.3 * h), default=None)
+        rule = next((x for x in cuts if cells and cells[-1][2] - 0.3 * h <= x <= x0 + 0.3 * h), None)
         joined = bool(cells) and rule is None and not (
             gap > unruled_gap_heights * h or (gap > gap_heights * h and has_rule(grey, cells[-1][2], x0, ly0, ly1)))
         if joined:

@@ -163,9 +163,13 @@ def splice(line: Line, segs: list[Segment], parts, w: int, h: int, only_surer: b
                 txt = ""
         if seg is not None and txt:
             run = words[seg.first:seg.last + 1]
-            box = _frac(seg.box, w, h) if seg.cell else (min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
-                                                         max(x.bbox[2] for x in run), max(x.bbox[3] for x in run))
-            new_words.append(Word(text=txt, bbox=box, confidence=float(score)))
+            box = (min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
+                   max(x.bbox[2] for x in run), max(x.bbox[3] for x in run))
+            if seg.cell:
+                new_words.extend(Word(text=t, bbox=b, confidence=float(score))
+                                 for t, b in cell_words(txt, join_words([x.text for x in run]), box, _frac(seg.box, w, h)))
+            else:
+                new_words.append(Word(text=txt, bbox=box, confidence=float(score)))
             pieces.append((txt, seg.cell))
             k = seg.last + 1
             continue
@@ -187,6 +191,24 @@ def splice(line: Line, segs: list[Segment], parts, w: int, h: int, only_surer: b
     if engine == "tesseract":
         return line
     return Line(text=text, bbox=line.bbox, confidence=float(conf), words=tuple(new_words), engine=engine)
+
+
+def cell_words(reading: str, tess: str, tess_box, cell_box) -> list[tuple[str, tuple]]:
+    """RapidOCR's reading of a cell crop as words with boxes. The crop may span columns Tesseract
+    saw as empty (a rule-to-rule cell over an empty code column; a unit Tesseract dropped), and the
+    layout later cuts words at the table's rules by their box: where Tesseract's text is the reading
+    or its start, that part keeps Tesseract's box and the rest lies after it in the crop; otherwise
+    the reading spans the crop (Tesseract's box of a first glyph can swallow a 序号 it did not read:
+    3每年举办… is cut where its digits end, pipeline.grid)."""
+    t = "".join(tess.split())
+    r = "".join(reading.split())
+    if not t or not r.startswith(t):
+        return [(reading, cell_box)]
+    x0, y0, x1, y1 = tess_box
+    out = [(t, tess_box)]
+    if len(r) > len(t):
+        out.append((r[len(t):], (x1, y0, cell_box[2], y1)))
+    return out
 
 
 def _frac(box, w, h):
