@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 
+import numpy as np
 from PIL import Image
 
 from pipeline.checks.rules import load_rules
@@ -88,3 +89,62 @@ def test_bare_place_fails_only_when_no_unread_seal_could_be_the_units():
     read = Seal(file="a.pdf", page=5, bbox=box, kind="round", confidence=0.9, text=MEMBER, matched_unit=MEMBER)
     unit, facts = _facts([read], [bare], members=(MEMBER,))
     assert check_seal(unit, "applicant", facts, rules).status == "fail"
+
+
+def _text_pdf_with_seal_picture(path, name: str) -> None:
+    """A text-layer PDF (typed text, as exported from Word) with the seal pasted as a picture."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    side = sa.mm_to_px(46, 300)
+    img = Image.new("RGB", (side, side), (255, 255, 255))
+    sa.draw_round_seal(img, (side // 2, side // 2), sa.mm_to_px(42, 300), name, rng=random.Random(3))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 760, "承诺书")
+    c.drawString(72, 730, "本单位承诺所提交的申报材料真实、准确、完整。")
+    c.drawString(72, 600, f"申报单位（盖章）：{name}")
+    mm = 72 / 25.4
+    c.drawImage(ImageReader(img), 330, 560, width=46 * mm, height=46 * mm)
+    c.showPage()
+    c.save()
+
+
+def test_seal_on_a_text_pdf_page_is_read_from_a_finer_render(tmp_path):
+    """Found on the coarse render (100 dpi), read from its box rendered again at seals.yaml
+    text_pdf_read_dpi (seed 746 #009: a member's seal misread at 100 dpi, review)."""
+    from pipeline.extract.seals.geometry import settings
+
+    name = "重庆市鹿鸣云计算有限责任公司"  # read 自庆市鹿鸣… from the 100-dpi render
+    _text_pdf_with_seal_picture(tmp_path / "t.pdf", name)
+    res = read_document(tmp_path, "t.pdf", engine="tesseract", crops_dir=tmp_path / "crops")
+    assert res.ocr_pages == 0 and res.document.pages[0].source == "text_layer"
+    [f] = res.seal_finds
+    x0, y0, x1, y1 = f.bbox
+    crop = Image.open(tmp_path / "crops" / f.crop_file)
+    dpi = settings()["text_pdf_read_dpi"]
+    assert dpi >= 200
+    assert abs(crop.width - (x1 - x0) * 595 / 72 * dpi) <= 3  # the crop is the box at the reading resolution
+    assert abs(crop.height - (y1 - y0) * 842 / 72 * dpi) <= 3
+    assert f.text == name
+
+
+def test_fine_crops_only_for_coarse_text_pdf_renders(tmp_path):
+    """Unit test: scans, Word canvases and renders already fine get no second render."""
+    from pipeline.ocr.base import RasterPage
+    from pipeline.reading.plan import fine_crops
+
+    page = RasterPage(file="t.pdf", number=1, image=np.zeros((1169, 827, 3), np.uint8), dpi=100,
+                      meta={"raster": "rendered"})
+    _text_pdf_with_seal_picture(tmp_path / "t.pdf", MEMBER)
+    fine = fine_crops(tmp_path / "t.pdf", "t.pdf", ("pdf", 0), page)
+    [crop] = fine([(0.5, 0.25, 0.75, 0.5)])
+    assert crop.shape[2] == 3 and abs(crop.shape[1] - 0.25 * 595 / 72 * 200) <= 3
+    assert fine_crops(tmp_path / "t.pdf", "t.pdf", ("image", 0), page) is None
+    assert fine_crops(tmp_path / "t.pdf", "t.pdf", ("pdf", 0),
+                      RasterPage(file="t.pdf", number=1, image=page.image, dpi=300, meta={"raster": "rendered"})) is None
+    assert fine_crops(tmp_path / "t.pdf", "t.pdf", ("pdf", 0),
+                      RasterPage(file="t.pdf", number=1, image=page.image, dpi=100, meta={"raster": "embedded"})) is None
