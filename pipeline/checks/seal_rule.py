@@ -71,6 +71,8 @@ def _shared_places(facts: ApplicationFacts, rules: Rules) -> dict[tuple, list[Se
 def _place_faults(unit: Unit, name: str, facts: ApplicationFacts, rules: Rules) -> tuple[list[str], list[Evidence]]:
     """What the unit's own places show against it, on pages with colour: (reasons, evidence)."""
     seals, blind = facts.seals, set(facts.colourless_pages)
+    if _maybe_own_unread(unit, name, facts, rules):
+        return [], []  # the unit's seal may be among those not read: its bare places prove nothing
     loose = _loose_unread(facts, rules)
     why: list[str] = []
     ev: list[Evidence] = []
@@ -101,6 +103,24 @@ def _place_faults(unit: Unit, name: str, facts: ApplicationFacts, rules: Rules) 
         why.append(f"第{p.page}页的其他盖章处均为其他联合体成员的公章，“{p.label}”处未见公章")
         ev.append(_place_evidence(p, "盖章处（未见公章）"))
     return why, ev
+
+
+def _maybe_own_unread(unit: Unit, name: str, facts: ApplicationFacts, rules: Rules) -> list[int]:
+    """Seals (not 骑缝章) whose text was not read and that no place gives to another unit: any of
+    them could be this unit's, wherever it is (seed 745 #002: the applicant's seal on a greyscale
+    scan pasted into a .docx, found by shape, unread, at a place whose unit name OCR garbled, while
+    the Word cover's 申报单位（盖章） line held none). A bare place then is no evidence (issue 16)."""
+    mine = {id(p) for p in own_places(unit, name, facts, rules)}
+    others = [n for n in (_name(u) for _, u in units_of(facts)) if n and not _same_unit(n, name, rules)]
+    given = set()
+    for p in facts.seal_places:
+        if p.seal_index is None or id(p) in mine:
+            continue
+        if (p.unit and any(_same_unit(p.unit, n, rules) for n in others)) \
+                or (not p.unit and _role_of(p.label, rules) not in (None, "none", "all")):
+            given.add(p.seal_index)
+    return [i for i, s in enumerate(facts.seals)
+            if not s.matched_unit and s.kind != "straddle" and i not in given]
 
 
 def _loose_unread(facts: ApplicationFacts, rules: Rules) -> set[tuple[str, int]]:

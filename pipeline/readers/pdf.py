@@ -213,6 +213,25 @@ def raster(pdf: pdfium.PdfDocument, index: int, rel: str, *, dpi: int = RENDER_D
         page.close()
 
 
+def render_box(pdf: pdfium.PdfDocument, index: int, box: tuple[float, float, float, float],
+               page_px: tuple[int, int], page_dpi: float, dpi: float) -> np.ndarray:
+    """The part `box` (fractions, top-left origin) of a page rendered whole as `page_px` (w, h) pixels
+    at `page_dpi`, rendered again at `dpi` (RGB): a seal found on the coarse render is read finely."""
+    page = pdf[index]
+    try:
+        w_pt, h_pt = page_px[0] * 72 / page_dpi, page_px[1] * 72 / page_dpi  # as rendered (after /Rotate)
+        x0, y0, x1, y1 = (min(1.0, max(0.0, v)) for v in box)
+        margins = (x0 * w_pt, (1 - y1) * h_pt, (1 - x1) * w_pt, y0 * h_pt)  # left, bottom, right, top
+        bitmap = page.render(scale=dpi / 72, crop=margins, grayscale=False)
+        arr = bitmap.to_numpy()
+        bitmap.close()
+    finally:
+        page.close()
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        arr = arr[:, :, :3]
+    return np.ascontiguousarray(arr[:, :, ::-1]) if arr.ndim == 3 else np.stack([arr] * 3, axis=-1)
+
+
 MAX_IMAGE_PIXELS = 200_000_000
 """An embedded image past this (8x A4 at 600 dpi) is a decompression bomb: pdfium would decode it
 whole to render the page, whatever the output resolution."""

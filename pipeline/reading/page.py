@@ -7,13 +7,14 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import InputError
 from pipeline.model import DocumentError, Page
 from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, get_engine
 from pipeline.reading.model import SealFind
-from pipeline.reading.plan import load_raster
+from pipeline.reading.plan import fine_crops, load_raster
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,21 @@ def find_seals_on_page(raster: RasterPage, crops_dir: Path | None, tag: str) -> 
     return page_seals(raster, crops_dir, tag)[0]
 
 
-def page_seals(raster: RasterPage, crops_dir: Path | None, tag: str) -> tuple[list[SealFind], str]:
+def page_seals(raster: RasterPage, crops_dir: Path | None, tag: str,
+               fine: Callable[[list], list] | None = None) -> tuple[list[SealFind], str]:
     """`find_seals_on_page` and the page's colour state ('colour', 'flat', 'grey':
-    `seals.colour_state`)."""
+    `seals.colour_state`). `fine` (`plan.fine_crops`): whole seals found in colour are read from
+    their boxes rendered again finer."""
     from dataclasses import fields as dataclass_fields
 
     from pipeline.extract.seals import detect_page, read_candidates, save_crop
 
     found = detect_page(raster)
+    whole = [c for c in found.candidates if c.kind != "edge" and c.crop is not None and c.colour]
+    if fine is not None and whole:
+        for c, crop in zip(whole, fine([c.bbox for c in whole])):
+            if crop.size:
+                c.crop = crop
     finds = []
     for k, cand in enumerate(read_candidates(found.candidates)):
         crop_file = ""
@@ -136,7 +144,8 @@ def _process_page(task: PageTask) -> PageOutcome:
         if task.seals:
             try:
                 with stagetime.stage("seals"):
-                    seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag)
+                    fine = fine_crops(Path(task.path), task.rel, task.ref, raster) if task.seal_only else None
+                    seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag, fine)
             except Exception as exc:  # a seal bug must not lose the page's text
                 log.warning("seal detection failed on %s p%d: %s", task.rel, task.number, exc)
         read, seals = to_page(page if ocr else None, seals, window)  # boxes as fractions of the whole page

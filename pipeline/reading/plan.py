@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+import numpy as np
 
 from pipeline.budget import page_ranges, pages_cut
 from pipeline.errors import InputError
@@ -103,3 +106,30 @@ def load_raster(path: Path, rel: str, ref: tuple, number: int, *, seal_only: boo
 
         return docx_reader.image_raster(path, rel, key, number)
     raise ValueError(kind)
+
+
+def fine_crops(path: Path, rel: str, ref: tuple, raster: RasterPage) -> Callable[[list], list[np.ndarray]] | None:
+    """For a text-layer PDF page rendered coarsely for seal detection only (`seal_only`): a function
+    giving each seal box's pixels rendered again at seals.yaml `text_pdf_read_dpi`, so that the
+    name on the seal is read from enough pixels (at 100 dpi a member's seal was misread: seed 746
+    #009) while detection stays on the cheap render. None for any other page."""
+    if ref[0] != "pdf" or raster.meta.get("raster") != "rendered" or "window" in raster.meta \
+            or "scale_dpi" in raster.meta:
+        return None
+    from pipeline.extract.seals.geometry import settings
+
+    dpi = float(settings().get("text_pdf_read_dpi", 0))
+    if dpi <= raster.dpi:
+        return None
+    h, w = raster.image.shape[:2]
+
+    def crops(boxes: list) -> list[np.ndarray]:
+        from pipeline.readers import pdf as pdfr
+
+        doc, _ = pdfr.open_pdf(path, rel)
+        try:
+            return [pdfr.render_box(doc, ref[1], b, (w, h), raster.dpi, dpi) for b in boxes]
+        finally:
+            doc.close()
+
+    return crops
