@@ -65,3 +65,33 @@ def test_a_unit_tesseract_dropped_stays_in_its_column(tmp_path):
     exp, facts = planned_family2(tmp_path, 781, 12, 1, ("cover", "targets"))
     assert {t.indicator: (t.value, t.unit) for t in facts.targets} == {
         t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}
+
+
+def test_a_glyph_tesseract_dropped_at_a_cells_start(tmp_path):
+    """开源人才培训: Tesseract dropped 开 with its box and read the rest at 0.92, so the cell was not
+    re-read and the indicator was not matched (family-2 seed 781 app 005); the ink left of the first
+    word (cascade.yaml dropped_glyph_ink) has the cell re-read."""
+    from family2_pages import planned_facts as planned_family2
+
+    exp, facts = planned_family2(tmp_path, 781, 12, 4, ("cover", "targets"))
+    assert {t.indicator: (t.value, t.unit) for t in facts.targets} == {
+        t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}
+
+
+def test_ink_beside_words():
+    from pipeline.ocr.cascade_crops import ink_beside_words
+
+    grey = np.full((100, 400), 255, np.uint8)
+    for x in (150, 190, 230):  # three glyphs Tesseract read, 3 px strokes
+        grey[30:60, x:x + 3] = 0
+        grey[44:47, x - 10:x + 13] = 0
+    words = [Word(text="源人才", bbox=(140 / 400, 0.3, 250 / 400, 0.6), confidence=0.92)]
+    line = Line(text="源人才", bbox=(140 / 400, 0.3, 250 / 400, 0.6), confidence=0.92, words=tuple(words))
+    cell = (60.0, 25.0, 330.0, 65.0)
+    assert not ink_beside_words(grey, cell, words, line, 0.4)
+    grey[62:64, 120:122] = 0  # a speck below the line's box, and a rule at the cell's edge
+    grey[30:61, 62:64] = 0
+    assert not ink_beside_words(grey, cell, words, line, 0.4)
+    grey[30:60, 100:103] = 0  # a glyph Tesseract dropped before its first word
+    grey[44:47, 90:113] = 0
+    assert ink_beside_words(grey, cell, words, line, 0.4)

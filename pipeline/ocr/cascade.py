@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -54,6 +55,7 @@ from pipeline.ocr.cascade_choice import (  # noqa: F401
     why_reread,
 )
 from pipeline.ocr.cascade_crops import (  # noqa: F401
+    ink_beside_words,
     reach_outer_rules,
     crop,
     erase_crop_rules,
@@ -172,7 +174,7 @@ class CascadeEngine:
             if i in in_block:
                 continue
             plans[i] = segments_to_read(lines[i], cells[i], w, h, cfg, key=bool({"key_fact", "table"} & set(why)),
-                                        table=i in ruled)
+                                        table=i in ruled, dropped=partial(self._dropped, grey, lines[i], cfg))
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
             plans[i] = [sg if crop(grey, sg.box, pad).size else replace(sg, read=False) for sg in plans[i]]
             for seg in (sg for sg in plans[i] if sg.read):
@@ -210,6 +212,10 @@ class CascadeEngine:
             if winner == "rapidocr":
                 out[i] = restore_colon(t.text, cand)
         return [ln for ln in out if ln is not None] + extra
+
+    @staticmethod
+    def _dropped(grey, line, cfg, box, words) -> bool:
+        return bool(cfg.get("dropped_glyph_ink")) and ink_beside_words(grey, box, words, line, cfg["dropped_glyph_ink"])
 
     def _reread_block(self, grey, lines, block, why, cfg, out) -> list[Line]:
         """RapidOCR detection + recognition over a block of lines whose Tesseract boxes overlap;

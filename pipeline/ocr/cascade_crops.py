@@ -80,6 +80,35 @@ def reach_outer_rules(cells: list[tuple[float, float, float, float]], line: Line
     return [tuple(c) for c in out]
 
 
+def ink_beside_words(grey: np.ndarray, box: tuple[float, float, float, float], words: Sequence[Word],
+                     line: Line, min_ink: float) -> bool:
+    """A glyph's worth of ink in the cell (pixel `box`) left of its first word or right of its last,
+    within the line's height: Tesseract dropped a character with its box (开源人才培训 read 源人才培训
+    at 0.92, so the cell was not re-read). A glyph's worth is `min_ink` of the dark pixels per
+    character inside the words' own boxes (font and resolution free); columns inked over most of the
+    height (a rule) do not count."""
+    height, width = grey.shape[:2]
+    y0, y1 = int(line.bbox[1] * height), int(line.bbox[3] * height) + 1
+    lh = max(y1 - y0, 1)
+    xs = sorted((wd.bbox[0] * width, wd.bbox[2] * width) for wd in words)
+    chars = sum(len(wd.text) for wd in words)
+    inside = sum(int((grey[y0:y1, int(a):int(b) + 1] < 128).sum()) for a, b in xs)
+    if not chars or not inside:
+        return False
+    need = min_ink * inside / chars
+    margin = 0.15 * lh
+    for a, b in ((box[0], xs[0][0] - margin), (xs[-1][1] + margin, box[2])):
+        if b - a < 0.5 * lh:
+            continue
+        strip = grey[y0:y1, int(max(0, a)):int(min(width, b))] < 128
+        if not strip.size:
+            continue
+        strip = strip[:, strip.mean(axis=0) < 0.8]  # rules
+        if strip.sum() >= need:
+            return True
+    return False
+
+
 def crop(grey: np.ndarray, box: tuple[float, float, float, float], pad_y: float) -> np.ndarray:
     """The box (already as wide as wanted) with `pad_y` pixels of margin above and below."""
     h, w = grey.shape[:2]

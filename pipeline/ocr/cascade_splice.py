@@ -3,6 +3,7 @@ how RapidOCR's readings of those crops are spliced back into Tesseract's line.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,10 +66,12 @@ def _value_cell_pattern(pattern: str) -> re.Pattern | None:
 
 
 def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]], w: int, h: int, cfg: dict,
-                     key: bool = True, table: bool = False) -> list[Segment]:
+                     key: bool = True, table: bool = False,
+                     dropped: Callable[[tuple[float, float, float, float], list[Word]], bool] | None = None) -> list[Segment]:
     """What to crop from a chosen line (cascade.yaml `windows`, `table_cells`):
     - a table row (≥ table_min_cells cells, or `table`: a line across a ruled table's rule): every
-      cell, or only cells holding an uncertain word or a value (`table_value_cells`);
+      cell, or only cells holding an uncertain word, a value (`table_value_cells`) or ink beside
+      their words that no word covers (`dropped`: a glyph Tesseract dropped with its box);
     - otherwise windows round the uncertain words, or the whole line when windows are off or
       would cover most of it."""
     words = sorted_words(line)
@@ -86,8 +89,10 @@ def segments_to_read(line: Line, cells: list[tuple[float, float, float, float]],
                 continue
             uncertain = any(words[k].confidence < threshold for k in idx)
             value = bool(value_cell) and bool(value_cell.search("".join(words[k].text for k in idx)))
-            segs.append(Segment(idx[0], idx[-1], box, cell=True,
-                                read=cfg["table_cells"] == "all" or uncertain or value))
+            read = cfg["table_cells"] == "all" or uncertain or value
+            if not read and dropped is not None:  # ink in the cell that no word covers: a glyph Tesseract dropped
+                read = dropped(box, [words[k] for k in idx])
+            segs.append(Segment(idx[0], idx[-1], box, cell=True, read=read))
         return segs if any(sg.read for sg in segs) else []
     widen = cfg["line_widen"] * (line.bbox[3] - line.bbox[1]) * h
     runs = word_windows(words, threshold, int(win["neighbours"]))
