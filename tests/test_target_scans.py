@@ -56,12 +56,23 @@ def test_transposed_header_with_a_specked_second_line_through_ocr(tmp_path):
     assert {t.indicator: t.value for t in facts.targets} == want
 
 
-def test_a_value_that_lost_its_first_digit_is_no_fail_through_ocr(tmp_path):
-    exp, facts = _targets_page_as_tiff(tmp_path, 660, 7)
+def test_a_value_that_lost_its_first_digit_is_no_fail_through_ocr(tmp_path, monkeypatch):
+    """With the cascade's value-cell re-reads off (as on 2c21820), Tesseract's 20 for 120 stands and
+    the column guard turns the fail into review; with them on (the default), 120 is read whole."""
+    from pipeline.ocr import cascade
+
+    default = cascade.settings
+    monkeypatch.setattr(cascade, "settings", lambda: dict(default(), table_value_cells="", dropped_glyph_ink=0))
+    (tmp_path / "off").mkdir()
+    exp, facts = _targets_page_as_tiff(tmp_path / "off", 660, 7)
     got = {r.rule: r for r in run_checks(facts, RULES, None)}["targets.meet_indicators"]
     assert got.status == "review", got.detail  # the truth is pass: 120, read 20
     t = next(t for t in facts.targets if t.indicator == "入驻企业数量")
     assert "首位数字可能漏识别" in t.evidence[-1].note
+    monkeypatch.setattr(cascade, "settings", default)
+    (tmp_path / "on").mkdir()
+    exp, facts = _targets_page_as_tiff(tmp_path / "on", 660, 7)
+    assert {t.indicator: t.value for t in facts.targets} == {t["indicator"]: t["value"] for t in exp["targets"]}
 
 
 def _t(name, value, x0, text, unit):
