@@ -275,30 +275,24 @@ class CascadeEngine:
         return rapid.boxes_to_lines(items, w, h)
 
 
+def _area(box) -> float:
+    return max(box[2] - box[0], 1e-9) * max(box[3] - box[1], 1e-9)
+
+
+def _inter(a, b) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
 def _read_already(line: Line, lines: list[Line], most: float = 0.5) -> bool:
     """A gap region's read that lies mostly inside a line already read: the padded crop took in that
     line's end and read it again (申报单位 重庆北辰……研究院 + 辰信息技术产业研究院), which the row would
     glue on as a doubled name."""
-    x0, y0, x1, y1 = line.bbox
-    area = max(x1 - x0, 1e-9) * max(y1 - y0, 1e-9)
-    for ln in lines:
-        a0, b0, a1, b1 = ln.bbox
-        inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
-        if inter >= most * area:
-            return True
-    return False
+    return any(_inter(line.bbox, ln.bbox) >= most * _area(line.bbox) for ln in lines)
 
 
 def _same_ink(line: Line, lines: list[Line], most: float = 0.5) -> bool:
     """`line` and one of `lines` cover the same ink: their boxes overlap over `most` of the smaller."""
-    x0, y0, x1, y1 = line.bbox
-    area = max(x1 - x0, 1e-9) * max(y1 - y0, 1e-9)
-    for ln in lines:
-        a0, b0, a1, b1 = ln.bbox
-        inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
-        if inter >= most * min(area, max(a1 - a0, 1e-9) * max(b1 - b0, 1e-9)):
-            return True
-    return False
+    return any(_inter(line.bbox, ln.bbox) >= most * min(_area(line.bbox), _area(ln.bbox)) for ln in lines)
 
 
 @register(ENGINE)
