@@ -8,7 +8,8 @@ CPU no stage holds (the Prefect server process, worker start-up imports, idle th
 from __future__ import annotations
 
 ORDER = ("startup", "models", "intake", "read", "blank_test", "orientation", "ocr_prep", "ocr_tesseract",
-         "ocr_cascade", "ocr_rapidocr", "seals", "extraction", "seals_review", "checks", "sheets", "summary")
+         "ocr_cascade", "ocr_rapidocr",
+         "ocr_rapidocr_blocks", "ocr_rapidocr_gaps", "ocr_rapidocr_pages", "seals", "extraction", "seals_review", "checks", "sheets", "summary")
 GROUPS = {
     "start-up": ("startup", "models"),
     "intake": ("intake",),
@@ -16,7 +17,10 @@ GROUPS = {
     "orientation": ("orientation",),
     "OCR tesseract (+prep)": ("ocr_prep", "ocr_tesseract"),
     "OCR cascade choice": ("ocr_cascade",),
-    "OCR rapidocr": ("ocr_rapidocr",),
+    "OCR rapidocr line crops": ("ocr_rapidocr",),
+    "OCR rapidocr blocks": ("ocr_rapidocr_blocks",),
+    "OCR rapidocr gap regions": ("ocr_rapidocr_gaps",),
+    "OCR rapidocr whole pages": ("ocr_rapidocr_pages",),
     "seals (pages)": ("seals",),
     "extraction": ("extraction",),
     "seals (review)": ("seals_review",),

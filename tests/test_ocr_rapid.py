@@ -163,3 +163,34 @@ def test_runs_with_network_unreachable_and_never_downloads(tmp_path):
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["attempts"] == [] and out["lazy"]
     assert f"统一社会信用代码：{out['uscc']}" in out["lines"]
+
+
+def test_whole_page_detection_only_over_the_ink(sample):
+    """A page that is mostly white (a 目录 or signature page) is detected over its inked box only:
+    the key lines read exactly, their boxes where they were drawn on the full page, while a dark
+    scanner border on the image's edge does not widen the box to the whole page (issue 18)."""
+    img = sample.image.copy()
+    h, w = img.shape[:2]
+    truth = next(t for t in sample.lines if t.text.startswith("统一社会信用代码"))
+    cut = int(truth.box[3]) + 40  # keep the page down to the USCC line, white below
+    img[cut:] = 255
+    img[:, :12] = 20  # a scanner's dark border along the left edge
+    grey = rapid.ocr_grey(img)
+    box = rapid.content_box(grey, rapid.settings()["page_content"])
+    assert box is not None
+    x0, y0, x1, y1 = box
+    assert (x1 - x0) * (y1 - y0) < 0.6 * w * h and y1 < 0.75 * h and x0 > 12
+    items, upside_down = rapid.detect_and_read_page(grey)
+    assert not upside_down
+    got = {squash(t): q for q, t, _ in items}
+    line = squash(f"统一社会信用代码：{sample.facts['uscc']}")
+    assert line in got and squash(f"申报单位名称：{sample.facts['unit']}") in got
+    q = got[line]
+    assert abs(q[:, 0].min() - truth.box[0]) < 0.02 * w and abs(q[:, 1].min() - truth.box[1]) < 0.02 * h
+
+
+def test_content_box_declines_a_page_inked_all_over():
+    page = np.full((1000, 700), 255, np.uint8)
+    page[50:950:40, 40:660] = 0  # rules from top to bottom, edge to edge (inside the border)
+    assert rapid.content_box(page, rapid.settings()["page_content"]) is None
+    assert rapid.content_box(np.full((1000, 700), 255, np.uint8), rapid.settings()["page_content"]) is None

@@ -97,6 +97,7 @@ class CascadeEngine:
     recognise: Callable[[list[np.ndarray]], list[tuple[str, float]]] = rapid.read_crops
     """Recognition on crops; replaceable so tests can count the crops."""
     detect: Callable[[np.ndarray], tuple[list, bool]] = rapid.detect_and_read
+    detect_page: Callable[[np.ndarray], tuple[list, bool]] = rapid.detect_and_read_page
     name: str = ENGINE
     decisions: list[Decision] = field(default_factory=list)
     page_dpi: int | None = None
@@ -128,10 +129,10 @@ class CascadeEngine:
         # The grey Tesseract saw (levelled red channel, same deskew) before the rule erasure: line
         # boxes are in its frame, and RapidOCR reads through rules (crops erase their own).
         with stagetime.stage("ocr_tesseract"):
-            lines, rotation, rgb, grey = self.tesseract.read_page_lines(page)
+            lines, rotation, rgb, grey, masks = self.tesseract.read_page_lines(page)
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
-        rulings = find_rulings(grey, page.dpi)
+        rulings = find_rulings(grey, page.dpi, masks)
         # a word cut at a rule was shared out by character width, a guess: its cells are re-read
         doubt = cfg["windows"]["word_confidence"] - 0.01
         cut = [cut_line(ln, rulings, doubt) for ln in lines]
@@ -229,7 +230,7 @@ class CascadeEngine:
         ox, oy = int(max(0, x0 - 2 * pad)), int(max(0, y0 - pad))
         sub = grey[oy:int(min(h, y1 + pad)), ox:int(min(w, x1 + 2 * pad))]
         stagetime.count("rapid_blocks")
-        with stagetime.stage("ocr_rapidocr"):
+        with stagetime.stage("ocr_rapidocr_blocks"):
             items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
         shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
         r_lines = rapid.boxes_to_lines(shifted, w, h)
@@ -259,7 +260,7 @@ class CascadeEngine:
             ox, oy = max(0, x0 - pad), max(0, y0 - pad)
             sub = grey[oy:min(h, y1 + pad), ox:min(w, x1 + pad)]
             stagetime.count("rapid_gap_regions")
-            with stagetime.stage("ocr_rapidocr"):
+            with stagetime.stage("ocr_rapidocr_gaps"):
                 items, _ = self.detect(sub, region=True, dpi=dpi)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
             out.extend(ln for ln in rapid.boxes_to_lines(shifted, w, h) if not _read_already(ln, lines))
@@ -269,8 +270,8 @@ class CascadeEngine:
         """RapidOCR as the rapidocr engine reads a page: on the upright page, not deskewed (the
         detector copes with skew; measured, it missed a line of a deskewed prose page)."""
         stagetime.count("rapid_whole_pages")
-        with stagetime.stage("ocr_rapidocr"):
-            items, _ = self.detect(rapid.ocr_grey(rgb))
+        with stagetime.stage("ocr_rapidocr_pages"):
+            items, _ = self.detect_page(rapid.ocr_grey(rgb))
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
 

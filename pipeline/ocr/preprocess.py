@@ -53,9 +53,10 @@ def rule_masks(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return horiz, vert
 
 
-def remove_rules(grey: np.ndarray, dpi: int) -> np.ndarray:
-    """Paint long horizontal and vertical rules white."""
-    horiz, vert = rule_masks(grey, dpi)
+def remove_rules(grey: np.ndarray, dpi: int, masks: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Paint long horizontal and vertical rules white. `masks`: `rule_masks(grey, dpi)` when the
+    caller has them already (the page's rulings come from the same masks: computed once a page)."""
+    horiz, vert = masks if masks is not None else rule_masks(grey, dpi)
     rules = cv2.bitwise_or(horiz, vert)
     if not rules.any():
         return grey

@@ -31,11 +31,12 @@ def _segments(mask: np.ndarray, axis: str, w: int, h: int, min_len: int) -> list
     return out
 
 
-def find_rulings(grey: np.ndarray, dpi: int) -> tuple[Ruling, ...]:
+def find_rulings(grey: np.ndarray, dpi: int, masks: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Ruling, ...]:
     """Vertical and horizontal rules of the grey page (ink dark on light), as page fractions,
-    vertical ones first, each list sorted by position."""
+    vertical ones first, each list sorted by position. `masks`: `rule_masks(grey, dpi)` when the
+    caller has them (Tesseract's rule erasure made them from the same grey)."""
     h, w = grey.shape[:2]
-    horiz, vert = rule_masks(grey, dpi)
+    horiz, vert = masks if masks is not None else rule_masks(grey, dpi)
     min_len = max(15, int(MIN_SPAN_MM * dpi / 25.4))
     v = sorted(_segments(vert, "v", w, h, min_len), key=lambda r: (r.at, r.start))
     hz = sorted(_segments(horiz, "h", w, h, min_len), key=lambda r: (r.at, r.start))
