@@ -24,6 +24,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
 from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
+from pipeline.extract.seals.rims import small_oval
 from pipeline.extract.seals.scale import estimated, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
@@ -101,7 +102,8 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
         kind = "round"
     else:
         if not (cfg["oval_major_mm"][0] <= major <= cfg["oval_major_mm"][1]
-                and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1]):
+                and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1]
+                or small_oval(mask, ell, ring, major, minor, cfg)):
             return None
         kind = "oval"
     _, _, rho = inside(mask, ell)
