@@ -1,7 +1,7 @@
 """The 全国统一发票监制章 printed in an invoice's title (issue 16): an oval of 30 × 20 mm, below every
 unit seal's oval size, taken on shape evidence (`rims.small_oval`): a closed thin rim with arc text
-inside. A bold red digit of the same size — a closed outline too — is a thick stroke with nothing
-inside, and stays no seal. Through a rendered page (red ink drawn with a CJK font, as a scan at
+inside. A red logo's bold ring of the same size, or a thin empty frame — closed outlines too — stays
+no seal. Through a rendered page (red ink drawn with a CJK font, as a scan at
 200 dpi) and on the pure rim profile."""
 from __future__ import annotations
 
@@ -46,16 +46,20 @@ def _page() -> RasterPage:
     body = ImageFont.truetype(FONT, round(4 * MM), index=2)
     draw.text((20 * MM, 25 * MM), "重庆增值税普通发票", fill=(150, 90, 40), font=body)
     _supervision_seal(draw, 105 * MM, 40 * MM)
-    # a bold red "0" and "8" of the same size (a ticket number, a watermark): closed outlines, no seal
-    big = ImageFont.truetype(FONT, round(30 * MM), index=2)
-    draw.text((40 * MM, 150 * MM), "08", fill=RED, font=big, anchor="mm")
+    # the same 30 × 20 mm oval as a red logo's bold ring around a letter (rim 3 mm), and as a thin
+    # frame around one word across its middle (no arc text): no seal
+    a, b = 15 * MM, 10 * MM
+    draw.ellipse((50 * MM - a, 160 * MM - b, 50 * MM + a, 160 * MM + b), outline=RED, width=round(3.0 * MM))
+    draw.text((50 * MM, 160 * MM), "R", fill=RED, font=ImageFont.truetype(FONT, round(8 * MM), index=2), anchor="mm")
+    draw.ellipse((150 * MM - a, 160 * MM - b, 150 * MM + a, 160 * MM + b), outline=RED, width=round(1.0 * MM))
+    draw.text((150 * MM, 160 * MM), "样本专用", fill=RED, font=ImageFont.truetype(FONT, round(5 * MM), index=2), anchor="mm")
     for y in range(80, 140, 8):  # black body text
         draw.text((20 * MM, y * MM), "申报单位名称：重庆某某科技有限公司 统一社会信用代码", fill=(30, 30, 30), font=body)
     arr = cv2.GaussianBlur(np.asarray(img), (3, 3), 0.8)
     return RasterPage(file="invoice.png", number=1, image=arr, dpi=DPI)
 
 
-def test_the_printed_supervision_seal_is_one_seal_and_a_bold_red_zero_none():
+def test_the_printed_supervision_seal_is_one_seal_and_a_bold_ring_or_an_empty_frame_none():
     found = [c for c in detect_page(_page()).candidates if c.kind != "edge"]
     assert len(found) == 1
     c = found[0]
