@@ -100,3 +100,23 @@ def test_a_bold_outline_or_an_empty_ring_is_no_small_oval():
     m, e = _oval_mask(4, text=True)
     assert not small_oval(m, e, cfg["small_oval_ring_min"] - 0.1, 30, 20, cfg)
     assert not small_oval(m, e, 1.0, 45, 30, cfg) and not small_oval(m, e, 1.0, 18, 12, cfg)
+
+
+def test_a_hairline_ring_is_no_seal_a_stamped_rim_is():
+    # a seal's rim is 1.0–1.5 mm (domain-notes §3); red hairline frames clustered into a ring (a
+    # layout tool's boxes) are thinner than rim_min_mm, at a page's 3.94 px/mm
+    from pipeline.extract.seals.detect import _classify_disc
+
+    cfg, ppm = settings(), 3.94
+
+    def ring(width: int):
+        m = np.zeros((240, 240), np.uint8)
+        cv2.circle(m, (120, 120), 82 - width // 2, 255, width)  # 42 mm across
+        for t in np.linspace(3.3, 6.1, 16):  # arc "text"
+            cv2.circle(m, (round(120 + 62 * math.cos(t)), round(120 + 62 * math.sin(t))), 5, 255, -1)
+        ys, xs = np.nonzero(m)
+        return _classify_disc(xs, ys, m, ppm, cfg)
+
+    assert ring(1) is None
+    stamped = ring(5)  # 1.3 mm
+    assert stamped is not None and stamped["kind"] == "round"
