@@ -2,7 +2,8 @@
 unit seal's oval size, taken on shape evidence (`rims.small_oval`): a closed thin rim with arc text
 inside. A red logo's bold ring of the same size, or a thin empty frame — closed outlines too — stays
 no seal. Through a rendered page (red ink drawn with a CJK font, as a scan at
-200 dpi) and on the pure rim profile."""
+200 dpi) and on the pure rim profile; and the rim's thickness floor (`rim_min_mm`): a hairline ring
+— red layout boxes clustered round — is no seal of any size."""
 from __future__ import annotations
 
 import math
