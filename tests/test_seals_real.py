@@ -19,10 +19,12 @@ from pipeline.readers import images
 
 ROOT = Path(__file__).resolve().parents[1] / "benchmarks" / "real_seals"
 
-# Not yet right (reported in the closing note): the oval 监制章 printed in an invoice's title (about
-# 30 × 20 mm, smaller than a unit's oval seal) is not found, and in a photo viewer's screenshot the
-# invoice is shown too small for its 发票专用章 to be seal-sized at any page scale.
-NOT_YET = {"gi_invoice_photo_shenzhen.png", "gi_einvoice.png", "gi_einvoice_screenshot.png"}
+# Not yet right (reported in the closing note): on the electronic invoice the 监制章 in the title is
+# cut apart by the erased double rule under the title and joined to the title's letters; in a photo
+# viewer's screenshot the invoice is shown too small for its 监制章 to be seal-sized at any page scale
+# (likewise the two screenshots of the fresh check, which were not tuned on).
+NOT_YET = {"gi_einvoice.png", "gi_einvoice_screenshot.png", "gi_vat_plain_screenshot.png",
+           "gi_invoice_photo_screenshot.png"}
 
 
 def labels() -> list[tuple[str, int]]:
@@ -68,8 +70,16 @@ def test_the_small_finance_seal_in_a_wide_screenshot_is_found():
 def test_the_invoice_seal_in_a_dim_phone_photo_is_on_paper():
     # the 发票专用章 sits in the photo's shade (paper median 101 of 255): found, lower right
     found = whole_seals("gi_invoice_photo_shenzhen.png")
-    assert [c.kind for c in found] == ["oval"]
-    assert found[0].center[0] > 0.7 and found[0].center[1] > 0.7
+    assert [c.kind for c in found] == ["oval", "oval"]
+    assert any(c.center[0] > 0.7 and c.center[1] > 0.7 for c in found)
+
+
+def test_the_printed_supervision_seal_in_an_invoice_title_is_a_seal():
+    # the 全国统一发票监制章 (30 × 20 mm by rule; 34.5 × 23 mm at this photo's scale, below any unit's
+    # oval) in the title, top middle: a closed thin rim with arc text inside
+    found = [c for c in whole_seals("gi_invoice_photo_shenzhen.png") if c.center[1] < 0.4]
+    assert len(found) == 1 and 0.4 < found[0].center[0] < 0.6
+    assert found[0].size_mm[0] < settings()["oval_major_mm"][0]
 
 
 # --------------------------------------------------------------------------- pure rules

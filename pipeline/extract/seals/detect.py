@@ -24,6 +24,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
 from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
+from pipeline.extract.seals.rims import rim_profile, small_oval
 from pipeline.extract.seals.scale import estimated, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
@@ -101,7 +102,8 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
         kind = "round"
     else:
         if not (cfg["oval_major_mm"][0] <= major <= cfg["oval_major_mm"][1]
-                and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1]):
+                and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1]
+                or small_oval(mask, ell, ring, major, minor, cfg)):
             return None
         kind = "oval"
     _, _, rho = inside(mask, ell)
@@ -114,6 +116,8 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
     inner = np.count_nonzero((rho > 0.4) & (rho < 0.88)) / max(area * (0.88**2 - 0.4**2), 1.0)
     if inner < 0.015:  # an empty red ring (a drawn circle) carries no seal text
         return None
+    if rim_profile(mask, ell)[0] * min(ell.a, ell.b) / ppm < cfg["rim_min_mm"]:
+        return None  # a hairline "rim": drawn frames, not a stamped or printed seal
     conf = 0.55 + 0.3 * min(1.0, (ring - cfg["ring_min"]) / (0.9 - cfg["ring_min"])) + 0.1 * star
     conf += 0.05 * (lo + 5 <= major <= hi - 5)
     return dict(kind=kind, ell=ell, ring=ring, star=bool(star), major=major, minor=minor,

@@ -15,7 +15,8 @@ from pipeline.ocr.base import RasterPage
 
 SLACK = (0.75, 1.3)
 """Size limits widen by these factors when the scale is only estimated."""
-SIZED_KEYS = ("round_diameter_mm", "oval_major_mm", "oval_minor_mm", "edge_height_mm", "edge_radius_mm")
+SIZED_KEYS = ("round_diameter_mm", "oval_major_mm", "oval_minor_mm", "small_oval_major_mm", "small_oval_minor_mm",
+              "edge_height_mm", "edge_radius_mm")
 
 
 def estimated(page: RasterPage, cfg: dict) -> bool:
