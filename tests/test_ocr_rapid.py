@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ocr_pages import render_page  # noqa: E402
 from pipeline.model import Page  # noqa: E402
-from pipeline.ocr import rapid  # noqa: E402
+from pipeline.ocr import rapid, rapid_page  # noqa: E402
 from pipeline.ocr.base import RasterPage, get_engine  # noqa: E402
 
 
@@ -176,11 +176,11 @@ def test_whole_page_detection_only_over_the_ink(sample):
     img[cut:] = 255
     img[:, :12] = 20  # a scanner's dark border along the left edge
     grey = rapid.ocr_grey(img)
-    box = rapid.content_box(grey, rapid.settings()["page_content"])
+    box = rapid_page.content_box(grey, rapid.settings()["page_content"])
     assert box is not None
     x0, y0, x1, y1 = box
     assert (x1 - x0) * (y1 - y0) < 0.6 * w * h and y1 < 0.75 * h and x0 > 12
-    items, upside_down = rapid.detect_and_read_page(grey)
+    items, upside_down = rapid_page.detect_and_read_page(grey)
     assert not upside_down
     got = {squash(t): q for q, t, _ in items}
     line = squash(f"统一社会信用代码：{sample.facts['uscc']}")
@@ -192,5 +192,5 @@ def test_whole_page_detection_only_over_the_ink(sample):
 def test_content_box_declines_a_page_inked_all_over():
     page = np.full((1000, 700), 255, np.uint8)
     page[50:950:40, 40:660] = 0  # rules from top to bottom, edge to edge (inside the border)
-    assert rapid.content_box(page, rapid.settings()["page_content"]) is None
-    assert rapid.content_box(np.full((1000, 700), 255, np.uint8), rapid.settings()["page_content"]) is None
+    assert rapid_page.content_box(page, rapid.settings()["page_content"]) is None
+    assert rapid_page.content_box(np.full((1000, 700), 255, np.uint8), rapid.settings()["page_content"]) is None

@@ -37,7 +37,7 @@ import numpy as np
 
 from pipeline.grid import cut_line
 from pipeline.model import Line, Page
-from pipeline.ocr import rapid, stagetime
+from pipeline.ocr import rapid, rapid_page, stagetime
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.cascade_choice import (  # noqa: F401
     CONFIG_PATH,
@@ -97,7 +97,7 @@ class CascadeEngine:
     recognise: Callable[[list[np.ndarray]], list[tuple[str, float]]] = rapid.read_crops
     """Recognition on crops; replaceable so tests can count the crops."""
     detect: Callable[[np.ndarray], tuple[list, bool]] = rapid.detect_and_read
-    detect_page: Callable[[np.ndarray], tuple[list, bool]] = rapid.detect_and_read_page
+    detect_page: Callable[[np.ndarray], tuple[list, bool]] = rapid_page.detect_and_read_page
     name: str = ENGINE
     decisions: list[Decision] = field(default_factory=list)
     page_dpi: int | None = None

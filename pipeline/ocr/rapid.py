@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-import cv2
 import numpy as np
 import yaml
 
@@ -72,7 +71,8 @@ def rapidocr_params(cfg: dict | None = None) -> dict:
     return params
 
 
-_LOCK = threading.Lock()
+ENGINE_LOCK = threading.Lock()
+"""One RapidOCR instance per process: its calls (and the detector limits set around them) one at a time."""
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +107,7 @@ def ocr_grey(image: np.ndarray) -> np.ndarray:
     return levelled_red(image)
 
 
-def _bgr(grey: np.ndarray) -> np.ndarray:
+def as_bgr(grey: np.ndarray) -> np.ndarray:
     return np.repeat(grey[..., None], 3, axis=2) if grey.ndim == 2 else grey
 
 
@@ -120,8 +120,8 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     if not crops:
         return []
     engine = ocr_instance()
-    imgs = [_bgr(c if c.ndim == 2 else ocr_grey(c)) for c in crops]
-    with _LOCK:
+    imgs = [as_bgr(c if c.ndim == 2 else ocr_grey(c)) for c in crops]
+    with ENGINE_LOCK:
         out = engine.recognize_txt(imgs)
     return [("".join(fix_punctuation([str(t)])), float(np.clip(s, 0.0, 1.0))) for t, s in zip(out.txts, out.scores)]
 
@@ -140,7 +140,7 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
     reads the boxes from the full-resolution image.
     """
     engine = detecting()
-    with _LOCK:
+    with ENGINE_LOCK:
         det = engine.text_det
         saved = det.limit_type, det.limit_side_len
         if region:
@@ -154,120 +154,7 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
             det.limit_type, det.limit_side_len = saved
 
 
-def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
-    """`detect_and_read` of a whole page, detected over its inked area only and band by band.
-
-    Detection costs by area: ~2.7 s CPU and ~600 MB at once for an A4 page at the 2000 px RapidOCR
-    works at (two page workers doing it together took a 100-page run past 1.2 GB, issue 18). A 目录
-    or signature page is mostly white: the page is scaled exactly as RapidOCR scales it, its inked box
-    (`content_box`) is cut out, and the detector sees it in overlapping horizontal bands
-    (`_detect_in_bands`); the lines found are read from the same scaled page as in the whole-page
-    call, and their boxes mapped back to the page.
-    """
-    from rapidocr.ch_ppocr_cls.utils import TextClsOutput  # rapidocr is imported only where it runs
-
-    cfg = settings()["page_content"]
-    engine = detecting()
-    with _LOCK:
-        ori = engine.load_img(_bgr(grey))
-        img, op_record = engine.preprocess_img(ori)
-        box = content_box(img[..., 0] if img.ndim == 3 else img, cfg) or (0, 0, img.shape[1], img.shape[0])
-        x0, y0, x1, y1 = box
-        sub = np.ascontiguousarray(img[y0:y1, x0:x1])
-        det = engine.text_det
-        saved = det.limit_type, det.limit_side_len
-        try:
-            found = _detect_in_bands(det, sub, int(cfg["band_px"]), int(cfg["band_overlap_px"]))
-        finally:
-            det.limit_type, det.limit_side_len = saved
-        if found.boxes is None:
-            return [], False
-        crops = engine.crop_text_regions(sub, found.boxes)
-        upright, cls = engine.cls_and_rotate(crops) if settings()["use_cls"] else (crops, TextClsOutput())
-        rec = engine.recognize_txt(upright)
-        record = {"preprocess": dict(op_record["preprocess"]), "padding_1": {"top": 0, "left": 0}}
-        res = engine.build_final_output(ori, found, cls, rec, crops, record)
-    upside_down = _upside_down(engine, cls)
-    if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res) == 0:
-        return [], upside_down
-    shift = np.array([x0 * op_record["preprocess"]["ratio_w"], y0 * op_record["preprocess"]["ratio_h"]], dtype=np.float32)
-    return [(np.asarray(b, dtype=np.float32) + shift, str(t), float(sc))
-            for b, t, sc in zip(res.boxes, res.txts, res.scores)], upside_down
-
-
-def _detect_in_bands(det, img: np.ndarray, band: int, overlap: int) -> TextDetOutput:
-    """Text boxes of `img` (at its own scale) found band by band, top to bottom.
-
-    Bands `band` px tall overlap by at least `overlap` px; a box is kept from the band in whose own
-    part (split at the middle of each overlap) its centre lies, where a line no taller than the
-    overlap is whole. Memory then grows with the band, not the page.
-    """
-    from rapidocr.ch_ppocr_det.utils import TextDetOutput
-
-    h = img.shape[0]
-    starts = [0] if h <= band else [*range(0, h - band, band - overlap), h - band]
-    ends = [min(h, s + band) for s in starts]
-    cuts = [0.0] + [(starts[k + 1] + ends[k]) / 2 for k in range(len(starts) - 1)] + [float(h)]
-    boxes, scores = [], []
-    for k, (s, e) in enumerate(zip(starts, ends)):
-        part = np.ascontiguousarray(img[s:e])
-        det.limit_type, det.limit_side_len = "max", max(part.shape[:2])  # at its own scale
-        out = det(part)
-        if out.boxes is None:
-            continue
-        for b, sc in zip(out.boxes, out.scores):
-            b = np.asarray(b, dtype=np.float32) + np.array([0, s], dtype=np.float32)
-            if cuts[k] <= float(b[:, 1].mean()) < cuts[k + 1]:
-                boxes.append(b)
-                scores.append(sc)
-    if not boxes:
-        return TextDetOutput()
-    order = sorted(range(len(boxes)), key=lambda i: (float(boxes[i][0, 1]), float(boxes[i][0, 0])))
-    return TextDetOutput(img, np.array([boxes[i] for i in order]), [scores[i] for i in order])
-
-
-def content_box(grey: np.ndarray, cfg: dict) -> tuple[int, int, int, int] | None:
-    """(x0, y0, x1, y1) of the ink on a page image, sides whole multiples of 32 where the page allows;
-    None when it covers more than `max_share` of the page (nothing to save) or there is no ink
-    (the whole page is detected then).
-
-    Ink touching the image's edge (a scanner's dark border, a 骑缝章 slice) is left out: text never
-    touches the edge, and taking the border in would take the whole page.
-    """
-    h, w = grey.shape[:2]
-    f = float(cfg["probe_px"]) / max(h, w)
-    small = cv2.resize(grey, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
-    ink = cv2.dilate((small < int(cfg["ink_below"])).astype(np.uint8), np.ones((3, 3), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    sh, sw = ink.shape
-    kept = [stats[i] for i in range(1, n)
-            if stats[i][0] > 0 and stats[i][1] > 0 and stats[i][0] + stats[i][2] < sw and stats[i][1] + stats[i][3] < sh]
-    if not kept:
-        return None
-    margin = int(cfg["margin_px"])
-    x0 = max(0, int(min(s[0] for s in kept) / f) - margin)
-    y0 = max(0, int(min(s[1] for s in kept) / f) - margin)
-    x1 = min(w, int(max(s[0] + s[2] for s in kept) / f) + margin)
-    y1 = min(h, int(max(s[1] + s[3] for s in kept) / f) + margin)
-    x0, x1 = _whole_32(x0, x1, w)
-    y0, y1 = _whole_32(y0, y1, h)
-    if (x1 - x0) * (y1 - y0) > float(cfg["max_share"]) * w * h:
-        return None
-    return x0, y0, x1, y1
-
-
-def _whole_32(a: int, b: int, size: int) -> tuple[int, int]:
-    """Widen [a, b) to a whole multiple of 32, inside [0, size) where it fits."""
-    want = -(-(b - a) // 32) * 32
-    if want > size:
-        return 0, size
-    b = a + want
-    if b > size:
-        a, b = size - want, size
-    return a, b
-
-
-def _upside_down(engine, cls) -> bool:
+def page_upside_down(engine, cls) -> bool:
     """Most lines turned 180° by the angle classifier: the page itself is upside down."""
     verdicts = [label for label, score in (cls.cls_res or []) if score > engine.cfg.Cls.cls_thresh]
     return bool(cls.cls_res) and sum("180" in v for v in verdicts) > len(cls.cls_res) / 2
@@ -275,11 +162,11 @@ def _upside_down(engine, cls) -> bool:
 
 def _detect_and_read(engine, grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
     engine.update_params(use_det=True, use_cls=bool(settings()["use_cls"]), use_rec=True)
-    ori = engine.load_img(_bgr(grey))
+    ori = engine.load_img(as_bgr(grey))
     img, op_record = engine.preprocess_img(ori)
     det, cls, rec, crops = engine.run_ocr_steps(img, op_record)
     res = engine.build_final_output(ori, det, cls, rec, crops, op_record)
-    upside_down = _upside_down(engine, cls)
+    upside_down = page_upside_down(engine, cls)
     if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res) == 0:
         return [], upside_down
     items = [(np.asarray(b, dtype=np.float32), str(t), float(s)) for b, t, s in zip(res.boxes, res.txts, res.scores)]

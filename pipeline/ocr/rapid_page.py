@@ -1,0 +1,125 @@
+"""Whole-page RapidOCR for the cascade: detection over the page's inked box only, band by band.
+
+Detection costs by area: ~2.7 s CPU and ~600 MB at once for an A4 page at the 2000 px RapidOCR works
+at (two page workers doing it together took a 100-page run past 1.2 GB, issue 18), and the pages the
+cascade hands over whole (a 目录, a signature page under seals) are mostly white.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.ocr.rapid import ENGINE_LOCK, as_bgr, detecting, page_upside_down, settings
+
+
+def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
+    """`detect_and_read` of a whole page, detected over its inked area only and band by band.
+
+    Detection costs by area: ~2.7 s CPU and ~600 MB at once for an A4 page at the 2000 px RapidOCR
+    works at (two page workers doing it together took a 100-page run past 1.2 GB, issue 18). A 目录
+    or signature page is mostly white: the page is scaled exactly as RapidOCR scales it, its inked box
+    (`content_box`) is cut out, and the detector sees it in overlapping horizontal bands
+    (`_detect_in_bands`); the lines found are read from the same scaled page as in the whole-page
+    call, and their boxes mapped back to the page.
+    """
+    from rapidocr.ch_ppocr_cls.utils import TextClsOutput  # rapidocr is imported only where it runs
+
+    cfg = settings()["page_content"]
+    engine = detecting()
+    with ENGINE_LOCK:
+        ori = engine.load_img(as_bgr(grey))
+        img, op_record = engine.preprocess_img(ori)
+        box = content_box(img[..., 0] if img.ndim == 3 else img, cfg) or (0, 0, img.shape[1], img.shape[0])
+        x0, y0, x1, y1 = box
+        sub = np.ascontiguousarray(img[y0:y1, x0:x1])
+        det = engine.text_det
+        saved = det.limit_type, det.limit_side_len
+        try:
+            found = _detect_in_bands(det, sub, int(cfg["band_px"]), int(cfg["band_overlap_px"]))
+        finally:
+            det.limit_type, det.limit_side_len = saved
+        if found.boxes is None:
+            return [], False
+        crops = engine.crop_text_regions(sub, found.boxes)
+        upright, cls = engine.cls_and_rotate(crops) if settings()["use_cls"] else (crops, TextClsOutput())
+        rec = engine.recognize_txt(upright)
+        record = {"preprocess": dict(op_record["preprocess"]), "padding_1": {"top": 0, "left": 0}}
+        res = engine.build_final_output(ori, found, cls, rec, crops, record)
+    upside_down = page_upside_down(engine, cls)
+    if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res) == 0:
+        return [], upside_down
+    shift = np.array([x0 * op_record["preprocess"]["ratio_w"], y0 * op_record["preprocess"]["ratio_h"]], dtype=np.float32)
+    return [(np.asarray(b, dtype=np.float32) + shift, str(t), float(sc))
+            for b, t, sc in zip(res.boxes, res.txts, res.scores)], upside_down
+
+
+def _detect_in_bands(det, img: np.ndarray, band: int, overlap: int) -> TextDetOutput:
+    """Text boxes of `img` (at its own scale) found band by band, top to bottom.
+
+    Bands `band` px tall overlap by at least `overlap` px; a box is kept from the band in whose own
+    part (split at the middle of each overlap) its centre lies, where a line no taller than the
+    overlap is whole. Memory then grows with the band, not the page.
+    """
+    from rapidocr.ch_ppocr_det.utils import TextDetOutput
+
+    h = img.shape[0]
+    starts = [0] if h <= band else [*range(0, h - band, band - overlap), h - band]
+    ends = [min(h, s + band) for s in starts]
+    cuts = [0.0] + [(starts[k + 1] + ends[k]) / 2 for k in range(len(starts) - 1)] + [float(h)]
+    boxes, scores = [], []
+    for k, (s, e) in enumerate(zip(starts, ends)):
+        part = np.ascontiguousarray(img[s:e])
+        det.limit_type, det.limit_side_len = "max", max(part.shape[:2])  # at its own scale
+        out = det(part)
+        if out.boxes is None:
+            continue
+        for b, sc in zip(out.boxes, out.scores):
+            b = np.asarray(b, dtype=np.float32) + np.array([0, s], dtype=np.float32)
+            if cuts[k] <= float(b[:, 1].mean()) < cuts[k + 1]:
+                boxes.append(b)
+                scores.append(sc)
+    if not boxes:
+        return TextDetOutput()
+    order = sorted(range(len(boxes)), key=lambda i: (float(boxes[i][0, 1]), float(boxes[i][0, 0])))
+    return TextDetOutput(img, np.array([boxes[i] for i in order]), [scores[i] for i in order])
+
+
+def content_box(grey: np.ndarray, cfg: dict) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) of the ink on a page image, sides whole multiples of 32 where the page allows;
+    None when it covers more than `max_share` of the page (nothing to save) or there is no ink
+    (the whole page is detected then).
+
+    Ink touching the image's edge (a scanner's dark border, a 骑缝章 slice) is left out: text never
+    touches the edge, and taking the border in would take the whole page.
+    """
+    h, w = grey.shape[:2]
+    f = float(cfg["probe_px"]) / max(h, w)
+    small = cv2.resize(grey, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+    ink = cv2.dilate((small < int(cfg["ink_below"])).astype(np.uint8), np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    sh, sw = ink.shape
+    kept = [stats[i] for i in range(1, n)
+            if stats[i][0] > 0 and stats[i][1] > 0 and stats[i][0] + stats[i][2] < sw and stats[i][1] + stats[i][3] < sh]
+    if not kept:
+        return None
+    margin = int(cfg["margin_px"])
+    x0 = max(0, int(min(s[0] for s in kept) / f) - margin)
+    y0 = max(0, int(min(s[1] for s in kept) / f) - margin)
+    x1 = min(w, int(max(s[0] + s[2] for s in kept) / f) + margin)
+    y1 = min(h, int(max(s[1] + s[3] for s in kept) / f) + margin)
+    x0, x1 = _whole_32(x0, x1, w)
+    y0, y1 = _whole_32(y0, y1, h)
+    if (x1 - x0) * (y1 - y0) > float(cfg["max_share"]) * w * h:
+        return None
+    return x0, y0, x1, y1
+
+
+def _whole_32(a: int, b: int, size: int) -> tuple[int, int]:
+    """Widen [a, b) to a whole multiple of 32, inside [0, size) where it fits."""
+    want = -(-(b - a) // 32) * 32
+    if want > size:
+        return 0, size
+    b = a + want
+    if b > size:
+        a, b = size - want, size
+    return a, b
