@@ -115,3 +115,15 @@ def test_lead_name_wrapped_in_a_tight_scanned_row_reads_top_line_first(tmp_path)
     assert lead["name"] == "重庆市澜图数字化转型促进中心"
     assert facts.applicant.name.value == lead["name"]
     assert lead["name"] in _members(facts)
+
+
+def test_next_row_whose_code_ocr_cut_short_is_not_the_leads_wrapped_line(tmp_path):
+    """Seed 805 #001 (image PDF): the code contributor's code came back 16 characters long, so its row
+    looked code-less and was taken as the lead row's wrapped second line — 事业单位 + 其他有限责任公司
+    read as a completed name — and the two names were glued (…研究院重庆市知行…公司): the lead named
+    twice, consortium.size review, the applicant's name and code lost."""
+    sub, doc = read_planned_pages(tmp_path, 805, 12, 0, ("cover", "members"))
+    facts = extract_facts([doc])
+    want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
+    assert {u.name.value: tuple(u.roles) for u in facts.consortium} == want
+    assert facts.applicant.name.value == sub.truth["expected"]["applicant"]["name"]
