@@ -229,3 +229,23 @@ def test_ticked_option_with_a_detail_cut_short_by_ocr_is_the_option():
     assert check_type_allowed(u, "申报单位", load_rules()).status == "fail"
     rows[1] = ["机构代码(统一社会信用代码)", "91500152MA5NLK3722"]
     assert check_type_allowed(unit_from_pages(pages_of(_table_page(rows))), "申报单位", load_rules()).status == "review"
+
+
+def test_tick_confirmed_by_a_code_admitting_only_that_type_takes_the_codes_confidence():
+    """Seed 805 #008: ■其他 read by its odd mark on a row OCR read at 0.79, code 92… (个体工商户 only):
+    the type carries the code's confidence. A code admitting several types (93: 其他 or 企业) or
+    disagreeing does not lift it."""
+    from pipeline.extract.entity import TICK_LABEL, type_fact
+    from pipeline.extract.fields import Found
+    from pipeline.extract.layout import Cell
+    from pipeline.facts import Fact
+
+    row = Cell("单位性质", "单位性质", "a.pdf", 1, (0.1, 0.2, 0.2, 0.22), 0.79, "ocr")
+    tick = Found("其他", (row,), 0.9, TICK_LABEL + "：勾选符号识别为“国”")
+    code = Fact(value="92500117MACPEDEY0D", confidence=0.95)
+    fact, _ = type_fact([tick], code)
+    assert fact.value == "other" and fact.confidence == 0.95
+    fact, _ = type_fact([tick], Fact(value="93500117MACPEDEY0D", confidence=0.95))
+    assert fact.value == "other" and fact.confidence == 0.79
+    fact, _ = type_fact([tick], Fact(value="91500117MACPEDEY0D", confidence=0.95))
+    assert fact.confidence < 0.5

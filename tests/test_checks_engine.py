@@ -535,3 +535,14 @@ def test_rules_file_swaps_thresholds(tmp_path: Path):
     assert E.check_deadline(late, RULES).status == "fail"
     assert E.check_deadline(late, custom).status == "pass"
     assert E.check_lease_term(innovation(), custom).status == "fail"
+
+
+def test_a_member_whose_role_was_not_read_withholds_a_missing_role_fail():
+    """Seed 806 #003 (JPEG scan): the code contributor's role cell was lost, the others' read; with
+    every member's role read a missing role fails, with one member's unread it is review naming it."""
+    roleless = CODE.model_copy(update={"roles": (), "role_evidence": ()})
+    r = E.check_code_contributor(open_source(consortium=(LEAD, roleless, APPL)), RULES)
+    assert r.status == "review" and "重庆开源软件有限公司的分工未能识别" in r.detail, r.detail
+    assert E.check_code_contributor(open_source(consortium=(LEAD, APPL)), RULES).status == "fail"
+    # the roles that are there still pass
+    assert E.check_application_unit(open_source(consortium=(LEAD, roleless, APPL)), RULES).status == "pass"

@@ -73,3 +73,16 @@ def test_code_after_another_members_name_is_not_the_applicants(tmp_path):
     assert {u.name.value: u.uscc.value for u in facts.consortium} == want and len(want) == 2
     got = {(r.rule, r.unit): r.status for r in run_checks(facts, RULES, None) if r.rule == "entity.uscc_valid"}
     assert got == {("entity.uscc_valid", n): "pass" for n in want}
+
+
+def test_odd_tick_mark_on_other_confirmed_by_a_92_code_fails_on_evidence(tmp_path):
+    """Seed 805 #008 (TIFF): 单位性质 …口产业园区运营管理机构国其他（个体工商户): the filled mark read as 国, the
+    option taken by its odd mark and confirmed by the code's 92 (个体工商户 only), yet the tick row's OCR
+    confidence (0.72–0.79) capped the type: review where the truth is a fail (verdict needs_review
+    for ineligible). Two independent readings agreeing on the one type the code admits carry the fail."""
+    exp, facts = planned_facts(tmp_path, 805, 12, 7, ("cover", "basic_info"))
+    assert facts.applicant.uscc.value == exp["applicant"]["uscc"]
+    assert facts.applicant.entity_type.value == exp["applicant"]["entity_type"] == "other"
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "entity.type_allowed"}
+    assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"] == "entity.type_allowed"} == \
+        {"entity.type_allowed": "fail"}

@@ -492,3 +492,23 @@ def test_specks_between_a_name_cells_characters_are_dropped():
     assert despecked("重庆北辰·算力科技有限公司") == "重庆北辰算力科技有限公司"
     assert despecked("A公司。B公司") == "A公司。B公司"
     assert despecked("重庆北辰科技有限公司。") == "重庆北辰科技有限公司。"
+
+
+def test_a_row_under_a_member_row_completing_only_its_type_cell_is_no_wrapped_line():
+    """Seed 805 #001: the next member's row (its code read 16 characters, no code token) was joined to
+    the lead's row because 事业单位 + 其他有限责任公司 reads as a whole name; a wrapped line must complete a
+    unit's name. The name cell's own wrap (…产业研究 / 院) still joins."""
+    from pipeline.extract.consortium import _with_wrapped_lines
+    from pipeline.extract.layout import Cell
+
+    def c(text, x0, x1, y):
+        return Cell(text, text, "f", 1, (x0, y, x1, y + 0.02), 0.95, "ocr")
+
+    lead = (c("重庆市晴川软件创新研究院", 0.155, 0.339, 0.166), c("125001180929546289", 0.352, 0.492, 0.166),
+            c("事业单位", 0.544, 0.6, 0.166), c("牵头单位", 0.649, 0.704, 0.166))
+    nxt = (c("重庆市知行软件技术有限责任公司", 0.146, 0.336, 0.207), c("9150011MATICRD1R", 0.343, 0.53, 0.207),
+           c("其他有限责任公司", 0.542, 0.628, 0.207), c("代码贡献方", 0.642, 0.74, 0.207))
+    assert _with_wrapped_lines(lead, nxt) is None
+    cut = (c("重庆青禾信息技术产业研究", 0.155, 0.339, 0.166),) + lead[1:]
+    joined = _with_wrapped_lines(cut, (c("院", 0.155, 0.17, 0.19),))
+    assert joined is not None and joined[0].text == "重庆青禾信息技术产业研究院"

@@ -61,3 +61,12 @@ def test_a_wrapped_cells_lines_joined_in_one_row_read_top_line_first():
     # runs side by side on one line stay in reading order, whichever box reaches higher
     side = [C("重庆九章", 0.30, 0.160, 0.36, 0.175, 1), C("软件公司", 0.361, 0.150, 0.42, 0.172, 2)]
     assert [c.text for c in merge_fragments(side)] == ["重庆九章软件公司"]
+
+
+def test_a_tall_first_line_reaching_into_a_short_second_line_is_still_above_it():
+    """Seed 804 #007: …促进 (0.166–0.191) over 中心 (0.182–0.200) share just over half 中心's height; by
+    their middles 中心 is the line below, so the name reads 重庆市澜图数字化转型促进中心, not 中心重庆市…促进."""
+    from pipeline.extract.layout import merge_fragments
+
+    row = [C("中心", 0.15417, 0.18213, 0.18138, 0.19966, 3), C("重庆市澜图数字化转型促进", 0.15478, 0.16631, 0.33978, 0.19111, 4)]
+    assert [c.text for c in merge_fragments(row)] == ["重庆市澜图数字化转型促进中心"]

@@ -102,3 +102,28 @@ def test_family2_member_name_with_a_speck_read_as_a_full_stop_through_ocr(tmp_pa
     assert len(want) == 3
     assert _members(facts) == want
     assert facts.consortium_list.value == 3, facts.consortium_list.reason
+
+
+def test_lead_name_wrapped_in_a_tight_scanned_row_reads_top_line_first(tmp_path):
+    """Seed 804 #007 (image PDF): the lead's name wraps in its cell (重庆市澜图数字化转型促进 / 中心) and the
+    first line's box reaches into the second's by just over half the second's height, so the two were
+    joined left to right (中心重庆市澜图…促进): no lead name, the applicant unnamed (uscc, credit and seal
+    rules missing where truth is pass)."""
+    sub, doc = read_planned_pages(tmp_path, 804, 12, 6, ("cover", "members"))
+    facts = extract_facts([doc])
+    lead = next(m for m in sub.truth["expected"]["consortium"] if "lead" in m["roles"])
+    assert lead["name"] == "重庆市澜图数字化转型促进中心"
+    assert facts.applicant.name.value == lead["name"]
+    assert lead["name"] in _members(facts)
+
+
+def test_next_row_whose_code_ocr_cut_short_is_not_the_leads_wrapped_line(tmp_path):
+    """Seed 805 #001 (image PDF): the code contributor's code came back 16 characters long, so its row
+    looked code-less and was taken as the lead row's wrapped second line — 事业单位 + 其他有限责任公司
+    read as a completed name — and the two names were glued (…研究院重庆市知行…公司): the lead named
+    twice, consortium.size review, the applicant's name and code lost."""
+    sub, doc = read_planned_pages(tmp_path, 805, 12, 0, ("cover", "members"))
+    facts = extract_facts([doc])
+    want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
+    assert {u.name.value: tuple(u.roles) for u in facts.consortium} == want
+    assert facts.applicant.name.value == sub.truth["expected"]["applicant"]["name"]

@@ -50,12 +50,17 @@ def _members_unseen(facts: ApplicationFacts) -> str:
 
 def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
     """Why a missing or doubled role cannot be a `fail` ('' when it can): the list must be read whole
-    and every member's roles read from it (not only the member count)."""
+    and every member's roles read from it (not only the member count), none of them left without one."""
     why = _list_whole(facts, rules)
     if why:
         return why
     if any(ROLES_UNREAD in e.note for e in facts.consortium_list.evidence):
         return "只读到协议写明的成员家数，成员表的分工栏未读懂"
+    bare = [unit_label(m, i) for i, m in enumerate(facts.consortium) if not m.roles]
+    if bare:
+        # a member with no role read may hold the missing one (seed 806 #003: the code contributor's
+        # role cell lost on a scan → 联合体无开源代码贡献单位 fail on an eligible application)
+        return f"{'、'.join(bare[:3])}的分工未能识别"
     return ""
 
 

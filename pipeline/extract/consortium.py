@@ -136,7 +136,7 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
 def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cell, ...] | None:
     """A member row whose cells wrapped, their second lines read as a row of their own under it
     (重庆青禾……产业研究 / 院, 联合体牵头人、 / 开源贡献单位): each line joined to the cell above it, when
-    the lines hold no code and no 序号 and the join completes a name the row's cell had cut."""
+    the lines hold no code and no 序号 and the join completes a unit name the row's cell had cut."""
     if not nxt or len(nxt) > len(row) or any(USCC_TOKEN.search(c.text) for c in nxt) or _ROW_NUMBER.match(nxt[0].text) \
             or nxt[0].text.isdigit():
         return None
@@ -146,7 +146,9 @@ def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cel
         if min(row[k].bbox[2], c.bbox[2]) - max(row[k].bbox[0], c.bbox[0]) <= 0 or cells[k] is not row[k]:
             return None
         cells[k] = _with_text(row[k], row[k].text + c.text)
-    if not any(whole_name(c.text) and not whole_name(r.text) for c, r in zip(cells, row)):
+    # the completed name must be a unit's: a type cell completed (事业单位 + 其他有限责任公司, the next
+    # row's type under it when its code was misread short: seed 805 #001) names no unit
+    if not any(names_in(c.text) and whole_name(c.text) and not whole_name(r.text) for c, r in zip(cells, row)):
         return None
     return tuple(cells)
 

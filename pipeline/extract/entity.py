@@ -223,6 +223,10 @@ def type_fact(declared: Sequence[Found], code: Fact) -> tuple[Fact, str]:
         if implied and etype in implied and support[0].label.startswith(TICK_LABEL):
             # a tick decided by its odd mark, confirmed by the code's positions 1–2
             conf = max(conf, min(code.confidence, *(c.confidence for f in support for c in f.cells)))
+            if len(implied) == 1:
+                # the code admits this type only: two independent readings agree, the stronger stands
+                # (seed 805 #008: 国其他 ticked, code 92…; the tick row's OCR 0.79 left an 个体工商户 review)
+                conf = max(conf, code.confidence)
         why = support[0].label[len(TICK_LABEL) + 1:] if support[0].label.startswith(TICK_LABEL) else ""
         if why:
             note += f"（{why}）"

@@ -212,13 +212,14 @@ def merge_fragments(row: list[Cell], rulings: Sequence[Ruling] = ()) -> tuple[Ce
 
 
 def _above(a: Cell, b: Cell) -> bool:
-    """`a` is the line above `b` in one wrapped cell: one box over the other, sharing under half a line's
-    height, and the narrower under (or over) the wider. Joined left to right, a narrow scanned table's
-    second line that starts a hair further left came first (公司重庆九章……股份有限, 6Y91500119MALPEDUJ)."""
+    """`a` is the line above `b` in one wrapped cell: one box over the other, `a`'s middle over `b`'s by
+    more than half the lower line's height, and the narrower under (or over) the wider. Joined left to
+    right, a narrow scanned table's second line that starts a hair further left came first (公司重庆九章……
+    股份有限, 6Y91500119MALPEDUJ). Middles, not the shared height: a tall first-line box reaching into
+    the short second line's (…促进 0.166–0.191 over 中心 0.182–0.200) is still the line above."""
     h = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
     w = min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0])
-    shared = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
-    return shared < 0.5 * h and _xoverlap(a, b) > 0.5 * w and a.bbox[1] + a.bbox[3] < b.bbox[1] + b.bbox[3]
+    return _xoverlap(a, b) > 0.5 * w and (b.bbox[1] + b.bbox[3]) - (a.bbox[1] + a.bbox[3]) > h
 
 
 _CJK1 = re.compile(r"^[\u4e00-\u9fff]:?$")

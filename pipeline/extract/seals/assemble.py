@@ -183,7 +183,9 @@ def _rect_distance_mm(a, b, wmm: float, hmm: float) -> float:
 
 def _span_bbox(line, start: int, end: int):
     """The box of line.text[start:end]: the union of its words' boxes when the words spell the line,
-    else that share of the line's box (a merged line holds two signature blocks side by side)."""
+    else that share of the line's box (a merged line holds two signature blocks side by side). A word
+    reaching past the span gives only its share (by characters): a recogniser that read 甲方（盖章）：
+    乙方（盖章）： as one word gave both labels the whole line's box (seed 805 #011)."""
     if start <= 0 and end >= len(line.text):
         return line.bbox
     if line.words:
@@ -194,12 +196,17 @@ def _span_bbox(line, start: int, end: int):
                 boxes = []
                 break
             if k < end and k + len(w.text) > start:
-                boxes.append(w.bbox)
+                boxes.append(_share(w.bbox, len(w.text), max(start - k, 0), min(end - k, len(w.text))))
             at = k + len(w.text)
         if boxes:
             return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    n = max(len(line.text), 1)
-    x0, y0, x1, y1 = line.bbox
+    return _share(line.bbox, len(line.text), start, end)
+
+
+def _share(bbox, n: int, start: int, end: int):
+    """Characters [start, end) of a run of `n` set across `bbox`, as that share of its width."""
+    n = max(n, 1)
+    x0, y0, x1, y1 = bbox
     return (x0 + (x1 - x0) * start / n, y0, x0 + (x1 - x0) * end / n, y1)
 
 
