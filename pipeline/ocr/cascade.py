@@ -55,7 +55,6 @@ from pipeline.ocr.cascade_choice import (  # noqa: F401
     why_reread,
 )
 from pipeline.ocr.cascade_crops import (  # noqa: F401
-    glyph_in_strip,
     ink_beside_words,
     reach_outer_rules,
     crop,
@@ -139,9 +138,7 @@ class CascadeEngine:
         lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
-        ink = cfg.get("cell_reach_ink")
-        cells = [reach_outer_rules(c, ln, rulings, w, h, cfg["cell_reach_heights"],
-                                   partial(glyph_in_strip, grey, line=ln, min_ink=ink) if ink else None) if xs else c
+        cells = [reach_outer_rules(c, ln, rulings, w, h, cfg["cell_reach_heights"]) if xs else c
                  for c, (ln, xs) in zip(cells, cut)]
         # a line across a table rule is a table row however few its cells: read cell by cell, so no
         # crop reaches over a rule (1 | 重庆云帆… read as one window lost its cell boundary)

@@ -3,7 +3,7 @@ erased, blocks of overlapping (mis-segmented) lines, and ink no Tesseract line c
 only; what to re-read is decided in pipeline/ocr/cascade_choice.py."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -60,15 +60,11 @@ def split_cells(line: Line, grey: np.ndarray, gap_heights: float, pad: float = 0
 
 
 def reach_outer_rules(cells: list[tuple[float, float, float, float]], line: Line, rulings: Sequence[Ruling],
-                      width: int, height: int, reach: float,
-                      holds_glyph: Callable[[float, float], bool] | None = None) -> list[tuple[float, float, float, float]]:
+                      width: int, height: int, reach: float) -> list[tuple[float, float, float, float]]:
     """A ruled row's outer cells stretched to the rules that close them, when one lies within `reach`
     line heights of the text: Tesseract drops a character at a cell's edge together with its box
     (联合体牵头方、开 wrapped before the table's border, read without 开), and the cell's crop must
-    hold it. Rows with no rule beyond their text keep their cells. With `holds_glyph` (pixel x
-    from, to → a glyph lies there), a side is stretched only over a glyph: a stretched crop of a
-    tightly set row otherwise takes in the foot of the row above's glyphs, which RapidOCR reads as
-    a character (（人次） under 开源人才培训 read （人次）培)."""
+    hold it. Rows with no rule beyond their text keep their cells."""
     if not cells:
         return cells
     x0, y0, x1, y1 = line.bbox
@@ -77,31 +73,11 @@ def reach_outer_rules(cells: list[tuple[float, float, float, float]], line: Line
     left = column_cuts(rulings, (x0 - reach * lh, y0, x0, y1))
     out = [list(c) for c in cells]
     inset = 0.1 * (y1 - y0) * height
-    if right and (holds_glyph is None or holds_glyph(x1 * width, right[0] * width - inset)):
+    if right:
         out[-1][2] = max(out[-1][2], right[0] * width - inset)
-    if left and (holds_glyph is None or holds_glyph(left[-1] * width + inset, x0 * width)):
+    if left:
         out[0][0] = min(out[0][0], left[-1] * width + inset)
     return [tuple(c) for c in out]
-
-
-def glyph_in_strip(grey: np.ndarray, x0: float, x1: float, line: Line, min_ink: float, core: float = 0.25) -> bool:
-    """A glyph's worth of ink between pixel x `x0` and `x1` in the middle of the line's height (its
-    top and bottom `core` share left out: the feet and heads of neighbouring rows' glyphs reach
-    there, a glyph of the row itself fills the middle). A glyph's worth is `min_ink` of the dark
-    pixels per character inside the line's words over the same band; rules do not count."""
-    height, width = grey.shape[:2]
-    lh = (line.bbox[3] - line.bbox[1]) * height
-    y0, y1 = int(line.bbox[1] * height + core * lh), int(line.bbox[3] * height - core * lh) + 1
-    words = line.words or (Word(text=line.text, bbox=line.bbox, confidence=line.confidence),)
-    chars = sum(len(wd.text) for wd in words)
-    inside = sum(int((grey[y0:y1, int(wd.bbox[0] * width):int(wd.bbox[2] * width) + 1] < 128).sum()) for wd in words)
-    margin = 0.15 * lh
-    a, b = int(max(0, x0 + margin)), int(min(width, x1 - margin))
-    if not chars or not inside or y1 <= y0 or b - a < 1:
-        return False
-    strip = grey[y0:y1, a:b] < 128
-    strip = strip[:, strip.mean(axis=0) < 0.8]  # rules
-    return bool(strip.sum() >= min_ink * inside / chars)
 
 
 def ink_beside_words(grey: np.ndarray, box: tuple[float, float, float, float], words: Sequence[Word],
