@@ -16,8 +16,15 @@ from pipeline.extract.ticks import TickRead, marked_options, option_spans, read_
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
 from pipeline.facts import Evidence, Fact, Site
 
-_RANGE_SEP = r"\s*(?:至|到|—+|–|-|~|～|－|起至)\s*"
-_RANGE = re.compile(rf"(?P<a>{DATE_RE.pattern}){_RANGE_SEP}(?P<b>{DATE_RE.pattern.replace('?P<', '?P<b_')})")
+
+@lru_cache(maxsize=1)
+def _range_re() -> re.Pattern:
+    """Two dates joined by a range separator of labels.yaml (site.range_separators), each repeatable
+    (—— is one dash written twice, 一一 how OCR reads it)."""
+    seps = "|".join(f"(?:{re.escape(s)})+" for s in sorted(labels()["site"]["range_separators"], key=len, reverse=True))
+    return re.compile(rf"(?P<a>{DATE_RE.pattern})\s*(?:{seps})\s*(?P<b>{DATE_RE.pattern.replace('?P<', '?P<b_')})")
+
+
 _TERM = re.compile(rf"(?:租期|租赁期限|租赁期|期限|使用期限|租用期|承租期)(?:为|是|共|:)?(?P<n>[\d{CN_DIGITS}]{{1,4}})(?:[(（]\d{{1,3}}[)）])?(?P<u>年|个月|月)(?![\d{CN_DIGITS}]{{1,3}}[月日号])")  # 2025年1月: a date, not a term
 
 
@@ -171,7 +178,7 @@ def _term_years(t: re.Match) -> float | None:
 def _lease(f: Flow, near: int = 0) -> dict[str, Fact]:
     """The first lease period written after (or just before) the first lease wording."""
     text = f.text
-    for m in _RANGE.finditer(text, near):
+    for m in _range_re().finditer(text, near):
         a = date_from_match(DATE_RE.match(m.group("a")))
         b = date_from_match(DATE_RE.match(m.group("b")))
         if a and b and b > a:

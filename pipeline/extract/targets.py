@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from statistics import median
 from typing import Sequence
 
 from pipeline.extract.config import labels
@@ -52,6 +53,7 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
         prose_page = any(w in page.text for w in labels()["target_table"].get("prose_page_words", []))
         page_prose: list[Target] = []
         rows_at: list[int] = []  # where this page's table rows are in in_tables
+        unread: tuple[Cell, ...] = ()  # the table row above that gave no target
         for r, row in enumerate(rows):
             if r < skip_to:
                 continue  # rows of a transposed table already read
@@ -70,6 +72,12 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
                 continue
             cells, value_col = by_header(row, header, roles) if header is not None else (list(row), None)
             t = _target_row(cells, inds, units, value_col)
+            if t is None and header is not None and split_row(unread, row):
+                # one table row the skew cut in two: its value cells a little above its name
+                whole = tuple(sorted(unread + tuple(row), key=lambda c: c.bbox[0]))
+                cells, value_col = by_header(whole, header, roles)
+                t = _target_row(cells, inds, units, value_col)
+            unread = tuple(row) if t is None else ()
             if t is None and header is None and prose_page:
                 p = prose_target(row, inds, units)
                 if p is not None:
@@ -169,6 +177,21 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
 
 
 _DEADLINE = re.compile(r"\d{4}年")
+
+
+def split_row(above: Sequence[Cell], row: Sequence[Cell]) -> bool:
+    """`above` and `row` are one table row a skewed scan cut in two lines (5000 | 万元 | 实施期末 a third
+    of a line above 5 | 5服务企业融资额): right one over the other (their boxes overlap in height or
+    are under half a line apart) and their cells in different columns (none overlapping in width
+    over a quarter of the narrower)."""
+    if not above or not row:
+        return False
+    h = median(c.bbox[3] - c.bbox[1] for c in (*above, *row))
+    gap = min(c.bbox[1] for c in row) - max(c.bbox[3] for c in above)
+    if gap > 0.5 * h:
+        return False
+    return not any(min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+                   > 0.25 * min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]) for a in above for b in row)
 
 
 def _unit_cell(text: str, units: list[str]) -> str:
