@@ -167,10 +167,16 @@ def _detect_and_read(engine, grey: np.ndarray) -> tuple[list[tuple[np.ndarray, s
     det, cls, rec, crops = engine.run_ocr_steps(img, op_record)
     res = engine.build_final_output(ori, det, cls, rec, crops, op_record)
     upside_down = page_upside_down(engine, cls)
+    return result_items(res), upside_down
+
+
+def result_items(res, shift: tuple[float, float] = (0.0, 0.0)) -> list[tuple[np.ndarray, str, float]]:
+    """(quadrilateral in pixels moved by `shift`, text, score) per box of a RapidOCR result; [] when it
+    has no boxes or texts."""
     if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res) == 0:
-        return [], upside_down
-    items = [(np.asarray(b, dtype=np.float32), str(t), float(s)) for b, t, s in zip(res.boxes, res.txts, res.scores)]
-    return items, upside_down
+        return []
+    d = np.asarray(shift, dtype=np.float32)
+    return [(np.asarray(b, dtype=np.float32) + d, str(t), float(s)) for b, t, s in zip(res.boxes, res.txts, res.scores)]
 
 
 def _join(a: str, b: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.ocr.rapid import ENGINE_LOCK, as_bgr, detecting, page_upside_down, settings
+from pipeline.ocr.rapid import ENGINE_LOCK, as_bgr, detecting, page_upside_down, result_items, settings
 
 
 def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
@@ -46,11 +46,8 @@ def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, 
         record = {"preprocess": dict(op_record["preprocess"]), "padding_1": {"top": 0, "left": 0}}
         res = engine.build_final_output(ori, found, cls, rec, crops, record)
     upside_down = page_upside_down(engine, cls)
-    if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res) == 0:
-        return [], upside_down
-    shift = np.array([x0 * op_record["preprocess"]["ratio_w"], y0 * op_record["preprocess"]["ratio_h"]], dtype=np.float32)
-    return [(np.asarray(b, dtype=np.float32) + shift, str(t), float(sc))
-            for b, t, sc in zip(res.boxes, res.txts, res.scores)], upside_down
+    shift = (x0 * op_record["preprocess"]["ratio_w"], y0 * op_record["preprocess"]["ratio_h"])
+    return result_items(res, shift), upside_down
 
 
 def _detect_in_bands(det, img: np.ndarray, band: int, overlap: int) -> TextDetOutput:
