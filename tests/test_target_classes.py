@@ -48,7 +48,8 @@ def test_a_unit_that_lost_one_bracket_is_still_the_unit(written, want):
 
 
 @pytest.mark.parametrize("written, name", [("代码页献者(人数)", "代码贡献者人数"), ("引进入驻企业（户）。", "入驻企业数量"),
-                                           ("带动就业（人数）名）", "带动就业人数")])
+                                           ("带动就业（人数）名）", "带动就业人数"),
+                                           ("1开源项日数量", "开源项目数量")])
 def test_a_misread_glyph_or_a_speck_costs_a_name_no_similarity(written, name):
     ind, score = match_indicator(written, SPECS)
     assert (ind.name, score) == (name, 100)

@@ -1,7 +1,8 @@
 """Target classes of scanned family-2 booklets (session 12), each through a real rendered page:
 a ≥ Tesseract read as = in a numbered prose target (每年举办创新创业活动=28场, dev seed 841 #008), and
 a table row a skewed scan cut in two lines, its value cells a third of a line above its name
-(5000 | 万元 | 实施期末 over 5 | 5服务企业融资额, dev seed 842 #004).
+(5000 | 万元 | 实施期末 over 5 | 5服务企业融资额, dev seed 842 #004); session 13, seed 923 (retired from
+the untouched measurement): a speck before the comparator, 目 read as 日 in a name.
 Each target is read as planned and the rule judged as planned."""
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ RULES = load_rules()
 @pytest.mark.parametrize("seed, index", [
     (841, 7),  # （三）每年举办创新创业活动≥28场； read （三）每年举办创新创业活动=28场；
     (842, 3),  # row 5 of a skewed table read as two lines: values above, 序号 and name below
+    (923, 9),  # 4.带动就业（人数）。不少于300人； a speck between name and comparator (seed 923 #010)
+    (923, 10),  # 1开源项日数量: 目 read as 日 in a table's name cell (seed 923 #011)
 ])
 def test_targets_and_their_rule_as_planned(tmp_path, seed, index):
     exp, facts = planned_facts(tmp_path, seed, 12, index, ("cover", "targets"))

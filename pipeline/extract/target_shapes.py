@@ -193,7 +193,9 @@ _LIST_NO = r"(?:\d{0,2}[、.．)）]|\d{1,2}(?=[\u4e00-\u9fff])|[(（](?:\d{1,2}
 def _prose_re(units: tuple[str, ...]) -> re.Pattern:
     u = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     c = comparators().pattern
-    return re.compile(rf"^{_LIST_NO}(?P<name>[\u4e00-\u9fff、()]{{2,30}}?)(?:{c})?"
+    # a speck OCR put between the name and its comparator (带动就业（人数）。不少于300人)
+    sp = re.escape(labels()["target_table"].get("name_specks", ""))
+    return re.compile(rf"^{_LIST_NO}(?P<name>[\u4e00-\u9fff、()]{{2,30}}?)[{sp}]?(?:{c})?"
                       rf"(?P<num>\d[\d,]*(?:\.\d+)?万?)(?P<unit>{u})(?:[;；,，。]|$)")
 
 
