@@ -53,3 +53,35 @@ def overlong(text: str) -> str | None:
         run = m.group()
         hits += [w for w in (run[i:i + 18] for i in range(len(run) - 17)) if uscc.repair(w, max_ambiguous=0)]
     return hits[0].upper() if len(hits) == 1 else None
+
+
+_SPECKED = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z](?:[0-9A-Za-z]|[-·.:：'`,，](?=[0-9A-Za-z])){17,19}(?![0-9A-Za-z])")
+
+
+def despecked_code(text: str) -> str | None:
+    """The code a speck or two on the scan interrupts (5250010496641-3161K: a dot read as -): the
+    18 letters and digits of the run, only when they pass both check characters as they stand."""
+    for m in _SPECKED.finditer(text):
+        code = "".join(_ALNUM.findall(m.group())).upper()
+        if len(code) == 18 and m.group() != code and uscc.is_valid(code):
+            return code
+    return None
+
+
+def wrapped_code(row: Sequence[Cell], nxt: Sequence[Cell]) -> tuple[tuple[Cell, ...], tuple[Cell, ...]] | None:
+    """A code cell whose end wrapped onto the line below (91500116MA4T7DUH / 4T), that line read as a
+    row of its own: (the row with the code whole, the line without its piece) when the 18 characters
+    pass both check characters; else None."""
+    for k, c in enumerate(row):
+        head = c.text.strip()
+        if not re.fullmatch(r"[0-9A-Za-z]{12,17}", head):
+            continue
+        for j, d in enumerate(nxt):
+            tail = d.text.strip()
+            over = min(c.bbox[2], d.bbox[2]) - max(c.bbox[0], d.bbox[0])
+            code = (head + tail).upper()
+            if over > 0 and re.fullmatch(r"[0-9A-Za-z]{1,6}", tail) and len(code) == 18 and uscc.is_valid(code):
+                box = (min(c.bbox[0], d.bbox[0]), c.bbox[1], max(c.bbox[2], d.bbox[2]), d.bbox[3])
+                whole = Cell(code, c.raw + d.raw, c.file, c.page, box, min(c.confidence, d.confidence), c.source, c.origin)
+                return tuple(row[:k]) + (whole,) + tuple(row[k + 1:]), tuple(nxt[:j]) + tuple(nxt[j + 1:])
+    return None

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
+from pipeline.extract.code_parts import wrapped_code
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
 from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled,
                                      whole_name)
@@ -98,6 +99,14 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     return out
 
 
+def _stub_of(stub: str, name: str) -> bool:
+    """A table row's name cell that is not a whole name is `name`'s: its start cut short by a clipped
+    end (……有限公), or all of it with one glyph misread (……产业研究元 for 研究院)."""
+    if name.startswith(stub) and len(name) - len(stub) <= 2:
+        return True
+    return len(stub) >= 8 and len(stub) == len(name) and sum(a != b for a, b in zip(stub, name)) == 1
+
+
 def _with_text(c: Cell, text: str) -> Cell:
     return Cell(text, text, c.file, c.page, c.bbox, c.confidence, c.source, c.origin)
 
@@ -111,6 +120,14 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
     while i < len(rows):
         row = tuple(rows[i])
         nxt = rows[i + 1] if i + 1 < len(rows) else ()
+        whole = wrapped_code(row, nxt) if nxt else None
+        if whole is not None:  # the code's end wrapped under it (91500116MA4T7DUH / 4T)
+            row, nxt = whole
+            if not nxt:
+                out.append(row)
+                i += 2
+                continue
+            rows = [*rows[:i + 1], nxt, *rows[i + 2:]]
         code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
         cut = _continuation_cut(row, nxt, code_at)
         if cut is not None:
@@ -233,7 +250,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                 return mb
             if name and any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
                 return mb
-            if name and not mb.names and any(name.startswith(s) and len(name) - len(s) <= 2 for s in mb.stubs):
+            if name and not mb.names and any(_stub_of(s, name) for s in mb.stubs):
                 return mb
         mb = _Member()
         members.append(mb)

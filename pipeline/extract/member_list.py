@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Sequence
 
 
-from pipeline.extract.code_parts import overlong
+from pipeline.extract.code_parts import despecked_code, overlong
 from pipeline.extract.config import consortium_patterns
 from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
 from pipeline.extract.layout import Cell
@@ -75,6 +75,21 @@ def names_in(text: str) -> list[tuple[str, int, int]]:
         if len(clean) >= 5 and not is_type_word(clean) and not is_label_piece(clean):
             out.append((clean, e - len(clean), e))
     return out
+
+
+def leading_name(text: str) -> list[tuple[str, int, int]]:
+    """A name column's cell holding one whole unit name that OCR gave with a few characters more after
+    it (重庆九章……研究中心开源软件发展: a crop re-read caught the line above), or with its wrapped
+    end first (中心重庆市鹿鸣数字化转型促进: one box over both lines of the cell): that name."""
+    for k in range(len(text) - 1, max(len(text) - 9, 4), -1):
+        head = text[:k]
+        if whole_name(head) and [n for n, *_ in names_in(head)] == [head]:
+            return [(head, 0, k)]
+    for k in range(1, min(7, len(text) - 4)):
+        turned = text[k:] + text[:k]
+        if not names_in(text) and whole_name(turned) and [n for n, *_ in names_in(turned)] == [turned]:
+            return [(turned, 0, len(text))]
+    return []
 
 
 # ---------------------------------------------------------------- tables
@@ -172,7 +187,8 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
     for i in ranked:
         if cols[i] in ("uscc", "role", "type", "other"):
             continue
-        found = names_in(despecked(row[i].text) if cols[i] == "name" else row[i].text)
+        found = names_in(despecked(row[i].text) if cols[i] == "name" else row[i].text) or (
+            leading_name(despecked(row[i].text)) if cols[i] == "name" else [])
         if found:
             name, name_cells = found[0][0], (row[i],)
             break
@@ -188,9 +204,9 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
         if m:
             code, code_cell = m.group().upper(), row[i]
             break
-    if code is None:  # a narrow code column's cell: its wrapped end and a clipped glyph glued on
-        for i in (i for i in range(len(row)) if cols[i] == "uscc"):
-            code = overlong(row[i].text)
+    if code is None:  # a narrow code column's cell: its wrapped end and a clipped glyph glued on,
+        for i in (i for i in range(len(row)) if cols[i] == "uscc"):  # or a speck read inside it
+            code = overlong(row[i].text) or despecked_code(row[i].text)
             if code:
                 code_cell = row[i]
                 break
@@ -228,6 +244,32 @@ def _with_wrapped(mr: MemberRow, fragment: Sequence[Cell]) -> MemberRow:
     if {lb for lb, _ in roles} == {lb for lb, _ in mr.roles}:
         return mr
     return replace(mr, roles=roles, cells=tuple(whole if c is cell else c for c in mr.cells))
+
+
+def _rest_of_row(mr: MemberRow, row: Sequence[Cell], header: Sequence[Cell], cols: Sequence[str | None],
+                 docx: bool) -> MemberRow | None:
+    """The member row whose role, type and contact cells OCR read as a line of their own under its name
+    and code (重庆启明……产业研究 | 1250… / 院 | 事业单位法人 | 开源贡献单位 | 魏秀英: the cells centred lower
+    than the top-aligned name): the two lines as one row, cells under one column joined, when the row
+    above had no role and this line gives one. Word rows never split so."""
+    if docx or mr.roles or not any(roles_in(c.text) for c in row):
+        return None
+    at = {}
+    for c, col in zip(mr.cells, _columns_for(mr.cells, header, cols, False)):
+        at.setdefault(col, c) if col else None
+    cells = list(mr.cells)
+    for c, col in zip(row, _columns_for(row, header, cols, False)):
+        above = at.get(col) if col else None
+        if above is None:
+            cells.append(c)
+            continue
+        box = (min(above.bbox[0], c.bbox[0]), above.bbox[1], max(above.bbox[2], c.bbox[2]), c.bbox[3])
+        joined = Cell(above.text + c.text, above.raw + c.raw, above.file, above.page, box,
+                      min(above.confidence, c.confidence), above.source, above.origin)
+        cells[cells.index(above)] = joined
+    cells.sort(key=lambda c: c.bbox[0])
+    whole = _member_row(cells, _columns_for(cells, header, cols, False))
+    return whole if whole is not None and whole.roles else None
 
 
 _ROW_NO = re.compile(r"^(\d{1,2})(?!\d)")
@@ -291,6 +333,11 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                 if mr is None and _wrapped_fragment(row, header, docx[q]) and k + 1 < len(pages[q]):
                     if members:  # the wrapped end of a cell read as a row of its own (…代码贡献 / 单位)
                         members[-1] = _with_wrapped(members[-1], row)
+                    k += 1
+                    continue
+                rest = _rest_of_row(members[-1], row, header, cols, docx[q]) if mr is None and members else None
+                if rest is not None:  # its other cells sit lower than its name and code
+                    members[-1] = rest
                     k += 1
                     continue
                 if mr is None:

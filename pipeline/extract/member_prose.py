@@ -77,7 +77,9 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
                 if found:
                     lists.append(ListSentence(tuple(found), tuple(f.cells_between(m.start(), m.end()))))
         items = sorted(_list_items(f.text, _row_starts(page)), key=lambda it: it[2])
-        if len(items) >= 2:  # one item is no list: the others may be lost
+        # one item is no list: the others may be lost; an item whose role OCR garbled (（四）场景应方：…)
+        # still names a member, in a list whose other items give roles
+        if sum(bool(r) for _, r, _, _ in items) >= 2:
             lists.append(ListSentence(tuple((n, r) for n, r, _, _ in items),
                                       tuple(f.cells_between(items[0][2], items[-1][3]))))
         for rx in patterns()["member_counts"]:
@@ -111,8 +113,10 @@ def _list_items(text: str, row_starts: Sequence[int] = ()):
                 continue
             roles = tuple(dict.fromkeys(lb for lb, *_ in roles_in(m.group("role"))))
             found = names_in(m.group("name"))
-            # the whole item is one name (names_in gives it with full-width brackets: 汇川数码科技（重庆）有限公司)
-            if roles and found and found[0][0] == canonical_name(m.group("name").strip()):
+            # the whole item is one name (names_in gives it with full-width brackets: 汇川数码科技（重庆）有限公司);
+            # a role not understood is a role unread, when the item gives the member's code after its name
+            coded = re.match(r"\s*[(（]\s*(?:统一)?社会信用代码", text[off + m.end("name"):])
+            if (roles or coded) and found and found[0][0] == canonical_name(m.group("name").strip()):
                 found_at.add(off + m.start("role"))
                 yield found[0][0], roles, off + m.start("role"), off + m.end("name")
 
@@ -133,7 +137,7 @@ def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...]
                 named[alias] = name
         f = _clauses_flow(page, alias_rx)
         for clause in re.finditer(r"[^；;。]+", f.text):
-            text = clause.group()
+            text = _misread_alias(clause.group(), named)
             hits = {a.group() for a in alias_rx.finditer(text)}
             if len(hits) != 1:
                 continue
@@ -145,6 +149,15 @@ def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...]
             if roles:
                 out.append((named[alias], roles, f.cells_between(clause.start() + at, clause.start() + at + 1)[0]))
     return out
+
+
+def _misread_alias(text: str, named: dict[str, str]) -> str:
+    """A clause's alias OCR misread (两方作为应用单位 for 丙方), put right when the agreement names
+    that party and the alias is made a role (作为/为/担任): 两方 is a word of its own elsewhere."""
+    for wrong, right in patterns()["party_alias_misreads"].items():
+        if right in named and len(wrong) == len(right):
+            text = re.sub(re.escape(wrong) + r"(?=作为|为|担任)", right, text)
+    return text
 
 
 _CLAUSE_START = r"^(?:第[一二三四五六七八九十0-9]{1,3}条|[一二三四五六七八九十]{1,2}、|[(（][一二三四五六七八九十0-9]{1,2}[)）]|\d{1,2}[.、．])"
