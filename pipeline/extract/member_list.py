@@ -394,6 +394,26 @@ def _unglue(row: Sequence[Cell]) -> Sequence[Cell]:
     return (key, value, *row[1:])
 
 
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _ordinal(key: str) -> int | None:
+    """The number a card key gives its card (成员单位三 → 3), None when it gives none."""
+    m = re.search(r"成员(?:单位)?([一二三四五六七八九十]|\d{1,2})", key)
+    if not m:
+        return None
+    n = m.group(1)
+    return int(n) if n.isdigit() else _ORDINALS.index(n) + 1
+
+
+def _key_with_speck(key: str) -> bool:
+    """A card key with a few characters OCR added after it (成员单位一重庆: a speck or a seal's edge
+    read as text), the unit's name in the next cell."""
+    card, _ = _glued_keys()
+    m = card.match(key)
+    return bool(m) and len(key) - m.end() <= 3 and not names_in(key[m.end():])
+
+
 def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRow], bool]:
     """Key-value blocks, one per member (成员单位一 | A公司 / 统一社会信用代码 | … / 承担角色 | ■牵头单位 …),
     in order over the pages; each becomes a member row. Also whether every card was read whole: a
@@ -402,6 +422,7 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRo
     (and the second row is not given to the card above it)."""
     out: list[MemberRow] = []
     whole = True
+    seen = 0  # cards so far: their numbers run on over the pages
     for rows in pages:
         card: list[Cell] | None = None
         name = None
@@ -421,12 +442,14 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRo
             if len(row) < 2:
                 continue
             key, rest = row[0].text, row[1:]
-            if _card_key().search(key):
-                found = names_in("".join(c.text for c in rest))
+            found = names_in("".join(c.text for c in rest))
+            if _card_key().search(key) or (found and _key_with_speck(key)):
                 close()
                 card, fields = list(row), {}
                 name = (found[0][0], (rest[0],)) if found else None
-                whole = whole and name is not None
+                # cards numbered 一, 二, 三 …: a number skipped is a card whose key was not read
+                seen += 1
+                whole = whole and name is not None and _ordinal(key) in (None, seen)
                 continue
             col = column_of(key)
             if card is not None and col in fields and col in ("uscc", "role"):

@@ -136,6 +136,9 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
     name_text, bracket_unit = clean_indicator(name_text)
     unit = unit or bracket_unit
     ind, score = match_indicator(name_text, inds)
+    spill = _name_spill(cells, name_text, score, inds)
+    if spill is not None:  # the name's last glyph read into the value cell (…场地面 | 积≥12000)
+        name_text, ind, score, cells = spill
     if ind is not None and _names_two(name_text, inds):
         return None  # two table rows read as one (代码贡献者人数年度开源活动): the value cannot be trusted
     value = None
@@ -212,6 +215,23 @@ def _names_two(text: str, inds: Sequence[IndicatorSpec]) -> bool:
     outer = {name for a, b, name in spans
              if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in spans)}
     return len(outer) >= 2
+
+
+_SPILL = re.compile(r"^([\u4e00-\u9fff]{1,3})(?=[\d≥>=＝])")
+
+
+def _name_spill(cells: list[Cell], name: str, score: float, inds: Sequence[IndicatorSpec]):
+    """(name, indicator, score, cells) when the cell after the name starts with 1–3 characters that
+    complete the name better than it stands, those characters moved to the name; else None."""
+    m = _SPILL.match(cells[1].text) if len(cells) >= 2 else None
+    if not m:
+        return None
+    ind, better = match_indicator(name + m.group(1), inds)
+    if ind is None or better <= score:
+        return None
+    c = cells[1]
+    rest = Cell(c.text[m.end():], c.raw, c.file, c.page, c.bbox, c.confidence, c.source, c.origin)
+    return name + m.group(1), ind, better, [cells[0], rest, *cells[2:]]
 
 
 def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:

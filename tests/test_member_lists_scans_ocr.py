@@ -1,5 +1,5 @@
-"""Member tables of family-2 seed 923 (retired from the untouched measurement in session 13, its
-classes then fixed), rendered with their planned scan look and read by the REAL reader:
+"""Member lists on family-2 scans (seed 923, retired from the untouched measurement in session 13,
+and dev seed 1180), rendered with their planned scan look and read by the REAL reader:
 
 - #005: a speck inside a member's code read as a dash (5250010496641-3161K), a name cell that a
   crop re-read gave a piece of the line above (……研究中心开源软件发展), and a code whose last two
@@ -12,7 +12,10 @@ classes then fixed), rendered with their planned scan look and read by the REAL 
 - #003: a member row whose role, type and contact cells sit lower than its top-aligned name and code
   (read as a line of their own: the table ended), a name whose wrapped end OCR put first
   (中心重庆市鹿鸣数字化转型促进), a name's last glyph misread (……产业研究元), and the agreement's
-  丙方 read 两方 in 两方作为应用单位: the applicant's name, a member and its role were lost.
+  丙方 read 两方 in 两方作为应用单位: the applicant's name, a member and its role were lost;
+- 1180 #003: member cards whose first key OCR read with a seal's edge after it (成员单位一重庆): the
+  card was lost and the two cards left were taken as the whole list (consortium.size review; had the
+  count agreed it would have been a false one). A card number skipped now means a card lost.
 """
 from __future__ import annotations
 
@@ -28,9 +31,9 @@ RULES = load_rules()
 KINDS = ("cover", "basic_info", "members", "agreement", "signing")
 
 
-@pytest.mark.parametrize("index", [4, 0, 2])
-def test_members_codes_roles_and_consortium_rules_as_planned(tmp_path, index):
-    exp, facts = planned_facts(tmp_path, 923, 12, index, KINDS)
+@pytest.mark.parametrize("seed, index", [(923, 4), (923, 0), (923, 2), (1180, 2)])
+def test_members_codes_roles_and_consortium_rules_as_planned(tmp_path, seed, index):
+    exp, facts = planned_facts(tmp_path, seed, 12, index, KINDS)
     want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in exp["consortium"]}
     assert {u.name.value: (u.uscc.value, tuple(u.roles)) for u in facts.consortium} == want
     assert facts.consortium_list.value == len(want), facts.consortium_list.reason
@@ -56,3 +59,12 @@ def test_a_wrapped_code_end_joins_the_code_above_it_only():
     # under another column, or not completing a valid code: not joined
     assert wrapped_code(row, (_cell("4T", 0.62, 0.64, 0.28, 0.29),)) is None
     assert wrapped_code(row, (_cell("4X", 0.36, 0.38, 0.28, 0.29),)) is None
+
+
+def test_card_keys_numbered_and_a_key_with_a_speck():
+    from pipeline.extract.member_list import _key_with_speck, _ordinal
+
+    assert [_ordinal(k) for k in ("成员单位三", "成员2", "联合体成员一", "成员单位")] == [3, 2, 1, None]
+    assert _key_with_speck("成员单位一重庆") and _key_with_speck("成员单位二。")
+    assert not _key_with_speck("成员单位一重庆极光信创科技有限公司")  # a name glued on: _unglue's case
+    assert not _key_with_speck("单位名称")
