@@ -68,3 +68,24 @@ def test_card_keys_numbered_and_a_key_with_a_speck():
     assert _key_with_speck("成员单位一重庆") and _key_with_speck("成员单位二。")
     assert not _key_with_speck("成员单位一重庆极光信创科技有限公司")  # a name glued on: _unglue's case
     assert not _key_with_speck("单位名称")
+
+
+def test_a_cover_naming_the_other_members_is_no_member_list(tmp_path):
+    """Dev seed 1182 #005, a Word file whose cover is a scanned picture: OCR read its row
+    联合体成员单位重庆若水……公司 as a member card (key 联合体成员 glued to its value), and that one card
+    was taken as the whole list against the agreement's two parties (consortium.size and
+    consortium.application_unit `review` where the planned result is pass and a fail on evidence)."""
+    from pipeline.extract import extract_facts
+    from pipeline.reading import read_document
+    from pipeline.samples import generator as G
+    from pipeline.samples.family2 import bundle as B
+
+    sub = next(s for s in B.plan_truth(1182, 12).submissions if s.kind == "application" and s.app.index == 4)
+    assert sub.fmt == "docx"
+    part = G.SubmissionPlan("part.docx", "docx", "application", sub.pages, sub.looks, sub.family)
+    G._render_submission(part, tmp_path)
+    facts = extract_facts([read_document(tmp_path, "part.docx").document])
+    exp = sub.truth["expected"]
+    assert facts.consortium_list.value == len(exp["consortium"]), facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"].startswith("consortium.")}

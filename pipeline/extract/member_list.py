@@ -423,6 +423,7 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRo
     out: list[MemberRow] = []
     whole = True
     seen = 0  # cards so far: their numbers run on over the pages
+    numbered = False
     for rows in pages:
         card: list[Cell] | None = None
         name = None
@@ -450,6 +451,7 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRo
                 # cards numbered 一, 二, 三 …: a number skipped is a card whose key was not read
                 seen += 1
                 whole = whole and name is not None and _ordinal(key) in (None, seen)
+                numbered = numbered or _ordinal(key) is not None
                 continue
             col = column_of(key)
             if card is not None and col in fields and col in ("uscc", "role"):
@@ -461,4 +463,5 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRo
                                    rest[0].page, rest[0].bbox, min(c.confidence for c in rest), rest[0].source, rest[0].origin)
                 card += list(row)
         close()
-    return out, whole
+    # one card with no number is no list (联合体成员单位 | B公司 on a cover names the other members)
+    return out, whole and (numbered or len(out) != 1)
