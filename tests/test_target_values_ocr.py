@@ -18,6 +18,7 @@ from pipeline.ocr.cascade_splice import segments_to_read
     (801, 11),  # 3600 read 3000 and 36 read 30, both at ~0.9 (a TIFF at 300 dpi)
     (800, 5),   # 600 read 000
     (802, 5),   # 24: a rule's faint fringe left in the cell crop was read as 1 (124)
+    (1183, 1),  # 叁佰。: a speck after a value in capital numerals (labels.yaml value_specks)
 ])
 def test_scanned_target_values_as_planned(tmp_path, seed, index):
     exp, facts = planned_facts(tmp_path, seed, index, ("cover", "targets"))

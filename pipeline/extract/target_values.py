@@ -69,7 +69,7 @@ def comparators() -> re.Pattern:
 
 def value_of(text: str) -> tuple[float, str, str] | None:
     """(value, unit, the numeral as read)."""
-    text = text.strip("·.,:;、'\"`°*_-~")  # specks OCR reads beside a value (·四十八, 5200.)
+    text = text.strip(labels()["target_table"]["value_specks"])  # specks beside a value (·四十八, 5200., 叁佰。)
     c = comparators().pattern
     # a bound before the number (不少于36户) or 以上 after it; never inside (≥120不低于0.36: two cells)
     text = re.sub(rf"^(?:{c})+|(?:{c})$", "", text)
