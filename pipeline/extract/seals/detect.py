@@ -23,9 +23,10 @@ import cv2
 import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
+from pipeline.extract.seals.inks import hue_split
 from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
 from pipeline.extract.seals.rims import rim_profile, small_oval
-from pipeline.extract.seals.scale import estimated, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
+from pipeline.extract.seals.scale import estimated, framed_paper_dpi, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
 
@@ -263,6 +264,12 @@ def detect_page(page: RasterPage) -> PageSeals:
             return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(lone),
                                           rotation=page.rotation,
                                           meta={**page.meta, "dpi_trusted": True, "lone_seal": True}))
+    if guessed:
+        framed = framed_paper_dpi(page, small, mask, s, cfg)
+        if framed:  # a sheet shown inside a screenshot's or photo's frame: measure by the sheet
+            return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(framed),
+                                          rotation=page.rotation, meta={**page.meta, "paper_scaled": True}))
+    inked = mask.copy()  # before the rules go: a rule of one ink is no rule of the other (`hue_split`)
     mask[straight_rules(mask, ppm, cfg) > 0] = 0
     if guessed:
         ringed = ring_sized_dpi(page, mask, ppm, cfg)
@@ -271,7 +278,8 @@ def detect_page(page: RasterPage) -> PageSeals:
                                           rotation=page.rotation, meta={**page.meta, "seal_scaled": True}))
     out: list[SealCandidate] = []
     rest = mask.copy()
-    for e in find_slices(mask, ppm, cfg):
+    # a sheet shown inside a frame (`framed_paper_dpi`) has its edges inside the image: the frame's are no paper's edge
+    for e in find_slices(mask, ppm, cfg) if not page.meta.get("paper_scaled") else []:
         out.append(_candidate(page, small, s, mask, e, e["xs"], e["ys"], ppm, page_mm))
         rest[e["ys"], e["xs"]] = 0
     found = [f for f in _discs(rest, ppm, cfg, rejoin=not guessed) if _on_paper(small, f[0]["ell"], cfg)]
@@ -279,6 +287,11 @@ def detect_page(page: RasterPage) -> PageSeals:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
     if faint_area:
         out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg, rejoin=not guessed)
+    for ink in hue_split(small, inked, cfg):  # a seal printed over letters or rules of another ink: each ink alone
+        ink[straight_rules(ink, ppm, cfg) > 0] = 0
+        _blank(ink, out)
+        out += [_candidate(page, small, s, ink, d, xs, ys, ppm, page_mm)
+                for d, xs, ys in _discs(ink, ppm, cfg, rejoin=not guessed) if _on_paper(small, d["ell"], cfg)]
     if out:  # red seals found: the page shows colour, whatever its share of coloured pixels
         return PageSeals(out)
     return PageSeals(shaped, colour=state)
@@ -323,10 +336,7 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
     threshold: look again with a lower one (`faint`), away from the seals already found, and keep
     only clear rings on paper."""
     fcfg = {**cfg, "redness_min": cfg["faint_redness_min"]}
-    H, W = faint.shape
-    for c in found:  # the seals already found, and their surroundings, are done
-        b = c.bbox
-        faint[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
+    _blank(faint, found)
     if np.count_nonzero(faint) < 30:
         return []
     faint[straight_rules(faint, ppm, fcfg) > 0] = 0
@@ -336,6 +346,14 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
             d["conf"] = min(d["conf"], 0.7)
             out.append(_candidate(page, small, s, faint, d, xs, ys, ppm, page_mm))
     return out
+
+
+def _blank(mask: np.ndarray, found: list[SealCandidate]) -> None:
+    """Clear the seals already found, and their surroundings, from `mask`: they are done."""
+    H, W = mask.shape
+    for c in found:
+        b = c.bbox
+        mask[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
 
 
 def detect_seals(page: RasterPage) -> list[SealCandidate]:
