@@ -19,12 +19,10 @@ from pipeline.readers import images
 
 ROOT = Path(__file__).resolve().parents[1] / "benchmarks" / "real_seals"
 
-# Not yet right (reported in the closing note): on the electronic invoice the 监制章 in the title is
-# cut apart by the erased double rule under the title and joined to the title's letters; in a photo
-# viewer's screenshot the invoice is shown too small for its 监制章 to be seal-sized at any page scale
-# (likewise the two screenshots of the fresh check, which were not tuned on).
-NOT_YET = {"gi_einvoice.png", "gi_einvoice_screenshot.png", "gi_vat_plain_screenshot.png",
-           "gi_invoice_photo_screenshot.png"}
+# Not yet right (reported in the closing note): on the electronic invoice the 监制章 in the title, taken
+# apart from the title's brown letters (`inks.hue_split`), is still cut in two where the double rule under
+# the title crosses it, too far apart to join on a page whose scale is guessed.
+NOT_YET = {"gi_einvoice.png"}
 
 
 def labels() -> list[tuple[str, int]]:
@@ -121,3 +119,13 @@ def test_a_ring_too_big_for_the_a4_guess_sets_the_scale():
     assert ring_sized_dpi(page, _ring_mask(440, 930, [(300, 220, 60)]), ppm, cfg) is None
     scaled = RasterPage(file="x", number=1, image=page.image, dpi=round(dpi), meta={"seal_scaled": True})
     assert ring_sized_dpi(scaled, m, ppm, cfg) is None
+
+
+@pytest.mark.parametrize("name,want", [("gi_vat_plain_screenshot.png", 1), ("gi_invoice_photo_screenshot.png", 2),
+                                       ("gi_einvoice_screenshot.png", 2)])
+def test_an_invoice_shown_small_in_a_screenshot_is_measured_by_its_sheet(name, want):
+    # a photo viewer inside a 1900 px screenshot shows the invoice ~830 px wide: taken for the A4 guess over
+    # the whole frame its 40 mm 发票专用章 measured ~22 mm and its 监制章 ~18 mm; measured by the sheet
+    # inside the frame (`scale.framed_paper_dpi`) they are seal-sized. No 骑缝章 slice at the frame's edges.
+    found = detect_page(images.raster(ROOT / "img" / name, name, 0)).candidates
+    assert [c.kind for c in found] == ["oval"] * want

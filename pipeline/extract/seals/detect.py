@@ -64,6 +64,9 @@ class SealCandidate:
     None when not read."""
     colour: bool = True
     """False: found by shape alone on a page stored without colour (no red to go by, no text read)."""
+    printed: bool = False
+    """True: the 全国统一发票监制章 printed in an invoice's title (an oval below every unit seal's size,
+    `rims.small_oval`) — the tax office's printed mark, no party's seal: never any unit's (`assemble`)."""
 
 
 @dataclass
@@ -100,11 +103,12 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
     if aspect < cfg["oval_aspect_min"]:
         if not (lo <= minor and major <= hi):
             return None
-        kind = "round"
+        kind, printed = "round", False
     else:
-        if not (cfg["oval_major_mm"][0] <= major <= cfg["oval_major_mm"][1]
-                and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1]
-                or small_oval(mask, ell, ring, major, minor, cfg)):
+        # an oval below every unit seal's size, taken on its shape alone, is the 监制章 printed in an invoice's title
+        printed = not (cfg["oval_major_mm"][0] <= major <= cfg["oval_major_mm"][1]
+                       and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1])
+        if printed and not small_oval(mask, ell, ring, major, minor, cfg):
             return None
         kind = "oval"
     _, _, rho = inside(mask, ell)
@@ -122,7 +126,7 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
     conf = 0.55 + 0.3 * min(1.0, (ring - cfg["ring_min"]) / (0.9 - cfg["ring_min"])) + 0.1 * star
     conf += 0.05 * (lo + 5 <= major <= hi - 5)
     return dict(kind=kind, ell=ell, ring=ring, star=bool(star), major=major, minor=minor,
-                conf=min(1.0, conf))
+                conf=min(1.0, conf), printed=printed)
 
 
 def _blob_pixels(labels: np.ndarray, mask: np.ndarray, stat, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -392,4 +396,4 @@ def _candidate(page: RasterPage, small: np.ndarray, s: float, mask: np.ndarray, 
     return SealCandidate(file=page.file, page=page.number, bbox=bbox, kind=d["kind"],
                          confidence=round(float(d["conf"]), 3), center=center, size_mm=size,
                          ring=round(ring, 3), star=star, edge=d.get("side"), hue=hue_of(small, sel),
-                         crop=crop, page_size_mm=page_mm, colour=colour)
+                         crop=crop, page_size_mm=page_mm, colour=colour, printed=bool(d.get("printed")))
