@@ -40,8 +40,17 @@ def working_dpi(page: RasterPage, cfg: dict) -> float:
     if not estimated(page, cfg) or page.meta.get("seal_scaled") or page.meta.get("paper_scaled"):
         return float(page.dpi)
     h, w = page.image.shape[:2]
-    short_mm, long_mm = cfg["a4_mm"]
+    short_mm, long_mm = paper_of_shape(max(h, w) / max(min(h, w), 1), cfg) or cfg["a4_mm"]
     return max(min(h, w) / (short_mm / 25.4), max(h, w) / (long_mm / 25.4), 10.0)
+
+
+def paper_of_shape(aspect: float, cfg: dict) -> tuple[float, float] | None:
+    """The paper of `paper_sizes_mm` other than A4 whose shape (long / short) is within
+    `paper_aspect_tolerance` of `aspect` — an image that is a VAT invoice's 240 × 140 mm — else None."""
+    for short_mm, long_mm in cfg["paper_sizes_mm"]:
+        if [short_mm, long_mm] != list(cfg["a4_mm"]) and abs(long_mm / short_mm - aspect) <= cfg["paper_aspect_tolerance"]:
+            return short_mm, long_mm
+    return None
 
 
 def with_slack(cfg: dict) -> dict:
