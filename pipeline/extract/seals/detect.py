@@ -291,7 +291,10 @@ def detect_page(page: RasterPage) -> PageSeals:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
     if faint_area:
         out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg, rejoin=not guessed)
-    for ink in hue_split(small, inked, cfg):  # a seal printed over letters or rules of another ink: each ink alone
+    left = rest.copy()
+    _blank(left, out)  # ink that made no seal: only then may a seal hide among another ink's letters
+    inks = hue_split(small, inked, cfg) if np.count_nonzero(left) >= cfg["faint_area_min_mm2"] * ppm * ppm else []
+    for ink in inks:  # a seal printed over letters or rules of another ink: each ink alone
         ink[straight_rules(ink, ppm, cfg) > 0] = 0
         _blank(ink, out)
         out += [_candidate(page, small, s, ink, d, xs, ys, ppm, page_mm)
