@@ -136,7 +136,7 @@ def test_an_image_shaped_as_an_invoice_is_measured_as_one():
     assert paper_of_shape(911 / 534, cfg) == (140, 240)
     assert paper_of_shape(297 / 210, cfg) is None and paper_of_shape(16 / 9, cfg) is None
     page = RasterPage(file="x", number=1, image=np.zeros((534, 911, 3), np.uint8), dpi=72)
-    assert working_dpi(page, cfg) == pytest.approx(911 / (240 / 25.4))
+    assert working_dpi(page, cfg) == pytest.approx(max(534 / (140 / 25.4), 911 / (240 / 25.4)))  # A4: 77.9
     a4ish = RasterPage(file="x", number=1, image=np.zeros((600, 1100, 3), np.uint8), dpi=72)  # 1.83: the A4 guess
     assert working_dpi(a4ish, cfg) == pytest.approx(max(600 / (210 / 25.4), 1100 / (297 / 25.4)))
 
