@@ -24,7 +24,7 @@ import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
 from pipeline.extract.seals.inks import hue_split
-from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
+from pipeline.extract.seals.geometry import blank_boxes, colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
 from pipeline.extract.seals.rims import rim_profile, small_oval
 from pipeline.extract.seals.scale import estimated, framed_paper_dpi, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
@@ -292,11 +292,11 @@ def detect_page(page: RasterPage) -> PageSeals:
     if faint_area:
         out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg, rejoin=not guessed)
     left = rest.copy()
-    _blank(left, out)  # ink that made no seal: only then may a seal hide among another ink's letters
+    blank_boxes(left, [c.bbox for c in out])  # ink that made no seal: only then may a seal hide among another ink's letters
     inks = hue_split(small, inked, cfg) if np.count_nonzero(left) >= cfg["faint_area_min_mm2"] * ppm * ppm else []
     for ink in inks:  # a seal printed over letters or rules of another ink: each ink alone
         ink[straight_rules(ink, ppm, cfg) > 0] = 0
-        _blank(ink, out)
+        blank_boxes(ink, [c.bbox for c in out])
         out += [_candidate(page, small, s, ink, d, xs, ys, ppm, page_mm)
                 for d, xs, ys in _discs(ink, ppm, cfg, rejoin=not guessed) if _on_paper(small, d["ell"], cfg)]
     if out:  # red seals found: the page shows colour, whatever its share of coloured pixels
@@ -343,7 +343,7 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
     threshold: look again with a lower one (`faint`), away from the seals already found, and keep
     only clear rings on paper."""
     fcfg = {**cfg, "redness_min": cfg["faint_redness_min"]}
-    _blank(faint, found)
+    blank_boxes(faint, [c.bbox for c in found])
     if np.count_nonzero(faint) < 30:
         return []
     faint[straight_rules(faint, ppm, fcfg) > 0] = 0
@@ -353,14 +353,6 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
             d["conf"] = min(d["conf"], 0.7)
             out.append(_candidate(page, small, s, faint, d, xs, ys, ppm, page_mm))
     return out
-
-
-def _blank(mask: np.ndarray, found: list[SealCandidate]) -> None:
-    """Clear the seals already found, and their surroundings, from `mask`: they are done."""
-    H, W = mask.shape
-    for c in found:
-        b = c.bbox
-        mask[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
 
 
 def detect_seals(page: RasterPage) -> list[SealCandidate]:

@@ -175,6 +175,14 @@ def inside(mask: np.ndarray, ell: Ellipse, scale: float = 1.0) -> tuple[np.ndarr
     return xs, ys, ell.rho(xs, ys)
 
 
+def blank_boxes(mask: np.ndarray, boxes) -> None:
+    """Clear these boxes (page fractions x0, y0, x1, y1), and 2 px around them, from `mask`: the seals
+    already found there are done."""
+    H, W = mask.shape
+    for b in boxes:
+        mask[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
+
+
 def ink_along(mask: np.ndarray, x1: int, y1: int, x2: int, y2: int) -> float:
     """Share of the points along the segment (one a pixel) that lie on ink of `mask`."""
     n = max(2, int(math.hypot(x2 - x1, y2 - y1)) + 1)
