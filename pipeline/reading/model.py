@@ -33,6 +33,8 @@ class SealFind(Frozen):
     crop_file: str = ""
     colour: bool = True
     """False: found by shape alone on a page without colour (issue 16)."""
+    printed: bool = False
+    """True: an invoice's printed 监制章, no party's seal (`SealCandidate.printed`)."""
 
 
 class DocumentRead(Frozen):

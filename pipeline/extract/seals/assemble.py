@@ -301,8 +301,8 @@ def save_crop(crop: np.ndarray, out_dir: str | Path, name: str) -> str:
 def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str] = (),
                           crop_dir: str | Path | None = None, other_names: Sequence[str] = (),
                           read: ReadCrops | None = None) -> list[Seal]:
-    """Final seals of an application: round/oval candidates as they are, edge slices joined into
-    straddles, each matched to `unit_names` (`match_reading`; a seal that matches one of
+    """Final seals of an application: round/oval candidates as they are (not an invoice's printed
+    监制章: `printed_mark`), edge slices joined into straddles, each matched to `unit_names` (`match_reading`; a seal that matches one of
     `other_names` names that party), crops saved in `crop_dir` when given.
     Candidates should be read (`read.read_candidates`): they carry what the
     recogniser saw (`frames`), and the names are scored on that. Crops are read (by `read`, default
@@ -313,8 +313,8 @@ def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str]
     items: list[tuple[Seal, np.ndarray | None, object]] = []
     for _, _, cands in per_page:
         for c in cands:
-            if c.kind == "edge":
-                continue
+            if c.kind == "edge" or printed_mark(c):
+                continue  # a slice is joined below; an invoice's printed 监制章 is no party's seal
             stored = SealReading(c.text, c.text_confidence, frames=c.frames) if c.frames is not None else None
             items.append((Seal(file=c.file, page=c.page, bbox=clip_bbox(c.bbox), kind=c.kind, text=c.text,
                                confidence=c.confidence, pages=(c.page,)), c.crop, stored))
@@ -337,6 +337,13 @@ def seals_from_candidates(per_page: Sequence[PerPage], unit_names: Sequence[str]
             s = s.model_copy(update={"crop": fname})
         seals.append(s)
     return seals
+
+
+def printed_mark(c) -> bool:
+    """The candidate is the 监制章 printed in an invoice's title — by its shape (`SealCandidate.printed`)
+    or its read text (`printed_words`) — the tax office's mark on the form, stamped by no party. It is
+    left out of the application's seals, so neither its text nor its place can give it to a unit."""
+    return bool(getattr(c, "printed", False)) or any(w in (c.text or "") for w in settings()["printed_words"])
 
 
 def find_seals(pages: Iterable[RasterPage], unit_names: Sequence[str] = (),

@@ -23,9 +23,10 @@ import cv2
 import numpy as np
 
 from pipeline.extract.seals.edges import find_slices
-from pipeline.extract.seals.geometry import colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
+from pipeline.extract.seals.inks import hue_split
+from pipeline.extract.seals.geometry import blank_boxes, colour_state, straight_rules, fit_ring, hue_of, inside, red_mask, red_masks, settings
 from pipeline.extract.seals.rims import rim_profile, small_oval
-from pipeline.extract.seals.scale import estimated, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
+from pipeline.extract.seals.scale import estimated, framed_paper_dpi, ring_sized_dpi, seal_sized_dpi, shrink, working_dpi, with_slack
 from pipeline.model import BBox, SealFrames
 from pipeline.ocr.base import RasterPage
 
@@ -63,6 +64,9 @@ class SealCandidate:
     None when not read."""
     colour: bool = True
     """False: found by shape alone on a page stored without colour (no red to go by, no text read)."""
+    printed: bool = False
+    """True: the 全国统一发票监制章 printed in an invoice's title (an oval below every unit seal's size,
+    `rims.small_oval`) — the tax office's printed mark, no party's seal: never any unit's (`assemble`)."""
 
 
 @dataclass
@@ -99,11 +103,12 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
     if aspect < cfg["oval_aspect_min"]:
         if not (lo <= minor and major <= hi):
             return None
-        kind = "round"
+        kind, printed = "round", False
     else:
-        if not (cfg["oval_major_mm"][0] <= major <= cfg["oval_major_mm"][1]
-                and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1]
-                or small_oval(mask, ell, ring, major, minor, cfg)):
+        # an oval below every unit seal's size, taken on its shape alone, is the 监制章 printed in an invoice's title
+        printed = not (cfg["oval_major_mm"][0] <= major <= cfg["oval_major_mm"][1]
+                       and cfg["oval_minor_mm"][0] <= minor <= cfg["oval_minor_mm"][1])
+        if printed and not small_oval(mask, ell, ring, major, minor, cfg):
             return None
         kind = "oval"
     _, _, rho = inside(mask, ell)
@@ -121,7 +126,7 @@ def _classify_disc(xs, ys, mask: np.ndarray, ppm: float, cfg: dict, start=None) 
     conf = 0.55 + 0.3 * min(1.0, (ring - cfg["ring_min"]) / (0.9 - cfg["ring_min"])) + 0.1 * star
     conf += 0.05 * (lo + 5 <= major <= hi - 5)
     return dict(kind=kind, ell=ell, ring=ring, star=bool(star), major=major, minor=minor,
-                conf=min(1.0, conf))
+                conf=min(1.0, conf), printed=printed)
 
 
 def _blob_pixels(labels: np.ndarray, mask: np.ndarray, stat, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -263,6 +268,12 @@ def detect_page(page: RasterPage) -> PageSeals:
             return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(lone),
                                           rotation=page.rotation,
                                           meta={**page.meta, "dpi_trusted": True, "lone_seal": True}))
+    if guessed:
+        framed = framed_paper_dpi(page, small, mask, s, cfg)
+        if framed:  # a sheet shown inside a screenshot's or photo's frame: measure by the sheet
+            return detect_page(RasterPage(file=page.file, number=page.number, image=page.image, dpi=round(framed),
+                                          rotation=page.rotation, meta={**page.meta, "paper_scaled": True}))
+    inked = mask.copy()  # before the rules go: a rule of one ink is no rule of the other (`hue_split`)
     mask[straight_rules(mask, ppm, cfg) > 0] = 0
     if guessed:
         ringed = ring_sized_dpi(page, mask, ppm, cfg)
@@ -271,7 +282,8 @@ def detect_page(page: RasterPage) -> PageSeals:
                                           rotation=page.rotation, meta={**page.meta, "seal_scaled": True}))
     out: list[SealCandidate] = []
     rest = mask.copy()
-    for e in find_slices(mask, ppm, cfg):
+    # a sheet shown inside a frame (`framed_paper_dpi`) has its edges inside the image: the frame's are no paper's edge
+    for e in find_slices(mask, ppm, cfg) if not page.meta.get("paper_scaled") else []:
         out.append(_candidate(page, small, s, mask, e, e["xs"], e["ys"], ppm, page_mm))
         rest[e["ys"], e["xs"]] = 0
     found = [f for f in _discs(rest, ppm, cfg, rejoin=not guessed) if _on_paper(small, f[0]["ell"], cfg)]
@@ -279,6 +291,14 @@ def detect_page(page: RasterPage) -> PageSeals:
         out.append(_candidate(page, small, s, rest, d, xs, ys, ppm, page_mm))
     if faint_area:
         out += _faint_pass(page, small, s, ppm, page_mm, out, faint, cfg, rejoin=not guessed)
+    left = rest.copy()
+    blank_boxes(left, [c.bbox for c in out])  # ink that made no seal: only then may a seal hide among another ink's letters
+    inks = hue_split(small, inked, cfg) if np.count_nonzero(left) >= cfg["faint_area_min_mm2"] * ppm * ppm else []
+    for ink in inks:  # a seal printed over letters or rules of another ink: each ink alone
+        ink[straight_rules(ink, ppm, cfg) > 0] = 0
+        blank_boxes(ink, [c.bbox for c in out])
+        out += [_candidate(page, small, s, ink, d, xs, ys, ppm, page_mm)
+                for d, xs, ys in _discs(ink, ppm, cfg, rejoin=not guessed) if _on_paper(small, d["ell"], cfg)]
     if out:  # red seals found: the page shows colour, whatever its share of coloured pixels
         return PageSeals(out)
     return PageSeals(shaped, colour=state)
@@ -323,10 +343,7 @@ def _faint_pass(page, small, s, ppm, page_mm, found: list[SealCandidate], faint:
     threshold: look again with a lower one (`faint`), away from the seals already found, and keep
     only clear rings on paper."""
     fcfg = {**cfg, "redness_min": cfg["faint_redness_min"]}
-    H, W = faint.shape
-    for c in found:  # the seals already found, and their surroundings, are done
-        b = c.bbox
-        faint[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
+    blank_boxes(faint, [c.bbox for c in found])
     if np.count_nonzero(faint) < 30:
         return []
     faint[straight_rules(faint, ppm, fcfg) > 0] = 0
@@ -374,4 +391,4 @@ def _candidate(page: RasterPage, small: np.ndarray, s: float, mask: np.ndarray, 
     return SealCandidate(file=page.file, page=page.number, bbox=bbox, kind=d["kind"],
                          confidence=round(float(d["conf"]), 3), center=center, size_mm=size,
                          ring=round(ring, 3), star=star, edge=d.get("side"), hue=hue_of(small, sel),
-                         crop=crop, page_size_mm=page_mm, colour=colour)
+                         crop=crop, page_size_mm=page_mm, colour=colour, printed=bool(d.get("printed")))

@@ -175,6 +175,22 @@ def inside(mask: np.ndarray, ell: Ellipse, scale: float = 1.0) -> tuple[np.ndarr
     return xs, ys, ell.rho(xs, ys)
 
 
+def blank_boxes(mask: np.ndarray, boxes) -> None:
+    """Clear these boxes (page fractions x0, y0, x1, y1), and 2 px around them, from `mask`: the seals
+    already found there are done."""
+    H, W = mask.shape
+    for b in boxes:
+        mask[max(0, int(b[1] * H) - 2):int(b[3] * H) + 3, max(0, int(b[0] * W) - 2):int(b[2] * W) + 3] = 0
+
+
+def ink_along(mask: np.ndarray, x1: int, y1: int, x2: int, y2: int) -> float:
+    """Share of the points along the segment (one a pixel) that lie on ink of `mask`."""
+    n = max(2, int(math.hypot(x2 - x1, y2 - y1)) + 1)
+    xs = np.clip(np.round(np.linspace(x1, x2, n)).astype(int), 0, mask.shape[1] - 1)
+    ys = np.clip(np.round(np.linspace(y1, y2, n)).astype(int), 0, mask.shape[0] - 1)
+    return float(np.count_nonzero(mask[ys, xs])) / n
+
+
 def straight_rules(mask: np.ndarray, ppm: float, cfg: dict, step_deg: float = 0.5) -> np.ndarray:
     """Long straight red strokes — table rules, underlines, frames — as a mask to erase.
 
@@ -182,7 +198,10 @@ def straight_rules(mask: np.ndarray, ppm: float, cfg: dict, step_deg: float = 0.
     ~14 mm, a 45×30 oval's ~20 mm), so near-axis segments longer than `rule_min_mm` are not seal
     ink. Hough segments rather than a morphological opening: a scanned page is skewed, and a
     1–2 px rule drifts off any horizontal kernel within a few centimetres. `step_deg`: the angle
-    step (1° halves the work; a rule_min_mm segment half a step off strays < 1 px from its bin)."""
+    step (1° halves the work; a rule_min_mm segment half a step off strays < 1 px from its bin).
+    A rule is inked along its whole length (`rule_cover_min` of it, gaps bridged by the thickening):
+    a row of letters lines up its strokes for Hough too, with paper between them — erased, it would
+    cut the rim of a seal printed over the letters (the 监制章 in an invoice's title)."""
     length = cfg["rule_min_mm"] * ppm
     # thickened first: a faint 1–2 px rule breaks up and wanders across pixel rows on a scan
     thick = cv2.dilate(mask, np.ones((3, 3), np.uint8))
@@ -195,6 +214,6 @@ def straight_rules(mask: np.ndarray, ppm: float, cfg: dict, step_deg: float = 0.
     width = max(3, int(round(cfg["rule_erase_mm"] * ppm)))
     for x1, y1, x2, y2 in segs.reshape(-1, 4):
         ang = math.atan2(abs(y2 - y1), abs(x2 - x1))
-        if ang <= tilt or ang >= math.pi / 2 - tilt:
+        if (ang <= tilt or ang >= math.pi / 2 - tilt) and ink_along(thick, x1, y1, x2, y2) >= cfg["rule_cover_min"]:
             cv2.line(out, (int(x1), int(y1)), (int(x2), int(y2)), 255, width)
     return out

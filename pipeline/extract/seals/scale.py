@@ -5,7 +5,9 @@ a phone photo or a screenshot says 72 or 96 dpi, or nothing, whatever it shows, 
 is nearly square, or much longer than wide (a screenshot, a strip), is no page — there the page is
 taken for A4 (`a4_mm`), and the shape limits get some slack, since the paper may fill only part of
 the frame. An image whose red ink fills it each way is one seal (a tight crop, a picture pasted
-into a Word file): it is measured as a seal of `lone_seal_mm`.
+into a Word file): it is measured as a seal of `lone_seal_mm`. A screenshot of a photo viewer or a
+browser shows the page as a light sheet inside the frame: the sheet is measured as a paper of
+`paper_sizes_mm` (`framed_paper_dpi`), not the frame.
 """
 from __future__ import annotations
 
@@ -35,11 +37,20 @@ def estimated(page: RasterPage, cfg: dict) -> bool:
 def working_dpi(page: RasterPage, cfg: dict) -> float:
     """The page's dpi, or that of A4 at this pixel size when `estimated` (unless a seal on it has
     already set the scale: `ring_sized_dpi`)."""
-    if not estimated(page, cfg) or page.meta.get("seal_scaled"):
+    if not estimated(page, cfg) or page.meta.get("seal_scaled") or page.meta.get("paper_scaled"):
         return float(page.dpi)
     h, w = page.image.shape[:2]
-    short_mm, long_mm = cfg["a4_mm"]
+    short_mm, long_mm = paper_of_shape(max(h, w) / max(min(h, w), 1), cfg) or cfg["a4_mm"]
     return max(min(h, w) / (short_mm / 25.4), max(h, w) / (long_mm / 25.4), 10.0)
+
+
+def paper_of_shape(aspect: float, cfg: dict) -> tuple[float, float] | None:
+    """The paper of `paper_sizes_mm` other than A4 whose shape (long / short) is within
+    `paper_aspect_tolerance` of `aspect` — an image that is a VAT invoice's 240 × 140 mm — else None."""
+    for short_mm, long_mm in cfg["paper_sizes_mm"]:
+        if [short_mm, long_mm] != list(cfg["a4_mm"]) and abs(long_mm / short_mm - aspect) <= cfg["paper_aspect_tolerance"]:
+            return short_mm, long_mm
+    return None
 
 
 def with_slack(cfg: dict) -> dict:
@@ -101,6 +112,54 @@ def ring_sized_dpi(page: RasterPage, mask: np.ndarray, ppm: float, cfg: dict) ->
     if best is None:
         return None
     return best * (page.image.shape[1] / mask.shape[1]) / (cfg["lone_seal_mm"] / 25.4)
+
+
+def framed_paper_dpi(page: RasterPage, small: np.ndarray, mask: np.ndarray, s: float, cfg: dict) -> float | None:
+    """The dpi at which a sheet of paper shown inside the frame (a screenshot of a viewer, a photo of a
+    sheet on a desk) is a paper of `paper_sizes_mm` (the one nearest its shape), else None.
+
+    The sheet is a region of one light, grey colour — the paper next to the red ink (`paper_tolerance`
+    around one of its commonest values) — whose box has a page's shape, holds red ink, is mostly that
+    colour (`paper_fill_min`: text and rules cut it), lies inside the frame without touching its border,
+    and covers at most `paper_frame_max` of it (else the frame is the page). A sheet inside another
+    (a viewer's white window around its grey ground around the paper) is the innermost. `small` is the
+    page's RGB at scale `s`, `mask` its red ink. Asked only where the scale is estimated, once."""
+    import cv2
+
+    if page.meta.get("seal_scaled") or page.meta.get("paper_scaled") or page.meta.get("lone_seal") or not mask.any():
+        return None
+    H, W = mask.shape
+    r, g, b = cv2.split(np.ascontiguousarray(small[..., :3]))
+    hi = cv2.max(cv2.max(r, g), b)  # cv2, not ndarray.max(axis=2): 10× cheaper on a page
+    grey = cv2.subtract(hi, cv2.min(cv2.min(r, g), b)) < cfg["paper_chroma_max"]
+    near = cv2.dilate(mask, np.ones((5, 5), np.uint8)) & ~cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    counts = np.bincount(hi[(near > 0) & grey & (hi >= cfg["sheet_value_min"])], minlength=256)
+    tol = cfg["paper_tolerance"]
+    red = cv2.integral(mask) // 255
+    sheets = []
+    for value in np.argsort(-counts)[:3]:
+        if not counts[value]:
+            break
+        stats = cv2.connectedComponentsWithStats(cv2.inRange(hi, int(value) - tol, int(value) + tol) & grey.view(np.uint8), connectivity=8)[2]
+        x, y, w, h, area = stats[1:].T
+        big = (w * h >= cfg["paper_frame_min"] * W * H) & (w * h <= cfg["paper_frame_max"] * W * H)
+        for x, y, w, h, area in stats[1:][big & (x > 0) & (y > 0) & (x + w < W) & (y + h < H)]:
+            if (cfg["page_aspect_min"] <= max(w, h) / min(w, h) <= cfg["paper_aspect_max"]
+                    and area >= cfg["paper_fill_min"] * w * h
+                    and red[y + h, x + w] - red[y, x + w] - red[y + h, x] + red[y, x] >= 30):
+                sheets.append((int(x), int(y), int(w), int(h)))
+    inner = [a for a in sheets if not any(b != a and _holds(a, b) for b in sheets)]
+    if not inner:
+        return None
+    x, y, w, h = max(inner, key=lambda b: b[2] * b[3])  # innermost sheets: the largest
+    aspect = max(w, h) / min(w, h)
+    short_mm, long_mm = min(cfg["paper_sizes_mm"], key=lambda p: abs(p[1] / p[0] - aspect))
+    return max(w, h) / s / (long_mm / 25.4)
+
+
+def _holds(a: tuple, b: tuple) -> bool:
+    """Box `a` (x, y, w, h) holds box `b`."""
+    return a[0] <= b[0] and a[1] <= b[1] and a[0] + a[2] >= b[0] + b[2] and a[1] + a[3] >= b[1] + b[3]
 
 
 def shrink(img: np.ndarray, s: float) -> tuple[np.ndarray, float]:
