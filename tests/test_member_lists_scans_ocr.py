@@ -62,7 +62,7 @@ def test_a_wrapped_code_end_joins_the_code_above_it_only():
 
 
 def test_card_keys_numbered_and_a_key_with_a_speck():
-    from pipeline.extract.member_list import _key_with_speck, _ordinal
+    from pipeline.extract.member_cards import _key_with_speck, _ordinal
 
     assert [_ordinal(k) for k in ("成员单位三", "成员2", "联合体成员一", "成员单位")] == [3, 2, 1, None]
     assert _key_with_speck("成员单位一重庆") and _key_with_speck("成员单位二。")

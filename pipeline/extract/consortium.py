@@ -17,7 +17,8 @@ from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name
                                      whole_name)
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_count import list_fact
-from pipeline.extract.member_list import names_in, read_cards, read_tables, roles_in
+from pipeline.extract.member_cards import read_cards
+from pipeline.extract.member_list import names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.unweave import split_role
