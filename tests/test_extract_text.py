@@ -557,3 +557,18 @@ def test_member_row_wrapped_cells_misread_by_ocr(rows):
     (u,) = f.consortium
     assert u.name.value.startswith("重庆渝芯网络科技（西部科学城）") and u.name.value.endswith("公司")
     assert u.uscc.value == B and u.roles == ("lead", "code_contributor")
+
+
+@pytest.mark.parametrize("num, value, minimum, doubted", [
+    ("三", 3, 30, True),     # 三十 read 三: exactly a tenth
+    ("三", 3, 25, True),     # one bare digit under the minimum: a place word may be lost
+    ("二十", 20, 30, False),  # a regular numeral under the minimum: a fail stands on it
+    ("三十", 30, 30, False),
+    ("五", 5, 5, False),      # at the minimum: nothing to doubt
+])
+def test_a_bare_chinese_digit_under_the_minimum_is_doubted(num, value, minimum, doubted):
+    from pipeline.extract.target_values import numeral_doubts
+
+    ind = IndicatorSpec(track="innovation_community", name="入驻企业数量", unit="家", min=minimum)
+    factor, notes = numeral_doubts(num, value, ind)
+    assert (factor < 1.0) == doubted and bool(notes) == doubted

@@ -121,8 +121,9 @@ MAGNITUDE_FACTOR = 0.5
 
 def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[float, list[str]]:
     """(confidence factor, notes) for a target value whose reading is doubtful: Chinese numerals not in
-    the regular form, and any value under a tenth of the indicator's minimum (0.6 read as 0.0, 三 where
-    三千 was written: a figure, a point or a 千/万 lost) — no applicant declares so little. (1, []) otherwise."""
+    the regular form, any value under a tenth of the indicator's minimum (0.6 read as 0.0, 三 where
+    三千 was written: a figure, a point or a 千/万 lost) — no applicant declares so little — and a
+    Chinese numeral under the minimum at a tenth of it or one bare digit (三 for 三十). (1, []) otherwise."""
     if value is None:
         return 1.0, []
     if not _CN_NUMERAL.fullmatch(num):
@@ -143,6 +144,12 @@ def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[f
     if ind.min and value < ind.min / 10:
         factor *= MAGNITUDE_FACTOR
         notes.append(f"目标值“{num}”（{_fmt(value)}）不到榜单指标{_fmt(ind.min)}{ind.unit}的十分之一，"
+                     "中文数字的“千”“百”“十”等数位可能漏识别")
+    elif ind.min and value < ind.min and (value == ind.min / 10 or len(num) == 1):
+        # a place word lost at the end (三十 read 三: Tesseract takes 十's upright stroke for a rule)
+        # leaves a tenth, or one bare digit: never a fail on such a reading
+        factor *= MAGNITUDE_FACTOR
+        notes.append(f"目标值“{num}”（{_fmt(value)}）低于榜单指标{_fmt(ind.min)}{ind.unit}，且只有一位数，"
                      "中文数字的“千”“百”“十”等数位可能漏识别")
     return factor, notes
 
