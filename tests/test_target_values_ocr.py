@@ -109,3 +109,26 @@ def test_a_chinese_value_that_lost_its_place_word_is_no_fail(tmp_path):
     planned = next(c["status"] for c in exp["checks"] if c["rule"] == "targets.meet_indicators")
     status = {r.rule: r.status for r in run_checks(facts, load_rules(), None)}["targets.meet_indicators"]
     assert planned == "pass" and status in ("pass", "review")
+
+
+def test_a_unit_and_a_speck_read_into_the_name_cell_cost_no_confidence(tmp_path):
+    """Dev seed 1184 #11: 孵化场地面积 平方米。 — the unit cell and a speck read into the name cell, the
+    name matched at 87% and the target's confidence fell under the review bar (planned pass → review)."""
+    from pipeline.checks.engine import run_checks
+    from pipeline.checks.rules import load_rules
+
+    from pipeline.extract import extract_facts
+    from pipeline.process import indicator_specs
+    from pipeline.reading import read_document
+    from pipeline.samples import generator as G
+
+    sub = [s for s in G.plan_truth(1184, 12).submissions if s.kind == "application"][10]
+    keep = [i for i, p in enumerate(sub.pages) if p.kind in ("cover", "targets")]
+    G._render_submission(G.SubmissionPlan("part.tif", sub.fmt, "application", [sub.pages[i] for i in keep],
+                                          [sub.looks[i] for i in keep], sub.family), tmp_path)
+    exp = sub.truth["expected"]
+    facts = extract_facts([read_document(tmp_path, "part.tif").document], indicators=indicator_specs(load_rules()))
+    assert sub.fmt == "tiff" and {t.indicator: (t.value, t.unit) for t in facts.targets} == {
+        t["indicator"]: (t["value"], t["unit"]) for t in exp["targets"]}
+    planned = next(c["status"] for c in exp["checks"] if c["rule"] == "targets.meet_indicators")
+    assert {r.rule: r.status for r in run_checks(facts, load_rules(), None)}["targets.meet_indicators"] == planned

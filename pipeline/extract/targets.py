@@ -237,7 +237,8 @@ def _name_spill(cells: list[Cell], name: str, score: float, inds: Sequence[Indic
 def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:
     """OCR may read 序号, name and unit as one run ('2孵化场地面积平方米'): take them apart."""
     t = re.sub(r"^\d{1,2}(?=[\u4e00-\u9fff])", "", text)
+    t = t.rstrip(labels()["target_table"].get("name_specks", "") + " ")  # 孵化场地面积 平方米。
     for u in sorted(units, key=len, reverse=True):
         if t.endswith(u) and len(t) > len(u) + 2:
-            return t[: -len(u)], u
+            return t[: -len(u)].rstrip(), u
     return t, ""
