@@ -26,6 +26,7 @@ RULES = load_rules()
     (923, 10),  # 1开源项日数量: 目 read as 日 in a table's name cell (seed 923 #011)
     (1181, 9),  # 可自主支配孵化场地面 | 积≥12000: the name's last glyph in the value cell; the site
                 # table's 3200m² was taken instead (dev seed 1181 #010)
+    (1185, 3),  # 不低于30.家: a speck between the figure and its unit (dev seed 1185 #004)
 ])
 def test_targets_and_their_rule_as_planned(tmp_path, seed, index):
     exp, facts = planned_facts(tmp_path, seed, 12, index, ("cover", "targets"))
@@ -41,6 +42,8 @@ def test_targets_and_their_rule_as_planned(tmp_path, seed, index):
     ("＝28场", (28.0, "场", "28")),
     ("≥28场", (28.0, "场", "28")),
     ("28=场", None),                  # never inside a value
+    ("不低于30.家", (30.0, "家", "30")),  # a speck between the figure and its unit
+    ("30.5家", (30.5, "家", "30.5")),     # a decimal point stays
 ])
 def test_equals_read_for_at_least_is_a_bound(text, want):
     assert value_of(text) == want

@@ -69,7 +69,10 @@ def comparators() -> re.Pattern:
 
 def value_of(text: str) -> tuple[float, str, str] | None:
     """(value, unit, the numeral as read)."""
-    text = text.strip(labels()["target_table"]["value_specks"])  # specks beside a value (·四十八, 5200., 叁佰。)
+    specks = labels()["target_table"]["value_specks"]
+    text = text.strip(specks)  # specks beside a value (·四十八, 5200., 叁佰。)
+    # …or between a figure and its unit (不低于30.家): a point with no figure after it is no decimal
+    text = re.sub(rf"(?<=\d)[{re.escape(specks)}](?=[\u4e00-\u9fff㎡])", "", text)
     c = comparators().pattern
     # a bound before the number (不少于36户) or 以上 after it; never inside (≥120不低于0.36: two cells)
     text = re.sub(rf"^(?:{c})+|(?:{c})$", "", text)
