@@ -20,10 +20,12 @@ from pipeline.extract.member_list import names_in, read_cards, read_tables, role
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.unweave import split_role
-from pipeline.facts import Evidence, Fact, Unit
+from pipeline.facts import Evidence, Fact, RoleClaim, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
+# The kinds of place that state members' roles (Unit.role_claims): the rules hold a fail back when they contradict
+TABLE, AGREEMENT, PROSE = "成员表", "联合体协议", "成员说明文字"
 
 
 def _holding(cells: Sequence[Cell], text: str) -> tuple[Cell, ...]:
@@ -40,6 +42,8 @@ class _Member:
     roles: dict[str, list[Evidence]] = field(default_factory=dict)
     stubs: list[str] = field(default_factory=list)
     """Name cells read cut short (MemberRow.stub): a name they begin is this member's."""
+    claims: dict[str, dict[str, Evidence]] = field(default_factory=dict)
+    """place → role → the first evidence that place gives it (Unit.role_claims)."""
 
 
 def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
@@ -239,9 +243,11 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         members.append(mb)
         return mb
 
-    def add_role(mb: _Member, name: str, r: str, cell: Cell, conf: float | None = None) -> None:
-        note = f"“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
-        mb.roles.setdefault(r, []).append(cell.evidence(cell.confidence if conf is None else conf, note))
+    def add_role(mb: _Member, name: str, r: str, cell: Cell, place: str) -> None:
+        note = f"{place}中“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
+        ev = cell.evidence(cell.confidence, note)
+        mb.roles.setdefault(r, []).append(ev)
+        mb.claims.setdefault(place, {}).setdefault(r, ev)
 
     stitched = [_stitch(page.rows) for page in pages]
     tables = read_tables(stitched, [p.source == "docx" for p in pages])
@@ -256,7 +262,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         if row.stub:
             mb.stubs.append(row.stub)
         for r, cell in row.roles:
-            add_role(mb, row.name or row.code or "", r, cell)
+            add_role(mb, row.name or row.code or "", r, cell, TABLE)
         declared = accept_type_text(row.type_cell.text) if row.type_cell is not None else None
         if declared:
             mb.types.append(Found(declared, (row.type_cell,), 1.0, "table"))
@@ -265,13 +271,13 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
             mb = member_for(name, None)
             mb.names.append(Found(name, sentence.cells[:1], 0.95, "sentence"))
             for r in roles:
-                add_role(mb, name, r, sentence.cells[0])
+                add_role(mb, name, r, sentence.cells[0], PROSE)
 
     for name, roles, cell in read_parties(pages):
         mb = member_for(name, None)
         mb.names.append(Found(name, (cell,), 0.9, "party"))
         for r in roles:
-            add_role(mb, name, r, cell)
+            add_role(mb, name, r, cell, AGREEMENT)
 
     mentions: list[Found] = []
     for page, rows in zip(pages, stitched):
@@ -310,7 +316,10 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         etype, text = type_fact(mb.types, code)
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
-        units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
+        claims = tuple(RoleClaim(place=p, roles=tuple(r for r in ROLE_ORDER if r in got),
+                                 evidence=tuple(got[r] for r in ROLE_ORDER if r in got)) for p, got in mb.claims.items())
+        units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev,
+                          role_claims=claims))
     return tuple(units), list_fact(tables, cards, lists, counts, named_parties(pages), cards_whole)
 
 
