@@ -127,3 +127,19 @@ def test_next_row_whose_code_ocr_cut_short_is_not_the_leads_wrapped_line(tmp_pat
     want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
     assert {u.name.value: tuple(u.roles) for u in facts.consortium} == want
     assert facts.applicant.name.value == sub.truth["expected"]["applicant"]["name"]
+
+
+def test_family2_member_row_whose_name_and_code_both_wrapped_through_ocr(tmp_path):
+    """Seed 1100 (12 applications), application #003 as its TIFF: a member row whose name and code both
+    wrapped came back as two rows (重庆市玉衡开源技术协 | 5150011616550845 | … / 会 | 11 | …): with no
+    whole code in the row the lines were not joined, the member table read one row long, its other
+    members lost and consortium.size `review` on an application whose members all were there."""
+    sub, doc = read_planned_pages(tmp_path, 1100, 12, 2, ("cover", "members", "agreement"), fmt="tiff")
+    facts = extract_facts([doc])
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    assert len(want) == 3
+    assert _members(facts) == want
+    assert facts.consortium_list.value == 3, facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {"consortium.size": "pass", "consortium.code_contributor": "pass",
+                   "consortium.application_unit": "pass"}

@@ -127,7 +127,7 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
             continue
         row = _split_woven(row)
         code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
-        joined = _with_wrapped_lines(row, nxt) if code_at is not None else None
+        joined = _with_wrapped_lines(row, nxt, code_wrapped=code_at is None)
         if joined is not None:
             out.append(joined)
             i += 2
@@ -137,10 +137,12 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
     return out
 
 
-def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cell, ...] | None:
+def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell], code_wrapped: bool = False) -> tuple[Cell, ...] | None:
     """A member row whose cells wrapped, their second lines read as a row of their own under it
     (重庆青禾……产业研究 / 院, 联合体牵头人、 / 开源贡献单位): each line joined to the cell above it, when
-    the lines hold no code and no 序号 and the join completes a unit name the row's cell had cut."""
+    the lines hold no code and no 序号 and the join completes a unit name the row's cell had cut.
+    `code_wrapped` (the row holds no whole code): the join must also complete a code the row had cut
+    (5150011616550845 / 11: seed 1100 #003, a member lost and the table read as one row long)."""
     if not nxt or len(nxt) > len(row) or any(USCC_TOKEN.search(c.text) for c in nxt) or _ROW_NUMBER.match(nxt[0].text) \
             or nxt[0].text.isdigit():
         return None
@@ -153,6 +155,8 @@ def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cel
     # the completed name must be a unit's: a type cell completed (事业单位 + 其他有限责任公司, the next
     # row's type under it when its code was misread short: seed 805 #001) names no unit
     if not any(names_in(c.text) and whole_name(c.text) and not whole_name(r.text) for c, r in zip(cells, row)):
+        return None
+    if code_wrapped and not any(USCC_TOKEN.search(c.text) and not USCC_TOKEN.search(r.text) for c, r in zip(cells, row)):
         return None
     return tuple(cells)
 
