@@ -143,3 +143,14 @@ def test_family2_member_row_whose_name_and_code_both_wrapped_through_ocr(tmp_pat
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
     assert got == {"consortium.size": "pass", "consortium.code_contributor": "pass",
                    "consortium.application_unit": "pass"}
+
+
+def test_family2_member_name_cell_misread_under_a_mark_through_ocr(tmp_path):
+    """Seed 1102 (12 applications), application #007: the second member's name cell came back as
+    重庆市九章软件服务业商△云 (会 misread, a speck as △): no name, so the row's code and roles made a
+    nameless member beside the one the agreement names — three members for two. The cell, despecked,
+    is an OCR variant of the agreement's name: one member."""
+    facts, want = _planned_members(tmp_path, 1102, 6, ("members", "agreement"))
+    assert len(want) == 2
+    assert _members(facts) == want
+    assert facts.consortium_list.value == 2, facts.consortium_list.reason

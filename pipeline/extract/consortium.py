@@ -241,7 +241,10 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                 return mb
             if name and any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
                 return mb
-            if name and not mb.names and any(name.startswith(s) and len(name) - len(s) <= 2 for s in mb.stubs):
+            # a name cell read cut short or misread (服务业商云 for 服务业商会): a name it begins, or an OCR
+            # variant of it by the rule names merge by, is this member's
+            if name and not mb.names and any((name.startswith(s) and len(name) - len(s) <= 2) or fuzz.ratio(name, s) >= 90
+                                             for s in mb.stubs):
                 return mb
         mb = _Member()
         members.append(mb)
