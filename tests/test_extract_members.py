@@ -529,3 +529,9 @@ def test_name_cell_cut_or_misread_joins_the_member_the_agreement_names(cell):
 
 
 C_NAME = "重庆市嘉陵软件评测中心"
+
+
+@pytest.mark.parametrize("run", ["盖章）汇川软件技术重庆有限公司", "公章)汇川软件技术重庆有限公司"])
+def test_seal_note_before_a_name_is_cut_off(run):
+    from pipeline.extract.member_list import names_in
+    assert [n for n, *_ in names_in(run)] == ["汇川软件技术重庆有限公司"]

@@ -154,3 +154,20 @@ def test_family2_member_name_cell_misread_under_a_mark_through_ocr(tmp_path):
     assert len(want) == 2
     assert _members(facts) == want
     assert facts.consortium_list.value == 2, facts.consortium_list.reason
+
+
+def test_family2_signature_slot_seal_note_is_no_part_of_the_name_through_ocr(tmp_path):
+    """Seed 1103 (12 applications), application #009 (a Word file with its cover scanned): the cover's
+    slot 联合体牵头单位（盖章） | 汇川软件技术（重庆）有限公司 came back as one run with the name's brackets
+    lost, read as the unit 盖章）汇川软件技术重庆有限公司 — a third member holding the lead. The seal note
+    is cut off: the slot's name is an OCR variant of the lead's and votes for it."""
+    (tmp_path / "scan").mkdir()
+    (tmp_path / "text").mkdir()
+    sub, scan = read_planned_pages(tmp_path / "scan", 1103, 12, 8, ("cover",))
+    _, text = read_planned_pages(tmp_path / "text", 1103, 12, 8, ("members", "agreement"), fmt="text_pdf")
+    facts = extract_facts([text, scan])
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    assert len(want) == 2
+    assert _members(facts) == want
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got["consortium.size"] == "pass"
