@@ -2,7 +2,9 @@
 
 A missing member or role is a `fail` only when the member list was read whole (table from header to
 end, or an agreement sentence naming or counting the members) with every member's role understood;
-otherwise `review` naming why — a member not read gets no credit-list check.
+otherwise `review` naming why — a member not read gets no credit-list check. A doubled lead is a
+`fail` only when the places that state roles (成员表, 联合体协议) do not contradict one another (a role
+missing everywhere cannot be contradicted: no place gives it).
 """
 from __future__ import annotations
 
