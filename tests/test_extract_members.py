@@ -414,6 +414,9 @@ def test_a_unit_suffix_read_twice_is_read_once():
 
     assert accept_name("重庆市乘风云计算有限责任公司公司") == "重庆市乘风云计算有限责任公司"
     assert accept_name("重庆长风信息技术产业研究院") == "重庆长风信息技术产业研究院"
+    # its last character read twice (a cover under a seal: seed 1100 #001)
+    assert accept_name("重庆长风信息技术产业研究院院") == "重庆长风信息技术产业研究院"
+    assert accept_name("重庆市九章软件服务业商会会") == "重庆市九章软件服务业商会"
 
 
 

@@ -171,3 +171,12 @@ def test_family2_signature_slot_seal_note_is_no_part_of_the_name_through_ocr(tmp
     assert _members(facts) == want
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
     assert got["consortium.size"] == "pass"
+
+
+def test_family2_cover_name_with_its_last_character_read_twice_through_ocr(tmp_path):
+    """Seed 1100 (12 applications), application #001: the cover's 联合体牵头单位（盖章） line, a seal over
+    it, came back as ……产业研究院院; the cover outvoted the information table and the applicant's name
+    was wrong (its seal, credit and code rules then named another unit)."""
+    sub, doc = read_planned_pages(tmp_path, 1100, 12, 0, ("cover", "basic_info"))
+    facts = extract_facts([doc])
+    assert facts.applicant.name.value == sub.truth["expected"]["applicant"]["name"]
