@@ -59,6 +59,17 @@ class Fact(Frozen):
         return self.value is not None
 
 
+class RoleClaim(Frozen):
+    """The roles one kind of place (成员表, 联合体协议, 成员说明) gives a member, with where: a doubled or
+    missing role is a `fail` only when the places that state roles do not contradict one another
+    (a tick row misread □ as ☑ gave three leads where the agreement names one: seed 840 #011)."""
+
+    place: str
+    roles: tuple[Role, ...]
+    evidence: tuple[Evidence, ...] = ()
+    """One per role, in the order of `roles`."""
+
+
 class Unit(Frozen):
     """An applying unit: the applicant, or a consortium member."""
 
@@ -70,6 +81,8 @@ class Unit(Frozen):
     """The 单位性质 as written, kept for the reviewer."""
     roles: tuple[Role, ...] = ()
     role_evidence: tuple[Evidence, ...] = ()
+    role_claims: tuple[RoleClaim, ...] = ()
+    """For a member: the roles each place states, where it states any (see RoleClaim)."""
 
 
 class Site(Frozen):

@@ -12,15 +12,17 @@ from pipeline.samples.family2 import bundle as B
 
 def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...], fmt: str = "image_pdf"):
     """(the submission's plan, the Document read from its pages of `kinds`) for application `index`
-    of the family-2 bundle planned with `seed` and `n` applications, written as `fmt` (image_pdf with
-    its planned scan look, or text_pdf with a text layer)."""
+    of the family-2 bundle planned with `seed` and `n` applications, written as `fmt` (image_pdf or tiff
+    with its planned scan look, or text_pdf with a text layer). A TIFF is written with the look of its
+    first page kept: include the cover to write it as the bundle does."""
     plan = B.plan_truth(seed, n)
     sub = next(s for s in plan.submissions if s.kind == "application" and s.app.index == index)
     keep = [i for i, p in enumerate(sub.pages) if p.kind in kinds]
-    looks = [sub.looks[i] for i in keep] if fmt == "image_pdf" else [None] * len(keep)
-    part = G.SubmissionPlan("part.pdf", fmt, "application", [sub.pages[i] for i in keep], looks, sub.family)
+    looks = [sub.looks[i] for i in keep] if fmt in ("image_pdf", "tiff") else [None] * len(keep)
+    entry = "part.tiff" if fmt == "tiff" else "part.pdf"
+    part = G.SubmissionPlan(entry, fmt, "application", [sub.pages[i] for i in keep], looks, sub.family)
     G._render_submission(part, tmp_path)
-    doc: Document = read_document(tmp_path, "part.pdf").document
+    doc: Document = read_document(tmp_path, entry).document
     return sub, doc
 
 

@@ -414,6 +414,9 @@ def test_a_unit_suffix_read_twice_is_read_once():
 
     assert accept_name("重庆市乘风云计算有限责任公司公司") == "重庆市乘风云计算有限责任公司"
     assert accept_name("重庆长风信息技术产业研究院") == "重庆长风信息技术产业研究院"
+    # its last character read twice (a cover under a seal: seed 1100 #001)
+    assert accept_name("重庆长风信息技术产业研究院院") == "重庆长风信息技术产业研究院"
+    assert accept_name("重庆市九章软件服务业商会会") == "重庆市九章软件服务业商会"
 
 
 
@@ -512,3 +515,26 @@ def test_a_row_under_a_member_row_completing_only_its_type_cell_is_no_wrapped_li
     cut = (c("重庆青禾信息技术产业研究", 0.155, 0.339, 0.166),) + lead[1:]
     joined = _with_wrapped_lines(cut, (c("院", 0.155, 0.17, 0.19),))
     assert joined is not None and joined[0].text == "重庆青禾信息技术产业研究院"
+
+
+@pytest.mark.parametrize("cell", ["重庆渝芯软件有限公", "重庆市嘉陵软件评测中△云"])
+def test_name_cell_cut_or_misread_joins_the_member_the_agreement_names(cell):
+    """A name cell that holds no whole name (cut short, or its last character misread with a speck:
+    中△云 for 中心) ties its row's code and roles to the member the agreement names by the same
+    words: one member, not a nameless one beside it."""
+    name = "重庆渝芯软件有限公司" if cell.startswith("重庆渝芯") else C_NAME
+    table = ["序号 | 单位名称 | 统一社会信用代码 | 联合体分工",
+             f"1 | 重庆云帆科技有限公司 | {CODE} | 牵头单位", f"2 | {cell} | {B} | 开源代码贡献单位、应用单位"]
+    agreement = ["联合体协议书", "甲方（牵头单位）：重庆云帆科技有限公司", f"乙方：{name}",
+                 "第二条 乙方作为开源代码贡献单位、应用单位，负责核心代码维护。"]
+    f = extract_facts([doc(page(COVER, 1), page(table, 2, source="docx", table=True), page(agreement, 3))])
+    assert members(f) == {"重庆云帆科技有限公司": (CODE, ("lead",)), name: (B, ("code_contributor", "application_unit"))}
+
+
+C_NAME = "重庆市嘉陵软件评测中心"
+
+
+@pytest.mark.parametrize("run", ["盖章）汇川软件技术重庆有限公司", "公章)汇川软件技术重庆有限公司"])
+def test_seal_note_before_a_name_is_cut_off(run):
+    from pipeline.extract.member_list import names_in
+    assert [n for n, *_ in names_in(run)] == ["汇川软件技术重庆有限公司"]

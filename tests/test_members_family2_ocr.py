@@ -127,3 +127,56 @@ def test_next_row_whose_code_ocr_cut_short_is_not_the_leads_wrapped_line(tmp_pat
     want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
     assert {u.name.value: tuple(u.roles) for u in facts.consortium} == want
     assert facts.applicant.name.value == sub.truth["expected"]["applicant"]["name"]
+
+
+def test_family2_member_row_whose_name_and_code_both_wrapped_through_ocr(tmp_path):
+    """Seed 1100 (12 applications), application #003 as its TIFF: a member row whose name and code both
+    wrapped came back as two rows (重庆市玉衡开源技术协 | 5150011616550845 | … / 会 | 11 | …): with no
+    whole code in the row the lines were not joined, the member table read one row long, its other
+    members lost and consortium.size `review` on an application whose members all were there."""
+    sub, doc = read_planned_pages(tmp_path, 1100, 12, 2, ("cover", "members", "agreement"), fmt="tiff")
+    facts = extract_facts([doc])
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    assert len(want) == 3
+    assert _members(facts) == want
+    assert facts.consortium_list.value == 3, facts.consortium_list.reason
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got == {"consortium.size": "pass", "consortium.code_contributor": "pass",
+                   "consortium.application_unit": "pass"}
+
+
+def test_family2_member_name_cell_misread_under_a_mark_through_ocr(tmp_path):
+    """Seed 1102 (12 applications), application #007: the second member's name cell came back as
+    重庆市九章软件服务业商△云 (会 misread, a speck as △): no name, so the row's code and roles made a
+    nameless member beside the one the agreement names — three members for two. The cell, despecked,
+    is an OCR variant of the agreement's name: one member."""
+    facts, want = _planned_members(tmp_path, 1102, 6, ("members", "agreement"))
+    assert len(want) == 2
+    assert _members(facts) == want
+    assert facts.consortium_list.value == 2, facts.consortium_list.reason
+
+
+def test_family2_signature_slot_seal_note_is_no_part_of_the_name_through_ocr(tmp_path):
+    """Seed 1103 (12 applications), application #009 (a Word file with its cover scanned): the cover's
+    slot 联合体牵头单位（盖章） | 汇川软件技术（重庆）有限公司 came back as one run with the name's brackets
+    lost, read as the unit 盖章）汇川软件技术重庆有限公司 — a third member holding the lead. The seal note
+    is cut off: the slot's name is an OCR variant of the lead's and votes for it."""
+    (tmp_path / "scan").mkdir()
+    (tmp_path / "text").mkdir()
+    sub, scan = read_planned_pages(tmp_path / "scan", 1103, 12, 8, ("cover",))
+    _, text = read_planned_pages(tmp_path / "text", 1103, 12, 8, ("members", "agreement"), fmt="text_pdf")
+    facts = extract_facts([text, scan])
+    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    assert len(want) == 2
+    assert _members(facts) == want
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
+    assert got["consortium.size"] == "pass"
+
+
+def test_family2_cover_name_with_its_last_character_read_twice_through_ocr(tmp_path):
+    """Seed 1100 (12 applications), application #001: the cover's 联合体牵头单位（盖章） line, a seal over
+    it, came back as ……产业研究院院; the cover outvoted the information table and the applicant's name
+    was wrong (its seal, credit and code rules then named another unit)."""
+    sub, doc = read_planned_pages(tmp_path, 1100, 12, 0, ("cover", "basic_info"))
+    facts = extract_facts([doc])
+    assert facts.applicant.name.value == sub.truth["expected"]["applicant"]["name"]

@@ -2,15 +2,17 @@
 
 A missing member or role is a `fail` only when the member list was read whole (table from header to
 end, or an agreement sentence naming or counting the members) with every member's role understood;
-otherwise `review` naming why — a member not read gets no credit-list check.
+otherwise `review` naming why — a member not read gets no credit-list check. A doubled lead is a
+`fail` only when the places that state roles (成员表, 联合体协议) do not contradict one another (a role
+missing everywhere cannot be contradicted: no place gives it).
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from pipeline.checks.base import ROLE_ZH, _low, _result, unit_label
 from pipeline.checks.rules import Rules
-from pipeline.facts import ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, Unit
+from pipeline.facts import ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, RoleClaim, Unit
 
 def _role_low(members: Iterable[Unit], rules: Rules) -> bool:
     t = rules.thresholds.low_confidence
@@ -64,6 +66,44 @@ def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
     return ""
 
 
+def _claim(m: Unit, place: str) -> RoleClaim | None:
+    return next((c for c in m.role_claims if c.place == place), None)
+
+
+def _said(c: RoleClaim, role: str) -> Evidence:
+    """The evidence where claim `c` gives `role`."""
+    return c.evidence[c.roles.index(role)]
+
+
+def _roles_zh(c: RoleClaim) -> str:
+    return "、".join(ROLE_ZH[r] for r in c.roles)
+
+
+def places_contradict(members: Sequence[Unit], role: str, exact: bool = False) -> tuple[str, tuple[Evidence, ...]]:
+    """Where two places that state members' roles (成员表, 联合体协议 …) contradict each other on
+    `role`, with the evidence of both ('' when they agree): a member both places give roles holds
+    `role` in both or in neither; with `exact` (a role the rules count exactly: the lead), places
+    that each name holders of it name the same ones."""
+    places = list(dict.fromkeys(c.place for m in members for c in m.role_claims))
+    zh = ROLE_ZH[role]
+    for i, p in enumerate(places):
+        for q in places[i + 1:]:
+            for k, m in enumerate(members):
+                cp, cq = _claim(m, p), _claim(m, q)
+                if not (cp and cq) or (role in cp.roles) == (role in cq.roles):
+                    continue
+                has, lacks = (cp, cq) if role in cp.roles else (cq, cp)
+                return (f"{has.place}写明{unit_label(m, k)}为{zh}，{lacks.place}写其为{_roles_zh(lacks)}",
+                        (_said(has, role), *lacks.evidence[:1]))
+            if not exact:
+                continue
+            held = [[k for k, m in enumerate(members) if (c := _claim(m, x)) and role in c.roles] for x in (p, q)]
+            if all(held) and held[0] != held[1]:
+                said = [f"{x}写明{zh}为{'、'.join(unit_label(members[k], k) for k in ks)}" for x, ks in zip((p, q), held)]
+                return "，".join(said), tuple(_said(_claim(members[ks[0]], x), role) for x, ks in zip((p, q), held))
+    return "", ()
+
+
 def _list_ev(facts: ApplicationFacts) -> tuple[Evidence, ...]:
     return facts.consortium_list.evidence[:2]
 
@@ -85,6 +125,10 @@ def check_consortium_size(facts: ApplicationFacts, rules: Rules) -> CheckResult:
     if problems:
         if _role_low(members, rules):
             return _result(rules, rule, "review", "；".join(problems) + "（识别置信度偏低，请核对）", ev)
+        clash, clash_ev = places_contradict(members, "lead", exact=True) if len(leads) != c.leads else ("", ())
+        if clash:  # seed 840 #011: tick rows misread gave three leads, the agreement names one
+            return _result(rules, rule, "review", f"识别到{'；'.join(problems)}，但{clash}，两处不一致，请人工核对",
+                           (*clash_ev, *ev))
         why = _list_whole(facts, rules) if len(leads) == c.leads else _roles_whole(facts, rules)
         if why:
             return _result(rules, rule, "review", f"识别到{'；'.join(problems)}，但{why}，请人工核对成员名单", ev)

@@ -22,10 +22,12 @@ from pipeline.extract.member_list import names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.unweave import split_role
-from pipeline.facts import Evidence, Fact, Unit
+from pipeline.facts import Evidence, Fact, RoleClaim, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
+# The kinds of place that state members' roles (Unit.role_claims): the rules hold a fail back when they contradict
+TABLE, AGREEMENT, PROSE = "成员表", "联合体协议", "成员说明文字"
 
 
 def _holding(cells: Sequence[Cell], text: str) -> tuple[Cell, ...]:
@@ -42,6 +44,8 @@ class _Member:
     roles: dict[str, list[Evidence]] = field(default_factory=dict)
     stubs: list[str] = field(default_factory=list)
     """Name cells read cut short (MemberRow.stub): a name they begin is this member's."""
+    claims: dict[str, dict[str, Evidence]] = field(default_factory=dict)
+    """place → role → the first evidence that place gives it (Unit.role_claims)."""
 
 
 def _mask_roles(text: str) -> tuple[str, list[tuple[str, int, int, str]]]:
@@ -102,10 +106,9 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
 
 def _stub_of(stub: str, name: str) -> bool:
     """A table row's name cell that is not a whole name is `name`'s: its start cut short by a clipped
-    end (……有限公), or all of it with one glyph misread (……产业研究元 for 研究院)."""
-    if name.startswith(stub) and len(name) - len(stub) <= 2:
-        return True
-    return len(stub) >= 8 and len(stub) == len(name) and sum(a != b for a, b in zip(stub, name)) == 1
+    end (……有限公), or an OCR variant of it by the rule names merge by (……产业研究元 for 研究院,
+    服务业商云 for 服务业商会)."""
+    return (name.startswith(stub) and len(name) - len(stub) <= 2) or fuzz.ratio(name, stub) >= 90
 
 
 def _with_text(c: Cell, text: str) -> Cell:
@@ -141,7 +144,7 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
             continue
         row = _split_woven(row)
         code_at = next((k for k, c in enumerate(row) if USCC_TOKEN.search(c.text)), None)
-        joined = _with_wrapped_lines(row, nxt) if code_at is not None else None
+        joined = _with_wrapped_lines(row, nxt, code_wrapped=code_at is None)
         if joined is not None:
             out.append(joined)
             i += 2
@@ -151,10 +154,12 @@ def _stitch(rows: Sequence[Sequence[Cell]]) -> list[tuple[Cell, ...]]:
     return out
 
 
-def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cell, ...] | None:
+def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell], code_wrapped: bool = False) -> tuple[Cell, ...] | None:
     """A member row whose cells wrapped, their second lines read as a row of their own under it
     (重庆青禾……产业研究 / 院, 联合体牵头人、 / 开源贡献单位): each line joined to the cell above it, when
-    the lines hold no code and no 序号 and the join completes a unit name the row's cell had cut."""
+    the lines hold no code and no 序号 and the join completes a unit name the row's cell had cut.
+    `code_wrapped` (the row holds no whole code): the join must also complete a code the row had cut
+    (5150011616550845 / 11: seed 1100 #003, a member lost and the table read as one row long)."""
     if not nxt or len(nxt) > len(row) or any(USCC_TOKEN.search(c.text) for c in nxt) or _ROW_NUMBER.match(nxt[0].text) \
             or nxt[0].text.isdigit():
         return None
@@ -167,6 +172,8 @@ def _with_wrapped_lines(row: tuple[Cell, ...], nxt: Sequence[Cell]) -> tuple[Cel
     # the completed name must be a unit's: a type cell completed (事业单位 + 其他有限责任公司, the next
     # row's type under it when its code was misread short: seed 805 #001) names no unit
     if not any(names_in(c.text) and whole_name(c.text) and not whole_name(r.text) for c, r in zip(cells, row)):
+        return None
+    if code_wrapped and not any(USCC_TOKEN.search(c.text) and not USCC_TOKEN.search(r.text) for c, r in zip(cells, row)):
         return None
     return tuple(cells)
 
@@ -257,9 +264,11 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         members.append(mb)
         return mb
 
-    def add_role(mb: _Member, name: str, r: str, cell: Cell, conf: float | None = None) -> None:
-        note = f"“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
-        mb.roles.setdefault(r, []).append(cell.evidence(cell.confidence if conf is None else conf, note))
+    def add_role(mb: _Member, name: str, r: str, cell: Cell, place: str) -> None:
+        note = f"{place}中“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
+        ev = cell.evidence(cell.confidence, note)
+        mb.roles.setdefault(r, []).append(ev)
+        mb.claims.setdefault(place, {}).setdefault(r, ev)
 
     stitched = [_stitch(page.rows) for page in pages]
     tables = read_tables(stitched, [p.source == "docx" for p in pages])
@@ -274,7 +283,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         if row.stub:
             mb.stubs.append(row.stub)
         for r, cell in row.roles:
-            add_role(mb, row.name or row.code or "", r, cell)
+            add_role(mb, row.name or row.code or "", r, cell, TABLE)
         declared = accept_type_text(row.type_cell.text) if row.type_cell is not None else None
         if declared:
             mb.types.append(Found(declared, (row.type_cell,), 1.0, "table"))
@@ -283,13 +292,13 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
             mb = member_for(name, None)
             mb.names.append(Found(name, sentence.cells[:1], 0.95, "sentence"))
             for r in roles:
-                add_role(mb, name, r, sentence.cells[0])
+                add_role(mb, name, r, sentence.cells[0], PROSE)
 
     for name, roles, cell in read_parties(pages):
         mb = member_for(name, None)
         mb.names.append(Found(name, (cell,), 0.9, "party"))
         for r in roles:
-            add_role(mb, name, r, cell)
+            add_role(mb, name, r, cell, AGREEMENT)
 
     mentions: list[Found] = []
     for page, rows in zip(pages, stitched):
@@ -328,7 +337,10 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         etype, text = type_fact(mb.types, code)
         roles = tuple(r for r in ROLE_ORDER if r in mb.roles)
         ev = tuple(e for r in roles for e in mb.roles[r][:1])
-        units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev))
+        claims = tuple(RoleClaim(place=p, roles=tuple(r for r in ROLE_ORDER if r in got),
+                                 evidence=tuple(got[r] for r in ROLE_ORDER if r in got)) for p, got in mb.claims.items())
+        units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev,
+                          role_claims=claims))
     return tuple(units), list_fact(tables, cards, lists, counts, named_parties(pages), cards_whole)
 
 

@@ -176,14 +176,19 @@ def _name_re() -> re.Pattern:
 
 def canonical_name(text: str) -> str:
     """Official names use full-width brackets; text was normalised to ASCII ones. A unit suffix OCR
-    read twice (……有限责任公司公司) is read once."""
-    return _doubled_suffix().sub(r"\1", text.replace("(", "（").replace(")", "）"))
+    read twice (……有限责任公司公司), or its last character read twice (……产业研究院院 on a cover
+    under a seal: seed 1100 #001), is read once."""
+    name = text.replace("(", "（").replace(")", "）")
+    for sfx in _long_suffixes():
+        for tail in (sfx + sfx, sfx + sfx[-1]):
+            if name.endswith(tail):
+                return name[: -len(tail)] + sfx
+    return name
 
 
 @lru_cache(maxsize=1)
-def _doubled_suffix() -> re.Pattern:
-    sfx = sorted({s for s in labels()["unit_name_suffixes"] if len(s) >= 2}, key=len, reverse=True)
-    return re.compile(r"(" + "|".join(map(re.escape, sfx)) + r")\1$")
+def _long_suffixes() -> tuple[str, ...]:
+    return tuple(sorted({s for s in labels()["unit_name_suffixes"] if len(s) >= 2}, key=len, reverse=True))
 
 
 def accept_name(text: str) -> str | None:

@@ -124,17 +124,21 @@ def _list_items(text: str, row_starts: Sequence[int] = ()):
 # ---------------------------------------------------------------- agreement parties
 
 def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...], Cell]]:
-    """(name, roles, clause cell) for roles an agreement gives its parties by alias: 甲方（牵头单位）：A
-    names 甲方; 乙方作为开源代码贡献单位，…… gives 乙方's unit that role."""
+    """(name, roles, cell) for roles an agreement gives its parties: the role its head line writes in
+    brackets (甲方（牵头单位）：A names 甲方 and makes A the lead), and roles later clauses give by alias
+    (乙方作为开源代码贡献单位，…… gives 乙方's unit that role)."""
     alias_rx = _alias_rx()
     named: dict[str, str] = {}
     out: list[tuple[str, tuple[str, ...], Cell]] = []
     for page in pages:
         if not alias_rx.search(page.text):
             continue
-        for alias, name, _ in _page_parties(page):
+        for alias, name, cell, said in _party_heads(page):
             if name:
                 named[alias] = name
+                roles = tuple(dict.fromkeys(lb for lb, *_ in roles_in(said)))
+                if roles:
+                    out.append((name, roles, cell))
         f = _clauses_flow(page, alias_rx)
         for clause in re.finditer(r"[^；;。]+", f.text):
             text = _misread_alias(clause.group(), named)
@@ -203,13 +207,13 @@ def _alias_rx() -> re.Pattern:
 
 
 def _head_rx() -> re.Pattern:
-    """A line heading a party: 甲方（牵头单位）：, 乙方： (the alias is group 1)."""
-    return re.compile(r"^(%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % _alias_rx().pattern)
+    """A line heading a party: 甲方（牵头单位）：, 乙方： (the alias is group 1, what the brackets say group 2)."""
+    return re.compile(r"^(%s)(?:[(（]([^)）]{0,20})[)）])?[:：]" % _alias_rx().pattern)
 
 
-def _page_parties(page: PageLayout) -> list[tuple[str, str | None, Cell]]:
-    """(alias, name, cell) of each 甲方（牵头单位）：A公司 line of the page; name None when what follows
-    the colon is a unit's name OCR cut short (……股份有限公), not read as one."""
+def _party_heads(page: PageLayout) -> list[tuple[str, str | None, Cell, str]]:
+    """(alias, name, cell, what its brackets say) of each 甲方（牵头单位）：A公司 line of the page; name
+    None when what follows the colon is a unit's name OCR cut short (……股份有限公), not read as one."""
     rx = _head_rx()
     out = []
     for row in page.rows:
@@ -219,10 +223,14 @@ def _page_parties(page: PageLayout) -> list[tuple[str, str | None, Cell]]:
             continue
         found = names_in(text[m.end():])
         if found:
-            out.append((m.group(1), found[0][0], row[0]))
+            out.append((m.group(1), found[0][0], row[0], m.group(2) or ""))
         elif len(re.findall(r"[\u4e00-\u9fff]", text[m.end():])) >= 6:
-            out.append((m.group(1), None, row[0]))
+            out.append((m.group(1), None, row[0], m.group(2) or ""))
     return out
+
+
+def _page_parties(page: PageLayout) -> list[tuple[str, str | None, Cell]]:
+    return [(alias, name, cell) for alias, name, cell, _ in _party_heads(page)]
 
 
 def named_parties(pages: Sequence[PageLayout]) -> list[tuple[str, str | None, Cell]]:

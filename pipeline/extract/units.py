@@ -23,7 +23,7 @@ from pipeline.extract.code_parts import CODE17, completed
 from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code
 from pipeline.extract.layout import Cell, PageLayout
 from pipeline.extract.member_list import names_in, patterns
-from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE as DISAGREE, Evidence, Fact, Role, Unit
+from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE as DISAGREE, Evidence, Fact, Role, RoleClaim, Unit
 
 SAME_NAME = 90
 DIFFERENT = 80
@@ -231,8 +231,21 @@ def one_unit_per_code(members: Sequence[Unit]) -> tuple[Unit, ...]:
         out[twin] = o.model_copy(update={
             "name": name, "entity_type": etype, "roles": roles,
             "role_evidence": tuple(evidence[r] for r in roles if r in evidence),
+            "role_claims": joined_claims(o.role_claims + m.role_claims),
             "declared_type_text": o.declared_type_text or m.declared_type_text})
     return tuple(out)
+
+
+def joined_claims(claims: Sequence[RoleClaim]) -> tuple[RoleClaim, ...]:
+    """One claim per place: the roles a place gives either reading of one unit, each with its first evidence."""
+    by_place: dict[str, dict[str, Evidence]] = {}
+    for c in claims:
+        got = by_place.setdefault(c.place, {})
+        for r, e in zip(c.roles, c.evidence):
+            got.setdefault(r, e)
+    order = get_args(Role)
+    return tuple(RoleClaim(place=p, roles=tuple(r for r in order if r in got), evidence=tuple(got[r] for r in order if r in got))
+                 for p, got in by_place.items())
 
 
 def _same_or_unnamed(a: Fact, b: Fact) -> bool:

@@ -1,0 +1,30 @@
+"""Roles from two places on a family-2 scan (pipeline/samples/family2 pages rendered with their planned
+scan look, read by the REAL reader): seed 840 (12 applications), application #011. Its member cards'
+tick rows came back misread (□ read as ☑ before 牵头单位, a ■ dropped) and gave all three members the
+lead — a `consortium.size` fail (multiple leads) on an eligible application — though the agreement's
+party head 甲方（牵头单位） and its clauses name one lead. The places contradict: `review` naming both."""
+from __future__ import annotations
+
+from family2_pages import read_planned_pages
+
+from pipeline.checks.engine import run_checks
+from pipeline.checks.rules import load_rules
+from pipeline.extract import extract_facts
+
+
+def test_misread_tick_rows_against_the_agreement_are_review_not_a_multiple_lead_fail(tmp_path):
+    sub, doc = read_planned_pages(tmp_path, 840, 12, 10, ("members", "agreement"))
+    facts = extract_facts([doc])
+    want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
+    assert {u.name.value for u in facts.consortium} == set(want)
+    lead = next(n for n, r in want.items() if "lead" in r)
+    agreed = {u.name.value: c.roles for u in facts.consortium for c in u.role_claims if c.place == "联合体协议"}
+    assert agreed == want  # the head 甲方（牵头单位） gives the lead its role; the clauses the others theirs
+    got = {r.rule: r for r in run_checks(facts, load_rules(), None) if r.rule.startswith("consortium.")}
+    size = got["consortium.size"]
+    assert size.status == "review", size.detail
+    assert "成员表" in size.detail and "联合体协议" in size.detail
+    assert len({e.page for e in size.evidence}) == 2  # the member cards' page and the agreement's
+    assert lead in size.detail
+    assert got["consortium.code_contributor"].status == "pass"
+    assert got["consortium.application_unit"].status == "pass"
