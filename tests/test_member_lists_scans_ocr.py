@@ -68,6 +68,7 @@ def test_card_keys_numbered_and_a_key_with_a_speck():
     assert _key_with_speck("成员单位一重庆") and _key_with_speck("成员单位二。")
     assert not _key_with_speck("成员单位一重庆极光信创科技有限公司")  # a name glued on: _unglue's case
     assert not _key_with_speck("单位名称")
+    assert not _key_with_speck("联合体成员单位")  # a cover's label beside the other members' names
 
 
 def test_a_cover_naming_the_other_members_is_no_member_list(tmp_path):

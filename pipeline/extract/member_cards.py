@@ -63,7 +63,8 @@ def _key_with_speck(key: str) -> bool:
     read as text), the unit's name in the next cell."""
     card, _ = _glued_keys()
     m = card.match(key)
-    return bool(m) and len(key) - m.end() <= 3 and not names_in(key[m.end():])
+    # numbered only: 联合体成员单位 | B公司 on a cover is a label, not a card
+    return bool(m) and _ordinal(m.group()) is not None and len(key) - m.end() <= 3 and not names_in(key[m.end():])
 
 
 def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRow], bool]:
