@@ -119,11 +119,18 @@ def review_cache_key(_ctx, params: dict[str, Any]) -> str:
 
 @task(name="review-submission", task_run_name="review {entry}", cache_key_fn=review_cache_key, persist_result=True)
 def review_submission(entry: str, reads: list, errors: list, context: dict) -> dict:
-    """Extraction, checks and the review sheet of one submission."""
-    return stages.get("review_submission")(
-        entry, reads, rules=context["rules"], credit=context["credit"], out_dir=Path(context["out"]),
-        crops_dir=Path(context["crops"]), run_date=context["run_date"], errors=tuple(errors),
-    )
+    """Extraction, checks and the review sheet of one submission. The heap its sheets and seal crops
+    freed goes back to the OS after it (`release_memory`): the flow process otherwise kept ~3 MB a
+    submission, a bundle's worth by the end (issue 18: memory bounded by page, not bundle, size)."""
+    from pipeline.reading.page import release_memory
+
+    try:
+        return stages.get("review_submission")(
+            entry, reads, rules=context["rules"], credit=context["credit"], out_dir=Path(context["out"]),
+            crops_dir=Path(context["crops"]), run_date=context["run_date"], errors=tuple(errors),
+        )
+    finally:
+        release_memory()
 
 
 @task(name="bundle-summary", cache_policy=NO_CACHE, persist_result=False)

@@ -32,6 +32,7 @@ from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
+from pipeline.ocr.rapid_rec import BoundedRecognizer
 
 CONFIG_PATH = Path(__file__).with_name("rapid.yaml")
 ENGINE = "rapidocr"
@@ -78,12 +79,13 @@ ENGINE_LOCK = threading.Lock()
 @lru_cache(maxsize=1)
 def ocr_instance():
     """The process-wide RapidOCR object, its recogniser loaded now (model files checked: fail early,
-    offline); detector and classifier come with `detecting()`."""
+    offline) and bounded in memory (`rapid_rec.BoundedRecognizer`); detector and classifier come
+    with `detecting()`."""
     with stagetime.stage("models"):
         from rapidocr import RapidOCR
 
         engine = RapidOCR(params=rapidocr_params())
-        engine._load_rec_model()
+        engine.text_rec = BoundedRecognizer(engine._load_rec_model(), int(settings()["rec_max_batch_px"]))
     return engine
 
 

@@ -1,0 +1,77 @@
+"""RapidOCR's line recogniser with its memory bounded by one crop, not a batch (issue 18).
+
+The recogniser's output is a probability per character class (18 710 of them) per 8 px of padded
+width, for every crop of a batch at once: a batch of three 1 800 px lines (a block under a seal,
+a whole page's prose) held ~150 MB of probabilities in onnxruntime, and a cascade worker rose by
+up to ~290 MB while recognising one block. `BoundedRecognizer` runs RapidOCR 3.10.0's own batching
+(crops sorted by width, `rec_batch_num` a batch, each padded to its batch's widest) unchanged, but a
+batch wider in total than `max_batch_px` is run crop by crop — each crop padded to the batch's width
+as before, so it sees the same pixels — and decoded at once. Crops are independent in the network:
+the texts are the same (scores may differ in the 6th decimal: another matrix blocking).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+class BoundedRecognizer:
+    """Wraps a `rapidocr.ch_ppocr_rec.main.TextRecognizer`; anything else is the wrapped one's."""
+
+    def __init__(self, inner, max_batch_px: int):
+        self.inner = inner
+        self.max_batch_px = int(max_batch_px)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def __call__(self, args):
+        from rapidocr.ch_ppocr_rec.main import RTL_LANGS, normalize_lang, reorder_bidi_for_display
+        from rapidocr.ch_ppocr_rec.typings import TextRecOutput
+        from rapidocr.utils.vis_res import VisRes
+
+        rec = self.inner
+        if args.return_word_box:  # word boxes need the whole batch's probabilities: RapidOCR's own way
+            return rec(args)
+        start = time.perf_counter()
+        img_list = [args.img] if isinstance(args.img, np.ndarray) else args.img
+        results = [("", 0.0)] * len(img_list)
+        for idx, pairs in _batches(rec, img_list, self.max_batch_px):
+            for i, pair in zip(idx, pairs):
+                results[i] = pair
+        txts, scores = (list(t) for t in zip(*results)) if results else ([], [])
+        if normalize_lang(rec.cfg.lang_type) in RTL_LANGS:
+            txts = reorder_bidi_for_display(txts)
+        word_results = tuple([None] * len(img_list))
+        return TextRecOutput(img_list, tuple(txts), tuple(scores), word_results, time.perf_counter() - start,
+                             viser=VisRes(lang_type=rec.cfg.lang_type, font_path=rec.cfg.font_path))
+
+
+def batch_plan(ratios: list[float], batch_num: int, min_ratio: float) -> list[tuple[list[int], float]]:
+    """RapidOCR's batches: crop indices sorted by width/height ratio (its `np.argsort`), `batch_num` a
+    batch, each with the ratio its crops are padded to (the batch's widest, at least `min_ratio`)."""
+    order = np.argsort(np.array(ratios))
+    plan = []
+    for beg in range(0, len(ratios), batch_num):
+        idx = [int(i) for i in order[beg:beg + batch_num]]
+        plan.append((idx, max([min_ratio, *(ratios[i] for i in idx)])))
+    return plan
+
+
+def _batches(rec, img_list: list[np.ndarray], max_batch_px: int):
+    """(crop indices, [(text, score)]) per batch of RapidOCR's plan; a batch whose padded width summed
+    over its crops exceeds `max_batch_px` is run one crop at a time."""
+    _c, img_h, img_w = rec.rec_image_shape[:3]
+    ratios = [img.shape[1] / float(img.shape[0]) for img in img_list]
+    for idx, max_ratio in batch_plan(ratios, rec.rec_batch_num, img_w / img_h):
+        norm = [rec.resize_norm_img(img_list[i], max_ratio)[np.newaxis, :] for i in idx]
+        width = norm[0].shape[-1]
+        groups = [norm] if len(idx) * width <= max_batch_px else [[n] for n in norm]
+        pairs: list[tuple[str, float]] = []
+        for group in groups:
+            preds = rec.session(np.concatenate(group).astype(np.float32))
+            lines, _words = rec.postprocess_op(preds, False, wh_ratio_list=[ratios[i] for i in idx[len(pairs):len(pairs) + len(group)]],
+                                               max_wh_ratio=max_ratio)
+            pairs.extend(lines)
+        yield idx, pairs
