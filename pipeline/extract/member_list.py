@@ -15,7 +15,7 @@ from typing import Sequence
 from pipeline.extract.code_parts import despecked_code, overlong
 from pipeline.extract.config import consortium_patterns
 from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
-from pipeline.extract.layout import Cell
+from pipeline.extract.layout import Cell, join_cells
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.ticks import read_ticks
 
@@ -85,9 +85,11 @@ def leading_name(text: str) -> list[tuple[str, int, int]]:
         head = text[:k]
         if whole_name(head) and [n for n, *_ in names_in(head)] == [head]:
             return [(head, 0, k)]
+    if names_in(text):
+        return []
     for k in range(1, min(7, len(text) - 4)):
         turned = text[k:] + text[:k]
-        if not names_in(text) and whole_name(turned) and [n for n, *_ in names_in(turned)] == [turned]:
+        if whole_name(turned) and [n for n, *_ in names_in(turned)] == [turned]:
             return [(turned, 0, len(text))]
     return []
 
@@ -254,19 +256,17 @@ def _rest_of_row(mr: MemberRow, row: Sequence[Cell], header: Sequence[Cell], col
     above had no role and this line gives one. Word rows never split so."""
     if docx or mr.roles or not any(roles_in(c.text) for c in row):
         return None
-    at = {}
+    at: dict[str, Cell] = {}
     for c, col in zip(mr.cells, _columns_for(mr.cells, header, cols, False)):
-        at.setdefault(col, c) if col else None
+        if col:
+            at.setdefault(col, c)
     cells = list(mr.cells)
     for c, col in zip(row, _columns_for(row, header, cols, False)):
         above = at.get(col) if col else None
         if above is None:
             cells.append(c)
-            continue
-        box = (min(above.bbox[0], c.bbox[0]), above.bbox[1], max(above.bbox[2], c.bbox[2]), c.bbox[3])
-        joined = Cell(above.text + c.text, above.raw + c.raw, above.file, above.page, box,
-                      min(above.confidence, c.confidence), above.source, above.origin)
-        cells[cells.index(above)] = joined
+        else:
+            cells[cells.index(above)] = join_cells(above, c)
     cells.sort(key=lambda c: c.bbox[0])
     whole = _member_row(cells, _columns_for(cells, header, cols, False))
     return whole if whole is not None and whole.roles else None
