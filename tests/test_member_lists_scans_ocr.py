@@ -90,3 +90,22 @@ def test_a_cover_naming_the_other_members_is_no_member_list(tmp_path):
     assert facts.consortium_list.value == len(exp["consortium"]), facts.consortium_list.reason
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}
     assert got == {c["rule"]: c["status"] for c in exp["checks"] if c["rule"].startswith("consortium.")}
+
+
+def test_a_row_whose_lower_line_has_two_pieces_under_one_column():
+    """_rest_of_row joins each piece of the lower line to the cell above it in turn: two pieces under
+    one column (院 and a speck under the name) once raised ValueError and lost a whole submission."""
+    from pipeline.extract.member_list import _member_row, _rest_of_row
+
+    def c(text, x0, x1, y0=0.20, y1=0.22):
+        return Cell(text, text, "f", 1, (x0, y0, x1, y1), 0.95, "ocr")
+
+    header = (c("单位名称", 0.15, 0.33, 0.12, 0.15), c("统一社会信用代码", 0.35, 0.50, 0.12, 0.15),
+              c("单位性质", 0.54, 0.61, 0.12, 0.15), c("承担角色", 0.65, 0.71, 0.12, 0.15))
+    cols = ["name", "uscc", "type", "role"]
+    top = _member_row([c("重庆启明信息技术产业研究", 0.157, 0.325), c("125001526171574705", 0.352, 0.491)], cols[:2])
+    lower = [c("院", 0.157, 0.170, 0.221, 0.243), c("·航", 0.20, 0.22, 0.221, 0.243),
+             c("事业单位法人", 0.546, 0.633, 0.214, 0.232), c("开源贡献单位", 0.651, 0.734, 0.214, 0.232)]
+    whole = _rest_of_row(top, lower, header, cols, False)
+    assert whole is not None and whole.name == "重庆启明信息技术产业研究院"
+    assert [lb for lb, _ in whole.roles] == ["code_contributor"]

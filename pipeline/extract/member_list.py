@@ -265,8 +265,9 @@ def _rest_of_row(mr: MemberRow, row: Sequence[Cell], header: Sequence[Cell], col
         above = at.get(col) if col else None
         if above is None:
             cells.append(c)
-        else:
-            cells[cells.index(above)] = join_cells(above, c)
+        else:  # two pieces under one column join in turn (the cell above already joined once)
+            k = next(i for i, x in enumerate(cells) if x is above)
+            cells[k] = at[col] = join_cells(above, c)
     cells.sort(key=lambda c: c.bbox[0])
     whole = _member_row(cells, _columns_for(cells, header, cols, False))
     return whole if whole is not None and whole.roles else None
