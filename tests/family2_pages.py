@@ -26,6 +26,16 @@ def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tup
     return sub, doc
 
 
+def read_planned_submission(tmp_path: Path, seed: int, n: int, index: int):
+    """(the submission's plan, the Document read from it) for application `index`, every page written in
+    the submission's own format as the bundle writes it (DOCX with its scanned pictures, text PDF, …):
+    a chosen page set as an image PDF does not always reproduce what the bundle's file gives."""
+    sub = next(s for s in B.plan_truth(seed, n).submissions if s.kind == "application" and s.app.index == index)
+    entry = {"docx": "part.docx", "tiff": "part.tiff", "jpeg_folder": "part"}.get(sub.fmt, "part.pdf")
+    G._render_submission(G.SubmissionPlan(entry, sub.fmt, "application", sub.pages, sub.looks, sub.family), tmp_path)
+    return sub, read_document(tmp_path, entry).document
+
+
 def planned_facts(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...], fmt: str = "image_pdf"):
     """(the application's expected truth, the facts extracted from its pages of `kinds` read by OCR,
     or from their text layer when `fmt` is text_pdf)."""

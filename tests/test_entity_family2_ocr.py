@@ -93,15 +93,13 @@ def test_a_ticked_option_wrapped_inside_its_cell_is_read(tmp_path):
     □其他), the text layer gave the row as □企业□事业单位□社会组织机构□其他 | ■产业园区运营管理, no
     option was ticked and the type came from the code (91…: an enterprise) at low confidence
     (entity.type_allowed review, the park operator lost). Option heads cut at a wrap are in data."""
-    from pipeline.extract import extract_facts
-    from pipeline.reading import read_document
-    from pipeline.samples import generator as G
-    from pipeline.samples.family2 import bundle as B
+    from family2_pages import read_planned_submission
 
-    sub = next(s for s in B.plan_truth(1185, 12).submissions if s.kind == "application" and s.app.index == 9)
+    from pipeline.extract import extract_facts
+
+    sub, doc = read_planned_submission(tmp_path, 1185, 12, 9)
     assert sub.fmt == "text_pdf"
-    G._render_submission(G.SubmissionPlan("part.pdf", "text_pdf", "application", sub.pages, sub.looks, sub.family), tmp_path)
-    facts = extract_facts([read_document(tmp_path, "part.pdf").document])
+    facts = extract_facts([doc])
     assert facts.applicant.entity_type.value == sub.truth["expected"]["applicant"]["entity_type"] == "park_operator"
     status = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.unit == facts.applicant.name.value}
     assert status["entity.type_allowed"] == "pass"

@@ -76,16 +76,13 @@ def test_a_cover_naming_the_other_members_is_no_member_list(tmp_path):
     联合体成员单位重庆若水……公司 as a member card (key 联合体成员 glued to its value), and that one card
     was taken as the whole list against the agreement's two parties (consortium.size and
     consortium.application_unit `review` where the planned result is pass and a fail on evidence)."""
-    from pipeline.extract import extract_facts
-    from pipeline.reading import read_document
-    from pipeline.samples import generator as G
-    from pipeline.samples.family2 import bundle as B
+    from family2_pages import read_planned_submission
 
-    sub = next(s for s in B.plan_truth(1182, 12).submissions if s.kind == "application" and s.app.index == 4)
+    from pipeline.extract import extract_facts
+
+    sub, doc = read_planned_submission(tmp_path, 1182, 12, 4)
     assert sub.fmt == "docx"
-    part = G.SubmissionPlan("part.docx", "docx", "application", sub.pages, sub.looks, sub.family)
-    G._render_submission(part, tmp_path)
-    facts = extract_facts([read_document(tmp_path, "part.docx").document])
+    facts = extract_facts([doc])
     exp = sub.truth["expected"]
     assert facts.consortium_list.value == len(exp["consortium"]), facts.consortium_list.reason
     got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule.startswith("consortium.")}

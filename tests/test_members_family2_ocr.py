@@ -58,10 +58,10 @@ def test_family2_members_codes_roles_and_type_through_ocr(tmp_path, seed, index,
                    "consortium.application_unit": "pass"}
 
 
-def _planned_members(tmp_path, seed, app, kinds):
-    """A planned application's pages (12-application bundle) read as scanned: its facts and the truth's
-    members as name → (code, roles)."""
-    sub, doc = read_planned_pages(tmp_path, seed, 12, app, kinds)
+def _planned_members(tmp_path, seed, app, kinds, fmt="image_pdf"):
+    """A planned application's pages (12-application bundle) read as scanned (`fmt`: image_pdf or tiff):
+    its facts and the truth's members as name → (code, roles)."""
+    sub, doc = read_planned_pages(tmp_path, seed, 12, app, kinds, fmt)
     facts = extract_facts([doc])
     return facts, {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
 
@@ -134,9 +134,7 @@ def test_family2_member_row_whose_name_and_code_both_wrapped_through_ocr(tmp_pat
     wrapped came back as two rows (重庆市玉衡开源技术协 | 5150011616550845 | … / 会 | 11 | …): with no
     whole code in the row the lines were not joined, the member table read one row long, its other
     members lost and consortium.size `review` on an application whose members all were there."""
-    sub, doc = read_planned_pages(tmp_path, 1100, 12, 2, ("cover", "members", "agreement"), fmt="tiff")
-    facts = extract_facts([doc])
-    want = {m["name"]: (m["uscc"], tuple(m["roles"])) for m in sub.truth["expected"]["consortium"]}
+    facts, want = _planned_members(tmp_path, 1100, 2, ("cover", "members", "agreement"), fmt="tiff")
     assert len(want) == 3
     assert _members(facts) == want
     assert facts.consortium_list.value == 3, facts.consortium_list.reason
