@@ -32,6 +32,10 @@ CODE_SUSPECTED = "统一社会信用代码仅一处读出，按易混字符修�
 else read it that way; the rule says `review` (疑为…) until another place reads it."""
 
 ROLES_UNREAD = "各成员分工未逐家读到"
+ROLE_CUT = "分工栏末尾似被截断"
+"""In a member's role evidence note when the cell ends in the start of a role phrase (…、应用): the
+member may hold a role not read, so a missing role is `review`, not `fail`."""
+
 """In the note of ApplicationFacts.consortium_list when only the member count was read (协议写明共N家):
 the count can carry a size `fail`, a missing role cannot."""
 

@@ -2,7 +2,10 @@
 the cascade: the last cell's crop reaches the table's border rule (Tesseract dropped 开 at the cell's
 edge with its box: 联合体牵头方、| 源贡献方), and a cell's reading keeps Tesseract's box for the text Tesseract
 read (公司 … 贡献单位: the crop spanned the empty code column and the read word, boxed as the crop, was
-cut at its rule: 91500151MA0M4DXA6X贡献单 | 牵头方、开源代码位). Pages are the generator's, read by the real cascade."""
+cut at its rule: 91500151MA0M4DXA6X贡献单 | 牵头方、开源代码位). Pages are the generator's, read by the real cascade.
+
+A role cell still cut (its end not joined) leaves the start of a role phrase at its end (…、应用): a
+role missing then is `review`, never `fail` (test_a_cut_role_cell_withholds_the_fail)."""
 from __future__ import annotations
 
 import pytest
@@ -15,6 +18,10 @@ from pipeline.ocr.cascade_crops import reach_outer_rules
 @pytest.mark.parametrize("seed, index", [
     (802, 10),  # 联合体牵头方、开 / 源贡献方
     (803, 6),   # 牵头方、开源代码 / 贡献单位 beside a wrapped name (有限 / 公司)
+    # 代码贡献单位、应用 / 推广单位 with a speck read under 序号 beside the wrapped end (= 推广单位): the
+    # speck kept the end from joining, 应用单位 was lost and consortium.application_unit was a false
+    # fail (seed 928, the untouched family-1 bundle of session 12)
+    (928, 10),
 ])
 def test_wrapped_roles_read_whole(tmp_path, seed, index):
     exp, facts = planned_facts(tmp_path, seed, index, ("members",))
@@ -51,3 +58,31 @@ def test_a_cell_reading_keeps_tesseracts_box_for_what_tesseract_read():
         ("3每年举办", (0.098, 0.25, 0.486, 0.28))]
     # a reading unlike Tesseract's spans the crop
     assert cell_words("36", "30", (0.7, 0.3, 0.73, 0.32), (0.69, 0.29, 0.78, 0.33)) == [("36", (0.69, 0.29, 0.78, 0.33))]
+
+
+def test_a_cut_role_cell_withholds_the_fail():
+    from pipeline.checks.engine import run_checks
+    from pipeline.checks.rules import load_rules
+    from pipeline.extract.nlp import cut_role
+    from pipeline.facts import ROLE_CUT, ApplicationFacts, Evidence, Fact, Unit
+
+    assert cut_role("代码贡献单位、应用") == "应用" and cut_role("代码贡献单位、应用=") == "应用"
+    assert cut_role("代码贡献单位、应用推广单位") == "" and cut_role("牵头方") == "" and cut_role("牵头单位、代码贡献") == ""
+
+    def unit(name, roles, note):
+        ev = Evidence(file="a.pdf", page=5, bbox=(0.7, 0.2, 0.9, 0.22), text="x", confidence=0.99, note=note)
+        return Unit(name=Fact(value=name, evidence=(ev,), confidence=0.99), roles=roles, role_evidence=(ev,) * len(roles))
+
+    listed = Evidence(file="a.pdf", page=5, bbox=(0.1, 0.1, 0.2, 0.12), text="序号", confidence=0.99, note="成员表列出2家")
+
+    def status(note):
+        facts = ApplicationFacts(track=Fact(value="open_source_community", evidence=(listed,), confidence=0.99),
+                                 consortium=(unit("重庆铜锣软件股份有限公司", ("lead",), "牵头方"),
+                                             unit("重庆市龙脊软件行业协会", ("code_contributor",), note)),
+                                 consortium_list=Fact(value=2, evidence=(listed,), confidence=0.99))
+        return next(r for r in run_checks(facts, load_rules(), None) if r.rule == "consortium.application_unit")
+
+    got = status("分工写为“代码贡献单位”")
+    assert got.status == "fail", got.detail   # read whole: no application unit is evidence
+    got = status(f"分工写为“代码贡献单位、应用”（{ROLE_CUT}：“应用”）")
+    assert got.status == "review" and "截断" in got.detail

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from pipeline.checks.base import ROLE_ZH, _low, _result, unit_label
 from pipeline.checks.rules import Rules
-from pipeline.facts import ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, RoleClaim, Unit
+from pipeline.facts import ROLE_CUT, ROLES_UNREAD, ApplicationFacts, CheckResult, Evidence, RoleClaim, Unit
 
 def _role_low(members: Iterable[Unit], rules: Rules) -> bool:
     t = rules.thresholds.low_confidence
@@ -58,6 +58,9 @@ def _roles_whole(facts: ApplicationFacts, rules: Rules) -> str:
         return why
     if any(ROLES_UNREAD in e.note for e in facts.consortium_list.evidence):
         return "只读到协议写明的成员家数，成员表的分工栏未读懂"
+    cut = [unit_label(m, i) for i, m in enumerate(facts.consortium) if any(ROLE_CUT in e.note for e in m.role_evidence)]
+    if cut:  # 代码贡献单位、应用 / (推广单位 not joined): the role read may not be all of them
+        return f"{'、'.join(cut[:3])}的分工栏末尾似被截断，分工可能未读全"
     bare = [unit_label(m, i) for i, m in enumerate(facts.consortium) if not m.roles]
     if bare:
         # a member with no role read may hold the missing one (seed 806 #003: the code contributor's

@@ -20,9 +20,9 @@ from pipeline.extract.member_count import list_fact
 from pipeline.extract.member_cards import read_cards
 from pipeline.extract.member_list import names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
-from pipeline.extract.nlp import role_mentions
+from pipeline.extract.nlp import cut_role, role_mentions
 from pipeline.extract.unweave import split_role
-from pipeline.facts import Evidence, Fact, RoleClaim, Unit
+from pipeline.facts import ROLE_CUT, Evidence, Fact, RoleClaim, Unit
 
 ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
@@ -248,6 +248,11 @@ def extract_consortium(pages: Sequence[PageLayout]) -> tuple[Unit, ...]:
     return extract_members(pages)[0]
 
 
+def _cut_note(text: str) -> str:
+    cut = cut_role(text)
+    return f"（{ROLE_CUT}：“{cut}”）" if cut else ""
+
+
 def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact]:
     """The members, and the member list as read whole (see ApplicationFacts.consortium_list)."""
     members: list[_Member] = []
@@ -265,7 +270,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         return mb
 
     def add_role(mb: _Member, name: str, r: str, cell: Cell, place: str) -> None:
-        note = f"{place}中“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}"
+        note = f"{place}中“{name}”的分工写为“{cell.raw}”，认定为{ROLE_NAMES[r]}" + _cut_note(cell.text)
         ev = cell.evidence(cell.confidence, note)
         mb.roles.setdefault(r, []).append(ev)
         mb.claims.setdefault(place, {}).setdefault(r, ev)
@@ -316,7 +321,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                     word = ROLE_NAMES[r]
                     role_cells = [c for c in cells if any(lb == r for lb, *_ in roles_in(c.text))] or list(name_cells)
                     conf = min(c.confidence for c in role_cells)
-                    note = f"“{name}”的分工写为“{role_cells[0].raw}”，认定为{word}"
+                    note = f"“{name}”的分工写为“{role_cells[0].raw}”，认定为{word}" + _cut_note(role_cells[0].text)
                     mb.roles.setdefault(r, []).append(role_cells[0].evidence(conf, note))
     # names written elsewhere (signature slots, agreement) vote on how a member's name is spelled
     for m in mentions:

@@ -237,6 +237,8 @@ def _with_wrapped(mr: MemberRow, fragment: Sequence[Cell]) -> MemberRow:
         key=lambda c: _xoverlap(c, fragment[0]), default=None)
     if cell is None:
         return mr
+    # a speck under another column (= under 序号 beside 推广单位) is no part of the cell
+    fragment = [c for c in fragment if _xoverlap(c, cell) > 0 or c.text[:1] in _JOINERS] or list(fragment)
     tail = "".join(c.text for c in fragment)
     box = (min(cell.bbox[0], *(c.bbox[0] for c in fragment)), cell.bbox[1],
            max(cell.bbox[2], *(c.bbox[2] for c in fragment)), max(c.bbox[3] for c in fragment))

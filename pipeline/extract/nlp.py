@@ -8,6 +8,7 @@ ruler's choice among overlapping matches (`longest_first`), so 开源代码贡�
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pipeline.extract.config import role_patterns
@@ -65,3 +66,18 @@ def role_mentions(text: str) -> tuple[tuple[str, int, int, str], ...]:
         start, end = tokens[s][0], tokens[e - 1][1]
         out.append((label, start, end, text[start:end]))
     return tuple(out)
+
+
+_EDGE_NOISE = re.compile(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$")  # separators and specks around it
+
+
+def cut_role(text: str) -> str:
+    """The start of a role phrase left at the end of `text` with the rest of it not read (代码贡献单位、应用
+    when the cell wrapped to 推广单位 on a line OCR did not join): '' when nothing is cut. A role
+    missing because its cell was cut is not evidence that nobody holds it."""
+    ments = role_mentions(text)
+    rest = text[ments[-1][2]:] if ments else text
+    rest = _EDGE_NOISE.sub("", rest)
+    if len(rest) < 2 or any(p["pattern"] == rest for p in role_patterns()):
+        return ""
+    return rest if any(p["pattern"].startswith(rest) for p in role_patterns()) else ""
