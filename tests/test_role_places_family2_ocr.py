@@ -28,3 +28,19 @@ def test_misread_tick_rows_against_the_agreement_are_review_not_a_multiple_lead_
     assert lead in size.detail
     assert got["consortium.code_contributor"].status == "pass"
     assert got["consortium.application_unit"].status == "pass"
+
+
+def test_a_clause_giving_two_parties_roles_and_a_speck_inside_a_role_cell(tmp_path):
+    """Seed 926 (the untouched family-2 bundle of session 12, retired to dev) #005: the member table's
+    third role cell read 开源代码贡,献单位 (a speck inside the phrase) and the agreement gives 乙方 and 丙方
+    their roles in one clause (乙方作为代码贡献方，……，丙方作为开源代码贡献单位): the third member had no
+    role, so the consortium's missing application unit — the planned `fail` — came out `review`."""
+    sub, doc = read_planned_pages(tmp_path, 926, 12, 4, ("members", "agreement"))
+    facts = extract_facts([doc])
+    want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
+    assert {u.name.value: u.roles for u in facts.consortium} == want
+    agreed = {u.name.value: c.roles for u in facts.consortium for c in u.role_claims if c.place == "联合体协议"}
+    assert agreed == want
+    got = {r.rule: r.status for r in run_checks(facts, load_rules(), None) if r.rule.startswith("consortium.")}
+    assert got == {c["rule"]: c["status"] for c in sub.truth["expected"]["checks"] if c["rule"].startswith("consortium.")}
+    assert got["consortium.application_unit"] == "fail"

@@ -217,7 +217,8 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
     roles = []
     for i, c in enumerate(row):
         if cols[i] == "role" or (cols[i] is None and c not in name_cells):
-            roles += [(label, c) for label, *_ in roles_in(c.text)]
+            # a speck inside a role phrase (开源代码贡,献单位) is no part of it
+            roles += [(label, c) for label, *_ in roles_in(despecked(c.text) if cols[i] == "role" else c.text)]
     type_cell = next((c for i, c in enumerate(row) if cols[i] == "type"), None)
     stub = "" if name else next((t for i in range(len(row)) if cols[i] == "name"
                                  for t in [despecked(row[i].text)] if _STUB.fullmatch(t)), "")
@@ -244,7 +245,8 @@ def _with_wrapped(mr: MemberRow, fragment: Sequence[Cell]) -> MemberRow:
            max(cell.bbox[2], *(c.bbox[2] for c in fragment)), max(c.bbox[3] for c in fragment))
     whole = Cell(cell.text + tail, cell.raw + "".join(c.raw for c in fragment), cell.file, cell.page, box,
                  min(cell.confidence, *(c.confidence for c in fragment)), cell.source, cell.origin)
-    roles = tuple((lb, c) for lb, c in mr.roles if c is not cell) + tuple((lb, whole) for lb, *_ in roles_in(whole.text))
+    roles = tuple((lb, c) for lb, c in mr.roles if c is not cell) + tuple(
+        (lb, whole) for lb, *_ in roles_in(despecked(whole.text)))
     if {lb for lb, _ in roles} == {lb for lb, _ in mr.roles}:
         return mr
     return replace(mr, roles=roles, cells=tuple(whole if c is cell else c for c in mr.cells))

@@ -142,16 +142,18 @@ def read_parties(pages: Sequence[PageLayout]) -> list[tuple[str, tuple[str, ...]
         f = _clauses_flow(page, alias_rx)
         for clause in re.finditer(r"[^；;。]+", f.text):
             text = _misread_alias(clause.group(), named)
-            hits = {a.group() for a in alias_rx.finditer(text)}
-            if len(hits) != 1:
-                continue
-            alias = hits.pop()
-            if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern, text.strip()):
-                continue
-            at = text.index(alias)
-            roles = _party_roles(text, at + len(alias))
-            if roles:
-                out.append((named[alias], roles, f.cells_between(clause.start() + at, clause.start() + at + 1)[0]))
+            hits = list(alias_rx.finditer(text))
+            # one clause may give several parties their roles (乙方作为代码贡献方，……，丙方作为开源代码贡献单位):
+            # each alias's part runs to the next alias
+            for k, hit in enumerate(hits):
+                alias, at = hit.group(), hit.start()
+                part = text[:hits[k + 1].start()] if k + 1 < len(hits) else text
+                if alias not in named or re.search(r"^(?:%s)(?:[(（][^)）]{0,20}[)）])?[:：]" % alias_rx.pattern,
+                                                   part[at:].strip()):
+                    continue
+                roles = _party_roles(part, at + len(alias))
+                if roles:
+                    out.append((named[alias], roles, f.cells_between(clause.start() + at, clause.start() + at + 1)[0]))
     return out
 
 
