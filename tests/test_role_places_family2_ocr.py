@@ -44,3 +44,29 @@ def test_a_clause_giving_two_parties_roles_and_a_speck_inside_a_role_cell(tmp_pa
     got = {r.rule: r.status for r in run_checks(facts, load_rules(), None) if r.rule.startswith("consortium.")}
     assert got == {c["rule"]: c["status"] for c in sub.truth["expected"]["checks"] if c["rule"].startswith("consortium.")}
     assert got["consortium.application_unit"] == "fail"
+
+
+def test_a_speck_boxed_under_a_role_cell_does_not_make_it_doubtful(tmp_path):
+    """Seed 927 (retired from the untouched set) #011, a TIFF: a 。 read at confidence 0.0 under the
+    third member's role cell (the line 。 62 below it) was joined into 应用单位。 at confidence 0.0, and
+    consortium.size and consortium.application_unit came out `review` (识别置信度偏低) on an eligible
+    application whose every member and role was read right."""
+    sub, doc = read_planned_pages(tmp_path, 927, 12, 10, ("cover", "members", "agreement"), fmt="tiff")
+    facts = extract_facts([doc])
+    want = {m["name"]: tuple(m["roles"]) for m in sub.truth["expected"]["consortium"]}
+    assert {u.name.value: u.roles for u in facts.consortium} == want
+    got = {r.rule: r.status for r in run_checks(facts, load_rules(), None) if r.rule.startswith("consortium.")}
+    assert got == {c["rule"]: c["status"] for c in sub.truth["expected"]["checks"] if c["rule"].startswith("consortium.")}
+
+
+def test_a_speck_joined_to_a_cell_keeps_the_cells_confidence():
+    from pipeline.extract.layout import Cell, join_cells
+
+    def cell(text, conf):
+        return Cell(text, text, "f", 1, (0.6, 0.2, 0.7, 0.22), conf, "ocr")
+
+    assert join_cells(cell("应用单位", 0.99), cell("。", 0.0)).confidence == 0.99
+    assert join_cells(cell("。", 0.0), cell("应用单位", 0.99)).confidence == 0.99
+    assert join_cells(cell("应用", 0.99), cell("单位", 0.4)).confidence == 0.4   # a read piece still counts
+    assert join_cells(cell("3", 0.99), cell(".", 0.1)).confidence == 0.1          # a decimal point is read
+    assert join_cells(cell("。", 0.2), cell("，", 0.0)).confidence == 0.0
