@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from statistics import median
 from typing import Sequence
 
-from pipeline.extract.config import labels
-from pipeline.facts import Evidence
 from pipeline.grid import cell_groups, column_cuts, rule_between
 from pipeline.model import BBox, Document, Line, Page, Ruling
+
+from pipeline.extract.layout_cells import Cell, is_speck, join_cells  # noqa: F401  (the names other modules import from here)
+from pipeline.extract.ruled_rows import merge_ruled_rows
 
 CELL_SEP = " | "
 _WS = re.compile(r"\s+")
@@ -29,27 +29,6 @@ def norm(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = t.replace("○", "〇").replace("◯", "〇").replace("Ｏ", "O")
     return _WS.sub("", t)
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    """Normalised text (see `norm`)."""
-    raw: str
-    file: str
-    page: int
-    bbox: BBox
-    confidence: float
-    source: str
-    """Page source: text_layer / ocr / docx."""
-    origin: int = -1
-    """Index of the Line it came from: runs of one Line stay apart, runs of different Lines that
-    touch are joined (text-layer fragments)."""
-
-    def evidence(self, confidence: float | None = None, note: str = "") -> Evidence:
-        conf = self.confidence if confidence is None else confidence
-        return Evidence(file=self.file, page=self.page, bbox=self.bbox, text=self.raw,
-                        confidence=max(0.0, min(1.0, conf)), note=note)
 
 
 @dataclass(frozen=True)
@@ -180,6 +159,7 @@ def page_layout(page: Page) -> PageLayout:
             bands.append((y0, y1))
     ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]), page.rulings)) for r in rows]
     ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
+    ordered = merge_ruled_rows(ordered, page.rulings)
     return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered, page.rulings)))
 
 
@@ -290,27 +270,6 @@ def _split_first(c: Cell, width: float) -> tuple[Cell, Cell]:
 
 def _xoverlap(a: Cell, b: Cell) -> float:
     return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
-
-
-def is_speck(text: str) -> bool:
-    """`text` is only specks (。 、 . …, labels.yaml line_specks): no reading of its own."""
-    specks = _line_specks()
-    return bool(text.strip()) and all(ch in specks or ch.isspace() for ch in text)
-
-
-@lru_cache(maxsize=1)
-def _line_specks() -> frozenset[str]:
-    return frozenset(labels()["line_specks"])
-
-
-def join_cells(a: Cell, b: Cell) -> Cell:
-    """`a` and `b` as one cell. A speck joined to a reading keeps the reading's confidence: a scan's
-    。 under a code's cell, read at 0.02, made the code a review (dev seed 1200 #011)."""
-    box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
-    conf = min(a.confidence, b.confidence)
-    if is_speck(a.text) != is_speck(b.text):
-        conf = b.confidence if is_speck(a.text) else a.confidence
-    return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, conf, a.source, b.origin)
 
 
 RULE_SLACK = 0.3
