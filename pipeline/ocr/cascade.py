@@ -56,6 +56,7 @@ from pipeline.ocr.cascade_choice import (  # noqa: F401
 )
 from pipeline.ocr.cascade_crops import (  # noqa: F401
     ink_beside_words,
+    reach_outer_ink,
     reach_outer_rules,
     crop,
     erase_crop_rules,
@@ -139,7 +140,8 @@ class CascadeEngine:
         lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
-        cells = [reach_outer_rules(c, ln, rulings, w, h, cfg["cell_reach_heights"]) if xs else c
+        cells = [reach_outer_rules(c, ln, rulings, w, h, cfg["cell_reach_heights"]) if xs else
+                 reach_outer_ink(c, ln, grey, cfg["cell_reach_heights"]) if len(c) >= cfg["table_min_cells"] else c
                  for c, (ln, xs) in zip(cells, cut)]
         # a line across a table rule is a table row however few its cells: read cell by cell, so no
         # crop reaches over a rule (1 | 重庆云帆… read as one window lost its cell boundary)

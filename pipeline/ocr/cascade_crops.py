@@ -80,6 +80,35 @@ def reach_outer_rules(cells: list[tuple[float, float, float, float]], line: Line
     return [tuple(c) for c in out]
 
 
+def reach_outer_ink(cells: list[tuple[float, float, float, float]], line: Line, grey: np.ndarray,
+                    reach: float) -> list[tuple[float, float, float, float]]:
+    """An unruled row's last cell stretched over ink right after the line's end (within one line
+    height of it, running on no further than `reach` line heights): a glyph Tesseract dropped with its
+    box at the end of a row (三百 read 三 in a target table whose red rules the red channel does not
+    show), which the cell's crop must hold to be read again. Rows with nothing beside them keep their cells."""
+    if not cells:
+        return cells
+    height, width = grey.shape[:2]
+    y0, y1 = int(line.bbox[1] * height), int(line.bbox[3] * height) + 1
+    lh = max(y1 - y0, 1)
+    start = int(line.bbox[2] * width) + 1
+    strip = grey[y0:y1, start:min(width, start + int(reach * lh))] < 128
+    if not strip.size:
+        return cells
+    inked = (strip.sum(axis=0) > 0) & (strip.mean(axis=0) < 0.8)  # rules aside
+    cols = np.flatnonzero(inked)
+    if not cols.size or cols[0] > lh:
+        return cells
+    end = cols[0]
+    for c in cols[1:]:  # the run of ink, gaps under half a line height
+        if c - end > 0.5 * lh:
+            break
+        end = c
+    out = [list(c) for c in cells]
+    out[-1][2] = max(out[-1][2], start + end + 0.3 * lh)
+    return [tuple(c) for c in out]
+
+
 def ink_beside_words(grey: np.ndarray, box: tuple[float, float, float, float], words: Sequence[Word],
                      line: Line, min_ink: float) -> bool:
     """A glyph's worth of ink in the cell (pixel `box`) left of its first word or right of its last,

@@ -186,7 +186,9 @@ def splice(line: Line, segs: list[Segment], parts, w: int, h: int, only_surer: b
     # The same punctuation rules as Tesseract's own words: RapidOCR also gives : for ：at times.
     fixed = fix_punctuation([wd.text for wd in new_words])
     new_words = [wd.model_copy(update={"text": t}) if t != wd.text else wd for wd, t in zip(new_words, fixed)]
-    pieces = [(t, cell_start) for t, (_, cell_start) in zip(fixed, pieces)]
+    # pieces are fixed on their own: a cell's reading may be more words than one piece (三百 → 三 | 百
+    # by cell_words), and pairing them with the words' list lost the line's last characters
+    pieces = [(t, cell_start) for t, (_, cell_start) in zip(fix_punctuation([t for t, _ in pieces]), pieces)]
     text = ""
     for piece, cell_start in pieces:
         text = (text + " " + piece) if text and cell_start else join_words([text, piece]) if text else piece
