@@ -1,4 +1,4 @@
-"""What the embedded server's start-up may skip (issue 18) and how a run's CPU is attributed to its
+"""What the embedded server's and the run's start-up may skip (issue 18) and how a run's CPU is attributed to its
 processes: the block-registration check skipped only while nothing it depends on changed, the
 garbage collector off during start-up only, and the unstaged CPU split by process in the report."""
 from __future__ import annotations
@@ -129,3 +129,21 @@ def test_the_report_splits_unstaged_cpu_by_process_and_accounts_for_all_of_it():
     assert abs(staged + sum(rows.values()) - run["cpu_s"]) < 1e-9
     # a run without process figures (an older record) still shows its unstaged CPU in one row
     assert stage_report.unstaged_rows({"cpu_s": 50.0}, run["stage_seconds"]) == [("other (unstaged)", 50.0 - staged)]
+
+
+def test_a_processs_first_run_imports_with_the_collector_off_and_later_runs_leave_it_alone(monkeypatch):
+    from flows import cli
+
+    monkeypatch.setattr(cli, "_IMPORTED", [])
+    assert gc.isenabled()
+    try:
+        with cli._start_up_imports():
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.unfreeze()
+        with cli._start_up_imports():  # the second run in this process
+            assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
