@@ -185,6 +185,7 @@ def jiebang_run(bundle: Path, out: Path, credit: list[Path], engine: str, worker
             "peak_by_process_mb": peak_by_role,
             "flow_total_s": record.get("timings_s", {}).get("total"), "timings_s": record.get("timings_s"),
             "stage_seconds": record.get("stage_seconds"), "stage_counts": record.get("stage_counts"),
+            "process_cpu_s": record.get("process_cpu_s"),
             "pages": record.get("pages"), "cached_files": record.get("cached_files"),
             "stdout": stdout.strip()[-300:], "stderr": stderr.strip()[-300:]}
 

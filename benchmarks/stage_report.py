@@ -2,8 +2,11 @@
 
 Stages come from run.json `stage_seconds` ({stage: {wall, cpu, n}}; pipeline/ocr/stagetime.py):
 page-worker stages are summed over the workers (busy seconds), so they are set against the floor's
-CPU (also summed over its processes), and so is each stage's CPU. "other" is the run's whole-tree
-CPU no stage holds (the Prefect server process, worker start-up imports, idle threads).
+CPU (also summed over its processes), and so is each stage's CPU. What no stage holds is split by
+process with run.json `process_cpu_s` (flows/bundle.py): the embedded Prefect server (its start-up,
+then serving the run), the flow process outside its stages (Prefect's task machinery, result
+persistence, planning reads), the page workers outside theirs (start-up imports, pickling pages);
+"other" is the rest of the whole tree (after the record: pool and server shutdown, interpreter exit).
 """
 from __future__ import annotations
 
@@ -29,8 +32,34 @@ GROUPS = {
 }
 
 
+WORKER_STAGES = frozenset({"models", "read", "blank_test", "orientation", "ocr_prep", "ocr_tesseract", "ocr_cascade",
+                           "ocr_rapidocr", "ocr_rapidocr_blocks", "ocr_rapidocr_gaps", "ocr_rapidocr_pages", "seals"})
+"""Stages timed in the page workers when a run has a page pool (workers > 1); the rest run in the flow process."""
+
+
+def unstaged_rows(run: dict, stages: dict) -> list[tuple[str, float]]:
+    """(label, CPU s) of what no stage holds, by process; the last row is what no process sample holds."""
+    proc = (run.get("process_cpu_s") or {}) if run.get("cpu_s") is not None else {}
+    rows: list[tuple[str, float]] = []
+    if "prefect_server" in proc:
+        rows += [("Prefect server: start-up", proc["prefect_server_boot"]),
+                 ("Prefect server: serving", proc["prefect_server"] - proc["prefect_server_boot"])]
+    if "page_workers" in proc:
+        worker = sum(v["cpu"] for k, v in stages.items() if k in WORKER_STAGES)
+        rows.append(("page workers, unstaged", proc["page_workers"] - worker))
+        flow = sum(v["cpu"] for k, v in stages.items() if k not in WORKER_STAGES)
+    else:
+        flow = sum(v["cpu"] for v in stages.values())
+    if "flow" in proc:
+        rows.append(("flow process, unstaged", proc["flow"] - flow))
+    if run.get("cpu_s") is not None:
+        rows.append(("other (unstaged)" if not rows else "other (after the record)",
+                     run["cpu_s"] - sum(v["cpu"] for v in stages.values()) - sum(c for _, c in rows)))
+    return rows
+
+
 def stage_rows(run: dict, floor_cpu: float) -> list[dict]:
-    """One row per stage group: busy wall s, CPU s, CPU as % of the floor's CPU; then 'other'."""
+    """One row per stage group: busy wall s, CPU s, CPU as % of the floor's CPU; then the unstaged rows."""
     st = run.get("stage_seconds") or {}
     rows, seen = [], set()
     for label, keys in GROUPS.items():
@@ -44,10 +73,10 @@ def stage_rows(run: dict, floor_cpu: float) -> list[dict]:
         v = st[k]
         rows.append({"stage": k, "wall_s": round(v["wall"], 2), "cpu_s": round(v["cpu"], 2), "n": v["n"],
                      "cpu_pct_floor": round(100 * v["cpu"] / floor_cpu, 1) if floor_cpu else None})
-    if run.get("cpu_s") is not None and st:
-        other = run["cpu_s"] - sum(v["cpu"] for v in st.values())
-        rows.append({"stage": "other (unstaged)", "wall_s": None, "cpu_s": round(other, 2), "n": None,
-                     "cpu_pct_floor": round(100 * other / floor_cpu, 1) if floor_cpu else None})
+    if st:
+        for label, cpu in unstaged_rows(run, st):
+            rows.append({"stage": label, "wall_s": None, "cpu_s": round(cpu, 2), "n": None,
+                         "cpu_pct_floor": round(100 * cpu / floor_cpu, 1) if floor_cpu else None})
     return rows
 
 

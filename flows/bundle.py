@@ -208,6 +208,7 @@ def review_bundle(
         stage_seconds={k: {"wall": v[0], "cpu": v[1], "n": v[2]} for k, v in ledger["stages"].items()},
         stage_counts=ledger.get("counts", {}),
         flow_cpu_s=round(stagetime.process_cpu(), 3),
+        process_cpu_s=_process_cpu(),
     )
     if cut:  # budgets cut these reads: their sheets say what was not read; a rerun reads them again
         record["budget_cut_files"] = sorted(cut)
@@ -225,6 +226,23 @@ def review_bundle(
         # visible and retryable in the UI; `jiebang rerun` redoes only that work (cache).
         return Failed(message=f"{len(failed)} 份申报材料未完成处理，可重跑", data=record)
     return record
+
+
+def _process_cpu() -> dict:
+    """CPU seconds so far of each process of the run — this one (with its waited-for children), the page
+    workers, the embedded Prefect server (at its start and so far) — so that what no stage holds is
+    attributed to a process (benchmarks/stage_report.py; issue 18)."""
+    from flows.server import server_cpu
+    from pipeline.reading.pool import pool_cpu
+
+    out: dict[str, float] = {"flow": round(stagetime.process_cpu(), 3)}
+    workers = pool_cpu()
+    if workers is not None:
+        out["page_workers"] = workers
+    server = server_cpu()
+    if server:
+        out["prefect_server_boot"], out["prefect_server"] = server["boot"], server["total"]
+    return out
 
 
 def _submit_review(s, reads, read_errors, intake_errors, context, refresh: bool = False):

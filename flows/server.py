@@ -23,7 +23,7 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
-from flows import standing
+from flows import server_blocks, standing
 
 _LOCK = threading.Lock()
 
@@ -47,6 +47,7 @@ class EmbeddedServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         self.ready = False
+        self.boot_cpu: float | None = None
         self.process = self._spawn()
 
     def _spawn(self) -> subprocess.Popen:
@@ -58,13 +59,16 @@ class EmbeddedServer:
             env.setdefault(k, v)
         if _database_current():
             env.setdefault("PREFECT_API_DATABASE_MIGRATE_ON_START", "false")
+        found = _database()
+        if found is not None:
+            env.update(server_blocks.skip_env(found[0]))
         # The server's own messages (e.g. tracebacks of services cancelled at shutdown) go to a log
         # beside its database, not onto the reviewer's terminal.
         self.log = _log_path()
         with open(self.log, "ab") as log:  # the child keeps its own handle
             return subprocess.Popen(
                 [sys.executable, str(Path(__file__).with_name("_server_child.py")), str(os.getpid()),
-                 "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
+                 "--app-dir", app_dir, "--factory", "__main__:create",
                  "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
                 env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             )
@@ -90,13 +94,27 @@ class EmbeddedServer:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
                     if r.status == 200:
                         self.ready = True
+                        self.boot_cpu = self.cpu()
                         _note_database()
+                        found = _database()
+                        if found is not None:
+                            server_blocks.note(found[0])
                         return
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"the embedded Prefect server did not answer within {timeout:.0f} s{self._last_words()}")
+
+    def cpu(self) -> float | None:
+        """The server process's CPU seconds so far (user+sys), None once it is gone."""
+        try:
+            import psutil
+
+            t = psutil.Process(self.process.pid).cpu_times()
+            return round(t.user + t.system, 3)
+        except Exception:
+            return None
 
     def _last_words(self) -> str:
         try:
@@ -248,6 +266,17 @@ def ensure_api() -> str | None:
         server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")))
     _point_at(server.url)
     return server.url
+
+
+def server_cpu() -> dict:
+    """This process's embedded server's CPU seconds: {'boot': until it answered, 'total': so far}; {} when
+    it runs elsewhere. The run record holds them so a benchmark can tell the server's cost (issue 18)."""
+    with _LOCK:
+        server = _server
+    if server is None or server.boot_cpu is None:
+        return {}
+    total = server.cpu()
+    return {"boot": server.boot_cpu, "total": total} if total is not None else {}
 
 
 def run_settings():

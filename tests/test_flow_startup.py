@@ -49,6 +49,9 @@ def test_run_starts_its_own_server_records_the_run_and_stops_it(tmp_path):
     states = dict(db.execute("select id, state_type from flow_run").fetchall())
     db.close()
     assert states.get(record["flow_run_id"]) == "COMPLETED"
+    # each process's CPU at the record, so that what no stage holds is attributed (issue 18)
+    cpu = record["process_cpu_s"]
+    assert cpu["flow"] > 0 and cpu["page_workers"] > 0 and 0 < cpu["prefect_server_boot"] <= cpu["prefect_server"]
     # the server and the page workers go with the run (helpers such as multiprocessing's resource
     # tracker may take a moment to notice their parent is gone)
     _, alive = psutil.wait_procs(_procs_with_home(home), timeout=10)

@@ -107,6 +107,27 @@ def warm_pool(workers: int, engine: str) -> None:
         stagetime.merge_global(fut.result())
 
 
+def pool_cpu() -> float | None:
+    """CPU seconds of the live page workers so far, with their waited-for children (the tesseract CLI);
+    None without a pool. For the run record: what the workers spent outside the timed stages (issue 18)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    with _POOLS_LOCK:
+        procs = [p for pool in _POOLS.values() for p in (getattr(pool, "_processes", None) or {}).values()]
+    if not procs:
+        return None
+    total = 0.0
+    for p in procs:
+        try:
+            t = psutil.Process(p.pid).cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            pass
+    return round(total, 3)
+
+
 def shutdown_pools() -> None:
     with _POOLS_LOCK:
         _PREFETCHED.clear()
