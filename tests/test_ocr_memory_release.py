@@ -1,5 +1,6 @@
-"""A page worker hands freed heap back to the OS where it waits or grows (pipeline/heap.py, issue 18):
-the tesseract child starts beside what the worker holds, not beside what preparing the page once held."""
+"""A page worker holds what it needs, no more (issue 18): freed heap goes back to the OS where it waits or
+grows (pipeline/heap.py) — the tesseract child starts beside what the worker holds, not beside what
+preparing the page once held — and an RGB scan is not copied once more on its way to an array."""
 from __future__ import annotations
 
 import sys
@@ -64,3 +65,30 @@ def test_tesseract_child_starts_after_the_page_prep_freed_its_heap(page, monkeyp
     # the worker beside tesseract: without the trim it kept what the prep freed (~20 MB on this page,
     # ~60 MB on a scanned TIFF page of seed 1260; ~0 between two untrimmed reads)
     assert at_call[1] - at_call[2] > 12 * MB, [round(x / MB) for x in at_call]
+
+
+def test_an_rgb_scan_page_is_read_without_a_copy_and_to_the_same_pixels(page, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from pipeline.readers import images
+
+    tif = tmp_path / "scan.tiff"
+    pages = [Image.fromarray(page.image), Image.fromarray(np.ascontiguousarray(page.image[::-1]))]
+    pages[0].save(tif, save_all=True, append_images=pages[1:], compression="jpeg", dpi=(300, 300))
+    expected = []
+    with Image.open(tif) as im:
+        for k in range(2):
+            im.seek(k)
+            expected.append(np.asarray(im.convert("RGB")))
+    converted: list[tuple[str, str]] = []
+    real = Image.Image.convert
+
+    def spy(self, mode=None, *args, **kwargs):
+        converted.append((self.mode, mode))
+        return real(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "convert", spy)
+    for k in range(2):
+        got = images.raster(tif, "scan.tiff", k)
+        assert np.array_equal(got.image, expected[k]) and got.dpi == 300 and got.meta["stored"] == "colour"
+    assert ("RGB", "RGB") not in converted  # a 26 MB page converted to its own mode is a 35 MB copy
