@@ -36,6 +36,7 @@ from functools import partial
 import numpy as np
 
 from pipeline.grid import cut_line
+from pipeline.heap import release_memory
 from pipeline.model import Line, Page
 from pipeline.ocr import rapid, rapid_page, stagetime
 from pipeline.ocr.base import RasterPage, register
@@ -134,6 +135,7 @@ class CascadeEngine:
         h, w = grey.shape[:2]
         self.decisions, self.gap_regions = [], []
         rulings = find_rulings(grey, page.dpi, masks)
+        del masks  # two page-sized masks, done with: not held under RapidOCR's work (issue 18)
         # a word cut at a rule was shared out by character width, a guess: its cells are re-read
         doubt = cfg["windows"]["word_confidence"] - 0.01
         cut = [cut_line(ln, rulings, doubt) for ln in lines]
@@ -273,7 +275,9 @@ class CascadeEngine:
         detector copes with skew; measured, it missed a line of a deskewed prose page)."""
         stagetime.count("rapid_whole_pages")
         with stagetime.stage("ocr_rapidocr_pages"):
-            items, _ = self.detect_page(rapid.ocr_grey(rgb))
+            grey = rapid.ocr_grey(rgb)
+            release_memory()  # the detector's ~200 MB comes on top of what Tesseract's steps freed (heap.py)
+            items, _ = self.detect_page(grey)
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
 

@@ -29,6 +29,9 @@ def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, 
     with ENGINE_LOCK:
         ori = engine.load_img(as_bgr(grey))
         img, op_record = engine.preprocess_img(ori)
+        # from here RapidOCR needs only the page's shape (boxes mapped back, the result's `img`): the
+        # full-size 3-channel page (26 MB at 300 dpi) need not sit under the detector's tensors
+        ori = np.broadcast_to(np.zeros((), ori.dtype), ori.shape)
         box = content_box(img[..., 0] if img.ndim == 3 else img, cfg) or (0, 0, img.shape[1], img.shape[0])
         x0, y0, x1, y1 = box
         sub = np.ascontiguousarray(img[y0:y1, x0:x1])

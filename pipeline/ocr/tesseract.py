@@ -27,6 +27,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import pytesseract  # noqa: E402
 
+from pipeline.heap import release_memory  # noqa: E402
 from pipeline.model import Line, Page, Word  # noqa: E402
 from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
 from pipeline.ocr import stagetime  # noqa: E402
@@ -139,6 +140,9 @@ class TesseractEngine:
 
     def _read_grey(self, grey: np.ndarray) -> list[Line]:
         path = write_fast_image(grey)
+        # the worker waits on the tesseract process now: what preparing the page freed goes back to
+        # the OS first, or it stays resident beside tesseract's ~100 MB (heap.py)
+        release_memory()
         try:
             data = pytesseract.image_to_data(
                 path,
@@ -156,6 +160,7 @@ class TesseractEngine:
         """(clockwise rotation 0/90/180/270 that makes the page upright, OSD's confidence in it) from
         Tesseract OSD; (0, 0.0) when OSD fails."""
         path = write_fast_image(grey)
+        release_memory()  # as in `_read_grey`: the worker waits on tesseract
         try:
             osd = pytesseract.image_to_osd(path, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=60)
         except pytesseract.TesseractError:

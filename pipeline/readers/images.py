@@ -90,7 +90,8 @@ def raster(path: Path, rel: str, index: int) -> RasterPage:
         stored = "grey" if img.mode in GREY_MODES else "colour"  # seals need colour (issue 16)
         try:
             img = within_budget(img)
-            rgb = img.convert("RGB")
+            # convert() to the mode it has is a copy (35 MB more at 300 dpi A4, issue 18): only other modes
+            rgb = img if img.mode == "RGB" else img.convert("RGB")
             arr = np.asarray(rgb)
             meta = {}
             if rgb.size[0] != w0:  # read smaller than stored: the dpi shrinks with it

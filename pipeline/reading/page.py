@@ -2,14 +2,13 @@
 orientation and the seals on it; any failure becomes that page's error."""
 from __future__ import annotations
 
-import ctypes
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import InputError
+from pipeline.heap import release_memory
 from pipeline.model import DocumentError, Page
 from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, get_engine
@@ -97,23 +96,6 @@ def process_page(task: PageTask) -> PageOutcome:
     return out
 
 
-@lru_cache(maxsize=1)
-def _malloc_trim():
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-def release_memory() -> None:
-    """Hand freed heap back to the OS after a page. glibc keeps what a page's images and ONNX
-    tensors freed; without this a cascade worker sat at ~570 MB after a few pages, with it ~190 MB
-    (measured on 45 pages), which keeps two workers + the flow under the 1.5 GB goal."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
 def _process_page(task: PageTask) -> PageOutcome:
     from pipeline.ocr.preprocess import rotate_quadrant
     from pipeline.readers.window import to_page
@@ -144,6 +126,7 @@ def _process_page(task: PageTask) -> PageOutcome:
         if task.seals:
             try:
                 with stagetime.stage("seals"):
+                    release_memory()  # what OCR freed, before seal detection's page-sized masks (heap.py)
                     fine = fine_crops(Path(task.path), task.rel, task.ref, raster) if task.seal_only else None
                     seals, colour = page_seals(raster, Path(task.crops_dir) if task.crops_dir else None, task.tag, fine)
             except Exception as exc:  # a seal bug must not lose the page's text
