@@ -130,8 +130,18 @@ class PeakRss:
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 rss, parts = 0, []
+                cmd = {}
                 for p in procs:
                     try:
+                        cmd[p.pid] = p.cmdline()
+                    except psutil.Error:
+                        pass
+                for p in procs:
+                    try:
+                        if p.pid != self.proc.pid and cmd.get(p.pid) == cmd.get(p.ppid()):
+                            # forked and not yet exec'd (a worker starting tesseract): its pages are the
+                            # parent's; every process here is spawned, so none runs as its parent's copy
+                            continue
                         m = p.memory_info().rss
                         rss += m
                         name = " ".join(p.cmdline()[1:4])[-60:]
