@@ -290,9 +290,16 @@ def _xoverlap(a: Cell, b: Cell) -> float:
     return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
 
 
+_SPECK_ONLY = re.compile(r"[。，、·・'\"`“”‘’\s]+")
+"""A piece of only these marks carries no reading of its own: a speck OCR boxed under a cell (。 read
+at confidence 0.0 under 应用单位) does not make the cell's reading doubtful."""
+
+
 def join_cells(a: Cell, b: Cell) -> Cell:
     box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
-    return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, min(a.confidence, b.confidence), a.source, b.origin)
+    read = [c for c in (a, b) if not _SPECK_ONLY.fullmatch(c.text)] or [a, b]
+    conf = min(c.confidence for c in read)
+    return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, conf, a.source, b.origin)
 
 
 RULE_SLACK = 0.3
