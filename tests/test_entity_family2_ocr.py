@@ -17,7 +17,9 @@ extracted and checked. Each case is a class that was lost before:
   passes both checks, yet it was made low-confidence (a uscc review where the truth is pass);
 - a members page in prose ((一)牵头单位：A公司（统一社会信用 / 代码：9150…）; (二)……：B研究院（统 / 一社会信用代码：
   1250…）): the code labelled under the lead's line, but after B's name, was taken as the applicant's,
-  and B's checks were merged into the applicant's.
+  and B's checks were merged into the applicant's;
+- a code whose label wrapped (统一社会信用代 / 码。。): the 。 under the code's cell, read at 0.02, was
+  joined to it and made a valid code read at 0.99 a review (dev seed 1200 #011).
 """
 from __future__ import annotations
 
@@ -103,3 +105,11 @@ def test_a_ticked_option_wrapped_inside_its_cell_is_read(tmp_path):
     assert facts.applicant.entity_type.value == sub.truth["expected"]["applicant"]["entity_type"] == "park_operator"
     status = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.unit == facts.applicant.name.value}
     assert status["entity.type_allowed"] == "pass"
+
+
+def test_a_speck_under_the_codes_cell_costs_the_code_no_confidence(tmp_path):
+    exp, facts = planned_facts(tmp_path, 1200, 12, 10, ("cover", "basic_info"))
+    assert facts.applicant.uscc.value == exp["applicant"]["uscc"] == "12500111768459396R"
+    assert facts.applicant.uscc.confidence > 0.8, facts.applicant.uscc
+    got = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "entity.uscc_valid"}
+    assert got == {"entity.uscc_valid": "pass"}

@@ -4,7 +4,7 @@ joined into the header (单位名称重庆市…中心); and the name's second l
 column of a table without 序号 read, stayed a row of its own. Pure tests of layout.merge_wrapped."""
 from __future__ import annotations
 
-from pipeline.extract.layout import Cell, merge_wrapped
+from pipeline.extract.layout import Cell, is_speck, join_cells, merge_wrapped
 from pipeline.model import Ruling
 
 
@@ -70,3 +70,16 @@ def test_a_tall_first_line_reaching_into_a_short_second_line_is_still_above_it()
 
     row = [C("中心", 0.15417, 0.18213, 0.18138, 0.19966, 3), C("重庆市澜图数字化转型促进", 0.15478, 0.16631, 0.33978, 0.19111, 4)]
     assert [c.text for c in merge_fragments(row)] == ["重庆市澜图数字化转型促进中心"]
+
+
+def test_a_speck_joined_under_a_cell_keeps_the_cells_confidence():
+    """Dev seed 1200 #011: the 。 read at 0.02 under a code's cell (the wrapped label's line 码。。)
+    made the code a review. A speck holds no reading; two readings still keep the lower one."""
+    code = Cell("12500111768459396R", "12500111768459396R", "f", 1, (0.27, 0.18, 0.54, 0.20), 0.99, "ocr", 0)
+    speck = Cell("。", "。", "f", 1, (0.40, 0.206, 0.41, 0.224), 0.02, "ocr", 1)
+    low = Cell("码", "码", "f", 1, (0.12, 0.206, 0.14, 0.224), 0.31, "ocr", 1)
+    assert join_cells(code, speck).confidence == 0.99
+    assert join_cells(speck, code).confidence == 0.99
+    assert join_cells(code, low).confidence == 0.31
+    assert join_cells(speck, speck).confidence == 0.02
+    assert is_speck("。 、") and not is_speck("码。") and not is_speck(" ")

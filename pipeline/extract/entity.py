@@ -30,10 +30,16 @@ class Tick:
     why: str = ""
     several: tuple[str, ...] = ()
     """The options ticked when more than one is (OCR read an open box as ☑ or v)."""
+    unmarked: tuple[str, ...] = ()
+    """When none could be told: the options left without a mark while every mark read is an open box
+    (企业事业单位 □社会组织 □其他: OCR dropped the ■ before one and the □ before another)."""
 
 
 SEVERAL = TICK_LABEL + "多项"
 """Found.label of one of several ticked types: the code's positions 1–2 may choose among them."""
+UNMARKED = TICK_LABEL + "无框"
+"""Found.label of one of the options left without a mark among open boxes: one of them was ticked,
+and only the code's positions 1–2 choosing one of them make it a reading."""
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +84,19 @@ def tick_choice(text: str) -> Tick | None:
             for o, _, e in spans if o in read.ticked]
     if len(read.ticked) == 1:
         return Tick(full[0], read.quality, read.why)
-    return Tick(None, 0.0, "勾选了多项：" + "、".join(full) if read.ticked else "单位性质" + read.why, tuple(full))
+    if read.ticked:
+        return Tick(None, 0.0, "勾选了多项：" + "、".join(full), tuple(full))
+    return Tick(None, 0.0, "单位性质" + read.why, unmarked=_unmarked(text, spans))
+
+
+def _unmarked(text: str, spans: Sequence[tuple[str, int, int]]) -> tuple[str, ...]:
+    """The 2+ options without a mark when every mark read (at least one) is an open box."""
+    t = patterns()["ticks"]
+    marked = marked_options(text, spans)
+    bare = tuple(o for o, s, _ in spans if s not in {m[1] for m in marked})
+    if not marked or len(bare) < 2 or not all(m[3] in set(t["unchecked"]) | set(t["open_garbled"]) for m in marked):
+        return ()
+    return bare
 
 
 def classify_declared(text: str) -> str | None:
@@ -128,6 +146,8 @@ def declared_types(pages: Sequence[PageLayout]) -> list[Found]:
                 if tick.option:
                     out.append(Found(tick.option, tuple(cells), f.quality * tick.quality, TICK_LABEL + "：" + tick.why))
                 out.extend(Found(o, tuple(cells), f.quality * 0.5, SEVERAL + "：" + tick.why) for o in tick.several)
+                why = "勾选符号未识别出：" + "、".join(tick.unmarked) + "均无框，其余选项为未勾选框"
+                out.extend(Found(o, tuple(cells), f.quality * 0.5, UNMARKED + "：" + why) for o in tick.unmarked)
                 continue
             v = accept_type_text(f.value)
             if v:
@@ -194,16 +214,19 @@ def code_fact(found: Sequence[Found]) -> Fact:
 
 
 def _by_code(declared: Sequence[Found], implied: list[str], code: Fact) -> Sequence[Found]:
-    """Several options ticked in one row (☑企业 … v其他（个体工商户）): the one the code's positions 1–2
-    imply is taken, the row and the code agreeing on it; otherwise they stay as read (low, review)."""
-    several = [f for f in declared if f.label.startswith(SEVERAL)]
+    """Several options ticked in one row (☑企业 … v其他（个体工商户）), or left unmarked among open boxes
+    (企业事业单位 □社会组织: dev seed 1202 #004, code 12…): the one the code's positions 1–2 imply is
+    taken, the row and the code agreeing on it; otherwise ticked ones stay as read (low, review) and
+    unmarked ones are no reading."""
+    several = [f for f in declared if f.label.startswith((SEVERAL, UNMARKED))]
+    as_read = [f for f in declared if not f.label.startswith(UNMARKED)]
     if not several or len(several) < len(declared) or not implied:
-        return declared
+        return as_read
     fits = [f for f in several if classify_declared(canonical_name(f.value)) in implied]
     if len({classify_declared(canonical_name(f.value)) for f in fits}) != 1:
-        return declared
+        return as_read
     conf = min(code.confidence, min(c.confidence for c in fits[0].cells)) * 0.9
-    why = f"{fits[0].label[len(SEVERAL) + 1:]}，按统一社会信用代码前两位取“{fits[0].value}”"
+    why = f"{fits[0].label.split('：', 1)[1]}，按统一社会信用代码前两位取“{fits[0].value}”"
     return [replace(fits[0], quality=conf / max(fits[0].confidence / fits[0].quality, 1e-6),
                     label=TICK_LABEL + "：" + why)]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.extract.code_parts import despecked_code, overlong
 from pipeline.extract.config import consortium_patterns
@@ -44,9 +45,33 @@ _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
 
 def is_type_word(name: str) -> bool:
     """A 单位类型 value read as a name (其他有限责任公司, 企业（有限责任公司): nothing of a unit's own
-    name is left once the type words and brackets are taken out."""
+    name is left once the type words and brackets are taken out; or a type word OCR garbled."""
     rest = _NOT_CJK.sub("", _type_words().sub("", name))
-    return len(rest) < 2
+    return len(rest) < 2 or _garbled_type_word(name)
+
+
+GARBLED_EDITS = 2
+"""A type word (4+ characters) with at most this many characters changed or added, one of them at
+most foreign to every type word, is that type word garbled (其他有限责艮责任公司: 有限责任公司 with
+艮责 spliced in by two engines' readings of one cell, dev seed 1202 #009, a fourth "member" holding
+the lead's roles). A unit's own name keeps 2+ characters no type word has (渝信有限公司)."""
+
+
+@lru_cache(maxsize=1)
+def _type_chars() -> frozenset[str]:
+    return frozenset("".join(patterns()["unit_type_words"]))
+
+
+def _garbled_type_word(name: str) -> bool:
+    core = _NOT_CJK.sub("", name)
+    if sum(ch not in _type_chars() for ch in core) > 1:
+        return False
+    for w in patterns()["unit_type_words"]:
+        if core.startswith(w) and len(w) <= 3:  # a leading short type word (其他有限……)
+            core = core[len(w):]
+            break
+    return any(len(w) >= 4 and Levenshtein.distance(core, w) <= GARBLED_EDITS
+               for w in patterns()["unit_type_words"])
 
 
 def strip_prose(name: str) -> str:
