@@ -61,3 +61,25 @@ def test_rows_stay_apart_without_a_grid_or_with_a_rows_gap():
              (_c("乙公司", 0.12, 0.236, 0.3, 0.246), _c("应用", 0.62, 0.236, 0.7, 0.246))]
     # the rule between these two rows was not found: a row's padding between them keeps them two
     assert merge_ruled_rows(apart, GRID) == apart
+
+
+def test_a_wrapped_name_inside_one_rapidocr_line_reads_top_line_first(tmp_path):
+    """Dev seed 1204 #005 (a JPEG folder; the helper's seed): RapidOCR's line over a narrow table row
+    held the name's two lines as words, and in x order the second came first (限公司 at 0.169 before
+    慧眼信创科技（重庆）有 at 0.170): the member's name was lost, a nameless member and a codeless one."""
+    sub, doc = read_planned_pages(tmp_path, 1204, 12, 4, ("members",))
+    facts = extract_facts([doc])
+    want = {m["name"]: m["uscc"] for m in sub.truth["expected"]["consortium"]}
+    assert {u.name.value: u.uscc.value for u in facts.consortium} == want
+
+
+def test_reading_order_inside_a_cell():
+    from pipeline.extract.layout import _reading_order
+    from pipeline.model import Word
+
+    second = Word(text="限公司", bbox=(0.169, 0.217, 0.221, 0.235), confidence=0.99)
+    first = Word(text="慧眼信创科技（重庆）有", bbox=(0.170, 0.203, 0.337, 0.221), confidence=0.99)
+    assert [w.text for w in _reading_order([second, first])] == ["慧眼信创科技（重庆）有", "限公司"]
+    a = Word(text="重庆", bbox=(0.10, 0.200, 0.14, 0.216), confidence=0.99)
+    b = Word(text="科技", bbox=(0.15, 0.203, 0.19, 0.219), confidence=0.99)   # one line, a little skew
+    assert [w.text for w in _reading_order([b, a])] == ["重庆", "科技"]

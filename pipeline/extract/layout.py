@@ -93,7 +93,7 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
         # across them: 1孵化开源项目≥40 | 个)
         # (a cell's height is the line's: a code centred in a cell beside a wrapped label stays in
         # the label's row)
-        return [c for g in cell_groups(line.words, cuts)
+        return [c for g in map(_reading_order, cell_groups(line.words, cuts))
                 for c in mk("".join(w.text for w in g), _in_line(_union(g), line), _mean_conf(g))]
     if line.engine == "rapidocr" and len(line.words) >= 2:
         return [c for w in line.words for c in mk(w.text, w.bbox, w.confidence)]
@@ -112,6 +112,23 @@ def line_cells(line: Line, page: Page, origin: int = -1) -> list[Cell]:
     if len(parts) > 1:
         return [c for p, b in zip(parts, _split_bbox(line.bbox, parts)) for c in mk(p, b, line.confidence)]
     return mk(line.text, line.bbox, line.confidence) if line.text.strip() else []
+
+
+def _reading_order(words: list) -> list:
+    """One cell's words top line first, each line left to right: RapidOCR's line over a narrow table
+    row holds a wrapped name's two lines as words, and in x order the second came first (限公司 at
+    0.169 before 慧眼信创科技（重庆）有 at 0.170: 限公司慧眼信创科技(重庆)有, a member lost, seed 1204 #005)."""
+    if len(words) < 2:
+        return words
+    h = median(w.bbox[3] - w.bbox[1] for w in words)
+    bands: list[float] = []
+    key = {}
+    for w in sorted(words, key=lambda w: w.bbox[1] + w.bbox[3]):
+        mid = (w.bbox[1] + w.bbox[3]) / 2
+        if not bands or mid - bands[-1] > 0.6 * h:
+            bands.append(mid)
+        key[id(w)] = (len(bands), w.bbox[0])
+    return sorted(words, key=lambda w: key[id(w)])
 
 
 def _union(words) -> BBox:
