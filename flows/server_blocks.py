@@ -5,14 +5,15 @@ PREFECT_HOME's database: it imports every installed Prefect collection (here pre
 dask.distributed) to hash the block registry, compares the hash with the one in memo_store.toml and
 finds them equal. Measured on the 2-core box: ~0.4–0.5 s of the server's ~3.5 s start-up CPU, every
 run (issue 18). After a start that left a hash, we note what that answer depends on and may change
-between runs: the installed packages (the mtime of each site-packages folder on sys.path: an install,
-upgrade or removal adds or removes a dist-info folder there), the database and the stored hash. While the note holds,
+between runs: the installed packages (the dist-info folders of each site-packages folder on sys.path: an
+install, upgrade or removal adds, renames or removes one), the database and the stored hash. While the note holds,
 the server starts with registration off (nothing imported, nothing hashed). A new home, an installed
 or removed package, another database or memo store: Prefect checks (and registers) as before.
 A user's own setting of either variable wins (then nothing is changed).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -47,10 +48,12 @@ def fingerprint(db: Path) -> str | None:
     for entry in sys.path:
         if Path(entry).name not in ("site-packages", "dist-packages"):
             continue
-        try:
-            installed.append([entry, os.stat(entry).st_mtime_ns])
+        try:  # the distributions there, by name and version: not the folder's mtime, which a first
+            # import also moves (a fresh environment's site-packages/__pycache__ made mid-run)
+            dists = sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info")))
         except OSError:
             continue
+        installed.append([entry, hashlib.sha256("\n".join(dists).encode()).hexdigest()])
     return json.dumps({"hash": found.group(1), "database": str(db), "installed": installed})
 
 

@@ -81,6 +81,8 @@ def test_the_registration_check_is_skipped_only_while_its_note_holds(tmp_path, m
     assert server_blocks.skip_env(db) == {}
     server_blocks.note(db)
     assert server_blocks.skip_env(db) == server_blocks.SKIP
+    (site / "__pycache__").mkdir()  # a first import in a fresh environment: nothing installed (CI's fresh clone)
+    assert server_blocks.skip_env(db) == server_blocks.SKIP
     assert server_blocks.skip_env(home / "other.db") == {}  # another database
     memo.write_text('block_auto_registration = "cd34"\n', encoding="utf-8")  # another Prefect registered
     assert server_blocks.skip_env(db) == {}
