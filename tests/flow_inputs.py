@@ -82,3 +82,19 @@ def make_hostile_zip(path: Path, outside: Path) -> Path:
                     str(outside / "target"))
         zf.writestr(info("03_炸弹.pdf"), b"\0" * (64 << 20))
     return path
+
+
+def server_environ(proc, timeout: float = 20.0) -> dict:
+    """The environment the embedded server process was started with, as the OS holds it. Read right
+    after the spawn, /proc may still show the spawning moment (empty, or the parent's environment
+    before the exec: a CI run under load failed both ways), so wait for the variable every spawn sets."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while True:
+        env = psutil.Process(proc.pid).environ()
+        if env.get("PREFECT__SERVER_FINAL") == "1" or time.monotonic() > deadline:
+            return env
+        time.sleep(0.05)

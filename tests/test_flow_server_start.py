@@ -13,7 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import psutil
+from flow_inputs import server_environ
 
 import flows  # noqa: F401
 from flows import _server_child, server, server_blocks
@@ -93,7 +93,7 @@ def test_a_second_start_in_the_same_home_skips_the_check_and_serves_what_the_fir
     _no_user_settings(monkeypatch)
     first = server.EmbeddedServer()
     try:
-        assert "PREFECT_API_BLOCKS_REGISTER_ON_START" not in psutil.Process(first.process.pid).environ()
+        assert "PREFECT_API_BLOCKS_REGISTER_ON_START" not in server_environ(first.process)
         first.wait_ready(600)
         assert first.boot_cpu > 0
     finally:
@@ -106,7 +106,7 @@ def test_a_second_start_in_the_same_home_skips_the_check_and_serves_what_the_fir
 
     second = server.EmbeddedServer()
     try:
-        env = psutil.Process(second.process.pid).environ()
+        env = server_environ(second.process)
         assert env["PREFECT_API_BLOCKS_REGISTER_ON_START"] == "false"
         assert env["PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION"] == "false"
         second.wait_ready(600)

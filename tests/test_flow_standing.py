@@ -16,8 +16,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-import psutil
-from flow_inputs import make_bundle
+from flow_inputs import make_bundle, server_environ
 
 import flows  # noqa: F401
 from flows import server, standing
@@ -68,13 +67,13 @@ def test_the_embedded_server_skips_migrations_only_on_the_database_it_left(tmp_p
     first = server.EmbeddedServer()
     try:
         first.wait_ready(600)
-        assert psutil.Process(first.process.pid).environ().get("PREFECT_API_DATABASE_MIGRATE_ON_START") is None
+        assert server_environ(first.process).get("PREFECT_API_DATABASE_MIGRATE_ON_START") is None
     finally:
         first.stop()
     assert server._database_current()
     second = server.EmbeddedServer()
     try:
-        assert psutil.Process(second.process.pid).environ().get("PREFECT_API_DATABASE_MIGRATE_ON_START") == "false"
+        assert server_environ(second.process).get("PREFECT_API_DATABASE_MIGRATE_ON_START") == "false"
         second.wait_ready(600)  # and it serves from the database as it was
         with urllib.request.urlopen(f"{second.url}/health", timeout=5) as r:
             assert r.status == 200

@@ -14,7 +14,7 @@ import psutil
 from typer.testing import CliRunner
 
 import flows  # noqa: F401
-from flow_inputs import make_bundle
+from flow_inputs import make_bundle, server_environ
 from flows import server
 from pipeline import reading
 
@@ -190,7 +190,7 @@ def test_the_embedded_server_runs_without_automations_or_live_stream_and_a_users
     s = server.EmbeddedServer()
     try:
         s.wait_ready(300)
-        env = psutil.Process(s.process.pid).environ()
+        env = server_environ(s.process)
         with urllib.request.urlopen(f"{s.url}/admin/settings", timeout=30) as r:
             settings = json.loads(r.read())
     finally:
