@@ -17,7 +17,7 @@ from __future__ import annotations
 from statistics import median
 from typing import Sequence
 
-from pipeline.grid import BAND_COVER
+from pipeline.grid import BAND_COVER, column_of
 from pipeline.model import Ruling
 
 from pipeline.extract.layout_cells import Cell, join_cells
@@ -69,8 +69,7 @@ def _joined(rows: Sequence[Sequence[Cell]], cuts: Sequence[float]) -> tuple[Cell
     columns: dict[int, list[tuple[int, Cell]]] = {}
     for k, row in enumerate(rows):
         for c in row:
-            x = (c.bbox[0] + c.bbox[2]) / 2
-            columns.setdefault(sum(1 for u in cuts if u < x), []).append((k, c))
+            columns.setdefault(column_of(c.bbox, cuts), []).append((k, c))
     out = []
     for col in sorted(columns):
         pieces = [c for _, c in sorted(columns[col], key=lambda kc: (kc[0], kc[1].bbox[0]))]
