@@ -65,3 +65,13 @@ def test_real_ocr_of_rendered_dates_gives_the_chinese_zero(engine):
     years = re.findall(r"([^：:至日\s]{4,5})年", text)
     assert len(years) >= 10, text
     assert all(y in ("二〇二六", "二〇二三", "二〇二七", "二〇二五") for y in years), text
+
+
+def test_japanese_glyph_forms_become_the_simplified_characters():
+    """RapidOCR read 带动就业 as 帯动就业 on a scanned target page (seed 930 #004): a target not matched."""
+    word = Word(text="帯动就业人数600人", bbox=(0.2, 0.1, 0.5, 0.2), confidence=0.99)
+    line = Line(text="4 帯动就业人数600人", bbox=(0.1, 0.1, 0.5, 0.2), confidence=0.99,
+                words=(Word(text="4", bbox=(0.1, 0.1, 0.12, 0.2), confidence=0.9), word))
+    (got,) = fix_lines([line])
+    assert got.text == "4 带动就业人数600人" and got.words[1].text == "带动就业人数600人"
+    assert fix_lines([Line(text="带动就业", bbox=(0, 0, 1, 1), confidence=1.0)])[0].text == "带动就业"

@@ -271,7 +271,7 @@ def test_gap_read_inside_a_line_already_read_is_dropped():
     """The gap filler's padded crop took in a read line's end and read it again (辰信息技术产业研究院
     inside 申报单位（盖章） 重庆北辰信息技术产业研究院): dropped; a read beside the line is kept."""
     from pipeline.model import Line
-    from pipeline.ocr.cascade import _read_already
+    from pipeline.ocr.cascade_gaps import read_already as _read_already
 
     read = [Line(text="申报单位（盖章） 重庆北辰信息技术产业研究院", bbox=(0.106, 0.484, 0.661, 0.507), confidence=0.96)]
     again = Line(text="辰信息技术产业研究院", bbox=(0.450, 0.485, 0.669, 0.506), confidence=1.0)

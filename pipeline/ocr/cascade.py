@@ -66,6 +66,7 @@ from pipeline.ocr.cascade_crops import (  # noqa: F401
     uncovered_regions,
     unreliable_blocks,
 )
+from pipeline.ocr.cascade_gaps import add_gap_line, same_ink
 from pipeline.ocr.cascade_splice import (  # noqa: F401
     Segment,
     between_context,
@@ -252,7 +253,7 @@ class CascadeEngine:
         # the padded block crop also takes in lines beside the block, which stay as read: their
         # second reading here would be glued on twice (博远软件技术（重庆）有限公司限公司)
         beside = [ln for j, ln in enumerate(lines) if j not in set(block)]
-        return [ln for ln in r_lines if not _same_ink(ln, beside)]
+        return [ln for ln in r_lines if not same_ink(ln, beside)]
 
     def _fill_gaps(self, grey, dpi, lines, cfg) -> list[Line]:
         h, w = grey.shape[:2]
@@ -267,7 +268,8 @@ class CascadeEngine:
             with stagetime.stage("ocr_rapidocr_gaps"):
                 items, _ = self.detect(sub, region=True, dpi=dpi)
             shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
-            out.extend(ln for ln in rapid.boxes_to_lines(shifted, w, h) if not _read_already(ln, lines))
+            for ln in rapid.boxes_to_lines(shifted, w, h):
+                out = add_gap_line(ln, out)
         return out
 
     def _whole_page(self, rgb, w, h) -> list[Line]:
@@ -280,26 +282,6 @@ class CascadeEngine:
             items, _ = self.detect_page(grey)
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
-
-
-def _area(box) -> float:
-    return max(box[2] - box[0], 1e-9) * max(box[3] - box[1], 1e-9)
-
-
-def _inter(a, b) -> float:
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-
-
-def _read_already(line: Line, lines: list[Line], most: float = 0.5) -> bool:
-    """A gap region's read that lies mostly inside a line already read: the padded crop took in that
-    line's end and read it again (申报单位 重庆北辰……研究院 + 辰信息技术产业研究院), which the row would
-    glue on as a doubled name."""
-    return any(_inter(line.bbox, ln.bbox) >= most * _area(line.bbox) for ln in lines)
-
-
-def _same_ink(line: Line, lines: list[Line], most: float = 0.5) -> bool:
-    """`line` and one of `lines` cover the same ink: their boxes overlap over `most` of the smaller."""
-    return any(_inter(line.bbox, ln.bbox) >= most * min(_area(line.bbox), _area(ln.bbox)) for ln in lines)
 
 
 @register(ENGINE)

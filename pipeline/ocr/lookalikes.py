@@ -50,13 +50,24 @@ def fix_year_zeros(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _glyph_variants() -> dict[str, str]:
+    return dict(yaml.safe_load(CONFIG_PATH.read_text(encoding="utf-8")).get("glyph_variants") or {})
+
+
+def fix_chars(text: str) -> list[str]:
+    """Per character of `text`, what it becomes: year zeros (fix_year_zeros), then glyph variants."""
+    variants = _glyph_variants()
+    return [variants.get(c, c) for c in fix_year_zeros(text)]
+
+
 def fix_lines(lines: list[Line]) -> list[Line]:
     """The lines with look-alikes fixed in the line text and in the words that hold them."""
     return [_fix_line(ln) for ln in lines]
 
 
 def _fix_line(line: Line) -> Line:
-    new = fix_year_zeros(line.text)
+    new = fix_chars(line.text)
     if "".join(new) == line.text:
         return line
     words, p = [], 0
