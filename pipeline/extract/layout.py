@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from statistics import median
 from typing import Sequence
 
 from pipeline.grid import cell_groups, column_cuts, rule_between
 from pipeline.model import BBox, Document, Line, Page, Ruling
 
+from pipeline.extract.config import labels
 from pipeline.extract.layout_cells import Cell, is_speck, join_cells  # noqa: F401  (the names other modules import from here)
 from pipeline.extract.ruled_rows import merge_ruled_rows
 
@@ -25,10 +27,23 @@ _SPLIT_SPACES = re.compile(r"\s{3,}")
 
 
 def norm(text: str) -> str:
-    """NFKC (full-width → ASCII, ： → :), no whitespace, 〇-like circles unified."""
+    """NFKC (full-width → ASCII, ： → :), no whitespace, 〇-like circles unified, a bracket OCR gave
+    as a look-alike mended where its partner is a round bracket (晴川云计算《重庆)有限公司)."""
     t = unicodedata.normalize("NFKC", text or "")
     t = t.replace("○", "〇").replace("◯", "〇").replace("Ｏ", "O")
+    if "(" in t or ")" in t:
+        opening, closing = _bracket_lookalikes()
+        t = closing.sub(r"(\1)", opening.sub(r"(\1)", t))
     return _WS.sub("", t)
+
+
+@lru_cache(maxsize=1)
+def _bracket_lookalikes() -> tuple[re.Pattern, re.Pattern]:
+    """(look-alike opening … ')', '(' … look-alike closing), a short run between (labels.yaml)."""
+    cfg = labels()["bracket_lookalikes"]
+    op, cl = re.escape(cfg["open"]), re.escape(cfg["close"])
+    inner = rf"([^(){op}{cl}]{{1,{int(cfg['inside'])}}})"
+    return re.compile(rf"[{op}]{inner}\)"), re.compile(rf"\({inner}[{cl}]")
 
 
 @dataclass(frozen=True)

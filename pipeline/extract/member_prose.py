@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import cn2an
 
+from pipeline.extract.config import label_regex
 from pipeline.extract.fields import canonical_name
 from pipeline.extract.layout import Cell, Flow, PageLayout, flow
 from pipeline.extract.member_list import names_in, patterns, roles_in
@@ -78,9 +80,11 @@ def read_sentences(pages: Sequence[PageLayout]) -> tuple[list[ListSentence], lis
                     lists.append(ListSentence(tuple(found), tuple(f.cells_between(m.start(), m.end()))))
         items = sorted(_list_items(f.text, _row_starts(page)), key=lambda it: it[2])
         # one item is no list: the others may be lost; an item whose role OCR garbled (（四）场景应方：…)
-        # still names a member, in a list whose other items give roles
-        if sum(bool(r) for _, r, _, _ in items) >= 2:
-            lists.append(ListSentence(tuple((n, r) for n, r, _, _ in items),
+        # still names a member, in a list whose other items give roles; numbers that skip one ((一)、(三))
+        # lost an item: no whole list
+        nums = [k for *_, k in items]
+        if sum(bool(r) for _, r, _, _, _ in items) >= 2 and (None in nums or nums == list(range(1, len(nums) + 1))):
+            lists.append(ListSentence(tuple((n, r) for n, r, _, _, _ in items),
                                       tuple(f.cells_between(items[0][2], items[-1][3]))))
         for rx in patterns()["member_counts"]:
             for m in re.finditer(rx, f.text):
@@ -100,7 +104,7 @@ def _row_starts(page: PageLayout) -> list[int]:
 
 
 def _list_items(text: str, row_starts: Sequence[int] = ()):
-    """(name, roles, start, end) of each numbered item naming one member with its role
+    """(name, roles, start, end, number or None) of each numbered item naming one member with its role
     (（二）开源代码贡献单位：重庆渝芯软件有限公司（统一社会信用代码：…）), the name possibly wrapped.
     An item starts after a full stop or a colon, or at a line's start: a scan loses the 。 ending the
     item above (……开源代码贡献 / （四）应用单位：…), and the member with it."""
@@ -115,10 +119,18 @@ def _list_items(text: str, row_starts: Sequence[int] = ()):
             found = names_in(m.group("name"))
             # the whole item is one name (names_in gives it with full-width brackets: 汇川数码科技（重庆）有限公司);
             # a role not understood is a role unread, when the item gives the member's code after its name
-            coded = re.match(r"\s*[(（]\s*(?:统一)?社会信用代码", text[off + m.end("name"):])
+            coded = _code_label_after().match(text[off + m.end("name"):])
             if (roles or coded) and found and found[0][0] == canonical_name(m.group("name").strip()):
                 found_at.add(off + m.start("role"))
-                yield found[0][0], roles, off + m.start("role"), off + m.end("name")
+                num = next((g for g in (m.groupdict().get(k) for k in ("num", "num2", "num3")) if g), None)
+                yield found[0][0], roles, off + m.start("role"), off + m.end("name"), _count(num) if num else None
+
+
+@lru_cache(maxsize=1)
+def _code_label_after() -> re.Pattern:
+    """A bracket opening on a code label right after a name (（统一社会信用代码：, 信 dropped or not)."""
+    exact, fuzzy = label_regex("uscc")
+    return re.compile(rf"\s*[(（]\s*(?:{exact.pattern}|{fuzzy.pattern})")
 
 
 # ---------------------------------------------------------------- agreement parties
@@ -265,7 +277,12 @@ def _party_roles(text: str, at: int) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- codes beside names in prose
 
-_CODE_AFTER = re.compile(r"[(（]?(?:统一社会信用代码|社会信用代码|信用代码|机构代码)(?:[(（]注册号[)）])?[:：]?([0-9A-Z]{18})(?![0-9A-Z])")
+@lru_cache(maxsize=1)
+def _code_after() -> re.Pattern:
+    """A code label (labels.yaml `uscc`, one character of a long label misread or dropped: 统一社会用代码)
+    and the code after it."""
+    exact, fuzzy = label_regex("uscc")
+    return re.compile(rf"[(（]?(?:{exact.pattern}|{fuzzy.pattern})(?:[(（]注册号[)）])?[:：]?([0-9A-Z]{{18}})(?![0-9A-Z])")
 
 
 def coded_names(pages: Sequence[PageLayout]) -> list[tuple[str, str, tuple[Cell, ...]]]:
@@ -276,7 +293,7 @@ def coded_names(pages: Sequence[PageLayout]) -> list[tuple[str, str, tuple[Cell,
         if "代码" not in page.text:
             continue
         f = flow([page])
-        for m in _CODE_AFTER.finditer(f.text):
+        for m in _code_after().finditer(f.text):
             before = names_in(f.text[max(0, m.start() - 45):m.start()])
             if before and m.start() - max(0, m.start() - 45) - before[-1][2] <= 1:
                 out.append((before[-1][0], m.group(1), tuple(f.cells_between(m.start(), m.end()))))

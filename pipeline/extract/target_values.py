@@ -119,6 +119,7 @@ def _figures_for_lookalikes(text: str) -> str:
 
 _CN_NUMERAL = re.compile(rf"[{CN_DIGITS}]+")
 IRREGULAR_FACTOR = 0.7
+_ZERO_DECIMALS = re.compile(r"(\d+)[.．·](0+)")
 MAGNITUDE_FACTOR = 0.5
 
 
@@ -134,6 +135,12 @@ def numeral_doubts(num: str, value: float | None, ind: IndicatorSpec) -> tuple[f
         if odd and ind.min and value < ind.min:
             return MAGNITUDE_FACTOR, [f"目标值“{num}”中的“{'、'.join(odd)}”按数字读取为{_fmt(value)}，低于榜单指标，"
                                       "可能识别有误"]
+        whole = _ZERO_DECIMALS.fullmatch(num)
+        if whole and ind.min and value < ind.min <= float(whole.group(1) + whole.group(2)):
+            # a speck on a scan read as a point (≥12000 read 1200.0, seed 929 #010): the point alone
+            # decides the fail, and zeros after a point are rarely written
+            return MAGNITUDE_FACTOR, [f"目标值“{num}”小数点后只有0，去掉小数点即为{whole.group(1) + whole.group(2)}，"
+                                      "小数点可能是扫描污点，低于榜单指标的读数不足为凭"]
         if ind.min and value < ind.min / 10:
             return MAGNITUDE_FACTOR, [f"目标值“{num}”（{_fmt(value)}{ind.unit}）不到榜单指标{_fmt(ind.min)}{ind.unit}的十分之一，"
                                       "可能有数字、小数点或“万”字识别有误"]

@@ -1,0 +1,54 @@
+"""A gap region's reading beside a line already read (pipeline/ocr/cascade_gaps.py), and through real
+rendered pages: the agreement's 甲方 line read whole, the member prose's code under a garbled label."""
+from pathlib import Path
+
+from pipeline.model import Line
+from pipeline.ocr.cascade_gaps import add_gap_line
+
+from family2_pages import planned_facts, read_planned_pages
+
+LINE = Line(text="方（牵头单位）：重庆拓维数码科技股份有限公司", bbox=(0.196, 0.133, 0.575, 0.153), confidence=1.0)
+
+
+def test_gap_reading_overlapping_a_line_start_gives_it_its_first_characters():
+    gap = Line(text="甲方（牵）", bbox=(0.141, 0.130, 0.229, 0.151), confidence=0.96)
+    out = add_gap_line(gap, [LINE])
+    assert [ln.text for ln in out] == ["甲方（牵头单位）：重庆拓维数码科技股份有限公司"]
+    assert out[0].bbox[0] == 0.141 and out[0].bbox[2] == 0.575
+    assert [w.text for w in out[0].words][0] == "甲"
+
+
+def test_gap_reading_overlapping_a_line_end_gives_it_its_last_characters():
+    line = Line(text="申报单位：重庆北辰信息技术产业研", bbox=(0.10, 0.48, 0.60, 0.50), confidence=0.95)
+    gap = Line(text="产业研究院", bbox=(0.55, 0.48, 0.68, 0.50), confidence=0.99)
+    out = add_gap_line(gap, [line])
+    assert [ln.text for ln in out] == ["申报单位：重庆北辰信息技术产业研究院"]
+
+
+def test_gap_reading_sharing_no_text_or_row_stays_its_own_line():
+    beside = Line(text="（公章）", bbox=(0.17, 0.13, 0.23, 0.151), confidence=0.9)
+    below = Line(text="乙方：重庆", bbox=(0.14, 0.16, 0.30, 0.18), confidence=0.9)
+    assert [ln.text for ln in add_gap_line(beside, [LINE])] == [LINE.text, "（公章）"]
+    assert [ln.text for ln in add_gap_line(below, [LINE])] == [LINE.text, "乙方：重庆"]
+
+
+def test_gap_reading_inside_a_line_is_that_line_again():
+    again = Line(text="重庆拓维数码科技", bbox=(0.30, 0.133, 0.45, 0.153), confidence=1.0)
+    assert add_gap_line(again, [LINE]) == [LINE]
+
+
+def test_agreement_party_line_is_read_whole_on_a_scan(tmp_path: Path):
+    """Seed 930 #011: Tesseract's line began at （牵; the gap filler read 甲方（牵） beside it, a second
+    cell that cut the party line, and the agreement counted 2 parties against 3 elsewhere."""
+    _, doc = read_planned_pages(tmp_path, 930, 12, 10, ("agreement",))
+    heads = [ln.text for p in doc.pages for ln in p.lines if ln.text[:2] in ("甲方", "方（")]
+    assert heads and heads[0].startswith("甲方（牵头单位）"), heads
+
+
+def test_member_code_after_a_garbled_code_label_is_the_members(tmp_path: Path):
+    """Seed 930 #011: （统一社会用代码：91500104MAPF9L3A37） — 信 dropped from the label; the code
+    belongs to the name before it, as under the whole label."""
+    expected, facts = planned_facts(tmp_path, 930, 12, 10, ("members", "agreement", "signing"))
+    codes = {u.name.value: u.uscc.value for u in facts.consortium}
+    assert codes.get("重庆市森域人工智能科技有限责任公司") == "91500104MAPF9L3A37", codes
+    assert facts.consortium_list.value == 3, facts.consortium_list.reason
