@@ -52,3 +52,52 @@ def test_member_code_after_a_garbled_code_label_is_the_members(tmp_path: Path):
     codes = {u.name.value: u.uscc.value for u in facts.consortium}
     assert codes.get("重庆市森域人工智能科技有限责任公司") == "91500104MAPF9L3A37", codes
     assert facts.consortium_list.value == 3, facts.consortium_list.reason
+
+
+def _w(text, box, conf=1.0):
+    from pipeline.model import Word
+    return Word(text=text, bbox=box, confidence=conf)
+
+
+def test_a_word_read_again_from_another_lines_ink_is_dropped():
+    """Seed 929 #009's block re-read: 1 (the code's first digit detected on its own) beside
+    1250011734055728, and 英 read twice; the code cell joined 125001173405572816T."""
+    from pipeline.ocr.cascade_gaps import drop_doubled_words
+
+    name = Line(text="2重庆市澜图软件创新研1", bbox=(0.138, 0.227, 0.36, 0.245), confidence=0.96,
+                words=(_w("2", (0.138, 0.23, 0.155, 0.245)), _w("重庆市澜图软件创新研", (0.175, 0.228, 0.326, 0.245)),
+                       _w("1", (0.348, 0.227, 0.36, 0.241))))
+    code = Line(text="1250011734055728", bbox=(0.352, 0.227, 0.475, 0.238), confidence=1.0,
+                words=(_w("1250011734055728", (0.352, 0.229, 0.475, 0.238)),))
+    out = drop_doubled_words([name, code])
+    assert [ln.text for ln in out] == ["2重庆市澜图软件创新研", "1250011734055728"]
+    assert out[0].bbox[2] == 0.326
+    # the same text twice over the same ink: the surer stays
+    a = Line(text="英", bbox=(0.70, 0.18, 0.72, 0.20), confidence=0.9, words=(_w("英", (0.70, 0.18, 0.72, 0.20), 0.9),))
+    b = Line(text="英", bbox=(0.70, 0.18, 0.72, 0.20), confidence=0.99, words=(_w("英", (0.70, 0.18, 0.72, 0.20), 0.99),))
+    assert drop_doubled_words([a, b]) == [b]
+
+
+def test_words_beside_or_below_each_other_stay():
+    from pipeline.ocr.cascade_gaps import drop_doubled_words
+
+    row = Line(text="单位名称", bbox=(0.17, 0.12, 0.23, 0.14), confidence=1.0, words=(_w("单位名称", (0.17, 0.12, 0.23, 0.14)),))
+    below = Line(text="单", bbox=(0.17, 0.15, 0.18, 0.17), confidence=1.0, words=(_w("单", (0.17, 0.15, 0.18, 0.17)),))
+    other = Line(text="位", bbox=(0.18, 0.12, 0.19, 0.14), confidence=1.0, words=(_w("位", (0.18, 0.12, 0.19, 0.14)),))
+    beside = Line(text="单", bbox=(0.235, 0.12, 0.245, 0.14), confidence=1.0, words=(_w("单", (0.235, 0.12, 0.245, 0.14)),))
+    assert drop_doubled_words([row, below, beside]) == [row, below, beside]
+    assert drop_doubled_words([row, other]) == [row]  # 位 inside 单位名称 on its ink
+
+
+def test_member_code_wrapped_in_its_cell_is_read_once(tmp_path: Path):
+    """Seed 929 #009, the whole TIFF: 1250011734055728 / 6T in a wrapped code cell."""
+    from pipeline.checks.rules import load_rules
+    from pipeline.extract import extract_facts
+    from pipeline.process import indicator_specs
+
+    from family2_pages import read_planned_submission
+
+    sub, doc = read_planned_submission(tmp_path, 929, 12, 8)
+    facts = extract_facts([doc], indicators=indicator_specs(load_rules()))
+    codes = {u.name.value: u.uscc.value for u in facts.consortium}
+    assert codes.get("重庆市澜图软件创新研究院") == "12500117340557286T", codes

@@ -66,7 +66,7 @@ from pipeline.ocr.cascade_crops import (  # noqa: F401
     uncovered_regions,
     unreliable_blocks,
 )
-from pipeline.ocr.cascade_gaps import add_gap_line, same_ink
+from pipeline.ocr.cascade_gaps import add_gap_line, drop_doubled_words, same_ink
 from pipeline.ocr.cascade_splice import (  # noqa: F401
     Segment,
     between_context,
@@ -162,7 +162,7 @@ class CascadeEngine:
             out = self._reread(grey, lines, cells, chosen, cfg, ruled)
             if cfg["fill_gaps"]:
                 out = self._fill_gaps(grey, page.dpi, out, cfg)
-        out = fix_lines(rapid.reading_order(out))
+        out = fix_lines(rapid.reading_order(drop_doubled_words(out)))
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out), rulings=rulings)
 

@@ -107,3 +107,49 @@ def add_gap_line(gap: Line, lines: list[Line]) -> list[Line]:
     if read_already(gap, lines):
         return lines
     return lines + [gap]
+
+
+def _doubled(short, long) -> bool:
+    """`short` is `long`'s ink read again: on its row, over half its width inside `long`'s box, and its
+    text inside `long`'s (单 beside 单位名称, 1 over the first digit of 1250011734055728)."""
+    a, b = short.bbox, long.bbox
+    over = min(a[3], b[3]) - max(a[1], b[1])
+    if over < 0.5 * min(a[3] - a[1], b[3] - b[1]):
+        return False
+    inside = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    return inside >= 0.5 * max(a[2] - a[0], 1e-9) and _comparable(short.text) in _comparable(long.text)
+
+
+def drop_doubled_words(lines: list[Line]) -> list[Line]:
+    """`lines` without the words a second detection read from another line's ink (a block re-read of
+    a table with wrapped cells gave 1 | 1250011734055728 … 6T, joined 125001173405572816T: seed 929
+    #009). Of two such words the shorter goes, of equal ones the less sure."""
+    words = sorted(((k, j, w) for k, ln in enumerate(lines) for j, w in enumerate(ln.words)), key=lambda t: t[2].bbox[0])
+    gone: set[tuple[int, int]] = set()
+    for i, (k, j, w) in enumerate(words):
+        for k2, j2, w2 in words[i + 1:]:
+            if w2.bbox[0] >= w.bbox[2]:
+                break  # sorted by left edge: no later word overlaps w
+            if k2 == k or (k2, j2) in gone or (k, j) in gone:
+                continue
+            if len(w2.text) > len(w.text) or (len(w2.text) == len(w.text) and w2.confidence > w.confidence):
+                short, long, at = w, w2, (k, j)
+            else:
+                short, long, at = w2, w, (k2, j2)
+            if _doubled(short, long):
+                gone.add(at)
+    if not gone:
+        return lines
+    out = []
+    for k, ln in enumerate(lines):
+        keep = [w for j, w in enumerate(ln.words) if (k, j) not in gone]
+        if len(keep) == len(ln.words):
+            out.append(ln)
+        elif keep:
+            box = (min(w.bbox[0] for w in keep), min(w.bbox[1] for w in keep),
+                   max(w.bbox[2] for w in keep), max(w.bbox[3] for w in keep))
+            sep = "" if ln.text == "".join(w.text for w in ln.words) else " "
+            conf = sum(w.confidence * len(w.text) for w in keep) / max(1, sum(len(w.text) for w in keep))
+            out.append(ln.model_copy(update={"text": sep.join(w.text for w in keep), "words": tuple(keep),
+                                             "bbox": box, "confidence": conf}))
+    return out
