@@ -143,9 +143,7 @@ class CascadeEngine:
         lines = [ln for ln, _ in cut]
         cells = [split_cells(ln, grey, cfg["cell_gap_heights"], cfg["margin"] * (ln.bbox[3] - ln.bbox[1]) * h,
                              cfg["unruled_gap_heights"], [x * w for x in xs]) for ln, xs in cut]
-        cells = [reach_outer_rules(c, ln, rulings, w, h, cfg["cell_reach_heights"]) if xs else
-                 reach_outer_ink(c, ln, grey, cfg["cell_reach_heights"]) if len(c) >= cfg["table_min_cells"] else c
-                 for c, (ln, xs) in zip(cells, cut)]
+        cells = [_reach_outer(c, ln, xs, rulings, grey, cfg) for c, (ln, xs) in zip(cells, cut)]
         # a line across a table rule is a table row however few its cells: read cell by cell, so no
         # crop reaches over a rule (1 | 重庆云帆… read as one window lost its cell boundary)
         ruled = {i for i, (_, xs) in enumerate(cut) if xs and len(cells[i]) >= 2}
@@ -282,6 +280,18 @@ class CascadeEngine:
             items, _ = self.detect_page(grey)
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
+
+
+def _reach_outer(cells, line: Line, cuts, rulings, grey, cfg) -> list:
+    """A row's outer cells stretched to the rules closing them (a ruled row), else its last cell over
+    ink right after the line's end (a table row with no rule within reach there: 三百 read 三 in a ruled
+    target table whose border lay further than the reach, seed 931 #03)."""
+    h, w = grey.shape[:2]
+    reach = cfg["cell_reach_heights"]
+    if cuts:
+        ruled = reach_outer_rules(cells, line, rulings, w, h, reach)
+        return ruled if not ruled or ruled[-1][2] != cells[-1][2] else reach_outer_ink(ruled, line, grey, reach)
+    return reach_outer_ink(cells, line, grey, reach) if len(cells) >= cfg["table_min_cells"] else cells
 
 
 @register(ENGINE)
