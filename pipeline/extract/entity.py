@@ -33,8 +33,14 @@ class Tick:
     unmarked: tuple[str, ...] = ()
     """When none could be told: the options left without a mark while every mark read is an open box
     (企业事业单位 □社会组织 □其他: OCR dropped the ■ before one and the □ before another)."""
+    bare: str | None = None
+    """Beside one ticked option, the one option with no mark at all among open boxes (□企业 事业单位
+    □社会组织 ☑其他): its ■ may be what OCR dropped, the ☑ a speck in an open box."""
 
 
+BARE = TICK_LABEL + "无框对"
+"""Found.label of the option with no mark beside a ticked one: taken only where the ticked option
+contradicts the code's positions 1–2 and this one fits them."""
 SEVERAL = TICK_LABEL + "多项"
 """Found.label of one of several ticked types: the code's positions 1–2 may choose among them."""
 UNMARKED = TICK_LABEL + "无框"
@@ -83,10 +89,22 @@ def tick_choice(text: str) -> Tick | None:
     full = [o + (d.group() if (d := re.match(r"[(（][^)）□■☐☑]{1,20}[)）]", text[e:])) else "")
             for o, _, e in spans if o in read.ticked]
     if len(read.ticked) == 1:
-        return Tick(full[0], read.quality, read.why)
+        return Tick(full[0], read.quality, read.why, bare=_bare_beside_tick(text, spans, read.ticked[0]))
     if read.ticked:
         return Tick(None, 0.0, "勾选了多项：" + "、".join(full), tuple(full))
     return Tick(None, 0.0, "单位性质" + read.why, unmarked=_unmarked(text, spans))
+
+
+def _bare_beside_tick(text: str, spans: Sequence[tuple[str, int, int]], ticked: str) -> str | None:
+    """The one option without a mark in a row of 3+ options whose other marks, the ticked one's aside,
+    are open boxes."""
+    t = patterns()["ticks"]
+    marked = marked_options(text, spans)
+    bare = [o for o, s, _ in spans if s not in {m[1] for m in marked}]
+    others = [m for m in marked if m[0] != ticked]
+    if len(spans) < 3 or len(bare) != 1 or bare[0] == ticked or not others or not all(m[3] in set(t["unchecked"]) | set(t["open_garbled"]) for m in others):
+        return None
+    return bare[0]
 
 
 def _unmarked(text: str, spans: Sequence[tuple[str, int, int]]) -> tuple[str, ...]:
@@ -148,6 +166,9 @@ def declared_types(pages: Sequence[PageLayout]) -> list[Found]:
                 out.extend(Found(o, tuple(cells), f.quality * 0.5, SEVERAL + "：" + tick.why) for o in tick.several)
                 why = "勾选符号未识别出：" + "、".join(tick.unmarked) + "均无框，其余选项为未勾选框"
                 out.extend(Found(o, tuple(cells), f.quality * 0.5, UNMARKED + "：" + why) for o in tick.unmarked)
+                if tick.option and tick.bare:
+                    why = f"“{tick.bare}”前无勾选框（实心方框可能未识别出），“{tick.option}”前的勾选符号可能是框内污点"
+                    out.append(Found(tick.bare, tuple(cells), f.quality * 0.5, BARE + "：" + why))
                 continue
             v = accept_type_text(f.value)
             if v:
@@ -218,8 +239,14 @@ def _by_code(declared: Sequence[Found], implied: list[str], code: Fact) -> Seque
     (企业事业单位 □社会组织: dev seed 1202 #004, code 12…): the one the code's positions 1–2 imply is
     taken, the row and the code agreeing on it; otherwise ticked ones stay as read (low, review) and
     unmarked ones are no reading."""
+    bare = [f for f in declared if f.label.startswith(BARE)]
+    declared = [f for f in declared if not f.label.startswith(BARE)]
     several = [f for f in declared if f.label.startswith((SEVERAL, UNMARKED))]
     as_read = [f for f in declared if not f.label.startswith(UNMARKED)]
+    if bare and implied and not several and all(classify_declared(canonical_name(f.value)) not in implied for f in as_read):
+        several = [f for f in bare if classify_declared(canonical_name(f.value)) in implied]
+        if len(several) == 1:
+            declared = several  # the ticked option contradicts the code, the bare one fits it
     if not several or len(several) < len(declared) or not implied:
         return as_read
     fits = [f for f in several if classify_declared(canonical_name(f.value)) in implied]
