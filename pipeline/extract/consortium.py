@@ -18,7 +18,7 @@ from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_count import list_fact
 from pipeline.extract.member_cards import read_cards
-from pipeline.extract.member_list import names_in, read_tables, roles_in
+from pipeline.extract.member_list import guessed_roles, names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
 from pipeline.extract.nlp import cut_role, role_mentions
 from pipeline.extract.unweave import split_role
@@ -335,6 +335,8 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
             mb.codes.append(Found(code, cells, 0.95, "prose"))
     # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
     _fill_from_labels(pages, members)
+    for mb in members:
+        _drop_outvoted_guesses(mb)
     units = []
     for mb in members:
         name = name_fact(mb.names, "成员单位名称")
@@ -347,6 +349,23 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         units.append(Unit(name=name, uscc=code, entity_type=etype, declared_type_text=text, roles=roles, role_evidence=ev,
                           role_claims=claims))
     return tuple(units), list_fact(tables, cards, lists, counts, named_parties(pages), cards_whole)
+
+
+def _drop_outvoted_guesses(mb: _Member) -> None:
+    """A role only a tick row's guess gives (guessed_roles: two marks dropped, both options taken) that
+    another place stating the member's roles does not give is no role (dev seed 1360 #011: 开源代码贡献单位
+    guessed on a card, the agreement making the member 应用推广单位 only — a code contributor read
+    where there was none could pass consortium.code_contributor)."""
+    for r in list(mb.roles):
+        places = [p for p, got in mb.claims.items() if r in got]
+        others = [p for p in mb.claims if p not in places and mb.claims[p]]
+        if places == [TABLE] and others and r in guessed_roles(mb.claims[TABLE][r].text):
+            guess = mb.claims[TABLE].pop(r)
+            mb.roles[r] = [e for e in mb.roles[r] if e.text != guess.text]
+            if not mb.roles[r]:
+                del mb.roles[r]
+    if TABLE in mb.claims and not mb.claims[TABLE]:
+        del mb.claims[TABLE]
 
 
 def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:

@@ -156,8 +156,11 @@ def _in_line(box: BBox, line: Line) -> BBox:
 
 
 def _mean_conf(words) -> float:
-    n = sum(len(w.text) for w in words) or 1
-    return sum(w.confidence * len(w.text) for w in words) / n
+    """Character-weighted, specks aside (a rule's residue read 。” at 0.05 beside 孵化场地面积 in a cell:
+    it holds no reading to doubt, dev seed 1360 #004), unless the cell is only specks."""
+    read = [w for w in words if not is_speck(w.text)] or words
+    n = sum(len(w.text) for w in read) or 1
+    return sum(w.confidence * len(w.text) for w in read) / n
 
 
 def page_layout(page: Page) -> PageLayout:

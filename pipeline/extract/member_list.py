@@ -34,6 +34,16 @@ def roles_in(text: str) -> list[tuple[str, int, int, str]]:
     return [ments[int(i)] for i in read.ticked]
 
 
+def guessed_roles(text: str) -> set[str]:
+    """Roles a tick row gives only by guess: OCR dropped the marks before two or more options among
+    open boxes (□牵头单位 开源代码贡献单位应用单位: one ■ and one □ lost), and each is taken as ticked."""
+    ments = [m for m in role_mentions(text) if m[0] != "member"]
+    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)], multi=True)
+    if read is None or read.quality >= 1.0 or len(read.ticked) < 2:
+        return set()
+    return {ments[int(i)][0] for i in read.ticked}
+
+
 @lru_cache(maxsize=1)
 def _type_words() -> re.Pattern:
     words = sorted(patterns()["unit_type_words"], key=len, reverse=True)
