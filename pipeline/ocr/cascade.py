@@ -170,7 +170,8 @@ class CascadeEngine:
         """`ruled`: lines across a table rule, read cell by cell like table rows."""
         h, w = grey.shape[:2]
         out: list[Line | None] = list(lines)
-        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"] and i not in ruled])
+        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"] and i not in ruled],
+                                   cfg["block_overlap"])
         in_block = {i for b in blocks for i in b}
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         plans: dict[int, list[Segment]] = {}

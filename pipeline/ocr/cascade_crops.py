@@ -146,13 +146,18 @@ def crop(grey: np.ndarray, box: tuple[float, float, float, float], pad_y: float)
     return grey[y0:y1, x0:x1]
 
 
-def unreliable_blocks(lines: list[Line], chosen: list[int]) -> list[list[int]]:
+def unreliable_blocks(lines: list[Line], chosen: list[int], min_overlap: float = 0.0) -> list[list[int]]:
     """Groups of line indices whose Tesseract boxes overlap another line's box (mis-segmented text,
     usually under a seal), grown to every line that overlaps the group; only groups holding a
     chosen line. A crop of such a box cuts through neighbouring lines, so these are re-read by
-    RapidOCR detection over the block instead."""
+    RapidOCR detection over the block instead.
+
+    Two boxes overlap when they share more than `min_overlap` of the shorter one's height (and any
+    width): consecutive prose lines whose boxes touch by an ascender, a bracket or tight line
+    spacing (~20 % of a line's height) were read well and are not a block (cascade.yaml block_overlap)."""
     def overlap(a, b):
-        return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+        shared = min(a[3], b[3]) - max(a[1], b[1])
+        return min(a[2], b[2]) > max(a[0], b[0]) and shared > 0 and shared > min_overlap * min(a[3] - a[1], b[3] - b[1])
 
     n = len(lines)
     parent = list(range(n))
