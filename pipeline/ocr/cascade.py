@@ -63,6 +63,7 @@ from pipeline.ocr.cascade_crops import (  # noqa: F401
     erase_crop_rules,
     has_rule,
     split_cells,
+    trim_blank_sides,
     uncovered_regions,
     unreliable_blocks,
 )
@@ -168,7 +169,8 @@ class CascadeEngine:
         """`ruled`: lines across a table rule, read cell by cell like table rows."""
         h, w = grey.shape[:2]
         out: list[Line | None] = list(lines)
-        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"] and i not in ruled])
+        blocks = unreliable_blocks(lines, [i for i, _ in chosen if len(cells[i]) < cfg["table_min_cells"] and i not in ruled],
+                                   cfg["block_overlap"])
         in_block = {i for b in blocks for i in b}
         extra = [ln for b in blocks for ln in self._reread_block(grey, lines, b, dict(chosen), cfg, out)]
         plans: dict[int, list[Segment]] = {}
@@ -181,9 +183,11 @@ class CascadeEngine:
                                         table=i in ruled, dropped=partial(self._dropped, grey, lines[i], cfg))
             pad = cfg["margin"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h
             plans[i] = [sg if crop(grey, sg.box, pad).size else replace(sg, read=False) for sg in plans[i]]
+            keep = int(round(cfg["trim_keep_heights"] * (lines[i].bbox[3] - lines[i].bbox[1]) * h))
             for seg in (sg for sg in plans[i] if sg.read):
-                crops.append(erase_crop_rules(crop(grey, seg.box, pad), residue_darkest=residue["darkest"],
-                                              residue_paper=residue["paper"], residue_share=residue["share"]))
+                cut = erase_crop_rules(crop(grey, seg.box, pad), residue_darkest=residue["darkest"],
+                                       residue_paper=residue["paper"], residue_share=residue["share"])
+                crops.append(trim_blank_sides(cut, keep))
                 owners.append(i)
         stagetime.count("rapid_crops", len(crops))
         stagetime.count("lines_to_rapid", len(set(owners)) + len(in_block))
