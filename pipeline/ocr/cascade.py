@@ -51,6 +51,7 @@ from pipeline.ocr.cascade_choice import (  # noqa: F401
     mean_conf,
     nfkc,
     restore_colon,
+    restore_doubles,
     settings,
     uscc_ok,
     why_reread,
@@ -218,7 +219,7 @@ class CascadeEngine:
                 winner = "rapidocr" if cand.engine != "tesseract" else "tesseract"
             self.decisions.append(Decision(i, why, t.text, t.confidence, cand.text, cand.confidence, winner, rule))
             if winner == "rapidocr":
-                out[i] = restore_colon(t.text, cand)
+                out[i] = restore_doubles(t.text, restore_colon(t.text, cand))
         return [ln for ln in out if ln is not None] + extra
 
     @staticmethod
