@@ -7,7 +7,7 @@ from __future__ import annotations
 from family2_pages import planned_facts
 
 from pipeline.model import Line
-from pipeline.ocr.cascade import _same_ink
+from pipeline.ocr.cascade_gaps import same_ink as _same_ink
 
 
 def test_wrapped_member_names_read_once(tmp_path):
