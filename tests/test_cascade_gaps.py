@@ -101,3 +101,13 @@ def test_member_code_wrapped_in_its_cell_is_read_once(tmp_path: Path):
     facts = extract_facts([doc], indicators=indicator_specs(load_rules()))
     codes = {u.name.value: u.uscc.value for u in facts.consortium}
     assert codes.get("重庆市澜图软件创新研究院") == "12500117340557286T", codes
+
+
+def test_a_glyph_piece_read_across_a_lines_box_is_dropped():
+    """Seed 1202 #009: the gap filler read 石 (码's radical, left of Tesseract's box for 码) beside 码贡献方,
+    and the role cell became 牵头单位、代石码贡献方 — the member lost its code-contributor role."""
+    line = Line(text="码贡献方", bbox=(0.640, 0.187, 0.696, 0.197), confidence=0.9)
+    piece = Line(text="石", bbox=(0.636, 0.185, 0.648, 0.193), confidence=0.79)
+    assert add_gap_line(piece, [line]) == [line]
+    beside = Line(text="石", bbox=(0.600, 0.185, 0.612, 0.193), confidence=0.79)
+    assert add_gap_line(beside, [line]) == [line, beside]

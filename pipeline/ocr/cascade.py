@@ -188,7 +188,7 @@ class CascadeEngine:
             for seg in (sg for sg in plans[i] if sg.read):
                 cut = erase_crop_rules(crop(grey, seg.box, pad), residue_darkest=residue["darkest"],
                                        residue_paper=residue["paper"], residue_share=residue["share"])
-                crops.append(trim_blank_sides(cut, keep))
+                crops.append(trim_blank_sides(cut, keep) if keep > 0 else cut)
                 owners.append(i)
         stagetime.count("rapid_crops", len(crops))
         stagetime.count("lines_to_rapid", len(set(owners)) + len(in_block))
