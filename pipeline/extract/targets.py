@@ -120,6 +120,7 @@ def _target_row(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[
         cells = cells[1:]
         if value_col is not None:
             value_col -= 1
+    cells = comparator_cut(cells)
     if len(cells) < 2:
         # one OCR run for the whole row: 入驻企业数量 家 45
         if len(cells) == 1:
@@ -232,6 +233,29 @@ def _name_spill(cells: list[Cell], name: str, score: float, inds: Sequence[Indic
     c = cells[1]
     rest = Cell(c.text[m.end():], c.raw, c.file, c.page, c.bbox, c.confidence, c.source, c.origin)
     return name + m.group(1), ind, better, [cells[0], rest, *cells[2:]]
+
+
+def comparator_cut(cells: Sequence[Cell]) -> list[Cell]:
+    """The cells with a comparator the cut between two cells split (孵化场地面积。不低 | 于3600: a
+    speck at a RapidOCR word's start stretched its box over the name column, and the cut at the rule,
+    placed by character width, fell inside 不低于) whole again at the start of the value's cell; the
+    comparators are labels.yaml's. A cell that ends in a comparator's head without its rest beside
+    it (数量不 | 20家) is left as it is."""
+    out = list(cells)
+    words = [w for w in labels()["target_table"].get("comparators", []) if len(w) >= 2]
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        for w in sorted(words, key=len, reverse=True):
+            j = next((j for j in range(len(w) - 1, 0, -1) if a.text.endswith(w[:j]) and b.text.startswith(w[j:])
+                      and len(a.text) > j and re.match(r"[\d" + CN_DIGITS + "]", b.text[len(w) - j:])), 0)
+            if not j:
+                continue
+            head = a.text[:-j].rstrip(labels()["target_table"].get("name_specks", "") + " ")
+            out[i] = Cell(head, a.raw[:-j].rstrip() if a.raw.endswith(w[:j]) else head, a.file, a.page, a.bbox,
+                          a.confidence, a.source, a.origin)
+            out[i + 1] = Cell(w[:j] + b.text, w[:j] + b.raw, b.file, b.page, b.bbox, b.confidence, b.source, b.origin)
+            break
+    return [c for c in out if c.text]  # a cell that held only specks and the comparator's head
 
 
 def _split_name_cell(text: str, units: list[str]) -> tuple[str, str]:
