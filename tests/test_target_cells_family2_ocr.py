@@ -98,3 +98,20 @@ def test_a_name_read_low_supports_a_pass_only():
     fuzzy = _target(0.3, 0.99, ind.min + 100, written="带动就业岗位")
     assert fuzzy.value_confidence is None
     assert check_targets(_facts(fuzzy), RULES, "innovation_community").status == "review"
+
+
+def test_a_speck_inside_a_wrapped_header_name(tmp_path):
+    """Dev seed 1303 #006 (JPEG folder): 吸纳带动就”业（人） read at 0.62 — the ” matched only by
+    similarity, so the clear ≥600 stayed doubtful. Specks inside a name (labels.yaml
+    name_inner_specks) are no part of it."""
+    exp, facts = planned_facts(tmp_path, 1303, 12, 5, ("cover", "targets"))
+    assert _planned(exp) == "pass"
+    got = check_targets(facts, RULES, exp["track"])
+    assert got.status == "pass", got.detail
+
+
+def test_inner_specks_are_no_part_of_a_name():
+    from pipeline.extract.target_values import indicator_key, match_indicator
+
+    assert indicator_key("吸纳带动就”业（人）") == indicator_key("吸纳带动就业（人）")
+    assert match_indicator("吸纳带动就”业（人）", SPECS)[1] == 100

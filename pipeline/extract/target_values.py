@@ -195,8 +195,10 @@ def _orphan_unit(units: tuple[str, ...]) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _name_lookalikes() -> dict[int, str]:
-    return str.maketrans(labels()["target_table"].get("name_lookalikes") or {})
+def _name_lookalikes() -> dict[int, str | None]:
+    """Look-alike glyphs turned into the name's own, specks inside the name dropped (labels.yaml)."""
+    cfg = labels()["target_table"]
+    return str.maketrans(cfg.get("name_lookalikes") or {}) | str.maketrans("", "", cfg.get("name_inner_specks", ""))
 
 
 @lru_cache(maxsize=16384)
