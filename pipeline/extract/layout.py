@@ -16,6 +16,7 @@ from typing import Sequence
 from pipeline.grid import cell_groups, column_cuts, rule_between
 from pipeline.model import BBox, Document, Line, Page, Ruling
 
+from pipeline.extract.config import labels
 from pipeline.extract.layout_cells import Cell, is_speck, join_cells  # noqa: F401  (the names other modules import from here)
 from pipeline.extract.ruled_rows import merge_ruled_rows
 
@@ -339,6 +340,15 @@ _TOC = re.compile(r"(?:[.…·‥．。]{3,}|…{2,}|-{4,})\s*[(（]?\d{0,3}[)�
 def is_toc(text: str) -> bool:
     """A 目录 line: a heading followed by leader dots and a page number (三、建设运营方案……5)."""
     return bool(_TOC.search(text))
+
+
+def toc_pages(pages: Sequence[PageLayout]) -> frozenset[tuple[str, int]]:
+    """(file, page) of the 目录 pages: a page titled 目录 (labels.yaml toc_titles) in its first rows.
+    Its lines are headings even where the scan lost their leader dots (六、附件：场地租赁合同（产权证明）
+    with no dots read took the site's tenure from the contents page: dev seed 1303 #010)."""
+    titles = set(labels().get("toc_titles", []))
+    return frozenset((p.file, p.number) for p in pages
+                     if any("".join(c.text for c in row).replace(" ", "") in titles for row in p.rows[:3]))
 
 
 @dataclass(frozen=True)
