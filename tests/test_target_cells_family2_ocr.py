@@ -115,3 +115,23 @@ def test_inner_specks_are_no_part_of_a_name():
 
     assert indicator_key("吸纳带动就”业（人）") == indicator_key("吸纳带动就业（人）")
     assert match_indicator("吸纳带动就”业（人）", SPECS)[1] == 100
+
+
+def test_a_name_head_cut_off_with_the_row_number(tmp_path):
+    """Dev seed 1304 #010 (JPEG folder): 4.吸纳带动就业 cut at the 序号 column's rule as 4.吸 | 纳带动就业
+    (the point after the 4 hid where the figures end); the name 纳带动就业 matched nothing and the
+    indicator was not found. The name's head goes back to its cell (targets.number_cut)."""
+    exp, facts = planned_facts(tmp_path, 1304, 12, 9, ("cover", "targets"))
+    assert _planned(exp) == "pass"
+    assert {t.indicator: t.value for t in facts.targets}.get("带动就业人数") == 300, facts.targets
+    assert check_targets(facts, RULES, exp["track"]).status == "pass"
+
+
+def test_number_cut():
+    from pipeline.extract.targets import number_cut
+
+    got = number_cut([_cell("4.吸", 0.1, 0.17), _cell("纳带动就业", 0.17, 0.29), _cell("300", 0.5, 0.54)])
+    assert [c.text for c in got] == ["4.", "吸纳带动就业", "300"]
+    assert [c.text for c in number_cut([_cell("12入驻", 0.1, 0.17), _cell("企业数量", 0.17, 0.29)])] == ["12", "入驻企业数量"]
+    for row in (["4", "吸纳带动就业"], ["4.吸", "300"], ["入驻企业", "数量"], ["4.吸纳带", "动就业"]):
+        assert [c.text for c in number_cut([_cell(row[0], 0.1, 0.17), _cell(row[1], 0.17, 0.29)])] == row
