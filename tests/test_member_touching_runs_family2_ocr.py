@@ -2,13 +2,13 @@
 the cover's 联合体牵头单位（盖章） 重庆市悦来数字化转型促进中心, a seal's arc across the name, came back
 as 重庆市悦来 | 数字化转型促进中心; the tail alone ends like a unit's name and became a second lead
 (consortium.size review: 牵头单位有2家). Two touching runs of one line making one whole name, the head
-naming no unit and no role, are read joined (consortium._touching_runs). Through the real rendered
+naming no unit and no role, are read joined (name_runs.touching_runs). Through the real rendered
 pages, and a pure test."""
 from __future__ import annotations
 
 from family2_pages import planned_facts
 
-from pipeline.extract.consortium import _touching_runs
+from pipeline.extract.name_runs import touching_runs as _touching_runs
 from pipeline.extract.layout import Cell
 
 

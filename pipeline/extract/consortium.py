@@ -20,6 +20,7 @@ from pipeline.extract.member_count import list_fact
 from pipeline.extract.member_cards import read_cards
 from pipeline.extract.member_list import names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
+from pipeline.extract.name_runs import touching_runs
 from pipeline.extract.nlp import cut_role, role_mentions
 from pipeline.extract.unweave import split_role
 from pipeline.facts import ROLE_CUT, Evidence, Fact, RoleClaim, Unit
@@ -69,7 +70,7 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     A row with one name (a member-table row, or 甲方（牵头单位）：A公司) gives every role in the row to
     it; a cell with several names gives each role to the nearest name after it, or before it when the
     role is in brackets right behind the name (A公司（牵头单位）)."""
-    row = _touching_runs(row)
+    row = touching_runs(row)
     text = "|".join(c.text for c in row)
     masked, ments = _mask_roles(text)
     # type words (其他有限责任公司 from a 单位类型 column) are no names; sentence words are cut off
@@ -103,31 +104,6 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     for (n, _, _), roles in zip(names, roles_for):
         out.append((n, roles, code if len(names) == 1 else None, list(row)))
     return out
-
-
-RUN_GAP = 0.002
-"""Two runs of one OCR line at most this far apart (page widths) touch: one run the engine split."""
-
-
-def _touching_runs(row: Sequence[Cell]) -> tuple[Cell, ...]:
-    """The row with a unit name RapidOCR returned as two touching runs of one line (重庆市悦来 |
-    数字化转型促进中心, a seal's arc across it) joined: the tail alone ends like a unit's name and became
-    a second lead beside the real one (dev seed 1306 #003, consortium.size review). Joined only when
-    the head is Chinese naming no unit and no role and the two make one whole name."""
-    out = list(row)
-    i = 0
-    while i < len(out) - 1:
-        a, b = out[i], out[i + 1]
-        whole = a.text + b.text
-        if (a.source == "ocr" and a.origin == b.origin >= 0 and abs(b.bbox[0] - a.bbox[2]) <= RUN_GAP
-                and re.fullmatch(r"[\u4e00-\u9fff（）()]{2,}", a.text) and not names_in(a.text)
-                and not role_mentions(a.text) and names_in(b.text)
-                and accept_name(whole) == canonical_name(whole) == canonical_name(names_in(whole)[0][0]
-                                                                              if names_in(whole) else "")):
-            out[i:i + 2] = [_joined([a, b])]
-            continue
-        i += 1
-    return tuple(out)
 
 
 def _stub_of(stub: str, name: str) -> bool:
