@@ -105,6 +105,12 @@ class Target(Frozen):
     """The indicator text as written on the page."""
     matched: bool = False
     evidence: tuple[Evidence, ...] = ()
+    value_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    """The value cell's own reading confidence (with the same match and unit factors as the
+    evidence), set only when the name cell matched its indicator exactly and was read lower than the
+    value: a wrapped header's stray bracket or speck read at 0.3 then cannot make a clearly read value
+    that meets its minimum doubtful. It never carries a fail: a value under the minimum is judged on
+    the evidence's confidence, the name's included."""
 
 
 class Seal(Frozen):

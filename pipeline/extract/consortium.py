@@ -20,6 +20,7 @@ from pipeline.extract.member_count import list_fact
 from pipeline.extract.member_cards import read_cards
 from pipeline.extract.member_list import guessed_roles, names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
+from pipeline.extract.name_runs import touching_runs
 from pipeline.extract.nlp import cut_role, role_mentions
 from pipeline.extract.unweave import split_role
 from pipeline.facts import ROLE_CUT, Evidence, Fact, RoleClaim, Unit
@@ -69,6 +70,7 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
     A row with one name (a member-table row, or 甲方（牵头单位）：A公司) gives every role in the row to
     it; a cell with several names gives each role to the nearest name after it, or before it when the
     role is in brackets right behind the name (A公司（牵头单位）)."""
+    row = touching_runs(row)
     text = "|".join(c.text for c in row)
     masked, ments = _mask_roles(text)
     # type words (其他有限责任公司 from a 单位类型 column) are no names; sentence words are cut off

@@ -359,6 +359,15 @@ def is_toc(text: str) -> bool:
     return bool(_TOC.search(text))
 
 
+def toc_pages(pages: Sequence[PageLayout]) -> frozenset[tuple[str, int]]:
+    """(file, page) of the 目录 pages: a page titled 目录 (labels.yaml toc_titles) in its first rows.
+    Its lines are headings even where the scan lost their leader dots (六、附件：场地租赁合同（产权证明）
+    with no dots read took the site's tenure from the contents page: dev seed 1303 #010)."""
+    titles = set(labels().get("toc_titles", []))
+    return frozenset((p.file, p.number) for p in pages
+                     if any("".join(c.text for c in row).replace(" ", "") in titles for row in p.rows[:3]))
+
+
 @dataclass(frozen=True)
 class Flow:
     """All cells of some pages as one string, with each character's cell, for regexes that must

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from pipeline.extract.config import labels
-from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc
+from pipeline.extract.layout import Cell, Flow, PageLayout, flow, is_toc, toc_pages
 from pipeline.extract.config import consortium_patterns
 from pipeline.extract.ticks import TickRead, marked_options, option_spans, read_ticks
 from pipeline.extract.values import CN_DIGITS, DATE_RE, cn_int, date_from_match, years_between
@@ -37,13 +37,14 @@ def _ev(f: Flow, start: int, end: int, conf_mult: float, note: str = "") -> tupl
     return tuple(c.evidence(conf, note) for c in cells), conf
 
 
-def _first_keyword(f: Flow, words: list[str], skip: Sequence[tuple[int, int]] = ()) -> tuple[int, str] | None:
-    """The first place a word is written outside a 目录 line and outside the `skip` spans (options
-    of a tick row)."""
+def _first_keyword(f: Flow, words: list[str], skip: Sequence[tuple[int, int]] = (),
+                   contents: frozenset[tuple[str, int]] = frozenset()) -> tuple[int, str] | None:
+    """The first place a word is written outside a 目录 line or page (`contents`: layout.toc_pages)
+    and outside the `skip` spans (options of a tick row)."""
     hits = []
     for w in words:
         k = f.text.find(w)
-        while k >= 0 and (any(is_toc(c.text) for c in f.cells_between(k, k + len(w)))
+        while k >= 0 and (any(is_toc(c.text) or (c.file, c.page) in contents for c in f.cells_between(k, k + len(w)))
                           or any(a <= k < b for a, b in skip)):
             k = f.text.find(w, k + 1)
         if k >= 0:
@@ -132,8 +133,9 @@ def extract_site(pages: Sequence[PageLayout]) -> Site:
     cfg = labels()["site"]
     ticks = tenure_ticks(pages)
     skip = [sp for t in ticks for sp in t.options] + _alternatives(f.text)
-    leased = _first_keyword(f, cfg["leased"], skip)
-    owned = _first_keyword(f, cfg["owned"], skip)
+    contents = toc_pages(pages)
+    leased = _first_keyword(f, cfg["leased"], skip, contents)
+    owned = _first_keyword(f, cfg["owned"], skip, contents)
     ticked = _ticked(f, ticks)
     if ticked is not None:
         tenure = ticked

@@ -202,8 +202,10 @@ def _orphan_unit(units: tuple[str, ...]) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _name_lookalikes() -> dict[int, str]:
-    return str.maketrans(labels()["target_table"].get("name_lookalikes") or {})
+def _name_lookalikes() -> dict[int, str | None]:
+    """Look-alike glyphs turned into the name's own, specks inside the name dropped (labels.yaml)."""
+    cfg = labels()["target_table"]
+    return str.maketrans(cfg.get("name_lookalikes") or {}) | str.maketrans("", "", cfg.get("name_inner_specks", ""))
 
 
 @lru_cache(maxsize=16384)
@@ -275,7 +277,11 @@ def unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | Non
 
 def make_target(ind: IndicatorSpec, score: float, written: str, value: float | None, unit: str, used: list[Cell],
         num: str = "") -> Target:
+    """The target read from `used`: the name cell(s) first, the value cell last when it is a cell of its
+    own. Its confidence is the least of the cells' times the match score (and the unit and numeral
+    factors below); `value_confidence` is the value cell's alone, kept when the name matched exactly."""
     conf = min(c.confidence for c in used) * (score / 100)
+    value_conf = used[-1].confidence if len(used) >= 2 and score >= 100 else None
     note = "" if score >= 100 else f"“{written}”按相近程度{score:.0f}%对应榜单指标“{ind.name}”"
     if unit and ind.unit and unit != ind.unit:
         if unit in ind.units and value is not None:
@@ -288,9 +294,12 @@ def make_target(ind: IndicatorSpec, score: float, written: str, value: float | N
         else:
             note = (note + "；" if note else "") + f"单位写为“{unit}”，榜单为“{ind.unit}”"
             conf *= 0.7
+            value_conf = None
     factor, doubts = numeral_doubts(num, value, ind)
     if doubts:
         note = "；".join(([note] if note else []) + doubts)
         conf *= factor
+        value_conf = None
+    lifted = value_conf is not None and value_conf > conf
     return Target(indicator=ind.name, value=value, unit=unit, written=written, matched=True,
-                  evidence=tuple(c.evidence(conf, note) for c in used))
+                  evidence=tuple(c.evidence(conf, note) for c in used), value_confidence=value_conf if lifted else None)
