@@ -18,30 +18,10 @@ from pipeline.extract.config import consortium_patterns
 from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
 from pipeline.extract.layout import Cell, join_cells
 from pipeline.extract.nlp import role_mentions
-from pipeline.extract.ticks import read_ticks
+from pipeline.extract.role_ticks import guessed_roles, roles_in  # noqa: F401  (the names other modules import from here)
 
 
 patterns = consortium_patterns  # the name the member modules use
-
-
-def roles_in(text: str) -> list[tuple[str, int, int, str]]:
-    """Role phrases in `text` that give a role: all of them, or in a tick row (■牵头单位 □应用单位)
-    only the ticked ones."""
-    ments = [m for m in role_mentions(text) if m[0] != "member"]
-    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)], multi=True)
-    if read is None:
-        return ments
-    return [ments[int(i)] for i in read.ticked]
-
-
-def guessed_roles(text: str) -> set[str]:
-    """Roles a tick row gives only by guess: OCR dropped the marks before two or more options among
-    open boxes (□牵头单位 开源代码贡献单位应用单位: one ■ and one □ lost), and each is taken as ticked."""
-    ments = [m for m in role_mentions(text) if m[0] != "member"]
-    read = read_ticks(text, [(str(i), s, e) for i, (_, s, e, _) in enumerate(ments)], multi=True)
-    if read is None or read.quality >= 1.0 or len(read.ticked) < 2:
-        return set()
-    return {ments[int(i)][0] for i in read.ticked}
 
 
 @lru_cache(maxsize=1)
