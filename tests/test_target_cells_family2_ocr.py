@@ -71,15 +71,16 @@ def test_comparator_cut():
 
 def _target(name_conf, value_conf, value, written="带动就业人数（人）"):
     ind = next(i for i in SPECS if i.name == "带动就业人数")
-    used = [_cell(written, 0.6, 0.72, name_conf), _cell(str(value), 0.62, 0.65, value_conf)]
+    shown = f"{value:g}"  # as a page writes it (200, not str(float) 200.0: zeros after a point are doubtful)
+    used = [_cell(written, 0.6, 0.72, name_conf), _cell(shown, 0.62, 0.65, value_conf)]
     score = 100.0 if written.startswith("带动就业人数") else 85.0
-    return make_target(ind, score, written, float(value), "人", used, str(value))
+    return make_target(ind, score, written, float(value), "人", used, shown)
 
 
 def _facts(*targets):
     ind = {i.name: i for i in SPECS if i.track == "innovation_community"}
-    others = [make_target(i, 100.0, i.name, float(i.min), i.unit, [_cell(i.name, 0.1, 0.2), _cell(str(i.min), 0.3, 0.4)],
-                          str(i.min)) for n, i in ind.items() if n != "带动就业人数"]
+    others = [make_target(i, 100.0, i.name, float(i.min), i.unit, [_cell(i.name, 0.1, 0.2), _cell(f"{i.min:g}", 0.3, 0.4)],
+                          f"{i.min:g}") for n, i in ind.items() if n != "带动就业人数"]
     return ApplicationFacts(targets=tuple(others) + targets)
 
 
