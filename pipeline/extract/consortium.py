@@ -2,7 +2,7 @@
 agreement text, however the roles are phrased (phrases in patterns/roles.jsonl, read by spaCy).
 
 A member is keyed by its code when one is read, else by its name; OCR variants of one name merge
-(rapidfuzz ratio ≥ 90)."""
+(rapidfuzz ratio ≥ 90) unless they end in two legal forms (fields.same_unit)."""
 from __future__ import annotations
 
 import re
@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extract.code_parts import wrapped_code
 from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
-from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled,
+from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled, same_unit,
                                      whole_name)
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_count import list_fact
@@ -263,7 +263,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         for mb in members:
             if code and any(c.value == code for c in mb.codes):
                 return mb
-            if name and any(fuzz.ratio(name, f.value) >= 90 for f in mb.names):
+            if name and any(same_unit(name, f.value) for f in mb.names):
                 return mb
             if name and not mb.names and any(_stub_of(s, name) for s in mb.stubs):
                 return mb
@@ -327,12 +327,12 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                     mb.roles.setdefault(r, []).append(role_cells[0].evidence(conf, note))
     # names written elsewhere (signature slots, agreement) vote on how a member's name is spelled
     for m in mentions:
-        mb = next((mb for mb in members if any(fuzz.ratio(m.value, f.value) >= 90 for f in mb.names)), None)
+        mb = next((mb for mb in members if any(same_unit(m.value, f.value) for f in mb.names)), None)
         if mb is not None:
             mb.names.append(m)
     # codes given in prose right after a member's name (wrapped onto the next line)
     for name, code, cells in coded_names(pages):
-        mb = next((mb for mb in members if any(fuzz.ratio(name, f.value) >= 90 for f in mb.names)), None)
+        mb = next((mb for mb in members if any(same_unit(name, f.value) for f in mb.names)), None)
         if mb is not None:
             mb.codes.append(Found(code, cells, 0.95, "prose"))
     # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
@@ -380,7 +380,7 @@ def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> No
         codes = labelled([page], "uscc", accept_code)
         types = declared_types([page])
         for n in names:
-            mb = next((m for m in members if any(fuzz.ratio(n.value, f.value) >= 90 for f in m.names)), None)
+            mb = next((m for m in members if any(same_unit(n.value, f.value) for f in m.names)), None)
             if mb is None:
                 continue
             y = n.cells[0].bbox[1]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
+from rapidfuzz import fuzz
+
 from pipeline import uscc
 from pipeline.extract.config import label_regex, labels
 from pipeline.extract.layout import Cell, PageLayout
@@ -189,6 +191,19 @@ def canonical_name(text: str) -> str:
 @lru_cache(maxsize=1)
 def _long_suffixes() -> tuple[str, ...]:
     return tuple(sorted({s for s in labels()["unit_name_suffixes"] if len(s) >= 2}, key=len, reverse=True))
+
+
+def legal_form(name: str) -> str:
+    """The legal form a name ends in (labels.yaml legal_forms, the longest), '' when none."""
+    n = canonical_name(name).rstrip("）)")
+    return next((f for f in sorted(labels()["legal_forms"], key=len, reverse=True) if n.endswith(f)), "")
+
+
+def same_unit(a: str, b: str, at_least: float = 90) -> bool:
+    """Two spellings of one unit's name: close (rapidfuzz ratio ≥ `at_least`) and not of two legal forms
+    (…科技有限公司 and …科技股份有限公司 are two units however alike the rest)."""
+    fa, fb = legal_form(a), legal_form(b)
+    return not (fa and fb and fa != fb) and fuzz.ratio(a, b) >= at_least
 
 
 def accept_name(text: str) -> str | None:
