@@ -173,6 +173,9 @@ def _check_role(rule: str, role: str, minimum: int, facts: ApplicationFacts, rul
         if why:
             return _result(rules, rule, "review", f"未识别到{zh}，但{why}，请人工核对",
                            (*ev, *_list_ev(facts)))
+        clash, clash_ev = places_contradict(members, role)
+        if clash:  # one place gives the role, another does not (a tick row's guess set aside): no evidence of none
+            return _result(rules, rule, "review", f"未认定{zh}，但{clash}，两处不一致，请人工核对", (*clash_ev, *ev))
         return _result(rules, rule, "fail", f"联合体无{zh}", (*ev, *_list_ev(facts)))
     if _role_low(having, rules, agreed=True):
         return _result(rules, rule, "review", f"{zh}：{names}（识别置信度偏低，请核对）", ev)

@@ -357,17 +357,16 @@ def _drop_outvoted_guesses(mb: _Member) -> None:
     """A role only a tick row's guess gives (guessed_roles: two marks dropped, both options taken) that
     another place stating the member's roles does not give is no role (dev seed 1360 #011: 开源代码贡献单位
     guessed on a card, the agreement making the member 应用推广单位 only — a code contributor read
-    where there was none could pass consortium.code_contributor)."""
+    where there was none could pass consortium.code_contributor). The table's claim keeps it: the
+    places disagree, and a role rule may not fail on that (consortium_rules.places_contradict)."""
     for r in list(mb.roles):
         places = [p for p, got in mb.claims.items() if r in got]
         others = [p for p in mb.claims if p not in places and mb.claims[p]]
         if places == [TABLE] and others and r in guessed_roles(mb.claims[TABLE][r].text):
-            guess = mb.claims[TABLE].pop(r)
+            guess = mb.claims[TABLE][r]
             mb.roles[r] = [e for e in mb.roles[r] if e.text != guess.text]
             if not mb.roles[r]:
                 del mb.roles[r]
-    if TABLE in mb.claims and not mb.claims[TABLE]:
-        del mb.claims[TABLE]
 
 
 def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:

@@ -129,8 +129,13 @@ def _list_items(text: str, row_starts: Sequence[int] = ()):
 @lru_cache(maxsize=1)
 def _code_label_after() -> re.Pattern:
     """A bracket opening on a code label right after a name (（统一社会信用代码：, 信 dropped or not)."""
+    return re.compile(rf"\s*[(（]\s*{_code_label()}")
+
+
+def _code_label() -> str:
+    """A code label: labels.yaml `uscc`, or one of its long labels with a character misread or dropped."""
     exact, fuzzy = label_regex("uscc")
-    return re.compile(rf"\s*[(（]\s*(?:{exact.pattern}|{fuzzy.pattern})")
+    return f"(?:{exact.pattern}|{fuzzy.pattern})"
 
 
 # ---------------------------------------------------------------- agreement parties
@@ -281,8 +286,7 @@ def _party_roles(text: str, at: int) -> tuple[str, ...]:
 def _code_after() -> re.Pattern:
     """A code label (labels.yaml `uscc`, one character of a long label misread or dropped: 统一社会用代码)
     and the code after it."""
-    exact, fuzzy = label_regex("uscc")
-    return re.compile(rf"[(（]?(?:{exact.pattern}|{fuzzy.pattern})(?:[(（]注册号[)）])?[:：]?([0-9A-Z]{{18}})(?![0-9A-Z])")
+    return re.compile(rf"[(（]?{_code_label()}(?:[(（]注册号[)）])?[:：]?([0-9A-Z]{{18}})(?![0-9A-Z])")
 
 
 def coded_names(pages: Sequence[PageLayout]) -> list[tuple[str, str, tuple[Cell, ...]]]:
