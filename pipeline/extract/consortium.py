@@ -12,12 +12,13 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from pipeline.extract.code_parts import wrapped_code
-from pipeline.extract.entity import accept_type_text, classify_declared, code_fact, declared_types, name_fact, type_fact
-from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, find_names, labelled, same_unit,
+from pipeline.extract.entity import accept_type_text, code_fact, name_fact, type_fact
+from pipeline.extract.fields import (USCC_TOKEN, Found, accept_name, canonical_name, find_names, same_unit,
                                      whole_name)
 from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_count import list_fact
 from pipeline.extract.member_cards import read_cards
+from pipeline.extract.member_labels import code_under, fill_from_labels
 from pipeline.extract.member_list import guessed_roles, names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
 from pipeline.extract.name_runs import touching_runs
@@ -309,12 +310,13 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
 
     mentions: list[Found] = []
     for page, rows in zip(pages, stitched):
-        for row in rows:
+        for k, row in enumerate(rows):
             for name, roles, code, cells in _row_units(row):
                 name_cells = _holding(cells, norm(name))
                 if not roles and not code:
                     mentions.append(Found(name, name_cells, 0.9, "mention"))
                     continue  # a unit merely mentioned is not a member
+                code = code or code_under(rows, k)
                 mb = member_for(name, code)
                 mb.names.append(Found(name, name_cells, 1.0, "row"))
                 if code:
@@ -336,7 +338,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
         if mb is not None:
             mb.codes.append(Found(code, cells, 0.95, "prose"))
     # per-member pages (单位名称 … 统一社会信用代码 … 单位性质) fill codes and types by name
-    _fill_from_labels(pages, members)
+    fill_from_labels(pages, members)
     for mb in members:
         _drop_outvoted_guesses(mb)
     units = []
@@ -367,28 +369,6 @@ def _drop_outvoted_guesses(mb: _Member) -> None:
             mb.roles[r] = [e for e in mb.roles[r] if e.text != guess.text]
             if not mb.roles[r]:
                 del mb.roles[r]
-
-
-def _fill_from_labels(pages: Sequence[PageLayout], members: list[_Member]) -> None:
-    """Pair each labelled unit name with the code and 单位性质 labelled within the next rows of the
-    same page, and give them to the member of that name."""
-    for page in pages:
-        names = labelled([page], "applicant_name", accept_name)
-        if not names:
-            continue
-        codes = labelled([page], "uscc", accept_code)
-        types = declared_types([page])
-        for n in names:
-            mb = next((m for m in members if any(same_unit(n.value, f.value) for f in m.names)), None)
-            if mb is None:
-                continue
-            y = n.cells[0].bbox[1]
-            near_codes = [c for c in codes if 0 <= c.cells[0].bbox[1] - y < 0.25]
-            near_types = [t for t in types if 0 <= t.cells[0].bbox[1] - y < 0.3]
-            if near_codes:
-                mb.codes.append(near_codes[0])
-            if near_types and classify_declared(near_types[0].value):
-                mb.types.append(near_types[0])
 
 
 def lead_of(units: Sequence[Unit]) -> Unit | None:

@@ -30,6 +30,9 @@ DIFFERENT = 80
 """Two names this far apart are two units, not OCR variants of one (a misread character or two)."""
 CODE_BELOW = 0.25
 """A code labelled within this share of the page under a name belongs to that name."""
+SURE_NAME = 0.9
+"""A name read less surely than this, with the unit's own code labelled under it, is a misread of the
+unit (a seal over it), not another name: the code is checksummed, two units never share one."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,15 @@ def _disagree(fact: Fact, value: str, other: Reading, here: str, what: str) -> F
     return fact.model_copy(update={"evidence": ev, "confidence": conf})
 
 
+def _misread_of(r: Reading, code: Fact, pages: Sequence[PageLayout]) -> bool:
+    """`r` names the unit of `code`, misread (dev seed 932 #007: the cover's 重庆市森域市进安有里支住公司
+    under a seal, its code 9150…3X labelled under it, the table's 重庆市森域云计算有限责任公司 with the same
+    code). A surely read other name over the same code stays a disagreement (a renamed unit)."""
+    if r.found.confidence >= SURE_NAME or not (code.found and uscc.is_valid(str(code.value))):
+        return False
+    return any(c.value == code.value for c in code_readings(pages, r.value))
+
+
 def _only_elsewhere(code: Fact, pages: Sequence[PageLayout], name: str) -> bool:
     """The code as voted was not written beside this unit's name anywhere (another unit's code)."""
     return not any(r.value == code.value for r in code_readings(pages, name))
@@ -154,7 +166,8 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
     if name.found:
         here = _places(name.evidence, pages)
         for r in own:
-            if r.found.confidence >= 0.6 and fuzz.ratio(r.value, str(name.value)) < DIFFERENT:
+            if (r.found.confidence >= 0.6 and fuzz.ratio(r.value, str(name.value)) < DIFFERENT
+                    and not _misread_of(r, code, pages)):
                 name = _disagree(name, str(name.value), r, here, "单位名称")
                 break
         beside = code_readings(pages, str(name.value))
