@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from pipeline import uscc
 from pipeline.extract.config import label_regex, labels
 from pipeline.extract.layout import Cell, PageLayout
+from pipeline.extract.layout_cells import is_speck
 from pipeline.extract.unweave import drop_label
 from pipeline.facts import CODE_SUSPECTED
 
@@ -52,7 +53,7 @@ def strip_value(rest: str) -> str:
     prev = None
     while prev != rest:
         prev = rest
-        rest = _LEAD_PUNCT.sub("", rest)
+        rest = _LEAD_PUNCT.sub("", rest).lstrip(labels()["value_lead_specks"])
         rest = _PAREN_NOTE.sub("", rest)
     return _TRAIL.sub("", _OPEN_NOTE.sub("", rest))
 
@@ -107,7 +108,7 @@ def labelled(pages: Iterable[PageLayout], kind: str, accept: Callable[[str], str
                     continue
                 m, q = hit
                 rest = strip_value(cell.text[m.end():])
-                if rest:
+                if rest and not is_speck(rest):  # a speck is no value (机构性质 | “ | 其他有限责任公司)
                     v = accept(cut_at_next_label(rest))
                     if v:
                         out.append(Found(v, (cell,), q, m.group()))
