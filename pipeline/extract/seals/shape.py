@@ -128,22 +128,30 @@ HOUGH_PPM = 2.0
 """Circles are looked for at ~50 dpi: a seal is still ~80 px across, and the search is cheap."""
 
 
+def _hough(image: np.ndarray, ppm: float, lo: float, hi: float) -> list[tuple[float, float, float]]:
+    """Circles of seal size (small-image coordinates). Run on the grey page and on its ink: a faint
+    seal's outline has too weak a gradient in the grey for Hough's edge threshold, while its ink is as
+    black as any (dev seed 932 #005: a pale oval 丁方 seal on a greyscale DOCX picture, no circle near it)."""
+    tiny, f = shrink(image, min(1.0, HOUGH_PPM / ppm))
+    tp = ppm * f
+    blur = cv2.GaussianBlur(tiny, (5, 5), 1.0)
+    circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.0, minDist=lo * tp * 0.5, param1=100,
+                               param2=22, minRadius=int(lo * tp / 2), maxRadius=int(hi * tp / 2) + 1)
+    return [] if circles is None else [tuple(c) for c in circles[0][:40] / f]
+
+
 def shape_candidates(grey: np.ndarray, ink: np.ndarray, ppm: float, cfg: dict) -> list[tuple[dict, np.ndarray, np.ndarray]]:
     """Round and oval seals on a colourless page (small-image coordinates; `grey_ink` gives the
     grey page and its ink): (classification, ink xs, ys)."""
     ink = (ink > 0).astype(np.uint8)  # 0/1: its means are fractions
     lo, hi = cfg["round_diameter_mm"]
-    tiny, f = shrink(grey, min(1.0, HOUGH_PPM / ppm))
-    tp = ppm * f
-    blur = cv2.GaussianBlur(tiny, (5, 5), 1.0)
-    circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.0, minDist=lo * tp * 0.5, param1=100,
-                               param2=22, minRadius=int(lo * tp / 2), maxRadius=int(hi * tp / 2) + 1)
-    if circles is None:
+    circles = _hough(grey, ppm, lo, hi) + _hough(255 - 255 * ink, ppm, lo, hi)
+    if not circles:
         return []
     band = max(1.5, 0.03 * lo * ppm / 2)
     H, W = ink.shape
     out: list[tuple[dict, np.ndarray, np.ndarray]] = []
-    for cx, cy, r in circles[0][:40] / f:
+    for cx, cy, r in circles:
         # the rim: the densest ring near Hough's radius; else an oval seal around Hough's circle
         radii = np.linspace(0.9 * r, 1.1 * r, 9)
         cov = _coverage(ink, cx, cy, radii, band)
