@@ -167,6 +167,23 @@ def test_type_allowed():
     assert clash.status == "review" and "91" in clash.detail
 
 
+def test_type_read_unsurely_passes_only_when_the_sure_code_gives_that_allowed_type_alone():
+    """Dev seed 933 #010: a tick row's mark not read, 事业单位 taken as the one unmarked option at 0.69, the
+    code 12… read surely: two readings agree on an allowed type (rules.yaml code_prefixes: 12 → 事业单位)."""
+    code12 = "125001535342433305"
+    low = unit("甲", code12, "public_institution", type_text="事业单位")
+    low = low.model_copy(update={"entity_type": fact("public_institution", 0.69)})
+    r = E.check_type_allowed(low, "甲", RULES)
+    assert r.status == "pass" and "12" in r.detail and "0.69" in r.detail, r.detail
+    # the code read unsurely too, or giving another type than the one read: the reviewer decides
+    unsure = low.model_copy(update={"uscc": fact(code12, 0.6)})
+    assert E.check_type_allowed(unsure, "甲", RULES).status == "review"
+    park = low.model_copy(update={"entity_type": fact("park_operator", 0.69)})
+    assert E.check_type_allowed(park, "甲", RULES).status == "review"
+    other = low.model_copy(update={"uscc": fact(MA5U, 0.95)})
+    assert E.check_type_allowed(other, "甲", RULES).status == "review"
+
+
 # ------------------------------------------------------------------ credit.*
 
 def test_credit_uscc_hit_fails_with_record_evidence(credit):

@@ -80,6 +80,7 @@ from pipeline.ocr.cascade_splice import (  # noqa: F401
     word_windows,
 )
 from pipeline.ocr.lookalikes import fix_lines
+from pipeline.ocr.tick_marks import restore_filled_ticks
 from pipeline.ocr.rulings import find_rulings
 from pipeline.ocr.tesseract import TesseractEngine
 
@@ -162,7 +163,7 @@ class CascadeEngine:
             out = self._reread(grey, lines, cells, chosen, cfg, ruled)
             if cfg["fill_gaps"]:
                 out = self._fill_gaps(grey, page.dpi, out, cfg)
-        out = fix_lines(rapid.reading_order(drop_doubled_words(out)))
+        out = restore_filled_ticks(fix_lines(rapid.reading_order(drop_doubled_words(out))), grey)
         return Page(file=page.file, number=page.number, width=w, height=h, dpi=page.dpi, source="ocr",
                     engine=ENGINE, rotation=(page.rotation + rotation) % 360, lines=tuple(out), rulings=rulings)
 

@@ -33,6 +33,7 @@ from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
 from pipeline.ocr import stagetime  # noqa: E402
 from pipeline.ocr.base import RasterPage, register  # noqa: E402
 from pipeline.ocr.lookalikes import fix_lines  # noqa: E402
+from pipeline.ocr.tick_marks import restore_filled_ticks  # noqa: E402
 from pipeline.ocr.preprocess import prepare_for_ocr, remove_rules, rotate_quadrant, rule_masks  # noqa: E402
 from pipeline.ocr.rulings import find_rulings  # noqa: E402
 
@@ -221,7 +222,7 @@ class TesseractEngine:
             source="ocr",
             engine=self.name,
             rotation=(page.rotation + rotation) % 360,
-            lines=tuple(fix_lines(lines)),
+            lines=tuple(restore_filled_ticks(fix_lines(lines), grey)),
             rulings=find_rulings(grey, page.dpi, masks),
         )
 
