@@ -168,9 +168,9 @@ def test_type_allowed():
 
 
 def test_type_read_unsurely_passes_only_when_the_sure_code_gives_that_allowed_type_alone():
-    """Dev seed 933 #010: a tick row's mark not read, 事业单位 taken as the one unmarked option at 0.69, the
-    code 12… read surely: two readings agree on an allowed type (rules.yaml code_prefixes: 12 → 事业单位)."""
-    code12 = "125001535342433305"
+    """A tick row's mark not read (as on dev seed 933 #010), 事业单位 taken as the one unmarked option at 0.69,
+    a valid code 12… read surely: two readings agree on an allowed type (rules.yaml code_prefixes: 12 → 事业单位)."""
+    code12 = "12500153534243330X"
     low = unit("甲", code12, "public_institution", type_text="事业单位")
     low = low.model_copy(update={"entity_type": fact("public_institution", 0.69)})
     r = E.check_type_allowed(low, "甲", RULES)

@@ -65,8 +65,8 @@ def check_type_allowed(unit: Unit, label: str, rules: Rules) -> CheckResult:
 
 
 def _code_confirms(unit: Unit, etype: str, prefix: str, rules: Rules) -> bool:
-    """A type read unsurely (a tick row's mark not read, dev seed 933 #010: 事业单位 as the one unmarked option
-    at 0.69) that the surely read code's positions 1–2 give as the only type (rules.yaml code_prefixes: 12 →
+    """A type read unsurely (a tick row's mark not read, as on dev seed 933 #010: 事业单位 as the one unmarked
+    option at 0.69) that the surely read code's positions 1–2 give as the only type (rules.yaml code_prefixes: 12 →
     事业单位), and an allowed one: two independent readings agree, the pass rests on the code."""
     by_code = [t for t, ps in rules.entity.code_prefixes.items() if prefix in ps]
     code = unit.uscc
