@@ -199,13 +199,24 @@ def _prose_re(units: tuple[str, ...]) -> re.Pattern:
                       rf"(?P<num>\d[\d,]*(?:\.\d+)?万?)(?P<unit>{u})(?:[;；,，。]|$)")
 
 
-def prose_target(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> Target | None:
+def prose_targets(row: Sequence[Cell], inds: Sequence[IndicatorSpec], units: list[str]) -> list[Target]:
+    """Numbered targets written as sentences, several on one line when they run on (5.产业化应用项目不少于7项；
+    6.开源人才培训不低于500人次；…: dev seed 933 #011, the second was lost)."""
+    text = "".join(c.text for c in row)
+    out = []
+    while text:
+        m = _prose_re(tuple(units)).match(text)
+        t = _prose_target(m, row, inds) if m else None
+        if t is None:
+            break
+        out.append(t)
+        text = text[m.end():].lstrip()
+    return out
+
+
+def _prose_target(m: re.Match, row: Sequence[Cell], inds: Sequence[IndicatorSpec]) -> Target | None:
     """A numbered target written as a sentence: 1、引进入驻企业不少于36户；3、年均开展创业沙龙、路演等双创活动≥48场。
     (OCR may drop the 、 after the number: 1托管开源项目(含孵化)不低于15项;)"""
-    text = "".join(c.text for c in row)
-    m = _prose_re(tuple(units)).match(text)
-    if not m:
-        return None
     name = m.group("name")
     got = value_of(m.group("num") + m.group("unit"))
     if got is None:

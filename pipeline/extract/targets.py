@@ -12,7 +12,7 @@ from typing import Sequence
 from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell, PageLayout
 from pipeline.extract.target_columns import late_values
-from pipeline.extract.target_shapes import by_header, header_roles, prose_target, side_by_side, transposed
+from pipeline.extract.target_shapes import by_header, header_roles, prose_targets, side_by_side, transposed
 from pipeline.extract.target_values import (IndicatorSpec, clean_indicator, comparators, default_indicators,
                                             indicator_key, make_target, match_indicator, numeral_doubts,
                                             unit_then_value, value_of)
@@ -79,9 +79,9 @@ def extract_targets(pages: Sequence[PageLayout], indicators: Sequence[IndicatorS
                 t = _target_row(cells, inds, units, value_col)
             unread = tuple(row) if t is None else ()
             if t is None and header is None and prose_page:
-                p = prose_target(row, inds, units)
-                if p is not None:
-                    page_prose.append(p)
+                p = prose_targets(row, inds, units)
+                if p:
+                    page_prose.extend(p)
                     continue
             if t is None:
                 if header is not None and len(row) < 2:
