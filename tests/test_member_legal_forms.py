@@ -23,3 +23,17 @@ def test_members_of_two_legal_forms_stay_two(tmp_path: Path):
     names = {u.name.value for u in facts.consortium}
     assert {"重庆鼎新数码科技有限公司", "重庆鼎新数码科技股份有限公司"} <= names, names
     assert len(facts.consortium) == len(expected["consortium"])
+
+
+def test_member_of_another_legal_form_does_not_take_the_applicants_code():
+    """units.py matched names by its own likeness threshold: a member 重庆鼎新数码科技股份有限公司 whose code was not
+    read took the applicant 重庆鼎新数码科技有限公司's code (ratio 92), and one_unit_per_code could then merge them."""
+    from pipeline.extract.units import fill_member_codes
+    from pipeline.facts import Fact, Unit
+
+    code = "91500000MA5UA3W18Q"
+    applicant = Unit(name=Fact(value="重庆鼎新数码科技有限公司", confidence=0.95), uscc=Fact(value=code, confidence=0.95))
+    member = Unit(name=Fact(value="重庆鼎新数码科技股份有限公司", confidence=0.95), roles=("application_unit",))
+    same = Unit(name=Fact(value="重庆鼎新数码科枝有限公司", confidence=0.95), roles=("lead",))  # an OCR variant
+    got = fill_member_codes([member, same], applicant, [])
+    assert not got[0].uscc.found and got[1].uscc.value == code

@@ -20,7 +20,8 @@ from pipeline import uscc
 from pipeline.extract.entity import code_fact, name_fact
 from pipeline.extract.config import label_regex
 from pipeline.extract.code_parts import CODE17, completed
-from pipeline.extract.fields import USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code
+from pipeline.extract.fields import (USCC_TOKEN, Found, accept_code, accept_name, canonical_name, labelled, read_code,
+                                     same_unit)
 from pipeline.extract.layout import Cell, PageLayout
 from pipeline.extract.member_list import names_in, patterns
 from pipeline.facts import CODE_SUSPECTED, PLACES_DISAGREE as DISAGREE, Evidence, Fact, Role, RoleClaim, Unit
@@ -82,7 +83,7 @@ def code_readings(pages: Sequence[PageLayout], name: str) -> list[Reading]:
     out = []
     for page in pages:
         names = [f for kind in ("applicant_name", "lead_name") for f in labelled([page], kind, accept_name)
-                 if fuzz.ratio(f.value, name) >= SAME_NAME]
+                 if same_unit(f.value, name, SAME_NAME)]
         if not names:
             continue
         codes = labelled([page], "uscc", accept_code) or _codes_in_label_rows(page)
@@ -100,7 +101,7 @@ def _other_unit_between(page: PageLayout, name: str, top: float, code_y: float) 
     unit's ((二)……：B研究院（统 / 一社会信用代码：1250…, under the lead's own line)."""
     for row in page.rows:
         y = min(c.bbox[1] for c in row)
-        if top < y <= code_y and any(fuzz.ratio(n, name) < SAME_NAME
+        if top < y <= code_y and any(not same_unit(n, name, SAME_NAME)
                                      for n, *_ in names_in("".join(c.text for c in row))):
             return True
     return False
@@ -155,13 +156,13 @@ def reconcile(unit: Unit, pages: Sequence[PageLayout]) -> Unit:
     """The applicant checked against every place its name and code are written."""
     name, code = unit.name, unit.uscc
     own = name_readings(pages)
-    if own and name.found and all(fuzz.ratio(r.value, str(name.value)) >= SAME_NAME for r in own):
+    if own and name.found and all(same_unit(r.value, str(name.value), SAME_NAME) for r in own):
         # the places that say they name the applicant agree: a bare 单位名称 elsewhere (the lessor
         # on a lease) is another unit, not another spelling — unless it is an OCR variant of this
         # name: then it is this unit written once more, and votes on the spelling (a cover misread
         # is outvoted by the info table, the pledge and the member table agreeing)
         same = [f for f in labelled(pages, "applicant_name", accept_name)
-                if not _own_label(f.label) and fuzz.ratio(f.value, str(name.value)) >= SAME_NAME]
+                if not _own_label(f.label) and same_unit(f.value, str(name.value), SAME_NAME)]
         name = name_fact([r.found for r in own] + same)
     if name.found:
         here = _places(name.evidence, pages)
@@ -194,7 +195,7 @@ def with_own_type(lead: Unit, form: Unit) -> Unit:
     t = form.entity_type
     if not (t.found and form.declared_type_text and lead.name.found and form.name.found):
         return lead
-    if fuzz.ratio(str(lead.name.value), str(form.name.value)) < SAME_NAME or t.confidence <= lead.entity_type.confidence:
+    if not same_unit(str(lead.name.value), str(form.name.value), SAME_NAME) or t.confidence <= lead.entity_type.confidence:
         return lead
     return lead.model_copy(update={"entity_type": t, "declared_type_text": form.declared_type_text})
 
@@ -211,7 +212,7 @@ def fill_member_codes(members: Sequence[Unit], applicant: Unit, pages: Sequence[
             continue
         name = str(m.name.value)
         if (applicant.name.found and applicant.uscc.found and uscc.is_valid(str(applicant.uscc.value))
-                and fuzz.ratio(name, str(applicant.name.value)) >= SAME_NAME):
+                and same_unit(name, str(applicant.name.value), SAME_NAME)):
             note = f"成员表中未读出代码，取{_places(applicant.uscc.evidence, pages)}同一单位的代码"
             code = applicant.uscc.model_copy(update={"evidence": tuple(
                 e.model_copy(update={"note": note}) for e in applicant.uscc.evidence)})
@@ -262,13 +263,13 @@ def joined_claims(claims: Sequence[RoleClaim]) -> tuple[RoleClaim, ...]:
 
 
 def _same_or_unnamed(a: Fact, b: Fact) -> bool:
-    return not a.found or not b.found or fuzz.ratio(str(a.value), str(b.value)) >= SAME_NAME
+    return not a.found or not b.found or same_unit(str(a.value), str(b.value), SAME_NAME)
 
 
 def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:
     for page in pages:
         for row in page.rows:
-            if not any(fuzz.ratio(canonical_name(c.text), name) >= SAME_NAME for c in row):
+            if not any(same_unit(canonical_name(c.text), name, SAME_NAME) for c in row):
                 continue
             for c in row:
                 for m in CODE17.finditer(c.text):
