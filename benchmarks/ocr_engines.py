@@ -50,7 +50,6 @@ ENGINES = {
     "cascade-allcells": ("cascade", {"table_cells": "all"}),
     "cascade-lean": ("cascade", {"tables": False}),
     "cascade-lowconf": ("cascade", {"key_facts": False, "tables": False}),
-    "cascade-noprose": ("cascade", {"prose": False}),
 }
 
 

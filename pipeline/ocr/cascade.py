@@ -98,8 +98,6 @@ class CascadeEngine:
     windows: bool | None = None
     """False: re-read whole lines and every cell of a table row (the first cascade, for comparison)."""
     table_cells: str | None = None
-    prose: bool | None = None
-    """False: re-read confident running prose too (cascade.yaml `prose`, cascade_purpose.py)."""
     tesseract: TesseractEngine = field(default_factory=TesseractEngine)
     recognise: Callable[[list[np.ndarray]], list[tuple[str, float]]] = rapid.read_crops
     """Recognition on crops; replaceable so tests can count the crops."""
@@ -128,8 +126,6 @@ class CascadeEngine:
                 cfg["table_cells"] = "all"
         if self.table_cells is not None:
             cfg["table_cells"] = self.table_cells
-        if self.prose is not None:
-            cfg["prose"] = dict(cfg.get("prose", {}), enabled=self.prose)
         return cfg
 
     def read(self, page: RasterPage) -> Page:

@@ -15,7 +15,6 @@ import yaml
 
 from pipeline import uscc
 from pipeline.model import Line
-from pipeline.ocr.cascade_purpose import confident_prose
 
 CONFIG_PATH = Path(__file__).with_name("cascade.yaml")
 
@@ -154,6 +153,4 @@ def why_reread(line: Line, cells: int, cfg: dict) -> tuple[str, ...]:
             why.append("key_fact")
         if cfg["reread_tables"] and cells >= cfg["table_min_cells"]:
             why.append("table")
-    if why == ["low_confidence"] and cells < cfg["table_min_cells"] and confident_prose(line, cfg.get("prose", {})):
-        return ()  # running prose no extractor reads, confidently read: not worth a crop (cascade_purpose.py)
     return tuple(why)
