@@ -79,6 +79,7 @@ from pipeline.ocr.cascade_splice import (  # noqa: F401
     window_box,
     word_windows,
 )
+from pipeline.ocr.leaders import page_confidence
 from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.tick_marks import restore_filled_ticks
 from pipeline.ocr.rulings import find_rulings
@@ -157,7 +158,7 @@ class CascadeEngine:
         for _, why in chosen:
             for reason in why:
                 stagetime.count(f"lines_chosen_{reason}")
-        if len(lines) >= 3 and mean_conf([(ln.text, ln.confidence) for ln in lines]) < cfg["full_page_confidence"]:
+        if len(lines) >= 3 and page_confidence(lines) < cfg["full_page_confidence"]:  # dot leaders left out
             out = self._whole_page(rgb, w, h)
         else:
             out = self._reread(grey, lines, cells, chosen, cfg, ruled)

@@ -32,6 +32,7 @@ from pipeline.model import Line, Page, Word  # noqa: E402
 from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
 from pipeline.ocr import stagetime  # noqa: E402
 from pipeline.ocr.base import RasterPage, register  # noqa: E402
+from pipeline.ocr.leaders import page_confidence  # noqa: E402
 from pipeline.ocr.lookalikes import fix_lines  # noqa: E402
 from pipeline.ocr.tick_marks import restore_filled_ticks  # noqa: E402
 from pipeline.ocr.preprocess import prepare_for_ocr, remove_rules, rotate_quadrant, rule_masks  # noqa: E402
@@ -183,7 +184,7 @@ class TesseractEngine:
         erased, masks = self._erase(grey, page.dpi)
         lines = self._read_grey(erased)
         rotation = 0
-        if self.detect_orientation and mean_confidence(lines) < LOW_CONFIDENCE_PAGE:
+        if self.detect_orientation and page_confidence(lines) < LOW_CONFIDENCE_PAGE:  # dot leaders left out (leaders.py)
             with stagetime.stage("orientation"):  # OSD and the second read
                 stagetime.count("pages_osd")
                 rot, conf = self.orientation(grey)
