@@ -40,6 +40,9 @@ def facts_from_layouts(pages: Sequence[PageLayout], *, indicators: Sequence[Indi
     applicant = unit_from_pages(pages)
     if track.value in ("open_source_community", "unknown"):
         members, member_list = extract_members(pages)
+        # one unit read in two places (a table row whose name was lost, keyed by its code) is one member
+        # before the lead is taken (dev seed 1471 #003: the nameless row was the lead, the applicant had no name)
+        members = one_unit_per_code(members)
         lead = lead_of(members)
         if track.value == "open_source_community":
             # the applicant of an open-source application is the consortium's lead unit

@@ -30,6 +30,9 @@ ROLE_ORDER = ("lead", "code_contributor", "application_unit")
 ROLE_NAMES = {"lead": "牵头单位", "code_contributor": "开源代码贡献单位", "application_unit": "应用单位"}
 # The kinds of place that state members' roles (Unit.role_claims): the rules hold a fail back when they contradict
 TABLE, AGREEMENT, PROSE = "成员表", "联合体协议", "成员说明文字"
+ROW_NAME_SURE = 0.65
+"""A unit named beside a role word in a row read less surely than this, that no table, agreement or code
+names, is not made a member (what else was read there may be a seal's text)."""
 
 
 def _holding(cells: Sequence[Cell], text: str) -> tuple[Cell, ...]:
@@ -260,7 +263,7 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
     """The members, and the member list as read whole (see ApplicationFacts.consortium_list)."""
     members: list[_Member] = []
 
-    def member_for(name: str | None, code: str | None) -> _Member:
+    def known(name: str | None, code: str | None) -> _Member | None:
         for mb in members:
             if code and any(c.value == code for c in mb.codes):
                 return mb
@@ -268,8 +271,13 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                 return mb
             if name and not mb.names and any(_stub_of(s, name) for s in mb.stubs):
                 return mb
-        mb = _Member()
-        members.append(mb)
+        return None
+
+    def member_for(name: str | None, code: str | None) -> _Member:
+        mb = known(name, code)
+        if mb is None:
+            mb = _Member()
+            members.append(mb)
         return mb
 
     def add_role(mb: _Member, name: str, r: str, cell: Cell, place: str) -> None:
@@ -317,6 +325,11 @@ def extract_members(pages: Sequence[PageLayout]) -> tuple[tuple[Unit, ...], Fact
                     mentions.append(Found(name, name_cells, 0.9, "mention"))
                     continue  # a unit merely mentioned is not a member
                 code = code or code_under(rows, k)
+                if min(c.confidence for c in name_cells) < ROW_NAME_SURE and known(name, code) is None:
+                    # an unsure reading no other place names: a seal's ring text read as a line beside a
+                    # role label (联合体牵头单位（盖章）： | 由妇新张字化转理社 0.57, dev seed 1471 #003) is no member
+                    mentions.append(Found(name, name_cells, 0.5, "mention"))
+                    continue
                 mb = member_for(name, code)
                 mb.names.append(Found(name, name_cells, 1.0, "row"))
                 if code:
