@@ -303,6 +303,21 @@ def test_seal_attributed_through_its_seal_place():
     assert r.status == "pass" and r.evidence[0].page == 6
 
 
+def test_seal_read_unsurely_as_the_unit_on_a_seal_place_is_its_seal():
+    """Dev seed 1472 #06: 重庆市云帆人工智歙学会 read at 0.78 for 重庆市云帆人工智能学会, stamped on a bare （盖章） of the
+    agreement: the text and the place agree. Off any place, too weak a reading, or on another unit's place: review."""
+    bare = SealPlace(label="（盖章）", file="a.pdf", page=5, bbox=BOX, seal_index=0)
+    f = open_source(seals=(seal("重庆开源软件有限公司", conf=0.78),), seal_places=(bare,))
+    r = E.check_seal(CODE, "c", f, RULES)
+    assert r.status == "pass" and "盖章处" in r.detail and "0.78" in r.evidence[0].note
+    assert E.check_seal(CODE, "c", open_source(seals=(seal("重庆开源软件有限公司", conf=0.78),)), RULES).status == "review"
+    weak = open_source(seals=(seal("重庆开源软件有限公司", conf=0.4),), seal_places=(bare,))
+    assert E.check_seal(CODE, "c", weak, RULES).status == "review"
+    theirs = SealPlace(label="乙方（盖章）", file="a.pdf", page=5, bbox=BOX, unit="重庆云杉科技有限公司", seal_index=0)
+    other = open_source(seals=(seal("重庆开源软件有限公司", conf=0.78),), seal_places=(theirs,))
+    assert E.check_seal(CODE, "c", other, RULES).status == "review"
+
+
 def test_unread_seal_at_the_units_place_by_role_is_its_seal():
     """A seal whose text was not read, on the place that asks this unit (by role word) for its
     seal, is the unit's, and the evidence says so; on another unit's place it is not."""
