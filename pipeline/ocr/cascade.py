@@ -42,6 +42,7 @@ from pipeline.ocr import rapid, rapid_page, stagetime
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.cascade_choice import (  # noqa: F401
     CONFIG_PATH,
+    checksum_confirmed,
     Decision,
     choose,
     choose_block,
@@ -220,6 +221,8 @@ class CascadeEngine:
                 cand = splice(t, plans[i], parts, w, h, only_surer=True)
                 winner = "rapidocr" if cand.engine != "tesseract" else "tesseract"
             self.decisions.append(Decision(i, why, t.text, t.confidence, cand.text, cand.confidence, winner, rule))
+            if winner == "tesseract" and rule == "uscc_checksum":
+                out[i] = checksum_confirmed(t, cand.text, cfg["checksum_confidence"])
             if winner == "rapidocr":
                 out[i] = restore_doubles(t.text, restore_colon(t.text, cand))
         return [ln for ln in out if ln is not None] + extra
