@@ -26,13 +26,15 @@ def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tup
     return sub, doc
 
 
-def read_planned_submission(tmp_path: Path, seed: int, n: int, index: int):
+def read_planned_submission(tmp_path: Path, seed: int, n: int, index: int, straddle: bool = False):
     """(the submission's plan, the Document read from it) for application `index`, every page written in
     the submission's own format as the bundle writes it (DOCX with its scanned pictures, text PDF, …):
-    a chosen page set as an image PDF does not always reproduce what the bundle's file gives."""
+    a chosen page set as an image PDF does not always reproduce what the bundle's file gives.
+    `straddle`: with its planned 骑缝章 stamped over the page edges too, as in the bundle."""
     sub = next(s for s in B.plan_truth(seed, n).submissions if s.kind == "application" and s.app.index == index)
     entry = {"docx": "part.docx", "tiff": "part.tiff", "jpeg_folder": "part"}.get(sub.fmt, "part.pdf")
-    G._render_submission(G.SubmissionPlan(entry, sub.fmt, "application", sub.pages, sub.looks, sub.family), tmp_path)
+    G._render_submission(G.SubmissionPlan(entry, sub.fmt, "application", sub.pages, sub.looks, sub.family,
+                                          sub.straddle if straddle else None), tmp_path)
     return sub, read_document(tmp_path, entry).document
 
 
