@@ -38,3 +38,18 @@ def test_targets_beside_a_straddle_seals_arc_text_through_ocr(tmp_path):
     assert got == want, got
     status = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "targets.meet_indicators"}
     assert status == {"targets.meet_indicators": "pass"}
+
+
+def test_rows_of_a_skewed_table_parted_by_a_rule_read_in_pieces_through_ocr(tmp_path):
+    """Dev seed 1426 #012 (TIFF): the rule between rows 3 and 4 of a skewed targets table came as pieces
+    stepping in height, none covering the row's width; the rules above row 3 and below row 4 did, so
+    both lines were taken for one ruled row and joined (3年度创新创业活动4带动就业人数 | 24360): both
+    targets lost (verdict needs_review for eligible). A piece over a quarter of the width parts them
+    (pipeline.extract.ruled_rows.PIECE_COVER)."""
+    sub, doc = read_planned_submission(tmp_path, 1426, 12, 11, straddle=True)
+    facts = extract_facts([doc], indicators=indicator_specs(RULES))
+    want = {t["indicator"]: (t["value"], t["unit"]) for t in sub.truth["expected"]["targets"]}
+    got = {t.indicator: (t.value, t.unit) for t in facts.targets}
+    assert got == want, got
+    status = {r.rule: r.status for r in run_checks(facts, RULES, None) if r.rule == "targets.meet_indicators"}
+    assert status == {"targets.meet_indicators": "pass"}
