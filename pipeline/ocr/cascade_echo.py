@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.model import Line
+from pipeline.ocr.cascade_splice import sorted_words
 from pipeline.ocr.tesseract import join_words
 
 MIN_CHARS = 3
@@ -53,8 +54,6 @@ def echoes_neighbour(reading: str, own_text: str, box, own: int, lines: Sequence
 def drop_echoes(parts: list, segs: Sequence, own: int, lines: Sequence[Line], w: int, h: int) -> list:
     """The readings of line `own`'s read segments (`segs`, cascade_splice.Segment) with those that echo a
     neighbouring line made empty: the segment keeps Tesseract's words."""
-    from pipeline.ocr.cascade_splice import sorted_words
-
     words = sorted_words(lines[own])
     return [("", 0.0) if echoes_neighbour(txt, join_words([x.text for x in words[sg.first:sg.last + 1]]), sg.box, own, lines, w, h)
             else (txt, score) for (txt, score), sg in zip(parts, segs)]
