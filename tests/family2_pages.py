@@ -26,13 +26,15 @@ def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tup
     return sub, doc
 
 
-def read_planned_submission(tmp_path: Path, seed: int, n: int, index: int):
+def read_planned_submission(tmp_path: Path, seed: int, n: int, index: int, straddle: bool = False):
     """(the submission's plan, the Document read from it) for application `index`, every page written in
     the submission's own format as the bundle writes it (DOCX with its scanned pictures, text PDF, …):
-    a chosen page set as an image PDF does not always reproduce what the bundle's file gives."""
+    a chosen page set as an image PDF does not always reproduce what the bundle's file gives.
+    `straddle`: with its planned 骑缝章 stamped over the page edges too, as in the bundle."""
     sub = next(s for s in B.plan_truth(seed, n).submissions if s.kind == "application" and s.app.index == index)
     entry = {"docx": "part.docx", "tiff": "part.tiff", "jpeg_folder": "part"}.get(sub.fmt, "part.pdf")
-    G._render_submission(G.SubmissionPlan(entry, sub.fmt, "application", sub.pages, sub.looks, sub.family), tmp_path)
+    G._render_submission(G.SubmissionPlan(entry, sub.fmt, "application", sub.pages, sub.looks, sub.family,
+                                          sub.straddle if straddle else None), tmp_path)
     return sub, read_document(tmp_path, entry).document
 
 
@@ -45,3 +47,12 @@ def planned_facts(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[st
 
     sub, doc = read_planned_pages(tmp_path, seed, n, index, kinds, fmt)
     return sub.truth["expected"], extract_facts([doc], indicators=indicator_specs(load_rules()))
+
+
+def read_planned_folder(tmp_path: Path, seed: int, n: int, index: int):
+    """(the submission's plan, the Documents read from its page files) for a JPEG-folder application,
+    written as the bundle writes it and read file by file as a run reads a folder."""
+    sub = next(s for s in B.plan_truth(seed, n).submissions if s.kind == "application" and s.app.index == index)
+    assert sub.fmt == "jpeg_folder"
+    G._render_submission(G.SubmissionPlan("part", sub.fmt, "application", sub.pages, sub.looks, sub.family), tmp_path)
+    return sub, [read_document(tmp_path, f"part/{f.name}").document for f in sorted((tmp_path / "part").iterdir())]

@@ -4,7 +4,8 @@ Fail only on evidence (issue 16): a `fail` rests on the unit's own seal place (�
 page that shows colour, with no seal at it or another unit's seal there. A detector that saw no
 seal anywhere, or only other units' seals while the unit's place was not found, proves nothing
 (a missed seal looks the same): that is `review` with the reason.
-Which places are a unit's: the place names the unit; else its label names the unit's role
+Which places are a unit's: the place names the unit; else (no name, or one that is no unit of the
+application: garbled) its label names the unit's role
 (`rules.seal_place_roles`: 牵头 → lead, 申报单位 → applicant, 各方 → every unit, 成员单位 → none said); else, in an
 application of one unit, every place is that unit's.
 """
@@ -36,12 +37,15 @@ def _role_of(label: str, rules: Rules) -> str | None:
 def own_places(unit: Unit, name: str | None, facts: ApplicationFacts, rules: Rules) -> list[SealPlace]:
     """The seal places that ask this unit for its seal (see the module docstring)."""
     lone = len(units_of(facts)) == 1
+    known = [n for n in (_name(u) for _, u in units_of(facts)) if n]
     out = []
     for p in facts.seal_places:
         role = _role_of(p.label, rules)
         if role == "all":  # 联合体各方（盖章）: one place per seal found there; judged apart (`_shared_place`)
             continue
-        if p.unit:
+        # a name beside the place read as no unit of the application (garbled under the seal: 民有限公司湖斯
+        # 科技园发博位 at 申报单位（盖章）, dev seed 1425 #012) says nothing: the label's role says whose it is
+        if p.unit and (not role or any(_same_unit(p.unit, n, rules) for n in known)):
             if name and _same_unit(p.unit, name, rules):
                 out.append(p)
         elif role == "applicant":

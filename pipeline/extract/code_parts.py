@@ -40,14 +40,15 @@ def completed(code17: str, cell: Cell, row: Sequence[Cell]) -> tuple[str, Cell] 
     return None
 
 
-_LONG = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{19,20}(?![0-9A-Za-z])")
+_LONG = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{19,36}(?![0-9A-Za-z])")
 
 
 def overlong(text: str) -> str | None:
-    """The code in a run of 19–20 letters and digits (a narrow scanned code column: the cell's wrapped
+    """The code in a run of 19–36 letters and digits (a narrow scanned code column: the cell's wrapped
     second line joined to the first, and a clipped glyph of the first line's end read after it,
-    1250010499075380 / 11 + 0 → 1250010499075380110): the one 18-character window that passes both
-    check characters with only certain repairs (O→0 …); None when none or several do."""
+    1250010499075380 / 11 + 0 → 1250010499075380110; or the line under the cell read into it before
+    the code, 91500152MA5501 + 91500152MATRJ9CP3T, dev seed 1421 #005): the one 18-character window that
+    passes both check characters with only certain repairs (O→0 …); None when none or several do."""
     hits = []
     for m in _LONG.finditer(text):
         run = m.group()

@@ -19,7 +19,7 @@ from pipeline.extract.layout import Cell, PageLayout, norm
 from pipeline.extract.member_count import list_fact
 from pipeline.extract.member_cards import read_cards
 from pipeline.extract.member_labels import code_under, fill_from_labels
-from pipeline.extract.member_list import guessed_roles, names_in, read_tables, roles_in
+from pipeline.extract.member_list import guessed_roles, is_type_word, names_in, read_tables, roles_in
 from pipeline.extract.member_prose import coded_names, named_parties, read_parties, read_sentences
 from pipeline.extract.name_runs import touching_runs
 from pipeline.extract.nlp import cut_role, role_mentions
@@ -112,9 +112,9 @@ def _row_units(row: Sequence[Cell]) -> list[tuple[str, list[str], str | None, li
 
 def _stub_of(stub: str, name: str) -> bool:
     """A table row's name cell that is not a whole name is `name`'s: its start cut short by a clipped
-    end (……有限公), or an OCR variant of it by the rule names merge by (……产业研究元 for 研究院,
-    服务业商云 for 服务业商会)."""
-    return (name.startswith(stub) and len(name) - len(stub) <= 2) or fuzz.ratio(name, stub) >= 90
+    end (……有限公) or a wrapped line lost (……科技有限 / 责任公司, dev seed 1421 #005), or an OCR variant
+    of it by the rule names merge by (……产业研究元 for 研究院, 服务业商云 for 服务业商会)."""
+    return (name.startswith(stub) and len(name) - len(stub) <= 4) or fuzz.ratio(name, stub) >= 90
 
 
 def _with_text(c: Cell, text: str) -> Cell:
@@ -225,13 +225,14 @@ _NAME_TAIL = re.compile(r"股份有限公司|有限责任公司|有限公司|公
 
 def _move_name_tail(row: tuple[Cell, ...], code_at: int) -> tuple[Cell, ...]:
     """OCR may read the wrapped end of a name into the role cell (代码贡有限公司献单位): move it back
-    when it completes the name cell."""
+    when it completes the name cell. A 单位性质 cell is no such cell (有限公 + 有限责任公司（自然人投资或控股）
+    made 重庆鹿鸣……有限公有限责任公司, a fourth member: dev seed 1420 #003)."""
     name = row[code_at - 1]
     if accept_name(name.text) == canonical_name(name.text):
         return row
     for k in range(code_at, len(row)):
         m = _NAME_TAIL.search(row[k].text)
-        if m and accept_name(name.text + m.group()) == canonical_name(name.text + m.group()):
+        if m and not is_type_word(row[k].text) and accept_name(name.text + m.group()) == canonical_name(name.text + m.group()):
             cells = list(row)
             cells[code_at - 1] = _with_text(name, name.text + m.group())
             cells[k] = _with_text(row[k], row[k].text[: m.start()] + row[k].text[m.end():])

@@ -214,12 +214,15 @@ def _outvoted_misreads(value: str, support: Sequence[Found], found: Sequence[Fou
 
 
 def code_fact(found: Sequence[Found]) -> Fact:
-    """Vote among the readings of the code; a repaired or failing reading says so in the note."""
+    """Vote among the readings of the code; a repaired or failing reading says so in the note. With none
+    valid, an 18-character reading beats a shorter or longer one, which surely lost or gained a character
+    (91500118MAEU71T0D on the licence beside 91500118MAEU771T0D in the table: the short one won on
+    confidence and the credit lists could not be checked by code, dev seed 1424 #010)."""
     if not found:
         return Fact(reason="未找到统一社会信用代码")
     readings = [(f, read_code(f.value, f.cells[-1].source)) for f in found]
     valid = [(f, r) for f, r in readings if r.valid]
-    pool = valid or readings
+    pool = valid or [(f, r) for f, r in readings if len(r.value) == 18] or readings
     score: dict[str, float] = {}
     for f, r in pool:
         score[r.value] = score.get(r.value, 0) + f.confidence * r.penalty

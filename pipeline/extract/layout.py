@@ -19,6 +19,7 @@ from pipeline.model import BBox, Document, Line, Page, Ruling
 
 from pipeline.extract.config import labels
 from pipeline.extract.layout_cells import Cell, is_speck, join_cells  # noqa: F401  (the names other modules import from here)
+from pipeline.extract.row_bands import cluster_rows
 from pipeline.extract.ruled_rows import merge_ruled_rows
 
 CELL_SEP = " | "
@@ -164,7 +165,8 @@ def _mean_conf(words) -> float:
 
 
 def page_layout(page: Page) -> PageLayout:
-    """Cluster cells into rows: a cell joins a row when their vertical extents overlap by half."""
+    """Cluster cells into rows: a cell joins a row when their vertical extents overlap by half
+    (pipeline.extract.row_bands: a tall cell widens no row)."""
     cells = [c for k, line in enumerate(page.lines) for c in line_cells(line, page, k) if c.text]
     if page.source == "docx" or page.table:
         # DOCX: one Line per paragraph or table row, already in reading order.
@@ -174,26 +176,7 @@ def page_layout(page: Page) -> PageLayout:
             if row:
                 rows.append(row)
         return PageLayout(page.file, page.number, page.source, tuple(rows))
-    cells.sort(key=lambda c: ((c.bbox[1] + c.bbox[3]) / 2, c.bbox[0]))
-    rows: list[list[Cell]] = []
-    bands: list[tuple[float, float]] = []
-    for c in cells:
-        y0, y1 = c.bbox[1], c.bbox[3]
-        h = max(y1 - y0, 1e-6)
-        placed = False
-        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
-            b0, b1 = bands[i]
-            overlap = min(y1, b1) - max(y0, b0)
-            if overlap > 0.5 * min(h, b1 - b0):
-                rows[i].append(c)
-                bands[i] = (min(b0, y0), max(b1, y1))
-                placed = True
-                break
-        if not placed:
-            rows.append([c])
-            bands.append((y0, y1))
-    ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]), page.rulings)) for r in rows]
-    ordered.sort(key=lambda r: min(c.bbox[1] for c in r))
+    ordered = [merge_spaced(merge_fragments(sorted(r, key=lambda c: c.bbox[0]), page.rulings)) for r in cluster_rows(cells)]
     ordered = merge_ruled_rows(ordered, page.rulings)
     return PageLayout(page.file, page.number, page.source, tuple(merge_wrapped(ordered, page.rulings)))
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from pipeline.extract.fields import USCC_TOKEN, whole_name
-from pipeline.extract.layout import Cell
+from pipeline.extract.layout import Cell, is_speck
 from pipeline.extract.member_list import MemberRow, column_of, names_in, patterns, roles_in
 
 
@@ -92,7 +92,8 @@ def read_cards(pages: Sequence[Sequence[Sequence[Cell]]]) -> tuple[list[MemberRo
                                      roles, fields.get("type"), tuple(card)))
 
         for row in rows:
-            row = _unglue(row)
+            # a speck before a key is no key (· | 统一社会信用代码（注册号） | 1250…: the code lost, dev seed 1421 #003)
+            row = _unglue([c for c in row if not is_speck(c.text)])
             if len(row) < 2:
                 continue
             key, rest = row[0].text, row[1:]

@@ -17,6 +17,7 @@ from pipeline.extract.code_parts import despecked_code, overlong
 from pipeline.extract.config import consortium_patterns
 from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
 from pipeline.extract.layout import Cell, join_cells
+from pipeline.extract.member_header import split_header
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.role_ticks import guessed_roles, roles_in  # noqa: F401  (the names other modules import from here)
 
@@ -83,11 +84,12 @@ def is_label_piece(name: str) -> bool:
 
 
 def names_in(text: str) -> list[tuple[str, int, int]]:
-    """Unit names in `text`, sentence words cut off, unit-type words and label pieces dropped."""
+    """Unit names in `text`, sentence words cut off, unit-type words and label pieces dropped, and so
+    is a "name" holding a code (a row's cells read joined: ……有限公 | 9150…C00 | 有限责任公司, dev seed 1420 #003)."""
     out = []
     for n, s, e in find_names(text):
         clean = strip_prose(n)
-        if len(clean) >= 5 and not is_type_word(clean) and not is_label_piece(clean):
+        if len(clean) >= 5 and not is_type_word(clean) and not is_label_piece(clean) and not USCC_TOKEN.search(clean):
             out.append((clean, e - len(clean), e))
     return out
 
@@ -235,8 +237,6 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
             if code:
                 code_cell = row[i]
                 break
-    if name is None and code is None:
-        return None
     roles = []
     for i, c in enumerate(row):
         if cols[i] == "role" or (cols[i] is None and c not in name_cells):
@@ -245,6 +245,8 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
     type_cell = next((c for i, c in enumerate(row) if cols[i] == "type"), None)
     stub = "" if name else next((t for i in range(len(row)) if cols[i] == "name"
                                  for t in [despecked(row[i].text)] if _STUB.fullmatch(t)), "")
+    if name is None and code is None and not (stub and roles):  # a name cut short with its roles is a member
+        return None  # (重庆市瀚海物联科技有限 | 9150…9Q, a code read short: dev seed 1421 #005)
     return MemberRow(name, name_cells, code, code_cell, tuple(roles), type_cell, tuple(row), stub)
 
 
@@ -332,11 +334,11 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
         rows = pages[p]
         r = 0
         while r < len(rows):
-            cols = header_columns(rows[r])
+            header = split_header(rows[r])
+            cols = header_columns(header)
             if cols is None:
                 r += 1
                 continue
-            header = tuple(rows[r])
             members: list[MemberRow] = []
             q, k, ended = p, r + 1, False
             while not ended:
@@ -367,6 +369,9 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                 if rest is not None:  # its other cells sit lower than its name and code
                     members[-1] = rest
                     k += 1
+                    continue
+                if mr is None and not members and all(column_of(c.text) for c in row):
+                    k += 1  # a header cell read as a row of its own under the header (a skewed 序 / 号)
                     continue
                 if mr is None:
                     # a row shaped like the table's (its cells under two columns, or a 序号 first)

@@ -227,7 +227,8 @@ def one_unit_per_code(members: Sequence[Unit]) -> tuple[Unit, ...]:
     """Members that are one unit read in two places (a member-table row whose name was lost and the
     agreement's 牵头单位为… sentence) become one: same valid code and the same name (or no name on
     one side). Roles are joined; the better-read name and the found type are kept. Two units never
-    share a valid code, so a shared code with different names stays two members (the rules review)."""
+    share a valid code, so a shared code with different names stays two members (the rules review),
+    unless one of the names was not read (UNREAD_NAME)."""
     out: list[Unit] = []
     for m in members:
         code = str(m.uscc.value) if m.uscc.found and uscc.is_valid(str(m.uscc.value)) else None
@@ -243,7 +244,7 @@ def one_unit_per_code(members: Sequence[Unit]) -> tuple[Unit, ...]:
         name = max((o.name, m.name), key=lambda f: (f.found, f.confidence))
         etype = o.entity_type if o.entity_type.found else m.entity_type
         out[twin] = o.model_copy(update={
-            "name": name, "entity_type": etype, "roles": roles,
+            "name": name, "uscc": max((o.uscc, m.uscc), key=lambda f: f.confidence), "entity_type": etype, "roles": roles,
             "role_evidence": tuple(evidence[r] for r in roles if r in evidence),
             "role_claims": joined_claims(o.role_claims + m.role_claims),
             "declared_type_text": o.declared_type_text or m.declared_type_text})
@@ -262,8 +263,15 @@ def joined_claims(claims: Sequence[RoleClaim]) -> tuple[RoleClaim, ...]:
                  for p, got in by_place.items())
 
 
+UNREAD_NAME = 0.6
+"""A name read below this confidence tells no two units apart beside a shared valid code: OCR could not
+read it (科技有限二着间王联网责任公司 at 0.51, a seal over the lead's row of a member table holding the lead's
+code: a fourth member, consortium.size and .code_contributor reviews; dev seed 1420 #003)."""
+
+
 def _same_or_unnamed(a: Fact, b: Fact) -> bool:
-    return not a.found or not b.found or same_unit(str(a.value), str(b.value), SAME_NAME)
+    return (not a.found or not b.found or min(a.confidence, b.confidence) < UNREAD_NAME
+            or same_unit(str(a.value), str(b.value), SAME_NAME))
 
 
 def _split_code(name: str, pages: Sequence[PageLayout]) -> Fact | None:

@@ -69,6 +69,7 @@ from pipeline.ocr.cascade_crops import (  # noqa: F401
     uncovered_regions,
     unreliable_blocks,
 )
+from pipeline.ocr.cascade_echo import drop_echoes
 from pipeline.ocr.cascade_gaps import add_gap_line, drop_doubled_words, same_ink
 from pipeline.ocr.cascade_splice import (  # noqa: F401
     Segment,
@@ -205,7 +206,7 @@ class CascadeEngine:
                 continue
             t = lines[i]
             segs = [sg for sg in plans[i] if sg.read]
-            parts = per_line.get(i, [])
+            parts = drop_echoes(per_line.get(i, []), segs, i, lines, w, h)  # a crop that read the next line
             whole = covers_line(segs, t)
             if not any(txt.strip() for txt, _ in parts):
                 winner, rule = "tesseract", "empty"
