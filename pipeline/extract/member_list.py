@@ -11,104 +11,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
-from rapidfuzz.distance import Levenshtein
-
 from pipeline.extract.code_parts import despecked_code, overlong
 from pipeline.extract.config import consortium_patterns
-from pipeline.extract.fields import USCC_TOKEN, accept_name, find_names, whole_name
+from pipeline.extract.fields import USCC_TOKEN, accept_name
 from pipeline.extract.layout import Cell, join_cells
 from pipeline.extract.member_header import split_header
+from pipeline.extract.member_names import is_label_piece, is_type_word, leading_name, names_in  # noqa: F401
 from pipeline.extract.nlp import role_mentions
 from pipeline.extract.role_ticks import guessed_roles, roles_in  # noqa: F401  (the names other modules import from here)
 
 
 patterns = consortium_patterns  # the name the member modules use
-
-
-@lru_cache(maxsize=1)
-def _type_words() -> re.Pattern:
-    words = sorted(patterns()["unit_type_words"], key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)))
-
-
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
-
-
-def is_type_word(name: str) -> bool:
-    """A 单位类型 value read as a name (其他有限责任公司, 企业（有限责任公司): nothing of a unit's own
-    name is left once the type words and brackets are taken out; or a type word OCR garbled."""
-    rest = _NOT_CJK.sub("", _type_words().sub("", name))
-    return len(rest) < 2 or _garbled_type_word(name)
-
-
-GARBLED_EDITS = 2
-"""A type word (4+ characters) with at most this many characters changed or added, one of them at
-most foreign to every type word, is that type word garbled (其他有限责艮责任公司: 有限责任公司 with
-艮责 spliced in by two engines' readings of one cell, dev seed 1202 #009, a fourth "member" holding
-the lead's roles). A unit's own name keeps 2+ characters no type word has (渝信有限公司)."""
-
-
-@lru_cache(maxsize=1)
-def _type_chars() -> frozenset[str]:
-    return frozenset("".join(patterns()["unit_type_words"]))
-
-
-def _garbled_type_word(name: str) -> bool:
-    core = _NOT_CJK.sub("", name)
-    if sum(ch not in _type_chars() for ch in core) > 1:
-        return False
-    for w in patterns()["unit_type_words"]:
-        if core.startswith(w) and len(w) <= 3:  # a leading short type word (其他有限……)
-            core = core[len(w):]
-            break
-    return any(len(w) >= 4 and Levenshtein.distance(core, w) <= GARBLED_EDITS
-               for w in patterns()["unit_type_words"])
-
-
-def strip_prose(name: str) -> str:
-    """Cut sentence words from a name's start (联合体由重庆……公司 → 重庆……公司) while a name is left."""
-    changed = True
-    while changed:
-        changed = False
-        for w in sorted(patterns()["name_prose_prefixes"], key=len, reverse=True):
-            k = name.find(w)
-            if k != -1 and k <= 4 and accept_name(name[k + len(w):]):
-                name, changed = name[k + len(w):], True
-                break
-    return name
-
-
-def is_label_piece(name: str) -> bool:
-    """A field label's wrapped piece read as a name (机构代码（统一社会: 会 ends it like a 协会)."""
-    return any(w in name for w in patterns()["label_not_name"])
-
-
-def names_in(text: str) -> list[tuple[str, int, int]]:
-    """Unit names in `text`, sentence words cut off, unit-type words and label pieces dropped, and so
-    is a "name" holding a code (a row's cells read joined: ……有限公 | 9150…C00 | 有限责任公司, dev seed 1420 #003)."""
-    out = []
-    for n, s, e in find_names(text):
-        clean = strip_prose(n)
-        if len(clean) >= 5 and not is_type_word(clean) and not is_label_piece(clean) and not USCC_TOKEN.search(clean):
-            out.append((clean, e - len(clean), e))
-    return out
-
-
-def leading_name(text: str) -> list[tuple[str, int, int]]:
-    """A name column's cell holding one whole unit name that OCR gave with a few characters more after
-    it (重庆九章……研究中心开源软件发展: a crop re-read caught the line above), or with its wrapped
-    end first (中心重庆市鹿鸣数字化转型促进: one box over both lines of the cell): that name."""
-    for k in range(len(text) - 1, max(len(text) - 9, 4), -1):
-        head = text[:k]
-        if whole_name(head) and [n for n, *_ in names_in(head)] == [head]:
-            return [(head, 0, k)]
-    if names_in(text):
-        return []
-    for k in range(1, min(7, len(text) - 4)):
-        turned = text[k:] + text[:k]
-        if whole_name(turned) and [n for n, *_ in names_in(turned)] == [turned]:
-            return [(turned, 0, len(text))]
-    return []
 
 
 # ---------------------------------------------------------------- tables
@@ -285,6 +198,22 @@ def _rest_of_row(mr: MemberRow, row: Sequence[Cell], header: Sequence[Cell], col
     above had no role and this line gives one. Word rows never split so."""
     if docx or mr.roles or not any(roles_in(c.text) for c in row):
         return None
+    whole = _joined_rows(mr, row, header, cols)
+    return whole if whole is not None and whole.roles else None
+
+
+def _name_below(mr: MemberRow, below: MemberRow | None, row: Sequence[Cell], header: Sequence[Cell],
+                cols: Sequence[str | None], docx: bool) -> MemberRow | None:
+    """The reverse: a row with code and roles but no name, its name read as a line of its own under it
+    (12500119131765003N | 事业单位（ | 牵头单位 / 重庆市新桥数字化转型促进中心 | 公益一类）: a skewed scan, dev seed
+    1471 #003 — two table rows, the table's count one too many). One row when the line has a name only."""
+    if docx or mr.name or not mr.code or below is None or not below.name or below.code or below.roles:
+        return None
+    whole = _joined_rows(mr, row, header, cols)
+    return whole if whole is not None and whole.name and whole.code else None
+
+
+def _joined_rows(mr: MemberRow, row: Sequence[Cell], header: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | None:
     at: dict[str, Cell] = {}
     for c, col in zip(mr.cells, _columns_for(mr.cells, header, cols, False)):
         if col:
@@ -298,8 +227,7 @@ def _rest_of_row(mr: MemberRow, row: Sequence[Cell], header: Sequence[Cell], col
             k = next(i for i, x in enumerate(cells) if x is above)
             cells[k] = at[col] = join_cells(above, c)
     cells.sort(key=lambda c: c.bbox[0])
-    whole = _member_row(cells, _columns_for(cells, header, cols, False))
-    return whole if whole is not None and whole.roles else None
+    return _member_row(cells, _columns_for(cells, header, cols, False))
 
 
 _ROW_NO = re.compile(r"^(\d{1,2})(?!\d)")
@@ -368,6 +296,11 @@ def read_tables(pages: Sequence[Sequence[Sequence[Cell]]], docx: Sequence[bool])
                 rest = _rest_of_row(members[-1], row, header, cols, docx[q]) if mr is None and members else None
                 if rest is not None:  # its other cells sit lower than its name and code
                     members[-1] = rest
+                    k += 1
+                    continue
+                named = _name_below(members[-1], mr, row, header, cols, docx[q]) if members else None
+                if named is not None:
+                    members[-1] = named
                     k += 1
                     continue
                 if mr is None and not members and all(column_of(c.text) for c in row):
