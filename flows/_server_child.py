@@ -7,8 +7,8 @@ Python's cyclic garbage collector stays off while the server imports Prefect and
 were ~0.5 s of the ~3 s start-up CPU, issue 18). It is back on once the app has started, with
 everything start-up made frozen out of later passes (gc.freeze), so serving collects as usual.
 
-Once started, every thread of the server is niced (JIEBANG_SERVER_NICE, flows/server.py sets 10): it
-then takes the CPU only when the OCR workers leave it idle. Task runs reach it as events, which nothing
+Once started, every thread of the server may be niced (JIEBANG_SERVER_NICE; off by default, see
+flows/server.py): it then takes the CPU only when the OCR workers leave it idle. Task runs reach it as events, which nothing
 waits for; its start-up stays at normal priority, since the flow waits for it to answer (issue 18).
 
 Run as a script (`python _server_child.py PARENT_PID UVICORN_ARGS…`, the app `--factory __main__:create`),

@@ -35,9 +35,10 @@ SERVER_DEFAULTS = {
     "PREFECT_API_EVENTS_STREAM_OUT_ENABLED": "false",
     # No SDK telemetry set-up in the server process (offline machines; PREFECT_SERVER_ANALYTICS_ENABLED is off too).
     "DO_NOT_TRACK": "1",
-    # Niceness of the server once it has started (flows/_server_child.py): when OCR and the server both
-    # want the 2 cores, OCR wins. 0: not niced.
-    "JIEBANG_SERVER_NICE": "10",
+    # Niceness of the server once it has started (flows/_server_child.py): OCR would win the cores when
+    # both want them. Off: on seed 1460 (72 pages, tesseract) 10 gave the same run CPU and the server
+    # ~0.35 s more serving CPU in 2 of 2 pairs, its wall gain (~1 s) within the shared box's noise.
+    "JIEBANG_SERVER_NICE": "0",
 }
 """Settings of the embedded server only (issue 18: its CPU was ~40 % of the raw-Tesseract floor).
 Kept: the task-run recorder and the event persister, which write the flow run's task runs and their
