@@ -35,6 +35,10 @@ SERVER_DEFAULTS = {
     "PREFECT_API_EVENTS_STREAM_OUT_ENABLED": "false",
     # No SDK telemetry set-up in the server process (offline machines; PREFECT_SERVER_ANALYTICS_ENABLED is off too).
     "DO_NOT_TRACK": "1",
+    # Niceness of the server once it has started (flows/_server_child.py): OCR would win the cores when
+    # both want them. Off: on seed 1460 (72 pages, tesseract) 10 gave the same run CPU and the server
+    # ~0.35 s more serving CPU in 2 of 2 pairs, its wall gain (~1 s) within the shared box's noise.
+    "JIEBANG_SERVER_NICE": "0",
 }
 """Settings of the embedded server only (issue 18: its CPU was ~40 % of the raw-Tesseract floor).
 Kept: the task-run recorder and the event persister, which write the flow run's task runs and their
@@ -54,7 +58,7 @@ class EmbeddedServer:
         spec = find_spec("prefect")
         app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"})  # `final`: see _server_child.create
         for k, v in SERVER_DEFAULTS.items():  # a user's own setting wins
             env.setdefault(k, v)
         if _database_current():

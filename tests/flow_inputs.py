@@ -95,6 +95,6 @@ def server_environ(proc, timeout: float = 20.0) -> dict:
     deadline = time.monotonic() + timeout
     while True:
         env = psutil.Process(proc.pid).environ()
-        if env.get("PREFECT__SERVER_FINAL") == "1" or time.monotonic() > deadline:
+        if env.get("PREFECT__SERVER_EPHEMERAL") == "1" or time.monotonic() > deadline:
             return env
         time.sleep(0.05)
