@@ -130,6 +130,8 @@ def _insert(ln: Line, at: int, cfg: dict) -> Line:
 
 
 def _char_width(c: str) -> float:
+    """A character's advance in full widths. Not grid.char_width: it takes everything below U+2E80 for half a
+    width, □ (U+25A1) too, and a box is a full width here (measured: the mark then lands a character off)."""
     return 1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.33 if c.isspace() else 0.5
 
 
