@@ -117,8 +117,9 @@ def test_grey_seal_picture_in_a_word_file_with_colour_seals_is_kept(tmp_path):
     assert res.colourless_pages == (2,)
 
 
-def booklet(seal: bool) -> list[Image.Image]:
-    """Two scanned pages: a cover naming the applicant, a commitment page with the seal."""
+def booklet(seal: bool, ring: str = APPLICANT) -> list[Image.Image]:
+    """Two scanned pages: a cover naming the applicant, a commitment page with the seal (its ring
+    text the applicant's name unless said)."""
     from pages import FormPage, scan
 
     cover = FormPage(dpi=200, lines=[f"申报单位：{APPLICANT}", "统一社会信用代码：91500000MA5U7W4X3D",
@@ -126,7 +127,7 @@ def booklet(seal: bool) -> list[Image.Image]:
     sign = FormPage(dpi=200, lines=["承诺书", "本单位承诺所提交材料真实有效。", f"申报单位（盖章）：{APPLICANT}",
                                     "日期：2026年7月20日"]).render()
     if seal:
-        sa.draw_round_seal(sign, (sa.mm_to_px(120, 200), sa.mm_to_px(70, 200)), sa.mm_to_px(42, 200), APPLICANT,
+        sa.draw_round_seal(sign, (sa.mm_to_px(120, 200), sa.mm_to_px(70, 200)), sa.mm_to_px(42, 200), ring,
                            rng=random.Random(6))
     return [scan(cover, seed=1), scan(sign, seed=2)]
 
@@ -151,13 +152,24 @@ def test_same_booklet_in_colour_and_in_greyscale(tmp_path, grey):
         assert res.colourless_pages == () and finds == [(2, "round", True)]
         assert [c.status for c in checks] == ["pass"]
     else:
-        # the ring is found by shape and its ink cannot be read, but it sits on the place that asks
-        # the applicant for its seal (申报单位（盖章）：name): that place is the evidence (session 6;
-        # was `review` 颜色信息缺失)
+        # the ring is found by shape and its text read from the grey (session 17; was attributed by its
+        # place alone, and before session 6 `review` 颜色信息缺失)
         assert res.colourless_pages == (1, 2) and finds == [(2, "round", False)]
+        assert [s.matched_unit for s in facts.seals] == [APPLICANT]
         assert [c.status for c in checks] == ["pass"]
-        assert "按盖章位置归属" in checks[0].detail
-        assert checks[0].evidence[0].note.startswith("灰度页面按形状检出")
+        assert checks[0].evidence[0].note.endswith("灰度页面按形状检出，印文识读为该单位名称")
+
+
+def test_unreadable_grey_seal_on_the_applicants_place_is_its_seal(tmp_path):
+    """A ring found by shape whose text no unit's name explains, sitting on the place that asks the
+    applicant for its seal (申报单位（盖章）：name): that place is the evidence (session 6)."""
+    save_tiff(booklet(seal=True, ring="〇" * 12), tmp_path / "book.tif", True)
+    res = read_document(tmp_path, "book.tif", engine="tesseract")
+    facts, checks = seal_check(res, tmp_path)
+    assert [s.matched_unit for s in facts.seals] == [None]
+    assert [c.status for c in checks] == ["pass"]
+    assert "按盖章位置归属" in checks[0].detail
+    assert checks[0].evidence[0].note.startswith("灰度页面按形状检出")
 
 
 def test_grey_page_saved_as_rgb_in_a_colour_file_keeps_its_seal_found_by_shape(tmp_path):

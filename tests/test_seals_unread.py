@@ -19,18 +19,22 @@ APPLICANT = "重庆市星辰软件科技有限公司"
 MEMBER = "重庆嘉陵信息技术有限公司"
 
 
-def _signature_scan() -> Image.Image:
-    """A scanned page carrying the applicant's seal beside a line that is no seal place."""
+def _signature_scan(ring: str = APPLICANT) -> Image.Image:
+    """A scanned page carrying a seal (the applicant's by default) beside a line that is no seal place."""
     from pages import FormPage, scan
 
     sign = FormPage(dpi=200, lines=["承诺书", "本单位承诺所提交材料真实有效。", "法定代表人（签字）：张明",
                                     "日期：2026年7月20日"]).render()
-    sa.draw_round_seal(sign, (sa.mm_to_px(120, 200), sa.mm_to_px(70, 200)), sa.mm_to_px(42, 200), APPLICANT,
+    sa.draw_round_seal(sign, (sa.mm_to_px(120, 200), sa.mm_to_px(70, 200)), sa.mm_to_px(42, 200), ring,
                        rng=random.Random(6))
     return scan(sign, seed=2)
 
 
-def test_word_cover_place_bare_while_an_unread_seal_is_in_the_file_is_review_not_fail(tmp_path):
+UNREADABLE = "丨丨丨丨丨丨丨丨丨丨丨丨"
+"""Ring text no unit's name explains: the seal stays no one's, as an unreadable one does."""
+
+
+def _grey_docx(tmp_path, ring: str):
     import docx
     from docx.shared import Mm
 
@@ -39,18 +43,33 @@ def test_word_cover_place_bare_while_an_unread_seal_is_in_the_file_is_review_not
     d.add_paragraph(f"申报单位（盖章）：{APPLICANT}")
     d.add_paragraph("统一社会信用代码：91500000MA5U7W4X3D")
     buf = io.BytesIO()
-    _signature_scan().convert("L").convert("RGB").save(buf, "JPEG", quality=85, dpi=(200, 200))
+    _signature_scan(ring).convert("L").convert("RGB").save(buf, "JPEG", quality=85, dpi=(200, 200))
     buf.seek(0)
     d.add_paragraph().add_run().add_picture(buf, width=Mm(210))
     d.save(tmp_path / "app.docx")
     res = read_document(tmp_path, "app.docx", engine="tesseract")
-    assert [(f.page, f.colour) for f in res.seal_finds] == [(2, False)]  # found by shape, not read
+    assert [(f.page, f.colour) for f in res.seal_finds] == [(2, False)]  # found by shape
     facts, checks = analyse([res], rules=load_rules(), credit=None, crops_dir=tmp_path, app_dir=tmp_path)
     place = next(pl for pl in facts.seal_places if pl.label.startswith("申报单位"))
     assert place.page == 1 and place.seal_index is None  # the typed cover's place holds no seal
-    seal = [c for c in checks if c.rule == "seal.present"]
+    return facts, [c for c in checks if c.rule == "seal.present"]
+
+
+def test_word_cover_place_bare_while_an_unread_seal_is_in_the_file_is_review_not_fail(tmp_path):
+    facts, seal = _grey_docx(tmp_path, UNREADABLE)
+    assert [s.matched_unit for s in facts.seals] == [None]
     assert [c.status for c in seal] == ["review"]  # was fail: 第1页“申报单位（盖章）”处未见公章
     assert "未见公章" not in seal[0].detail
+
+
+def test_grey_seal_found_by_shape_is_read_by_its_darkness(tmp_path):
+    """Dev seed 935 #012: every seal of a greyscale .docx stood over a place whose name OCR garbled, and
+    none was read (only red ink was looked for): the applicant's seal.present was review. The ring's text
+    is read from the grey too, and a seal found by shape whose ring reads as the unit's name is its seal."""
+    facts, seal = _grey_docx(tmp_path, APPLICANT)
+    assert [s.matched_unit for s in facts.seals] == [APPLICANT]
+    assert [c.status for c in seal] == ["pass"]
+    assert "灰度页面按形状检出" in seal[0].evidence[0].note
 
 
 def _facts(seals, places, members=()):

@@ -187,14 +187,18 @@ def check_seal(unit: Unit, label: str, facts: ApplicationFacts, rules: Rules) ->
     place_ev = [_place_evidence(p) for p in places]
     if read or placed:
         blind = set(facts.colourless_pages)
-        ev = [_seal_evidence(seals[i], f"公章（{seals[i].kind}）") for i in sorted(read)]
+        # found by its ring's shape on a page without colour (detection capped below the low-confidence
+        # line) and its ring text read as this unit's name: two findings agree (dev seed 935 #012)
+        shaped = {i for i in read if (seals[i].file, seals[i].page) in blind}
+        ev = [_seal_evidence(seals[i], f"公章（{seals[i].kind}）" + ("，灰度页面按形状检出，印文识读为该单位名称"
+                                                                   if i in shaped else "")) for i in sorted(read)]
         ev += [_seal_evidence(seals[i], ("灰度页面按形状检出，" if (seals[i].file, seals[i].page) in blind else "")
                               + "印文未能识读，按盖章位置归属") for i in sorted(placed)]
         found = [seals[i] for i in sorted(read | placed)]
         best = max(s.confidence for s in found)
         where = "、".join(f"第{s.page}页" for s in found[:4])
         how = "有该单位公章" if read else "该单位盖章处有公章（印文未能识读，按盖章位置归属）"
-        if best < rules.thresholds.low_confidence and not placed:
+        if best < rules.thresholds.low_confidence and not placed and not shaped:
             at_place = _read_at_a_place(read, name, facts, rules)
             if at_place:
                 # read nearly as this unit (its text matched it over every other unit) and stamped on a 盖章

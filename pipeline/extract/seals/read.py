@@ -10,7 +10,9 @@ Why this way:
 - The fitted ellipse is never exact (ink gaps, hand-stamped seals), so the strip is re-aligned on
   the rim found in every column; the rim itself stays out of the strip.
 - Ink = darkness where the pixel is red: redness (R − max(G, B)) drops the black text printed
-  under the seal, luminance keeps the strokes sharp (JPEG keeps colour at half resolution).
+  under the seal, luminance keeps the strokes sharp (JPEG keeps colour at half resolution). On a
+  page without colour (a seal found by shape) ink is darkness alone: the print under the seal
+  crosses the band in short straight pieces no unit's name explains.
 - The name is the complement of the widest empty stretch of the text band, measured in the band's
   outer half, which the star and the horizontal 专用章 line under it do not reach.
 - Seal characters are bold, condensed and often faint: free OCR misreads some of them. Which unit
@@ -67,11 +69,26 @@ def _ink(rgb: np.ndarray) -> np.ndarray:
     return dark * gate
 
 
-def _ring_of(crop_rgb: np.ndarray) -> Ellipse | None:
+def _grey_ink(rgb: np.ndarray) -> np.ndarray:
+    """Ink strength 0..1 on a crop without colour: how much darker than the paper a pixel is.
+
+    Black print under the seal counts as ink too; it crosses the ring's band as short straight
+    pieces, which the recogniser mostly ignores and which no unit's name explains (`name_score`)."""
+    y = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    paper = float(np.percentile(y, 90))
+    return np.clip((paper - y) / GREY_INK_SPAN, 0, 1)
+
+
+GREY_INK_SPAN = 90.0
+"""Grey levels below the paper at which a colourless pixel counts as full ink (a red seal scanned in
+grey is ~100–130 on paper ~235; the rim mask takes 45 below the paper, as `shape.grey_ink`)."""
+
+
+def _ring_of(crop_rgb: np.ndarray, colour: bool = True) -> Ellipse | None:
     cfg = settings()
     scale = min(1.0, 240.0 / max(crop_rgb.shape[:2]))
     small = cv2.resize(crop_rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else crop_rgb
-    ys, xs = np.nonzero(red_mask(small, cfg))
+    ys, xs = np.nonzero(red_mask(small, cfg) if colour else _grey_ink(small) * GREY_INK_SPAN > 45)
     if len(xs) < 30:
         return None
     ell, ring = fit_ring(xs, ys, cfg)
@@ -85,14 +102,15 @@ def _circular_median(v: np.ndarray, k: int) -> np.ndarray:
     return np.median(np.lib.stride_tricks.sliding_window_view(pad, k), axis=1)
 
 
-def _text_strip(crop_rgb: np.ndarray) -> np.ndarray | None:
+def _text_strip(crop_rgb: np.ndarray, colour: bool = True) -> np.ndarray | None:
     """Ink strength (0..1) of the text band as a straight strip, outward up, the whole way round
-    (x = arc length clockwise); None when no ring is found."""
-    ell = _ring_of(crop_rgb)
+    (x = arc length clockwise); None when no ring is found. `colour` False: a seal found by shape on
+    a page without colour — its ring and ink are told by darkness instead of redness."""
+    ell = _ring_of(crop_rgb, colour)
     if ell is None:
         return None
     lo_frac, hi_frac = settings()["text_band"]
-    ink = _ink(crop_rgb)
+    ink = _ink(crop_rgb) if colour else _grey_ink(crop_rgb)
     a, b = max(ell.a, ell.b), min(ell.a, ell.b)
     theta = ell.theta if ell.a >= ell.b else ell.theta + math.pi / 2
     step = b / WORK_RADIUS  # crop pixels per strip pixel
@@ -126,10 +144,10 @@ def _text_strip(crop_rgb: np.ndarray) -> np.ndarray | None:
     return cv2.remap(full, xs, ys, cv2.INTER_LINEAR, borderValue=0)
 
 
-def unwrap_arc(crop_rgb: np.ndarray) -> np.ndarray | None:
+def unwrap_arc(crop_rgb: np.ndarray, colour: bool = True) -> np.ndarray | None:
     """The seal's name as a straight strip (dark ink on white, uint8), the name's run only;
     None when no ring or no ink is found."""
-    strip = _text_strip(crop_rgb)
+    strip = _text_strip(crop_rgb, colour)
     if strip is None:
         return None
     n = strip.shape[1]
@@ -178,10 +196,10 @@ def read_strip(strip: np.ndarray) -> SealReading:
                        pack_frames(logp))
 
 
-def read_seal(crop_rgb: np.ndarray) -> SealReading:
+def read_seal(crop_rgb: np.ndarray, colour: bool = True) -> SealReading:
     """Text, confidence (0..1) and the recogniser's frames (full and packed) for the name on a seal
     crop; an empty reading (empty frames) when it cannot be read — the seal is still a seal."""
-    strip = unwrap_arc(crop_rgb)
+    strip = unwrap_arc(crop_rgb, colour)
     if strip is None or strip.shape[1] < 20:
         return SealReading(frames=empty_frames())
     try:
@@ -204,11 +222,13 @@ def read_seal_text(crop_rgb: np.ndarray) -> tuple[str, float]:
 
 def read_candidates(cands: list) -> list:
     """Read the name on every whole seal of a page's candidates (`detect.detect_page`) in place:
-    text, confidence and packed frames. Slices are read later, stitched (`assemble`); seals found
-    by shape on a colourless page have no red ink to read."""
+    text, confidence and packed frames. Slices are read later, stitched (`assemble`). Seals found
+    by shape on a page without colour are read by darkness (dev seed 935 #012: a greyscale scan in a
+    .docx, every place's name garbled under the seal — unread, the applicant's three seals were no
+    one's)."""
     for c in cands:
-        if c.kind != "edge" and c.crop is not None and getattr(c, "colour", True):
-            r = read_seal(c.crop)
+        if c.kind != "edge" and c.crop is not None:
+            r = read_seal(c.crop, getattr(c, "colour", True))
             c.text, c.text_confidence, c.frames = r.text, r.confidence, r.frames
     return cands
 
