@@ -59,3 +59,21 @@ def test_agreeing_places_support_a_pass_only():
     # a missing lead stays a review when a role was read low, agreeing places or not
     no_lead = _unit("重庆甲科技有限公司", ("code_contributor",), ("成员表", ("code_contributor",), 0.94))
     assert check_consortium_size(_facts(no_lead, agreed, app), RULES).status == "review"
+
+
+def test_a_low_place_that_lost_a_role_does_not_hold_the_pass():
+    """Dev seed 935 #009: the table's role cell read 联合体牵头。联、代贡献方 at 0.44 (the lead alone), the
+    agreement 甲方作为联合体牵头人、代码贡献方 at 0.94: a garbled place that lost a role adds none."""
+    app = _unit("重庆丙科技有限公司", ("application_unit",), ("成员表", ("application_unit",), 0.96))
+    cc = _unit("重庆乙研究院", ("code_contributor",), ("成员表", ("code_contributor",), 0.95))
+    lost = _unit("重庆甲科技有限公司", ("lead", "code_contributor"), ("成员表", ("lead",), 0.44),
+                 ("联合体协议", ("lead", "code_contributor"), 0.94))
+    assert check_consortium_size(_facts(lost, cc, app), RULES).status == "pass"
+    assert check_code_contributor(_facts(lost, cc, app), RULES).status == "pass"
+    # a low place naming a role the sure place does not, or a sure place that lost one: review as before
+    added = _unit("重庆甲科技有限公司", ("lead", "code_contributor"), ("成员表", ("lead", "application_unit"), 0.44),
+                  ("联合体协议", ("lead", "code_contributor"), 0.94))
+    sure_lost = _unit("重庆甲科技有限公司", ("lead", "code_contributor"), ("成员表", ("lead", "code_contributor"), 0.44),
+                      ("联合体协议", ("lead",), 0.94))
+    for m in (added, sure_lost):
+        assert check_consortium_size(_facts(m, cc, app), RULES).status == "review"

@@ -25,11 +25,18 @@ def _role_low(members: Iterable[Unit], rules: Rules, agreed: bool = False) -> bo
 
 
 def _roles_agreed(m: Unit, t: float) -> bool:
-    """Two or more places state roles for `m`, every one the same roles as `m` holds, and one of them
-    was read confidently throughout."""
+    """Two or more places state roles for `m`, one of them read confidently throughout stating every
+    role `m` holds, and every other one the same roles — or, read below the threshold, some of them
+    only: a garbled cell that lost a role (联合体牵头。联、代贡献方 at 0.44 read as the lead alone, while
+    the agreement says 甲方作为联合体牵头人、代码贡献方 at 0.94; dev seed 935 #009) adds no role of its own."""
     claims = m.role_claims
-    return (len(claims) >= 2 and all(set(c.roles) == set(m.roles) for c in claims)
-            and any(c.evidence and all(e.confidence >= t for e in c.evidence) for c in claims))
+    held = set(m.roles)
+
+    def sure(c) -> bool:
+        return bool(c.evidence) and all(e.confidence >= t for e in c.evidence)
+
+    return (len(claims) >= 2 and any(sure(c) and set(c.roles) == held for c in claims)
+            and all(set(c.roles) == held or (set(c.roles) < held and not sure(c)) for c in claims))
 
 
 def _role_ev(members: Iterable[Unit]) -> tuple[Evidence, ...]:
