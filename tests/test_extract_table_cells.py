@@ -191,3 +191,15 @@ def test_numbered_targets_whose_list_mark_ocr_dropped():
     got = {t.indicator: (t.value, t.unit) for t in extract_targets([page], indicator_specs(RULES), "open_source_community")}
     assert got == {"开源项目数量": (15, "个"), "社区开发者人数": (1000, "人"), "代码贡献者人数": (150, "人"),
                    "年度开源活动": (12, "场")}, got
+
+
+def test_a_speck_that_widened_a_figure_s_box_does_not_cut_the_figure():
+    # dev seed 937 #10: a speck left of 2000 in the 目标值 cell boxed the word ·2000 from inside the 单位
+    # cell; the share by width cut it 人·20 | 00 and the target read 0 人 (targets review)
+    w = Word(text="·2000", bbox=(0.623, 0.229, 0.748, 0.24), confidence=0.93)
+    groups = cell_groups([w], [0.688])
+    assert [[p.text for p in g] for g in groups] == [["2000"]]
+    assert groups[0][0].bbox[0] >= 0.688
+    # figures that reach over the rule with no speck before them are still cut by width
+    w = Word(text="122000", bbox=(0.623, 0.229, 0.748, 0.24), confidence=0.93)
+    assert len(cell_groups([w], [0.688])) == 2
