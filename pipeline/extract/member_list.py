@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from pipeline.extract.code_parts import despecked_code, overlong
-from pipeline.extract.config import consortium_patterns
+from pipeline.extract.config import consortium_patterns, labels
 from pipeline.extract.fields import USCC_TOKEN, accept_name
 from pipeline.extract.layout import Cell, join_cells
 from pipeline.extract.member_header import split_header
@@ -26,8 +26,16 @@ patterns = consortium_patterns  # the name the member modules use
 
 # ---------------------------------------------------------------- tables
 
+@lru_cache(maxsize=1)
+def _no_specks() -> dict[int, None]:
+    return str.maketrans("", "", labels()["line_specks"])
+
+
 def column_of(text: str) -> str | None:
-    """What a header cell means (name, uscc, role, type, number, other), by its longest word."""
+    """What a header cell means (name, uscc, role, type, number, other), by its longest word. A scan's
+    specks inside it are no part of it (机构代码（统一社会信”用代码）, a card's key wrapped over two lines:
+    dev seed 1520 #003 lost the member's code)."""
+    text = text.translate(_no_specks()) if text else text
     if not text or len(text) > 14 or USCC_TOKEN.search(text):
         return None
     best, length = None, 0

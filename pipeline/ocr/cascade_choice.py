@@ -51,22 +51,6 @@ def checksum_confirmed(line: Line, other: str, conf: float) -> Line:
     return line.model_copy(update={"words": words})
 
 
-_RUN = re.compile(r"[0-9A-Z]+")
-
-
-def lost_code_chars(rapid: str, tess: str) -> bool:
-    """True when both readings of one cell hold a code-shaped run (`code_run_min`..18 characters) and
-    Tesseract's is longer and holds RapidOCR's in order: RapidOCR dropped characters (cascade.yaml)."""
-    lo = settings()["code_run_min"]
-
-    def run(text: str) -> str:
-        runs = [r for r in _RUN.findall(nfkc(text).upper()) if lo <= len(r) <= 18]
-        return max(runs, key=len) if runs else ""
-
-    r, t = run(rapid), run(tess)
-    return bool(r and t) and len(t) > len(r) and _in_order(r, t)
-
-
 def _in_order(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)

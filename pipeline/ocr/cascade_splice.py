@@ -10,7 +10,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.model import Line, Word
-from pipeline.ocr.cascade_choice import lost_code_chars, mean_conf
+from pipeline.ocr.cascade_choice import mean_conf
 from pipeline.ocr.punctuation import fix_punctuation
 from pipeline.ocr.tesseract import join_words
 
@@ -164,8 +164,7 @@ def splice(line: Line, segs: list[Segment], parts, w: int, h: int, only_surer: b
             txt = between_context(txt, seg.context[0], middle, seg.context[1])
         if seg is not None and txt and only_surer:
             run = words[seg.first:seg.last + 1]
-            if score < mean_conf([(x.text, x.confidence) for x in run]) \
-                    or lost_code_chars(txt, "".join(x.text for x in run)):
+            if score < mean_conf([(x.text, x.confidence) for x in run]):
                 txt = ""
         if seg is not None and txt:
             run = words[seg.first:seg.last + 1]
