@@ -203,3 +203,14 @@ def test_a_speck_that_widened_a_figure_s_box_does_not_cut_the_figure():
     # figures that reach over the rule with no speck before them are still cut by width
     w = Word(text="122000", bbox=(0.623, 0.229, 0.748, 0.24), confidence=0.93)
     assert len(cell_groups([w], [0.688])) == 2
+
+
+def test_a_rule_after_a_code_does_not_cut_the_code():
+    # dev seed 1522 #10: RapidOCR read 91500108MARP692U4 应用单位 over the code and role cells; a code's
+    # characters are narrower than the share by width takes them, and the rule cut 91500108MARP69 | 2U4
+    w = Word(text="91500108MARP692U4 应用单位", bbox=(0.476, 0.248, 0.858, 0.271), confidence=0.99)
+    groups = cell_groups([w], [0.692])
+    assert ["".join(p.text for p in g) for g in groups] == ["91500108MARP692U4", "应用单位"]
+    # a long run of figures (no code) and short numbers are cut by width as before
+    w = Word(text="1234567890123456789012 人", bbox=(0.4, 0.2, 0.8, 0.22), confidence=0.99)
+    assert len("".join(p.text for p in cell_groups([w], [0.6])[0])) < 22
