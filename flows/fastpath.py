@@ -105,8 +105,12 @@ def answer_up_to_date(argv: list[str]) -> bool:
         return False
     if lines is None:
         return False
-    for line in lines:
-        sys.stdout.write(line + "\n")
+    text = "".join(line + "\n" for line in lines)
+    try:  # a name the console cannot show (undecodable bytes in OUT's path): typer's echo copes with it
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeError, LookupError):
+        return False
+    sys.stdout.write(text)
     sys.stdout.flush()
     return True
 

@@ -84,3 +84,15 @@ def test_anything_not_up_to_date_goes_to_the_full_command(tmp_path, capsys):
     (out / "a" / "review.json").write_text("{}", encoding="utf-8")                # a sheet changed in OUT
     assert not answer_up_to_date(args)
     assert capsys.readouterr().out == ""
+
+
+def test_a_console_that_cannot_show_the_answer_leaves_it_to_typer(tmp_path, monkeypatch):
+    import io
+
+    bundle, credit, out = _finished_out(tmp_path)
+    console = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", console)
+    assert not answer_up_to_date(["run", str(bundle), "--out", str(out), "--credit-list", str(credit),
+                                  "--run-date", RUN_DATE])
+    console.flush()
+    assert console.buffer.getvalue() == b""
