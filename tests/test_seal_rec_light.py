@@ -59,8 +59,9 @@ def test_a_tesseract_worker_reads_seals_without_importing_rapidocr():
              "from pipeline.ocr.rec_light import seal_recognizer, light_recognizer\n"
              "texts = [read_seal(c).text for c in _seal_crops(1)]\n"
              "print(texts[0], seal_recognizer() is light_recognizer(), 'rapidocr.main' in sys.modules, 'omegaconf' in sys.modules)\n"
+             "from pipeline.reading.page import _engine\n"
+             "_engine('cascade')  # a cascade worker: RapidOCR's own recogniser serves the seals, no second model\n"
              "from pipeline.ocr.rapid import ocr_instance\n"
-             "ocr_instance()  # a cascade worker: RapidOCR's own recogniser serves the seals\n"
              "print(seal_recognizer() is ocr_instance().text_rec)\n")
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=REPO)
     first, second = res.stdout.strip().splitlines()[-2:]

@@ -83,11 +83,23 @@ def light_recognizer() -> LightRecognizer:
         return LightRecognizer(str(path), int(settings()["threads"]))
 
 
+RAPID_ENGINES = frozenset({"cascade", "rapidocr"})
+"""Page engines that read with RapidOCR itself (pipeline/ocr/cascade.py, rapid.py)."""
+_RAPID_HERE: list[bool] = []
+
+
+def engine_started(name: str) -> None:
+    """Called when this process makes a page engine (pipeline/reading/page.py): a RapidOCR engine's
+    process reads seal arcs with RapidOCR's own recogniser, loaded sooner or later anyway."""
+    if name in RAPID_ENGINES and not _RAPID_HERE:
+        _RAPID_HERE.append(True)
+
+
 def seal_recognizer():
-    """The recogniser for seal arcs: RapidOCR's own when this process has loaded it (a cascade
+    """The recogniser for seal arcs: RapidOCR's own in a process that loads RapidOCR (a cascade
     worker: no second copy of the model), else the light one."""
     from pipeline.ocr.rapid import ocr_instance
 
-    if ocr_instance.cache_info().currsize:
+    if _RAPID_HERE or ocr_instance.cache_info().currsize:
         return ocr_instance().text_rec
     return light_recognizer()

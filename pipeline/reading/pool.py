@@ -88,23 +88,12 @@ def page_pool(workers: int) -> ProcessPoolExecutor:
         return pool
 
 
-RAPID_ENGINES = frozenset({"cascade", "rapidocr"})
-"""Page engines that read with RapidOCR itself (pipeline/ocr/cascade.py, rapid.py)."""
-
-
 def _warm_worker(engine: str) -> dict:
     with stagetime.ledger() as led:
         _engine(engine)
-        # the seal arc reader needs RapidOCR's recogniser whatever the page engine: a worker whose engine
-        # loads RapidOCR anyway shares its instance's, any other loads the model alone (rec_light.py)
-        if engine in RAPID_ENGINES:
-            from pipeline.ocr.rapid import ocr_instance
+        from pipeline.ocr.rec_light import seal_recognizer
 
-            ocr_instance()
-        else:
-            from pipeline.ocr.rec_light import light_recognizer
-
-            light_recognizer()
+        seal_recognizer()  # the seal arc reader's, whatever the page engine (RapidOCR's own or the model alone)
     return led.totals()
 
 
