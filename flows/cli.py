@@ -203,18 +203,12 @@ def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engin
 def _already_done(bundle: Path, out: Path, credit_lists: list[Path], rules: Path | None, engine: str,
                   run_date: str | None) -> bool:
     """True (and says so) when OUT is the finished result of exactly this run (flows/uptodate.py)."""
-    from flows.uptodate import run_signature, up_to_date
+    from flows.fastpath import up_to_date_lines
 
-    if not (out / "run.json").is_file():
-        return False
-    signature = run_signature(bundle, [str(c) for c in credit_lists], str(rules) if rules else None, engine, run_date)
-    record = up_to_date(out, signature)
-    if record is None:
-        return False
-    typer.echo(_summary_line(record, out))
-    typer.echo(f"  已是最新：材料包、规则、信用名单、程序和审查日期均未变，审查表完好，未重新运行"
-               f"（上次运行 {record.get('flow_run_id')}，{record.get('finished_at')}）；用 --force 强制运行。")
-    return True
+    lines = up_to_date_lines(bundle, out, credit_lists, rules, engine, run_date)
+    for line in lines or []:
+        typer.echo(line)
+    return lines is not None
 
 
 PREFETCH_PAGES = 4
@@ -250,14 +244,9 @@ def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
 
 
 def _summary_line(record: dict, out: Path) -> str:
-    verdicts: dict[str, int] = {}
-    for o in record["outcomes"].values():
-        verdicts[o.get("verdict") or "?"] = verdicts.get(o.get("verdict") or "?", 0) + 1
-    t = record["timings_s"]
-    parts = ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
-    return (f"{record['submissions']} 份申报材料 → {out} ({parts}); {record['pages']} 页, "
-            f"{record['cached_files']}/{record['files']} 个文件取自缓存, {t['total']:.1f} s, "
-            f"{record['pages_per_second'] or 0:.2f} 页/秒")
+    from flows.fastpath import summary_line
+
+    return summary_line(record, out)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,51 +1,31 @@
-"""`jiebang` command line. Each command lives with the stage it drives, in a module exposing
-`register(app)`; this file only assembles them, so owners of a stage never edit each other's code.
-Heavy imports (Prefect, OCR engines) happen inside the commands, keeping `--help` fast.
+"""`jiebang` command line: `main` is the entry point, `app` the typer app (pipeline/cli_app.py).
+
+A `run` whose OUT is already up to date is answered before typer is imported (flows/fastpath.py:
+typer's option parsing imports pydantic, most of such a rerun's time, issue 18); every other
+command line goes to typer unchanged. `app` is loaded on first use, so `from pipeline.cli import
+app` (tests, an old console script) still works.
 """
 from __future__ import annotations
 
-import importlib
-
-import typer
-
-app = typer.Typer(
-    name="jiebang",
-    help="Jiebang Intake: review scanned 揭榜挂帅 application bundles (渝经信软件〔2026〕9号).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-
-@app.callback()
-def _root() -> None:
-    """Jiebang Intake: review scanned 揭榜挂帅 application bundles (渝经信软件〔2026〕9号).
-
-    Start with `jiebang run BUNDLE --out DIR`; `jiebang ocr FILE` shows what OCR read.
-    """
-
-
-COMMAND_MODULES = (
-    "flows.cli",             # run, rerun
-    "pipeline.reading_cli",  # ocr
-    "pipeline.samples.cli",  # samples
-    "pipeline.checks.cli",   # calendar
-    "pipeline.workbench.cli",  # review serve|import|export
-)
-
-for _name in COMMAND_MODULES:
-    try:
-        _mod = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # a stage still being built
-        if exc.name != _name:
-            raise
-        continue
-    _mod.register(app)
+import sys
 
 
 def main() -> None:
+    from flows.fastpath import answer_up_to_date
+
+    if answer_up_to_date(sys.argv[1:]):
+        raise SystemExit(0)
+    from pipeline.cli_app import app
+
     app()
+
+
+def __getattr__(name: str):
+    if name == "app":
+        from pipeline.cli_app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":

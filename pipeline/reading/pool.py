@@ -91,9 +91,9 @@ def page_pool(workers: int) -> ProcessPoolExecutor:
 def _warm_worker(engine: str) -> dict:
     with stagetime.ledger() as led:
         _engine(engine)
-        from pipeline.ocr.rapid import ocr_instance
+        from pipeline.ocr.rec_light import seal_recognizer
 
-        ocr_instance()  # the seal arc reader needs RapidOCR's recogniser whatever the page engine
+        seal_recognizer()  # the seal arc reader's, whatever the page engine (RapidOCR's own or the model alone)
     return led.totals()
 
 

@@ -22,7 +22,8 @@ Why this way:
   keeps what the recogniser saw, packed (`pack_frames` → `SealFrames`: the entries above the
   1e-6 clip, ~27 KB a seal), with the seal find, and the review scores names on it without the
   recogniser.
-The recogniser is RapidOCR's (pipeline.ocr.rapid's process-wide instance, bundled models, never
+The recogniser is RapidOCR's (pipeline.ocr.rapid's process-wide instance where the process has
+loaded it, else the same model on onnxruntime alone: pipeline.ocr.rec_light; bundled models, never
 downloads); its CTC output is taken from the recognition session directly. Its character list (the
 columns) is read from the model file's metadata (`recogniser_charset`) without loading the model.
 """
@@ -168,9 +169,9 @@ def unwrap_arc(crop_rgb: np.ndarray, colour: bool = True) -> np.ndarray | None:
 
 
 def _recogniser():
-    from pipeline.ocr.rapid import ocr_instance
+    from pipeline.ocr.rec_light import seal_recognizer
 
-    return ocr_instance().text_rec
+    return seal_recognizer()
 
 
 def read_strip(strip: np.ndarray) -> SealReading:
