@@ -27,10 +27,14 @@ _WS = re.compile(r"\s+")
 _SPLIT_SPACES = re.compile(r"\s{3,}")
 
 
+_LONE_SQUARE = re.compile(r"(?<=\d)²")
+"""A figure's ² whose m OCR lost (面积达到3600²): NFKC would fold it into the number (36002)."""
+
+
 def norm(text: str) -> str:
     """NFKC (full-width → ASCII, ： → :), no whitespace, 〇-like circles unified, a bracket OCR gave
     as a look-alike mended where its partner is a round bracket (晴川云计算《重庆)有限公司)."""
-    t = unicodedata.normalize("NFKC", text or "")
+    t = unicodedata.normalize("NFKC", _LONE_SQUARE.sub("m²", text or ""))
     t = t.replace("○", "〇").replace("◯", "〇").replace("Ｏ", "O")
     if "(" in t or ")" in t:
         opening, closing = _bracket_lookalikes()
