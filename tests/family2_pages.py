@@ -49,10 +49,13 @@ def planned_facts(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[st
     return sub.truth["expected"], extract_facts([doc], indicators=indicator_specs(load_rules()))
 
 
-def read_planned_folder(tmp_path: Path, seed: int, n: int, index: int):
+def read_planned_folder(tmp_path: Path, seed: int, n: int, index: int, kinds: tuple[str, ...] = ()):
     """(the submission's plan, the Documents read from its page files) for a JPEG-folder application,
-    written as the bundle writes it and read file by file as a run reads a folder."""
+    written as the bundle writes it and read file by file as a run reads a folder; only its pages of
+    `kinds` when given (each page file keeps its planned look)."""
     sub = next(s for s in B.plan_truth(seed, n).submissions if s.kind == "application" and s.app.index == index)
     assert sub.fmt == "jpeg_folder"
-    G._render_submission(G.SubmissionPlan("part", sub.fmt, "application", sub.pages, sub.looks, sub.family), tmp_path)
+    keep = [i for i, p in enumerate(sub.pages) if not kinds or p.kind in kinds]
+    G._render_submission(G.SubmissionPlan("part", sub.fmt, "application", [sub.pages[i] for i in keep],
+                                          [sub.looks[i] for i in keep], sub.family), tmp_path)
     return sub, [read_document(tmp_path, f"part/{f.name}").document for f in sorted((tmp_path / "part").iterdir())]

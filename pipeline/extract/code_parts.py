@@ -7,6 +7,7 @@ import re
 from typing import Sequence
 
 from pipeline import uscc
+from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell
 from pipeline.grid import SPECKS
 
@@ -68,6 +69,21 @@ def despecked_code(text: str) -> str | None:
     for m in _SPECKED.finditer(text):
         code = "".join(_ALNUM.findall(m.group())).upper()
         if len(code) == 18 and m.group() != code and uscc.is_valid(code):
+            return code
+    return None
+
+
+def glyph_code(text: str) -> str | None:
+    """The code whose first or last character OCR read as a look-alike glyph that is no letter or digit
+    (12500118933190037」 for …037J: the wrapped last line of a narrow code column, dev seed 1493 #003),
+    labels.yaml code_glyphs: only when the 18 characters then pass both check characters."""
+    glyphs = labels().get("code_glyphs") or {}
+    if not glyphs:
+        return None
+    g = "".join(map(re.escape, glyphs))
+    for m in re.finditer(rf"(?<![0-9A-Za-z])(?:[{g}][0-9A-Za-z]{{17}}|[0-9A-Za-z]{{17}}[{g}])(?![0-9A-Za-z])", text):
+        code = "".join(glyphs.get(ch, ch) for ch in m.group()).upper()
+        if uscc.is_valid(code):
             return code
     return None
 

@@ -43,11 +43,20 @@ def _line_specks() -> frozenset[str]:
     return frozenset(labels()["line_specks"])
 
 
+def _rule_mark(text: str) -> bool:
+    """`text` is only dashes (labels.yaml rule_marks): what OCR makes of a table rule's piece."""
+    marks = labels().get("rule_marks", "")
+    return bool(text.strip()) and all(ch in marks or ch.isspace() for ch in text)
+
+
 def join_cells(a: Cell, b: Cell) -> Cell:
     """`a` and `b` as one cell. A speck joined to a reading keeps the reading's confidence: a scan's
-    。 under a code's cell, read at 0.02, made the code a review (dev seed 1200 #011)."""
+    。 under a code's cell, read at 0.02, made the code a review (dev seed 1200 #011); so does a piece
+    of a rule read as a dash under a wrapped cell (代码贡献单位、应 / 用推广单位 / 一 at 0.75: three
+    consortium rules a review of roles read right, dev seed 1495 #08, skewed JPEG)."""
     box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
     conf = min(a.confidence, b.confidence)
-    if is_speck(a.text) != is_speck(b.text):
-        conf = b.confidence if is_speck(a.text) else a.confidence
+    mute_a, mute_b = is_speck(a.text) or _rule_mark(a.text), is_speck(b.text) or _rule_mark(b.text)
+    if mute_a != mute_b:
+        conf = b.confidence if mute_a else a.confidence
     return Cell(a.text + b.text, a.raw + b.raw, a.file, a.page, box, conf, a.source, b.origin)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
-from pipeline.extract.code_parts import despecked_code, overlong
+from pipeline.extract.code_parts import despecked_code, glyph_code, overlong
 from pipeline.extract.config import consortium_patterns, labels
 from pipeline.extract.fields import USCC_TOKEN, accept_name
 from pipeline.extract.layout import Cell, join_cells
@@ -154,7 +154,7 @@ def _member_row(row: Sequence[Cell], cols: Sequence[str | None]) -> MemberRow | 
             break
     if code is None:  # a narrow code column's cell: its wrapped end and a clipped glyph glued on,
         for i in (i for i in range(len(row)) if cols[i] == "uscc"):  # or a speck read inside it
-            code = overlong(row[i].text) or despecked_code(row[i].text)
+            code = overlong(row[i].text) or despecked_code(row[i].text) or glyph_code(row[i].text)
             if code:
                 code_cell = row[i]
                 break

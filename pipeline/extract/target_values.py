@@ -254,15 +254,32 @@ def _score(name: str, text: str) -> float:
 
 
 def match_indicator(text: str, indicators: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec | None, float]:
-    """The indicator `text` names, by name or alias, after clean_indicator on both sides."""
-    key = indicator_key(text)
+    """The indicator `text` names, by name or alias, after clean_indicator on both sides; also without
+    a short run after its unit bracket (`_unit_trailer_cut`), whichever matches better."""
+    keys = {indicator_key(t) for t in (text, _unit_trailer_cut(text)) if t}
     best, score = None, 0.0
     for ind in indicators:
         for name in (ind.name, *ind.aliases):
-            s = _score(indicator_key(name), key)
-            if s > score:
-                best, score = ind, s
+            for key in keys:
+                s = _score(indicator_key(name), key)
+                if s > score:
+                    best, score = ind, s
     return (best, score) if score >= MATCH_MIN else (None, score)
+
+
+_UNIT_THEN = re.compile(r"[(（]([^()（）]{1,6})[)）]([^()（）\d]+)$")
+
+
+def _unit_trailer_cut(text: str) -> str | None:
+    """`text` without a short run after its unit bracket that ends the cell: OCR reads a speck or a
+    rule's residue there as a glyph or two (产业化应用项目数量（项）里, 汇聚开发者数量（名）有奴 in
+    transposed target tables: dev seed 1493 #001, #011). None when there is no such run."""
+    t = unicodedata.normalize("NFKC", text or "").replace(" ", "")
+    m = _UNIT_THEN.search(t)
+    cfg = labels()["target_table"]
+    if m and m.group(1) in cfg["units"] and len(m.group(2).strip(cfg.get("name_specks", ""))) <= cfg.get("unit_trailer_max", 0):
+        return t[: m.end(1) + 1]
+    return None
 
 
 def unit_then_value(text: str, units: list[str]) -> tuple[float, str, str] | None:

@@ -37,6 +37,9 @@ def restore_filled_ticks(lines: list[Line], grey: np.ndarray) -> list[Line]:
         if len(solid) != 1:
             out.append(ln)
             continue
+        # a line holding two rows of the page (□企业 … ■产业园区运营管理机构 / □其他, read as one, dev seed 1499
+        # #010): only the boxes in the mark's row place it; the text's □ must match those
+        hollow = [b for b in hollow if min(b[3], solid[0][3]) - max(b[1], solid[0][1]) > 0]
         at = _between_boxes(ln.text, solid[0], hollow, cfg)
         out.append(_insert(ln, at, cfg) if at is not None else ln)  # placed by guess it could tick another option
     return out
@@ -50,10 +53,15 @@ def squares(grey: np.ndarray, bbox, cfg: dict) -> tuple[list, list]:
     lh = max(y1 - y0, 1)
     pad = int(0.2 * lh)
     ya, yb, xa = max(0, y0 - pad), min(H, y1 + pad), max(0, x0)
-    sub = (grey[ya:yb, xa:min(W, x1)] < 128).astype(np.uint8)
+    sub = (grey[ya:yb, xa:min(W, x1)] < cfg.get("ink_below", 128)).astype(np.uint8)
     if not sub.size:
         return [], []
     n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    # a box holding two rows of text is no glyph's height: the glyphs' own height then is (the squares
+    # are sized against it)
+    tall = [int(h) for h in stats[1:, 3] if h >= 0.15 * lh]
+    if tall:
+        lh = int(min(lh, cfg.get("row_heights", 1.3) * float(np.percentile(tall, 75))))
     lo, hi = cfg["size"]
     alo, ahi = cfg["aspect"]
     solid, hollow = [], []

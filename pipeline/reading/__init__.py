@@ -46,7 +46,7 @@ from pipeline.reading.pool import (  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-OCR_SETTINGS_VERSION = "2026.12.05-coderun17"
+OCR_SETTINGS_VERSION = "2026.12.05-merge17"
 """Bump when reading/OCR code or settings change in a way that changes output (part of cache keys)."""
 def _limits():
     from pipeline.intake import default_limits

@@ -235,9 +235,13 @@ def associate_places(pages: Sequence[Page], seals: Sequence[Seal]) -> list[SealP
     page within ~1.3 seal diameters, nearest pairs first over the whole page (so a bare label does
     not take the seal of the block below it). A 联合体各方（盖章） line takes every seal near it,
     one place each. The unit asked is the name after the label, or the party (乙方) the pages
-    declare (`party_names`). `seal_index` indexes `seals`."""
+    declare (`party_names`). `seal_index` indexes `seals`.
+    A party's label whose brackets the seal's ink garbled (出租人（盖章）： under the lessor's seal on a grey
+    scan read 出租人盖章物联科支有, `bare_place_pattern`) is a place only for the seal on it: else the
+    seal went to the lessee's 承租人（盖章） beside it, the applicant's place, and an applicant that had not
+    sealed passed seal.present (dev seed 1491 #006, DOCX). Holding no seal it asks for none (no `fail` rests on it)."""
     cfg = settings()
-    pat = re.compile(cfg["place_pattern"])
+    pat, bare = re.compile(cfg["place_pattern"]), re.compile(cfg["bare_place_pattern"])
     parties = party_names(pages)
     places: list[SealPlace] = []
     for page in pages:
@@ -247,18 +251,19 @@ def associate_places(pages: Sequence[Page], seals: Sequence[Seal]) -> list[SealP
         declared = parties.get((page.file, page.number), {})
         labels = []
         for line in page.lines:
-            ms = list(pat.finditer(line.text))
+            ms = list(pat.finditer(line.text)) or list(bare.finditer(line.text))
+            weak = bool(ms) and not pat.search(line.text)
             for k, m in enumerate(ms):
                 start = ms[k - 1].end() if k else 0
                 stop = ms[k + 1].start() if k + 1 < len(ms) else len(line.text)
                 label = line.text[(m.start() if k else 0): m.end()].strip()
                 rest = line.text[m.end(): stop].lstrip("：: ").strip()
-                unit = rest if len(rest) >= 4 and not re.search(r"[（(]", rest) else None
+                unit = rest if len(rest) >= 4 and not re.search(r"[（(]", rest) and not weak else None
                 if unit is None:
                     unit = next((n for w, n in declared.items() if w in label), None)
-                labels.append((label, _span_bbox(line, start, stop), unit))
+                labels.append((label, _span_bbox(line, start, stop), unit, weak))
         pairs = []
-        for j, (_, bbox, _) in enumerate(labels):
+        for j, (_, bbox, _, _) in enumerate(labels):
             for i, s in on_page:
                 dia = max((s.bbox[2] - s.bbox[0]) * wmm, (s.bbox[3] - s.bbox[1]) * hmm, 1.0)
                 d = _rect_distance_mm(s.bbox, bbox, wmm, hmm)
@@ -272,9 +277,11 @@ def associate_places(pages: Sequence[Page], seals: Sequence[Seal]) -> list[SealP
                 continue
             used.add(i)
             chosen.setdefault(j, []).append(i)
-        for j, (label, bbox, unit) in enumerate(labels):
+        for j, (label, bbox, unit, weak) in enumerate(labels):
             many = "联合体" in label or "各方" in label
             if not chosen.get(j):
+                if weak:
+                    continue  # a bracketless label only keeps its seal from the place beside it
                 places.append(SealPlace(label=label, file=page.file, page=page.number, bbox=bbox, unit=unit))
             for i in sorted(chosen.get(j, [])):
                 places.append(SealPlace(label=label, file=page.file, page=page.number, bbox=bbox,
