@@ -26,6 +26,21 @@ def read_planned_pages(tmp_path: Path, seed: int, n: int, index: int, kinds: tup
     return sub, doc
 
 
+def analyse_planned_submission(tmp_path: Path, seed: int, n: int, index: int, straddle: bool = True):
+    """(the submission's plan, its facts, its checks) for application `index` written as the bundle writes
+    it (with its 骑缝章 by default) and analysed as a run does (seals, seal places, checks; no credit lists)."""
+    from pipeline.checks.rules import load_rules
+    from pipeline.process import analyse
+
+    sub = next(s for s in B.plan_truth(seed, n).submissions if s.kind == "application" and s.app.index == index)
+    entry = {"docx": "part.docx", "tiff": "part.tiff", "jpeg_folder": "part"}.get(sub.fmt, "part.pdf")
+    G._render_submission(G.SubmissionPlan(entry, sub.fmt, "application", sub.pages, sub.looks, sub.family,
+                                          sub.straddle if straddle else None), tmp_path)
+    facts, checks = analyse([read_document(tmp_path, entry)], rules=load_rules(), credit=None, crops_dir=None,
+                            app_dir=None)
+    return sub, facts, checks
+
+
 def read_planned_submission(tmp_path: Path, seed: int, n: int, index: int, straddle: bool = False):
     """(the submission's plan, the Document read from it) for application `index`, every page written in
     the submission's own format as the bundle writes it (DOCX with its scanned pictures, text PDF, …):

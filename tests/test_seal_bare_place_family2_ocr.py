@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.rules import load_rules
+from family2_pages import analyse_planned_submission
+
 from pipeline.extract.seals.assemble import settings
-from pipeline.process import analyse
-from pipeline.reading import read_document
-from pipeline.samples import generator as G
-from pipeline.samples.family2 import bundle as B
 
 
 def test_lessors_seal_over_its_garbled_label_is_not_the_applicants(tmp_path):
-    sub = next(s for s in B.plan_truth(1491, 12).submissions if s.kind == "application" and s.app.index == 5)
+    sub, facts, checks = analyse_planned_submission(tmp_path, 1491, 12, 5)
     assert sub.fmt == "docx" and "missing_seal" in sub.truth["defects"]
-    G._render_submission(G.SubmissionPlan("part.docx", sub.fmt, "application", sub.pages, sub.looks, sub.family,
-                                          sub.straddle), tmp_path)
-    facts, checks = analyse([read_document(tmp_path, "part.docx")], rules=load_rules(), credit=None, crops_dir=None,
-                            app_dir=None)
     applicant = sub.truth["expected"]["applicant"]["name"]
     status = {c.unit: c.status for c in checks if c.rule == "seal.present"}
     assert status.get(applicant) in ("fail", "review"), [(c.unit, c.status, c.detail) for c in checks
