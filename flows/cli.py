@@ -189,7 +189,9 @@ def _execute(bundle: Path, out: Path, *, credit_lists, rules, workers, ocr_engin
         typer.echo(f"  可用 `jiebang rerun {bundle} --out {out}` 重跑（已完成的部分取自缓存）", err=True)
         return EXIT_INCOMPLETE
     record = result
-    typer.echo(_summary_line(record, out))
+    from flows.fastpath import summary_line
+
+    typer.echo(summary_line(record, out))
     for rep in record.get("credit_lists") or []:  # what each credit list gave (issue 14)
         typer.echo(f"  信用名单 {rep.get('summary', rep.get('file'))}")
     if record["status"] == "failed":
@@ -241,12 +243,6 @@ def _start_page_pool(bundle: Path, out: Path, workers: int, engine: str):
 
     threading.Thread(target=start, name="start-page-pool", daemon=True).start()
     return queued
-
-
-def _summary_line(record: dict, out: Path) -> str:
-    from flows.fastpath import summary_line
-
-    return summary_line(record, out)
 
 
 def register(app: typer.Typer) -> None:

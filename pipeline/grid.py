@@ -88,7 +88,8 @@ def _cut_word(w: Word, cuts: Sequence[float], doubt: float | None = None) -> lis
 
 
 SPECKS = "·.,:;、'\"`°*_-~。，；：・"
-"""Marks a scan's specks come back as. A speck far left of a figure widens its word's box (·2000 boxed
+"""Marks a scan's specks come back as (the same as labels.yaml target_table.value_specks: this module sits
+below the extractors and is used at reading too, so it does not read their data). A speck far left of a figure widens its word's box (·2000 boxed
 from the unit's cell to the value's), so the share by width cuts the figures (人·20 | 00, dev seed
 937 #10: 2000 read 0): a cut inside figures that only specks precede goes after the specks, and a
 piece of specks alone is dropped."""

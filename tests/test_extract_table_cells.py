@@ -214,3 +214,11 @@ def test_a_rule_after_a_code_does_not_cut_the_code():
     # a long run of figures (no code) and short numbers are cut by width as before
     w = Word(text="1234567890123456789012 人", bbox=(0.4, 0.2, 0.8, 0.22), confidence=0.99)
     assert len("".join(p.text for p in cell_groups([w], [0.6])[0])) < 22
+
+
+def test_grid_specks_are_the_label_files_value_specks():
+    # pipeline.grid sits below the extractors and keeps its own copy of the speck marks: the two must agree
+    from pipeline.extract.config import labels
+    from pipeline.grid import SPECKS
+
+    assert SPECKS == labels()["target_table"]["value_specks"]

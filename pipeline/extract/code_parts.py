@@ -4,12 +4,12 @@ are put together only when the 18 characters pass both check digits, so nothing 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from pipeline import uscc
 from pipeline.extract.config import labels
 from pipeline.extract.layout import Cell
-from pipeline.grid import SPECKS
 
 CODE17 = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{17}(?![0-9A-Za-z])")
 _ALNUM = re.compile(r"[0-9A-Za-z]+")
@@ -58,15 +58,22 @@ def overlong(text: str) -> str | None:
     return hits[0].upper() if len(hits) == 1 else None
 
 
-_SPECKED = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z](?:[0-9A-Za-z]|[%s]{1,2}(?=[0-9A-Za-z])){17,19}(?![0-9A-Za-z])"
-                      % re.escape(SPECKS))
+def _specks() -> str:
+    """The marks a scan's specks come back as (labels.yaml target_table.value_specks)."""
+    return labels()["target_table"]["value_specks"]
+
+
+@lru_cache(maxsize=1)
+def _specked() -> re.Pattern:
+    return re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z](?:[0-9A-Za-z]|[%s]{1,2}(?=[0-9A-Za-z])){17,19}(?![0-9A-Za-z])"
+                      % re.escape(_specks()))
 
 
 def despecked_code(text: str) -> str | None:
     """The code a speck or two on the scan interrupts (5250010496641-3161K: a dot read as -; a wrapped
     cell's two lines joined over the specks after the first, 5250011050854824。。5R): the
     18 letters and digits of the run, only when they pass both check characters as they stand."""
-    for m in _SPECKED.finditer(text):
+    for m in _specked().finditer(text):
         code = "".join(_ALNUM.findall(m.group())).upper()
         if len(code) == 18 and m.group() != code and uscc.is_valid(code):
             return code
@@ -93,11 +100,11 @@ def wrapped_code(row: Sequence[Cell], nxt: Sequence[Cell]) -> tuple[tuple[Cell, 
     row of its own: (the row with the code whole, the line without its piece) when the 18 characters
     pass both check characters; else None."""
     for k, c in enumerate(row):
-        head = c.text.strip().strip(SPECKS)  # specks after the head: 5250011050854824。。 / 5R (dev seed 935 #003)
+        head = c.text.strip().strip(_specks())  # specks after the head: 5250011050854824。。 / 5R (dev seed 935 #003)
         if not re.fullmatch(r"[0-9A-Za-z]{12,17}", head):
             continue
         for j, d in enumerate(nxt):
-            tail = d.text.strip().strip(SPECKS)
+            tail = d.text.strip().strip(_specks())
             over = min(c.bbox[2], d.bbox[2]) - max(c.bbox[0], d.bbox[0])
             code = (head + tail).upper()
             if over > 0 and re.fullmatch(r"[0-9A-Za-z]{1,6}", tail) and len(code) == 18 and uscc.is_valid(code):
