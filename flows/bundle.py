@@ -235,11 +235,12 @@ def _process_cpu() -> dict:
     from flows.server import server_cpu
     from pipeline.reading.pool import pool_cpu
 
-    out: dict[str, float] = {"flow": round(stagetime.process_cpu(), 3)}
+    server = server_cpu()
+    own = server["total"] if server.get("in_process") else 0.0  # a server on a thread: not the flow's
+    out: dict[str, float] = {"flow": round(stagetime.process_cpu() - own, 3)}
     workers = pool_cpu()
     if workers is not None:
         out["page_workers"] = workers
-    server = server_cpu()
     if server:
         out["prefect_server_boot"], out["prefect_server"] = server["boot"], server["total"]
     return out

@@ -3,11 +3,16 @@
 Prefect's own embedded mode starts the same server (`uvicorn prefect.server.api.server:create_app`
 in a subprocess) only when the flow asks for its first client, and imports the whole server package
 into this process just to spawn it. Measured on the 2-core box: 1.7 s of this process's CPU for that
-import, then ~4 s of the subprocess booting, while the OCR workers wait: ~6.5 s of every run. Here the
-subprocess is spawned before Prefect is even imported, this process goes on with its imports and the
-page pool meanwhile, and PREFECT_API_URL then points every Prefect client of the process at it (so there
-is exactly one server per process, as with Prefect's own embedded mode). A user's PREFECT_API_URL, or
-a standing `jiebang server` announced in PREFECT_HOME (flows/standing.py), wins: nothing is started then.
+import, then ~4 s of the subprocess booting, while the OCR workers wait: ~6.5 s of every run.
+
+Here the server runs on a thread of this process (flows/server_thread.py, the default): it shares the
+flow's imports of Prefect, and its settings are put in the environment before Prefect is imported;
+the page pool starts first, so OCR runs while the server is built. JIEBANG_EMBEDDED_SERVER=process
+runs it as a subprocess instead (`EmbeddedServer`, spawned before Prefect is imported): a server that
+can be watched and stopped on its own, at ~0.65 s more CPU a run. Either way PREFECT_API_URL then
+points every Prefect client of the process at it (exactly one server per process, as with Prefect's
+own embedded mode). A user's PREFECT_API_URL, or a standing `jiebang server` announced in
+PREFECT_HOME (flows/standing.py), wins: nothing is started then.
 """
 from __future__ import annotations
 
@@ -46,6 +51,20 @@ states into PREFECT_HOME's database, where operators see and retry them."""
 _server: "EmbeddedServer | None" = None
 
 
+def server_environ() -> dict[str, str]:
+    """What the embedded server's process environment adds: no UI, ephemeral services, SERVER_DEFAULTS
+    (a user's own setting wins), no migration check while the database is current, no block
+    registration while nothing it depends on changed."""
+    env = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
+    env.update({k: v for k, v in SERVER_DEFAULTS.items() if k not in os.environ})
+    if _database_current() and "PREFECT_API_DATABASE_MIGRATE_ON_START" not in os.environ:
+        env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
+    found = _database()
+    if found is not None:
+        env.update(server_blocks.skip_env(found[0]))
+    return env
+
+
 class EmbeddedServer:
     def __init__(self) -> None:
         self.port = _free_port()
@@ -58,14 +77,7 @@ class EmbeddedServer:
         spec = find_spec("prefect")
         app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"})  # `final`: see _server_child.create
-        for k, v in SERVER_DEFAULTS.items():  # a user's own setting wins
-            env.setdefault(k, v)
-        if _database_current():
-            env.setdefault("PREFECT_API_DATABASE_MIGRATE_ON_START", "false")
-        found = _database()
-        if found is not None:
-            env.update(server_blocks.skip_env(found[0]))
+        env.update(server_environ())  # `final`: see _server_child.create
         # The server's own messages (e.g. tracebacks of services cancelled at shutdown) go to a log
         # beside its database, not onto the reviewer's terminal.
         self.log = _log_path()
@@ -244,8 +256,21 @@ def start_early() -> None:
             if url:
                 _point_at(url)
                 return
-            _server = EmbeddedServer()
+            if in_process():
+                from flows.server_thread import ThreadServer
+
+                env = server_environ()
+                for k, v in env.items():  # before Prefect reads its settings: the server shares this process's
+                    os.environ.setdefault(k, v)
+                _server = ThreadServer(_free_port(), env, _log_path(), new_port=_free_port)
+            else:
+                _server = EmbeddedServer()
             atexit.register(_server.stop)
+
+
+def in_process() -> bool:
+    """The embedded server runs on a thread of this process (default) rather than as a subprocess."""
+    return os.environ.get("JIEBANG_EMBEDDED_SERVER", "thread").strip().lower() != "process"
 
 
 def _point_at(url: str) -> None:
@@ -268,19 +293,29 @@ def ensure_api() -> str | None:
         return os.environ.get("PREFECT_API_URL")
     if not server.ready:
         server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")))
+        if not isinstance(server, EmbeddedServer):
+            _note_database()
+            found = _database()
+            if found is not None:
+                server_blocks.note(found[0])
     _point_at(server.url)
     return server.url
 
 
 def server_cpu() -> dict:
-    """This process's embedded server's CPU seconds: {'boot': until it answered, 'total': so far}; {} when
-    it runs elsewhere. The run record holds them so a benchmark can tell the server's cost (issue 18)."""
+    """This process's embedded server's CPU seconds: {'boot': until it answered, 'total': so far,
+    'in_process': on a thread of this process (then part of this process's CPU)}; {} when it runs
+    elsewhere. The run record holds them so a benchmark can tell the server's cost (issue 18). On a
+    thread, 'total' is its import and build plus its serving thread; its database threads stay in
+    this process's unstaged CPU."""
     with _LOCK:
         server = _server
     if server is None or server.boot_cpu is None:
         return {}
     total = server.cpu()
-    return {"boot": server.boot_cpu, "total": total} if total is not None else {}
+    if total is None:
+        return {}
+    return {"boot": server.boot_cpu, "total": total, "in_process": not isinstance(server, EmbeddedServer)}
 
 
 def run_settings():

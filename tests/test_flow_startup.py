@@ -132,13 +132,14 @@ def test_runs_on_the_embedded_server_send_no_heartbeats_but_a_standing_server_ke
 
 
 def test_the_server_goes_when_its_run_is_killed(tmp_path):
-    """`kill -9` of a run runs no atexit: the server must notice on its own, or it keeps its port and
-    the database for ever."""
+    """`kill -9` of a run runs no atexit: a server subprocess must notice on its own, or it keeps its
+    port and the database for ever."""
     import signal
     import time
 
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(tmp_path / "home")
+    env["JIEBANG_EMBEDDED_SERVER"] = "process"
     script = ("import flows, flows.server as s, sys, time\n"
               "url = s.ensure_api()\n"
               "print(s._server.process.pid, url, flush=True)\n"

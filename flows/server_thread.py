@@ -1,0 +1,184 @@
+"""The embedded Prefect API server on a thread of the run's own process (issue 18).
+
+A server subprocess imports Prefect, pydantic, httpx and anyio again — what the flow process has
+already imported — before its own FastAPI/SQLAlchemy part: ~1.6 s of CPU to boot alone against
+~1.0 s here after the flow's imports (2-core box, Prefect 3.9.1; a forced rerun of the demo, 4 pairs:
+4.06 → 3.41 s CPU). The rest (the database check, services, serving the run's events) costs the same
+in either place.
+
+The server is imported on the caller's thread, never beside the flow's own Prefect imports: two
+threads importing one package at once can get each other's half-made modules. uvicorn then serves
+on a daemon thread with its own event loop (it installs no signal handlers off the main thread), so
+the server goes when the process goes, a `kill -9` included. Its messages go to PREFECT_HOME's
+embedded-server.log as the subprocess's did, never to the run's log or the terminal. The interface
+is `server.EmbeddedServer`'s.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+SERVER_THREAD = "prefect-server"
+SERVER_LOGGERS = ("prefect.server", "uvicorn", "fastapi", "docket", "sqlalchemy", "aiosqlite")
+"""Loggers of the server's own parts."""
+PORT_RETRIES = 2
+"""A port taken between picking it and binding it: that many new ports, as for the subprocess."""
+
+
+class ThreadServer:
+    def __init__(self, port: int, env: dict[str, str], log: Path, new_port=None) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/api"
+        self.log = log
+        self.ready = False
+        self.boot_cpu: float | None = None
+        self._env = env
+        self._new_port = new_port
+        self._uvicorn = None
+        self._thread: threading.Thread | None = None
+        self._failed: BaseException | None = None
+        self._import_cpu = 0.0
+
+    def wait_ready(self, timeout: float) -> None:
+        """Import and build the server here, serve it on its thread, return once it has started."""
+        if self.ready:
+            return
+        start = time.thread_time()
+        app = _create_app(self._env)
+        server_logs_to(self.log)
+        self._import_cpu = time.thread_time() - start
+        deadline = time.monotonic() + timeout
+        for attempt in range(PORT_RETRIES + 1):
+            if self._start(app, deadline):
+                break
+            if attempt == PORT_RETRIES or self._new_port is None or isinstance(self._failed, Exception):
+                raise RuntimeError(f"the embedded Prefect server did not start: {self._failed or 'stopped'}"
+                                   f" (log: {self.log})")
+            self.port = self._new_port()
+            self.url = f"http://127.0.0.1:{self.port}/api"
+        self.ready = True
+        _stop_before_executors_close(self.stop)
+        self.boot_cpu = self.cpu()
+
+    def _start(self, app, deadline: float) -> bool:
+        """Serve `app` on self.port; False when uvicorn gave up (a port taken: it exits)."""
+        import uvicorn
+
+        # log_config None: uvicorn would otherwise point its loggers at the terminal again
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="on", log_config=None)
+        self._uvicorn, self._failed = uvicorn.Server(config), None
+        self._thread = threading.Thread(target=self._serve, name=SERVER_THREAD, daemon=True)
+        self._thread.start()
+        while not self._uvicorn.started:
+            if not self._thread.is_alive():
+                return False
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the embedded Prefect server did not start in time (log: {self.log})")
+            time.sleep(0.02)
+        return True
+
+    def _serve(self) -> None:
+        try:
+            self._uvicorn.run()
+        except BaseException as exc:  # noqa: BLE001 - uvicorn exits (SystemExit) when it cannot bind
+            self._failed = exc
+
+    def cpu(self) -> float | None:
+        """CPU seconds of the server so far: its import and build, then its serving thread."""
+        if self._thread is None:
+            return None
+        return round(self._import_cpu + thread_cpu(self._thread), 3)
+
+    def stop(self) -> None:
+        """uvicorn's own shutdown: services stopped, the event persister's last events written."""
+        if self._uvicorn is not None and self._thread is not None and self._thread.is_alive():
+            self._uvicorn.should_exit = True
+            self._thread.join(timeout=10)
+
+
+def thread_cpu(thread: threading.Thread) -> float:
+    """CPU seconds (user+sys) of one thread of this process; 0.0 where /proc cannot tell."""
+    if thread.native_id is None:
+        return 0.0
+    try:
+        with open(f"/proc/self/task/{thread.native_id}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class _ServerThreadRecords(logging.Filter):
+    """On a logger the run shares with the server (asyncio's): the server thread's records go to its log."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        super().__init__()
+        self.handler = handler
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.threadName == SERVER_THREAD:
+            self.handler.handle(record)
+            return False
+        return True
+
+
+def server_logs_to(path: Path) -> None:
+    """The server's messages (e.g. tracebacks of services cancelled at shutdown) to `path`, as when the
+    server was a subprocess writing there: not to the run's log, nor to a terminal stream the run
+    has closed by the time the server stops."""
+    handler = logging.FileHandler(path, mode="a", encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    for name in SERVER_LOGGERS:
+        lg = logging.getLogger(name)
+        for h in list(lg.handlers):
+            lg.removeHandler(h)
+        lg.addHandler(handler)
+        lg.propagate = False
+    shared = logging.getLogger("asyncio")
+    for f in shared.filters:
+        if isinstance(f, _ServerThreadRecords):  # a later server of the process (tests): its log now
+            f.handler = handler
+            return
+    shared.addFilter(_ServerThreadRecords(handler))
+
+
+def _stop_before_executors_close(stop) -> None:
+    """Have `stop` run at interpreter exit before thread pools refuse work.
+
+    Python shuts its thread pools (concurrent.futures, hence asyncio.to_thread) before it runs `atexit`
+    handlers; the server's services then spin on the refused work instead of stopping (docket's
+    cancellation listener: ~8 s of CPU until a 10 s join gave up). Callbacks registered with
+    `threading._register_atexit` run before that, the last registered first: registered now, after
+    the thread pools' own, and before Prefect's client services start (they register theirs when they
+    start, so they drain the run's last events into the server before it stops)."""
+    import concurrent.futures.thread  # noqa: F401  (its exit hook is registered first, so runs after ours)
+
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None:
+        try:
+            register(stop)
+        except RuntimeError:  # already shutting down
+            pass
+
+
+def _create_app(env: dict[str, str]):
+    """Prefect's server app (its settings were set in os.environ before Prefect was imported: `env`
+    only fills what is still missing), made with the collector off — its ~450,000 start-up objects are
+    next to no garbage — and then frozen out of later passes, as the server subprocess does."""
+    for k, v in env.items():
+        os.environ.setdefault(k, v)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        from prefect.server.api import server
+
+        return server.create_app(ephemeral=True, final=getattr(server, "_FASTAPI_COPIES_ROUTES_ON_INCLUDE", True))
+    finally:
+        if was:
+            gc.freeze()
+            gc.enable()
