@@ -111,10 +111,7 @@ class EmbeddedServer:
                     if r.status == 200:
                         self.ready = True
                         self.boot_cpu = self.cpu()
-                        _note_database()
-                        found = _database()
-                        if found is not None:
-                            server_blocks.note(found[0])
+                        note_started()
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -197,6 +194,14 @@ def _database_current() -> bool:
         return False
     rev = _revision(db)
     return rev is not None and note == {"migrations": migrations, "revision": rev}
+
+
+def note_started() -> None:
+    """After a server has started: what its next start may skip (the migration check, block registration)."""
+    _note_database()
+    found = _database()
+    if found is not None:
+        server_blocks.note(found[0])
 
 
 def _note_database() -> None:
@@ -294,10 +299,7 @@ def ensure_api() -> str | None:
     if not server.ready:
         server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")))
         if not isinstance(server, EmbeddedServer):
-            _note_database()
-            found = _database()
-            if found is not None:
-                server_blocks.note(found[0])
+            note_started()
     _point_at(server.url)
     return server.url
 
@@ -306,8 +308,7 @@ def server_cpu() -> dict:
     """This process's embedded server's CPU seconds: {'boot': until it answered, 'total': so far,
     'in_process': on a thread of this process (then part of this process's CPU)}; {} when it runs
     elsewhere. The run record holds them so a benchmark can tell the server's cost (issue 18). On a
-    thread, 'total' is its import and build plus its serving thread; its database threads stay in
-    this process's unstaged CPU."""
+    thread: see ThreadServer.cpu."""
     with _LOCK:
         server = _server
     if server is None or server.boot_cpu is None:
