@@ -3,7 +3,8 @@
 Why it is set up this way (domain-notes §5):
 - OMP_THREAD_LIMIT=1: Tesseract's OpenMP threading was 2–4x slower; we parallelise with processes.
 - pytesseract given an array writes a PNG first (1–2 s a page); we write a BMP ourselves (~10 ms)
-  and pass the path.
+  and pass the path — to libtesseract in this process (tess_api.py: no process and model load per
+  page, ~0.1 s CPU a page), or to the CLI through pytesseract with JIEBANG_TESSERACT=cli.
 - Tesseract's "words" for Chinese are arbitrary 1–2 character runs, so lines are rebuilt from
   `image_to_data` rows: words of one (block, paragraph, line) joined without spaces between CJK.
 - psm 4 (one column of variable-size text), not psm 3: on form pages psm 3's layout analysis
@@ -30,7 +31,7 @@ import pytesseract  # noqa: E402
 from pipeline.heap import release_memory  # noqa: E402
 from pipeline.model import Line, Page, Word  # noqa: E402
 from pipeline.ocr.punctuation import fix_punctuation  # noqa: E402
-from pipeline.ocr import stagetime  # noqa: E402
+from pipeline.ocr import stagetime, tess_api  # noqa: E402
 from pipeline.ocr.base import RasterPage, register  # noqa: E402
 from pipeline.ocr.leaders import page_confidence  # noqa: E402
 from pipeline.ocr.lookalikes import fix_lines  # noqa: E402
@@ -146,13 +147,16 @@ class TesseractEngine:
         # the OS first, or it stays resident beside tesseract's ~100 MB (heap.py)
         release_memory()
         try:
-            data = pytesseract.image_to_data(
-                path,
-                lang=self.lang,
-                config=f"--psm {self.psm}",
-                output_type=pytesseract.Output.DICT,
-                timeout=self.timeout,
-            )
+            if tess_api.in_process():
+                data = tess_api.image_to_data(path, self.lang, self.psm, self.timeout)
+            else:
+                data = pytesseract.image_to_data(
+                    path,
+                    lang=self.lang,
+                    config=f"--psm {self.psm}",
+                    output_type=pytesseract.Output.DICT,
+                    timeout=self.timeout,
+                )
         finally:
             os.unlink(path)
         h, w = grey.shape[:2]
@@ -164,6 +168,9 @@ class TesseractEngine:
         path = write_fast_image(grey)
         release_memory()  # as in `_read_grey`: the worker waits on tesseract
         try:
+            if tess_api.in_process():
+                got = tess_api.image_to_osd(path)
+                return (got[0] % 360, got[1]) if got else (0, 0.0)
             osd = pytesseract.image_to_osd(path, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=60)
         except pytesseract.TesseractError:
             return 0, 0.0
