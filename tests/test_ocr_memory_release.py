@@ -45,15 +45,19 @@ def page() -> RasterPage:
 
 
 @pytest.mark.skipif(heap._malloc_trim() is None, reason="glibc only")
-def test_tesseract_child_starts_after_the_page_prep_freed_its_heap(page, monkeypatch):
+@pytest.mark.parametrize("mode", ["api", "cli"])
+def test_tesseract_reads_after_the_page_prep_freed_its_heap(page, monkeypatch, mode):
+    """Tesseract in the worker (api) or its child process (cli) starts on a trimmed heap."""
     at_call: list[int] = []
-    real = tess.pytesseract.image_to_data
+    owner = tess.tess_api if mode == "api" else tess.pytesseract
+    real = owner.image_to_data
 
     def spy(*args, **kwargs):
         at_call.append(rss())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tess.pytesseract, "image_to_data", spy)
+    monkeypatch.setenv("JIEBANG_TESSERACT", mode)
+    monkeypatch.setattr(owner, "image_to_data", spy)
     engine = tess.TesseractEngine(detect_orientation=False)
     monkeypatch.setattr(tess, "release_memory", lambda: None)
     engine.read(page)  # warm: imports, first allocations
