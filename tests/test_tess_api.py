@@ -17,7 +17,6 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.ocr_pages import render_page  # noqa: E402
 from pipeline.ocr import tess_api, tesseract  # noqa: E402
 from pipeline.ocr.base import RasterPage  # noqa: E402
-from pipeline.ocr.tesseract import write_fast_image  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +30,7 @@ def _read(monkeypatch, mode: str, image: np.ndarray, dpi: int):
 
 
 def test_the_library_reads_what_the_cli_read_line_for_line(pages, monkeypatch):
+    """The CLI read our BMP of the grey page; the library is handed the same pixels."""
     assert tess_api.in_process()
     for sample in pages:
         api = _read(monkeypatch, "api", sample.image, sample.dpi)
@@ -54,13 +54,10 @@ def test_an_upside_down_page_is_found_and_turned_the_same_way(pages, monkeypatch
 
 def test_a_page_over_its_deadline_raises_the_timeout_the_page_stage_reports(pages, monkeypatch):
     monkeypatch.setenv("JIEBANG_TESSERACT", "api")
-    path = write_fast_image(tesseract.TesseractEngine._prepare(pages[1].image, pages[1].dpi))
-    try:
-        with pytest.raises(RuntimeError, match="timeout"):
-            tess_api.image_to_data(path, "chi_sim", 4, timeout=0.001)
-        assert tess_api.image_to_data(path, "chi_sim", 4, timeout=60)["text"]  # the engine still reads after
-    finally:
-        Path(path).unlink()
+    grey = tesseract.TesseractEngine._prepare(pages[1].image, pages[1].dpi)
+    with pytest.raises(RuntimeError, match="timeout"):
+        tess_api.image_to_data(grey, "chi_sim", 4, timeout=0.001)
+    assert tess_api.image_to_data(grey, "chi_sim", 4, timeout=60)["text"]  # the engine still reads after
 
 
 def test_cli_mode_runs_a_tesseract_process_per_page_and_api_mode_none(pages, tmp_path):
@@ -94,13 +91,10 @@ def test_a_threads_engine_is_ended_with_the_thread(pages):
     import gc
     import threading
 
-    path = write_fast_image(tesseract.TesseractEngine._prepare(pages[0].image, pages[0].dpi))
-    try:
-        before = len(tess_api._LIVE)
-        t = threading.Thread(target=tess_api.image_to_data, args=(path, "chi_sim", 4, 60))
-        t.start()
-        t.join()
-        gc.collect()
-        assert len(tess_api._LIVE) == before
-    finally:
-        Path(path).unlink()
+    grey = tesseract.TesseractEngine._prepare(pages[0].image, pages[0].dpi)
+    before = len(tess_api._LIVE)
+    t = threading.Thread(target=tess_api.image_to_data, args=(grey, "chi_sim", 4, 60))
+    t.start()
+    t.join()
+    gc.collect()
+    assert len(tess_api._LIVE) == before

@@ -2,10 +2,12 @@
 
 Why: each CLI call starts a process, loads chi_sim and writes its TSV to a file: ~0.1 s CPU of a
 page's ~0.45 s (measured on 15 prepared pages, demo + family 2: 6.72 s → 5.14 s; issue 18). The
-library is the one the CLI links (Debian's libtesseract5 5.3.0, installed with tesseract-ocr), the
-page is the same BMP read by the same leptonica `pixRead`, and the text is the same renderer's
-(`GetTSVText`): every TSV was identical to `tesseract IMG OUT -l chi_sim --psm 4 tsv` on those pages,
-and OSD (`DetectOrientationScript`, the numbers the CLI's `--psm 0` prints) on 32 page turns.
+library is the one the CLI links (Debian's libtesseract5 5.3.0, installed with tesseract-ocr), it is
+given the pixels the CLI read from our BMP (`SetImage` copies the grey buffer; no resolution either
+way, so Tesseract estimates it alike), and the text is the same renderer's (`GetTSVText`): every TSV
+was identical to `tesseract IMG OUT -l chi_sim --psm 4 tsv` on those pages and on 119 pages of two
+dev bundles, and OSD (`DetectOrientationScript`, the numbers the CLI's `--psm 0` prints) on 32 page
+turns. No BMP is written for it (~15 ms a page).
 
 One engine per language per thread, made on first use and kept: the model loads once per worker.
 Recognition has the same deadline the CLI call had (a monitor); a page over it raises the error
@@ -22,6 +24,8 @@ import threading
 import time
 import weakref
 from functools import lru_cache
+
+import numpy as np
 
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 """The header line the CLI's TSV renderer writes before the page's rows (GetTSVText has none)."""
@@ -41,7 +45,7 @@ class _Libs:
         for name, args, res in (
             ("TessBaseAPICreate", [], p), ("TessBaseAPIDelete", [p], None), ("TessBaseAPIEnd", [p], None),
             ("TessBaseAPIInit3", [p, s, s], i), ("TessBaseAPISetPageSegMode", [p, i], None),
-            ("TessBaseAPISetVariable", [p, s, s], i), ("TessBaseAPISetImage2", [p, p], None),
+            ("TessBaseAPISetVariable", [p, s, s], i), ("TessBaseAPISetImage", [p, p, i, i, i, i], None),
             ("TessBaseAPIRecognize", [p, p], i), ("TessBaseAPIGetTsvText", [p, i], p),
             ("TessBaseAPIClear", [p], None), ("TessDeleteText", [p], None),
             ("TessBaseAPIDetectOrientationScript", [p, ctypes.POINTER(i), ctypes.POINTER(f), ctypes.POINTER(s),
@@ -50,8 +54,6 @@ class _Libs:
         ):
             fn = getattr(tess, name)
             fn.argtypes, fn.restype = args, res
-        lept.pixRead.argtypes, lept.pixRead.restype = [s], p
-        lept.pixDestroy.argtypes, lept.pixDestroy.restype = [ctypes.POINTER(p)], None
         lept.setMsgSeverity.argtypes, lept.setMsgSeverity.restype = [i], i
         lept.setMsgSeverity(L_SEVERITY_NONE)
         self.tess, self.lept = tess, lept
@@ -95,21 +97,20 @@ class _Engine:
         except Exception:  # interpreter shutdown
             pass
 
-    def _set_image(self, path: str):
-        pix = self.libs.lept.pixRead(path.encode())
-        if not pix:
-            raise RuntimeError(f"Tesseract could not read {path}")
-        self.libs.tess.TessBaseAPISetImage2(self.api, pix)
-        return pix
+    def _set_image(self, grey: np.ndarray) -> None:
+        """The page's grey pixels (one byte each); Tesseract copies them."""
+        grey = np.ascontiguousarray(grey, dtype=np.uint8)
+        if grey.ndim != 2:
+            raise ValueError("Tesseract is given one grey channel")
+        h, w = grey.shape
+        self.libs.tess.TessBaseAPISetImage(self.api, grey.ctypes.data, w, h, 1, grey.strides[0])
 
-    def _done(self, pix) -> None:
+    def _done(self) -> None:
         self.libs.tess.TessBaseAPIClear(self.api)
-        box = ctypes.c_void_p(pix)
-        self.libs.lept.pixDestroy(ctypes.byref(box))
 
-    def tsv(self, path: str, timeout: float) -> str:
+    def tsv(self, grey: np.ndarray, timeout: float) -> str:
         tess = self.libs.tess
-        pix = self._set_image(path)
+        self._set_image(grey)
         monitor = tess.TessMonitorCreate()
         try:
             if timeout:
@@ -128,18 +129,18 @@ class _Engine:
                     tess.TessDeleteText(text)
         finally:
             tess.TessMonitorDelete(monitor)
-            self._done(pix)
+            self._done()
 
-    def osd(self, path: str) -> tuple[int, float] | None:
+    def osd(self, grey: np.ndarray) -> tuple[int, float] | None:
         """(clockwise rotation to upright, orientation confidence as the CLI prints it), None when OSD fails."""
-        pix = self._set_image(path)
+        self._set_image(grey)
         try:
             deg, conf = ctypes.c_int(), ctypes.c_float()
             script, script_conf = ctypes.c_char_p(), ctypes.c_float()
             ok = self.libs.tess.TessBaseAPIDetectOrientationScript(
                 self.api, ctypes.byref(deg), ctypes.byref(conf), ctypes.byref(script), ctypes.byref(script_conf))
         finally:
-            self._done(pix)
+            self._done()
         if not ok:
             return None
         return ROTATE_FOR_ORIENTATION.get(deg.value % 360, 0), round(conf.value, 2)
@@ -166,15 +167,15 @@ def _engine(lang: str, psm: int) -> _Engine:
     return engines[key]
 
 
-def image_to_data(path: str, lang: str, psm: int, timeout: float) -> dict:
-    """pytesseract.image_to_data(path, lang, config=f'--psm {psm}', output_type=DICT), in this process."""
+def image_to_data(grey: np.ndarray, lang: str, psm: int, timeout: float) -> dict:
+    """pytesseract.image_to_data(<grey as a BMP>, lang, config=f'--psm {psm}', output_type=DICT), in this process."""
     from pytesseract.pytesseract import file_to_dict
 
-    rows = _engine(lang, psm).tsv(path, timeout)
+    rows = _engine(lang, psm).tsv(grey, timeout)
     return file_to_dict(f"{TSV_HEADER}\n{rows}", "\t", -1)
 
 
-def image_to_osd(path: str) -> tuple[int, float] | None:
-    """(rotate, orientation_conf) as pytesseract.image_to_osd(path, config='--psm 0') gives them;
-    None where it raised (OSD found too little text)."""
-    return _engine("osd", 0).osd(path)
+def image_to_osd(grey: np.ndarray) -> tuple[int, float] | None:
+    """(rotate, orientation_conf) as pytesseract.image_to_osd(<grey as a BMP>, config='--psm 0') gives
+    them; None where it raised (OSD found too little text)."""
+    return _engine("osd", 0).osd(grey)

@@ -142,35 +142,36 @@ class TesseractEngine:
     name: str = "tesseract"
 
     def _read_grey(self, grey: np.ndarray) -> list[Line]:
+        h, w = grey.shape[:2]
+        if tess_api.in_process():
+            # what preparing the page freed goes back to the OS first, or it stays resident beside
+            # Tesseract's own ~100 MB (heap.py)
+            release_memory()
+            data = tess_api.image_to_data(grey, self.lang, self.psm, self.timeout)
+            return lines_from_data(data, w, h, self.name)
         path = write_fast_image(grey)
-        # the worker waits on the tesseract process now: what preparing the page freed goes back to
-        # the OS first, or it stays resident beside tesseract's ~100 MB (heap.py)
-        release_memory()
+        release_memory()  # the worker waits on the tesseract process now
         try:
-            if tess_api.in_process():
-                data = tess_api.image_to_data(path, self.lang, self.psm, self.timeout)
-            else:
-                data = pytesseract.image_to_data(
-                    path,
-                    lang=self.lang,
-                    config=f"--psm {self.psm}",
-                    output_type=pytesseract.Output.DICT,
-                    timeout=self.timeout,
-                )
+            data = pytesseract.image_to_data(
+                path,
+                lang=self.lang,
+                config=f"--psm {self.psm}",
+                output_type=pytesseract.Output.DICT,
+                timeout=self.timeout,
+            )
         finally:
             os.unlink(path)
-        h, w = grey.shape[:2]
         return lines_from_data(data, w, h, self.name)
 
     def orientation(self, grey: np.ndarray) -> tuple[int, float]:
         """(clockwise rotation 0/90/180/270 that makes the page upright, OSD's confidence in it) from
         Tesseract OSD; (0, 0.0) when OSD fails."""
+        if tess_api.in_process():
+            got = tess_api.image_to_osd(grey)
+            return (got[0] % 360, got[1]) if got else (0, 0.0)
         path = write_fast_image(grey)
         release_memory()  # as in `_read_grey`: the worker waits on tesseract
         try:
-            if tess_api.in_process():
-                got = tess_api.image_to_osd(path)
-                return (got[0] % 360, got[1]) if got else (0, 0.0)
             osd = pytesseract.image_to_osd(path, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=60)
         except pytesseract.TesseractError:
             return 0, 0.0
