@@ -40,7 +40,7 @@ regions; the CLI printed them onto a stderr pytesseract dropped)."""
 class _Libs:
     def __init__(self) -> None:
         tess = ctypes.CDLL("libtesseract.so.5")
-        lept = ctypes.CDLL("liblept.so.5")
+        lept = _first_lib("liblept.so.5", "libleptonica.so.6")  # Debian 12 / 13 names; only to silence it
         p, i, s, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_float
         for name, args, res in (
             ("TessBaseAPICreate", [], p), ("TessBaseAPIDelete", [p], None), ("TessBaseAPIEnd", [p], None),
@@ -54,9 +54,19 @@ class _Libs:
         ):
             fn = getattr(tess, name)
             fn.argtypes, fn.restype = args, res
-        lept.setMsgSeverity.argtypes, lept.setMsgSeverity.restype = [i], i
-        lept.setMsgSeverity(L_SEVERITY_NONE)
-        self.tess, self.lept = tess, lept
+        if lept is not None:
+            lept.setMsgSeverity.argtypes, lept.setMsgSeverity.restype = [i], i
+            lept.setMsgSeverity(L_SEVERITY_NONE)
+        self.tess = tess
+
+
+def _first_lib(*names: str):
+    for name in names:
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    return None
 
 
 @lru_cache(maxsize=1)
