@@ -6,7 +6,7 @@ into this process just to spawn it. Measured on the 2-core box: 1.7 s of this pr
 import, then ~4 s of the subprocess booting, while the OCR workers wait: ~6.5 s of every run.
 
 Here the server runs on a thread of this process (flows/server_thread.py, the default): it shares the
-flow's imports of Prefect, and its settings are put in the environment before Prefect is imported;
+flow's imports of Prefect, under settings of its own (this process's environment is left as it is);
 the page pool starts first, so OCR runs while the server is built. JIEBANG_EMBEDDED_SERVER=process
 runs it as a subprocess instead (`EmbeddedServer`, spawned before Prefect is imported): a server that
 can be watched and stopped on its own, at ~0.65 s more CPU a run. Either way PREFECT_API_URL then
@@ -264,10 +264,7 @@ def start_early() -> None:
             if in_process():
                 from flows.server_thread import ThreadServer
 
-                env = server_environ()
-                for k, v in env.items():  # before Prefect reads its settings: the server shares this process's
-                    os.environ.setdefault(k, v)
-                _server = ThreadServer(_free_port(), env, _log_path(), new_port=_free_port)
+                _server = ThreadServer(_free_port(), server_environ(), _log_path(), new_port=_free_port)
             else:
                 _server = EmbeddedServer()
             atexit.register(_server.stop)

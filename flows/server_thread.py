@@ -43,13 +43,15 @@ class ThreadServer:
         self._thread: threading.Thread | None = None
         self._failed: BaseException | None = None
         self._at_boot = 0.0
+        self._settings = None
 
     def wait_ready(self, timeout: float) -> None:
         """Import and build the server here, serve it on its thread, return once it has started."""
         if self.ready:
             return
         start = time.process_time()  # every thread of the process: the server's database threads start too
-        app = _create_app(self._env)
+        self._settings = server_settings(self._env)
+        app = _create_app(self._settings)
         server_logs_to(self.log)
         deadline = time.monotonic() + timeout
         for attempt in range(PORT_RETRIES + 1):
@@ -101,7 +103,8 @@ class ThreadServer:
         except ImportError:
             run = asyncio.run
         try:
-            run(serve())
+            with _settings_context(self._settings):  # the server's tasks copy this thread's context
+                run(serve())
         except BaseException as exc:  # noqa: BLE001 - uvicorn exits (SystemExit) when it cannot bind
             self._failed = exc
 
@@ -192,18 +195,42 @@ def _stop_before_executors_close(stop) -> None:
             pass
 
 
-def _create_app(env: dict[str, str]):
-    """Prefect's server app (its settings were set in os.environ before Prefect was imported: `env`
-    only fills what is still missing), made with the collector off — its ~450,000 start-up objects are
-    next to no garbage — and then frozen out of later passes, as the server subprocess does."""
-    for k, v in env.items():
-        os.environ.setdefault(k, v)
+def server_settings(env: dict[str, str]):
+    """Prefect's settings as the server subprocess read them from its environment (this process's plus
+    `env`), made without changing this process's environment: the flow's own settings stay as they
+    were, and a later server of another PREFECT_HOME (tests) does not inherit 'no migration'."""
+    from prefect.settings import Settings
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return Settings()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _settings_context(settings):
+    from prefect.context import SettingsContext, get_settings_context
+
+    return SettingsContext(profile=get_settings_context().profile, settings=settings)
+
+
+def _create_app(settings):
+    """Prefect's server app under the server's settings, made with the collector off — its ~450,000
+    start-up objects are next to no garbage — and then frozen out of later passes, as the server
+    subprocess does."""
     was = gc.isenabled()
     gc.disable()
     try:
         from prefect.server.api import server
 
-        return server.create_app(ephemeral=True, final=getattr(server, "_FASTAPI_COPIES_ROUTES_ON_INCLUDE", True))
+        with _settings_context(settings):
+            return server.create_app(settings=settings, ephemeral=True,
+                                     final=getattr(server, "_FASTAPI_COPIES_ROUTES_ON_INCLUDE", True))
     finally:
         if was:
             gc.freeze()

@@ -129,3 +129,31 @@ def test_the_server_threads_records_go_to_its_log_and_the_runs_stay_with_the_run
     text = log.read_text(encoding="utf-8")
     assert "from the server" in text and "flush failed" in text and "from the run" not in text
     assert seen == ["from the run"]
+
+
+def test_the_thread_servers_settings_are_its_own_and_the_processs_environment_is_left_alone(tmp_path, monkeypatch):
+    """The server runs without automations or a live event stream (SERVER_DEFAULTS) and, its database
+    current, without a migration check; none of that may leak into this process's environment, where a
+    later server of another PREFECT_HOME would inherit 'do not migrate' (it did, in the test suite)."""
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", raising=False)
+    env = server.server_environ() | {"PREFECT_API_DATABASE_MIGRATE_ON_START": "false"}
+    before = dict(os.environ)
+    first = server_thread.ThreadServer(server._free_port(), server.server_environ(), tmp_path / "a.log")
+    try:
+        first.wait_ready(120)  # a new database: migrated
+    finally:
+        first.stop()
+    s = server_thread.ThreadServer(server._free_port(), env, tmp_path / "server.log")
+    try:
+        s.wait_ready(120)
+        with urllib.request.urlopen(f"{s.url}/admin/settings", timeout=30) as r:
+            settings = json.loads(r.read())
+    finally:
+        s.stop()
+    assert settings["server"]["services"]["triggers"]["enabled"] is False
+    assert settings["server"]["database"]["migrate_on_start"] is False
+    assert dict(os.environ) == before
+    from prefect.settings import get_current_settings
+
+    assert get_current_settings().server.database.migrate_on_start is True
