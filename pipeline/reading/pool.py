@@ -93,7 +93,7 @@ def _warm_worker(engine: str) -> dict:
         _engine(engine)
         from pipeline.ocr.rec_light import seal_recognizer
 
-        seal_recognizer()  # the seal arc reader's, whatever the page engine (RapidOCR's own or the model alone)
+        seal_recognizer()  # seal arcs' and the cascade's line crops' (rec_light: RapidOCR itself loads on a first detection)
     return led.totals()
 
 
