@@ -84,6 +84,7 @@ def ocr_instance():
     (`rapid_rec.BoundedRecognizer`); detector and classifier come with `detecting()`."""
     from pipeline.ocr.rec_light import light_recognizer
 
+    stagetime.count("rapidocr_loads")  # processes that imported RapidOCR (issue 18: ~0.45 s CPU each)
     with stagetime.stage("models"):
         from rapidocr import RapidOCR
 
