@@ -67,3 +67,43 @@ def test_the_cascade_reads_a_whole_page_inside_the_gate():
     finally:
         detect_gate.install(None)
     assert held == [True] and gate.acquire(blocking=False)  # held over the read, open after it
+
+
+def test_the_gate_is_reentrant_in_a_worker():
+    """A whole page's own recognition (wide lines) runs inside the whole page's hold: no self-deadlock."""
+    gate = threading.Semaphore(1)
+    detect_gate.install(gate)
+    try:
+        t0 = time.monotonic()
+        with detect_gate.one_at_a_time(timeout_s=2), detect_gate.one_at_a_time(timeout_s=2):
+            held = not gate.acquire(blocking=False)
+        assert held and time.monotonic() - t0 < 1
+        assert gate.acquire(blocking=False)  # open again after the outer hold
+    finally:
+        detect_gate.install(None)
+
+
+def test_only_wide_crops_and_region_detection_wait_their_turn(monkeypatch):
+    """Crops the recogniser sees wider than `gate_width_px` (a 10 px dot-leader row) and a region's
+    detection (cascade blocks, gap regions) are read inside the gate; ordinary crops are not held back."""
+    from pipeline.ocr import rapid
+
+    gate = threading.Semaphore(1)
+    held = []
+
+    def probe():
+        free = gate.acquire(blocking=False)
+        if free:
+            gate.release()
+        held.append(not free)
+
+    monkeypatch.setattr(rapid, "recognize", lambda rec, imgs, px: probe() or [("", 0.0)] * len(imgs))
+    monkeypatch.setattr(rapid, "_detect_and_read", lambda engine, grey: probe() or ([], False))
+    detect_gate.install(gate)
+    try:
+        rapid.read_crops([np.full((40, 600), 255, np.uint8)])  # 720 px at the line height
+        rapid.read_crops([np.full((40, 600), 255, np.uint8), np.full((10, 920), 255, np.uint8)])  # 4 416 px
+        rapid.detect_and_read(np.full((200, 600), 255, np.uint8), region=True, dpi=300)
+    finally:
+        detect_gate.install(None)
+    assert held == [False, True, True]
