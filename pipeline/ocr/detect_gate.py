@@ -1,14 +1,12 @@
-"""RapidOCR's big reads one at a time across the page workers (issue 18: peak memory).
+"""At most one whole-page RapidOCR read at a time across the page workers (issue 18: peak memory).
 
-A page worker rests at ~170–250 MB; its RapidOCR reads are its memory peaks: a whole page (the
-cascade's `full_page_confidence` pages, rapid_page.py: +185–233 MB measured on f2-1521), a block or gap
-region (detection: up to +110 MB), and a line crop the recogniser sees very wide (a 10 px dot-leader
-row of a 目录 is 4 400 px wide at its 48 px line height: +200 MB; the head's output grows ~45 KB per px).
-Two workers in such reads together took a 70-page run past 1.2 GB. The page pool
+A whole-page read (the cascade's `full_page_confidence` pages, rapid_page.py) is a page worker's
+memory peak: ~550 MB above its ~200 MB at rest. Two workers doing it together took a 70-page run past
+1.2 GB, while a worker doing it beside one reading Tesseract lines stays under. The page pool
 (pipeline/reading/pool.py) makes one cross-process semaphore and hands it to every worker at start-up
-(`install`); `one_at_a_time` holds it over each such read (re-entrant: a whole page's recognition
-inside its own hold). Without a pool (one worker, tests) there is no gate. A gate held by a worker that
-died must not stall the run: after `timeout_s` the read goes ahead ungated.
+(`install`); `one_at_a_time` holds it over the read. Without a pool (one worker, tests) there is
+no gate. A gate held by a worker that died must not stall the run: after `timeout_s` the read goes
+ahead ungated.
 """
 from __future__ import annotations
 
@@ -19,7 +17,6 @@ from pipeline.heap import release_memory
 from pipeline.ocr import stagetime
 
 _GATE: list = []
-_DEPTH = [0]
 
 
 def install(gate) -> None:
@@ -31,23 +28,17 @@ def install(gate) -> None:
 def one_at_a_time(timeout_s: float = 300.0) -> Iterator[None]:
     """Hold the pool's gate over the block; freed heap goes back to the OS before the gate opens
     (glibc keeps it otherwise: the next worker's read would come on top of it)."""
-    if not _GATE or _DEPTH[0]:
-        _DEPTH[0] += 1
-        try:
-            yield
-        finally:
-            _DEPTH[0] -= 1
+    if not _GATE:
+        yield
         return
     gate = _GATE[0]
     got = gate.acquire(False)
     if not got:
-        stagetime.count("rapid_gate_waits")
+        stagetime.count("whole_page_waits")
         got = gate.acquire(True, timeout_s)
-    _DEPTH[0] += 1
     try:
         yield
     finally:
-        _DEPTH[0] -= 1
         release_memory()
         if got:
             gate.release()

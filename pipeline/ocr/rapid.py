@@ -20,7 +20,6 @@ Settings live in rapid.yaml next to this file.
 from __future__ import annotations
 
 import threading
-from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -29,7 +28,7 @@ import numpy as np
 import yaml
 
 from pipeline.model import Line, Page, Word
-from pipeline.ocr import detect_gate, stagetime
+from pipeline.ocr import stagetime
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
@@ -126,9 +125,7 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     (cut from `ocr_grey(page)`, which levels against the whole page's paper).
 
     Read by the light recogniser (rec_light.py) with RapidOCR's batching (`rapid_rec.recognize`):
-    the texts and scores of RapidOCR's `recognize_txt`, without importing RapidOCR. A crop wider than
-    `gate_width_px` at the recogniser's line height is a worker's memory peak: such a call waits its
-    turn across the page workers (detect_gate.py).
+    the texts and scores of RapidOCR's `recognize_txt`, without importing RapidOCR.
     """
     if not crops:
         return []
@@ -136,9 +133,7 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 
     rec = light_recognizer()
     imgs = [as_bgr(c if c.ndim == 2 else ocr_grey(c)) for c in crops]
-    widest = max(rec.rec_image_shape[1] * c.shape[1] / max(1, c.shape[0]) for c in imgs)
-    gate = detect_gate.one_at_a_time() if widest > settings()["gate_width_px"] else nullcontext()
-    with gate, ENGINE_LOCK:
+    with ENGINE_LOCK:
         out = recognize(rec, imgs, int(settings()["rec_max_batch_px"]))
     return [("".join(fix_punctuation([str(t)])), float(np.clip(s, 0.0, 1.0))) for t, s in out]
 
@@ -155,12 +150,9 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
     given the page's `dpi`, no finer than `region_dpi` (a block of lines under a seal at 300 dpi
     took a worker to ~680 MB; whole pages are detected at ~170 dpi anyway). Recognition still
     reads the boxes from the full-resolution image.
-
-    A region's detection (the cascade's blocks and gap regions) is a worker's memory peak: one at a
-    time across the page workers (detect_gate.py); the rapidocr engine's pages are not held back.
     """
     engine = detecting()
-    with detect_gate.one_at_a_time() if region else nullcontext(), ENGINE_LOCK:
+    with ENGINE_LOCK:
         det = engine.text_det
         saved = det.limit_type, det.limit_side_len
         if region:
