@@ -1,12 +1,12 @@
 """At most one whole-page RapidOCR read at a time across the page workers (issue 18: peak memory).
 
-A whole-page read (the cascade's `full_page_confidence` pages, rapid_page.py) is a page worker's
-memory peak: ~550 MB above its ~200 MB at rest. Two workers doing it together took a 70-page run past
-1.2 GB, while a worker doing it beside one reading Tesseract lines stays under. The page pool
-(pipeline/reading/pool.py) makes one cross-process semaphore and hands it to every worker at start-up
-(`install`); `one_at_a_time` holds it over the read. Without a pool (one worker, tests) there is
-no gate. A gate held by a worker that died must not stall the run: after `timeout_s` the read goes
-ahead ungated.
+A whole-page read (the cascade's `full_page_confidence` pages, rapid_page.py) takes a page worker
+from ~230 to ~450 MB (measured on f2-1521); two workers in it together were seen holding 736–766 MB
+at a 70-page run's peak of 1.26 GB. The page pool (pipeline/reading/pool.py) makes one cross-process
+semaphore and hands it to every worker at start-up (`install`); `one_at_a_time` holds it over the
+read. Without a pool (one worker, tests) there is no gate. A gate held by a worker that died must not
+stall the run: after `timeout_s` the read goes ahead ungated. Region detection and wide crop reads
+are not gated: measured, that cost a heap trim per gap region (~0.3 s CPU on f2-1521) for no lower peak.
 """
 from __future__ import annotations
 
