@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.ocr_pages import render_page  # noqa: E402
 from pipeline.ocr import rapid  # noqa: E402
 from pipeline.ocr.rapid_rec import BoundedRecognizer, batch_plan  # noqa: E402
+from tests.rapid_own import own_recognizer  # noqa: E402
 
 
 class SpySession:
@@ -55,7 +56,7 @@ def test_wide_batches_run_crop_by_crop_and_read_the_same(page_crops):
     sample, crops = page_crops
     engine = rapid.ocr_instance()
     assert isinstance(engine.text_rec, BoundedRecognizer)  # every caller of the instance gets the bound
-    plain = engine.text_rec.inner
+    plain = own_recognizer()  # RapidOCR's own TextRecognizer, unbounded
     ref = plain(TextRecInput(img=crops))
     assert f"统一社会信用代码：{sample.facts['uscc']}" in ref.txts  # the page was read at all
 

@@ -32,12 +32,12 @@ def _seal_crops(limit: int = 3) -> list[np.ndarray]:
 
 
 def test_the_light_recogniser_reads_a_seal_exactly_as_rapidocrs_own(monkeypatch):
-    from pipeline.ocr.rapid import ocr_instance
     from pipeline.ocr.rec_light import light_recognizer
+    from rapid_own import own_recognizer
 
     crops = _seal_crops()
     assert crops, "the demo booklet's seals"
-    light, own = light_recognizer(), ocr_instance().text_rec
+    light, own = light_recognizer(), own_recognizer()
     assert light.postprocess_op.character == own.postprocess_op.character
     for crop in crops:
         monkeypatch.setattr(seal_read, "_recogniser", lambda: light)
@@ -60,9 +60,9 @@ def test_a_tesseract_worker_reads_seals_without_importing_rapidocr():
              "texts = [read_seal(c).text for c in _seal_crops(1)]\n"
              "print(texts[0], seal_recognizer() is light_recognizer(), 'rapidocr.main' in sys.modules, 'omegaconf' in sys.modules)\n"
              "from pipeline.reading.page import _engine\n"
-             "_engine('cascade')  # a cascade worker: RapidOCR's own recogniser serves the seals, no second model\n"
+             "_engine('cascade')  # a cascade worker: once RapidOCR loads, it recognises with the same model\n"
              "from pipeline.ocr.rapid import ocr_instance\n"
-             "print(seal_recognizer() is ocr_instance().text_rec)\n")
+             "print(seal_recognizer() is ocr_instance().text_rec.inner)\n")
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=REPO)
     first, second = res.stdout.strip().splitlines()[-2:]
     text, light_used, rapid_imported, omegaconf_imported = first.rsplit(" ", 3)

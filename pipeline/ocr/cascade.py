@@ -38,7 +38,7 @@ import numpy as np
 from pipeline.grid import cut_line
 from pipeline.heap import release_memory
 from pipeline.model import Line, Page
-from pipeline.ocr import rapid, rapid_page, stagetime
+from pipeline.ocr import detect_gate, rapid, rapid_page, stagetime
 from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.cascade_choice import (  # noqa: F401
     CONFIG_PATH,
@@ -287,8 +287,9 @@ class CascadeEngine:
         stagetime.count("rapid_whole_pages")
         with stagetime.stage("ocr_rapidocr_pages"):
             grey = rapid.ocr_grey(rgb)
-            release_memory()  # the detector's ~200 MB comes on top of what Tesseract's steps freed (heap.py)
-            items, _ = self.detect_page(grey)
+            with detect_gate.one_at_a_time():  # a worker's memory peak: one such read at a time in the pool
+                release_memory()  # the detector's ~200 MB comes on top of what Tesseract's steps freed (heap.py)
+                items, _ = self.detect_page(grey)
         self.decisions.append(Decision(-1, ("whole_page",), "", 0.0, "", 0.0, "rapidocr", "full_page_confidence"))
         return rapid.boxes_to_lines(items, w, h)
 

@@ -7,10 +7,11 @@ default "cascade" engine only asks it to re-read chosen crops (`read_crops`).
 Rules kept here:
 - Only the models bundled in the rapidocr 3.10.0 wheel (rapidocr/models/). Each model is passed
   by explicit `model_path`, so RapidOCR never routes to its ModelScope download; a missing file
-  fails when the instance is made (every model file is checked then). The recogniser loads with
-  the instance (seal arcs and the cascade's crops need it on most pages); the detector and angle
-  classifier on the first detection (`detecting()`): a Tesseract or cascade worker that never
-  detects keeps neither in memory (issue 18).
+  fails when the instance is made (every model file is checked then). Recognition alone (the
+  cascade's crops, `read_crops`; seal arcs) runs on the recogniser model without importing RapidOCR
+  (rec_light.py, ~0.45 s CPU per worker saved); RapidOCR itself, sharing that recogniser, loads on
+  the first detection with its detector and angle classifier (`detecting()`): a worker that never
+  detects has neither in memory (issue 18).
 - One onnxruntime intra/inter-op thread; one instance per process (`ocr_instance()` cache).
 - Input is the red channel of the RGB page as grey: red seal ink turns white, so RapidOCR does
   not read the seal's own text into the page and reads the black text under it.
@@ -32,7 +33,7 @@ from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
-from pipeline.ocr.rapid_rec import BoundedRecognizer
+from pipeline.ocr.rapid_rec import BoundedRecognizer, recognize
 
 CONFIG_PATH = Path(__file__).with_name("rapid.yaml")
 ENGINE = "rapidocr"
@@ -78,14 +79,18 @@ ENGINE_LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def ocr_instance():
-    """The process-wide RapidOCR object, its recogniser loaded now (model files checked: fail early,
-    offline) and bounded in memory (`rapid_rec.BoundedRecognizer`); detector and classifier come
-    with `detecting()`."""
+    """The process-wide RapidOCR object (model files checked: fail early, offline), recognising with
+    the process's light recogniser (rec_light: one copy of the model), bounded in memory
+    (`rapid_rec.BoundedRecognizer`); detector and classifier come with `detecting()`."""
+    from pipeline.ocr.rec_light import light_recognizer
+
+    stagetime.count("rapidocr_loads")  # processes that imported RapidOCR (issue 18: ~0.45 s CPU each)
     with stagetime.stage("models"):
         from rapidocr import RapidOCR
 
         engine = RapidOCR(params=rapidocr_params())
-        engine.text_rec = BoundedRecognizer(engine._load_rec_model(), int(settings()["rec_max_batch_px"]))
+        engine.cfg.Rec.font_path = engine.cfg.Global.font_path  # as its own `_load_rec_model` sets it
+        engine.text_rec = BoundedRecognizer(light_recognizer(), int(settings()["rec_max_batch_px"]), engine.cfg.Rec)
     return engine
 
 
@@ -118,14 +123,19 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 
     RGB crops go through `ocr_grey` like whole pages; grey crops are taken as already prepared
     (cut from `ocr_grey(page)`, which levels against the whole page's paper).
+
+    Read by the light recogniser (rec_light.py) with RapidOCR's batching (`rapid_rec.recognize`):
+    the texts and scores of RapidOCR's `recognize_txt`, without importing RapidOCR.
     """
     if not crops:
         return []
-    engine = ocr_instance()
+    from pipeline.ocr.rec_light import light_recognizer
+
+    rec = light_recognizer()
     imgs = [as_bgr(c if c.ndim == 2 else ocr_grey(c)) for c in crops]
     with ENGINE_LOCK:
-        out = engine.recognize_txt(imgs)
-    return [("".join(fix_punctuation([str(t)])), float(np.clip(s, 0.0, 1.0))) for t, s in zip(out.txts, out.scores)]
+        out = recognize(rec, imgs, int(settings()["rec_max_batch_px"]))
+    return [("".join(fix_punctuation([str(t)])), float(np.clip(s, 0.0, 1.0))) for t, s in out]
 
 
 def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = None) -> tuple[list[tuple[np.ndarray, str, float]], bool]:

@@ -17,11 +17,15 @@ import numpy as np
 
 
 class BoundedRecognizer:
-    """Wraps a `rapidocr.ch_ppocr_rec.main.TextRecognizer`; anything else is the wrapped one's."""
+    """A `TextRecognizer` for RapidOCR's instance over any recogniser with `session`, `resize_norm_img`,
+    `rec_image_shape`, `rec_batch_num` and `postprocess_op` (rec_light's, shared with seal arcs and the
+    cascade's crops); `cfg` is RapidOCR's `Rec` config (language, font of its output). Anything else is
+    the wrapped one's."""
 
-    def __init__(self, inner, max_batch_px: int):
+    def __init__(self, inner, max_batch_px: int, cfg=None):
         self.inner = inner
         self.max_batch_px = int(max_batch_px)
+        self.cfg = cfg if cfg is not None else inner.cfg
 
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
@@ -31,21 +35,27 @@ class BoundedRecognizer:
         from rapidocr.ch_ppocr_rec.typings import TextRecOutput
         from rapidocr.utils.vis_res import VisRes
 
-        rec = self.inner
         if args.return_word_box:  # word boxes need the whole batch's probabilities: RapidOCR's own way
-            return rec(args)
+            return self.inner(args)
         start = time.perf_counter()
         img_list = [args.img] if isinstance(args.img, np.ndarray) else args.img
-        results = [("", 0.0)] * len(img_list)
-        for idx, pairs in _batches(rec, img_list, self.max_batch_px):
-            for i, pair in zip(idx, pairs):
-                results[i] = pair
+        results = recognize(self.inner, img_list, self.max_batch_px)
         txts, scores = (list(t) for t in zip(*results)) if results else ([], [])
-        if normalize_lang(rec.cfg.lang_type) in RTL_LANGS:
+        if normalize_lang(self.cfg.lang_type) in RTL_LANGS:
             txts = reorder_bidi_for_display(txts)
         word_results = tuple([None] * len(img_list))
         return TextRecOutput(img_list, tuple(txts), tuple(scores), word_results, time.perf_counter() - start,
-                             viser=VisRes(lang_type=rec.cfg.lang_type, font_path=rec.cfg.font_path))
+                             viser=VisRes(lang_type=self.cfg.lang_type, font_path=self.cfg.font_path))
+
+
+def recognize(rec, img_list: list[np.ndarray], max_batch_px: int) -> list[tuple[str, float]]:
+    """(text, score) per crop (3-channel, any size) by RapidOCR 3.10.0's batching, bounded by
+    `max_batch_px`; needs nothing of RapidOCR (`rec` may be rec_light's)."""
+    results = [("", 0.0)] * len(img_list)
+    for idx, pairs in _batches(rec, img_list, max_batch_px):
+        for i, pair in zip(idx, pairs):
+            results[i] = pair
+    return results
 
 
 def batch_plan(ratios: list[float], batch_num: int, min_ratio: float) -> list[tuple[list[int], float]]:

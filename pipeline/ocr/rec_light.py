@@ -1,13 +1,16 @@
-"""RapidOCR's line recogniser model on onnxruntime directly, for a process that needs nothing else of
-RapidOCR: a Tesseract worker reading seal arcs (pipeline/extract/seals/read.py).
+"""RapidOCR's line recogniser model on onnxruntime directly: the one recogniser of every page worker.
 
-Why: importing RapidOCR builds its model catalogue with OmegaConf twice (an 85 KB YAML), ~0.5 s
-CPU per worker process before the first seal is read — ~1 s of a Tesseract run on 2 workers, ~6 %
-of the raw-Tesseract floor on the demo (issue 18). The session here is made as RapidOCR 3.10.0 makes
-its recogniser's (`OrtInferSession`: same model file from rapid.yaml, graph optimisation, no CPU
-memory arena, rapid.yaml's threads, the CPU provider's arena strategy) and exposes what the arc
-reader uses of `TextRecognizer`: `session(batch)`, `resize_norm_img`, `postprocess_op.character`
-and `.dict` — the same logits, bit for bit (tests/test_seal_rec_light.py).
+Why: importing RapidOCR builds its model catalogue with OmegaConf (an 85 KB YAML), ~0.45 s CPU per
+worker process (issue 18). Seal arcs (pipeline/extract/seals/read.py) and the cascade's line crops
+(`rapid.read_crops`, recognition only) need nothing of RapidOCR but this model, so a worker imports
+RapidOCR only when it first detects (blocks, gap regions, whole pages), and RapidOCR's instance then
+recognises with this same session (`rapid.ocr_instance`: one copy of the model per process). The
+session is made as RapidOCR 3.10.0 makes its recogniser's (`OrtInferSession`: same model file from
+rapid.yaml, graph optimisation, no CPU memory arena, rapid.yaml's threads, the CPU provider's arena
+strategy) and exposes what its callers use of `TextRecognizer`: `session(batch)`, `resize_norm_img`,
+`rec_image_shape`, `rec_batch_num`, `postprocess_op` (its CTC decode, `.character`, `.dict`) — the
+same logits bit for bit and the same texts and scores (tests/test_seal_rec_light.py,
+tests/test_rec_light_crops.py).
 """
 from __future__ import annotations
 
@@ -32,15 +35,31 @@ class _Session:
 
 
 class _Decoder:
-    """RapidOCR's `CTCLabelDecode` tables: 'blank' first, the model's characters, then ' '."""
+    """RapidOCR 3.10.0's `CTCLabelDecode` (rapidocr/ch_ppocr_rec/utils.py) without word boxes: its
+    tables ('blank' first, the model's characters, then ' ') and its decode, step for step."""
 
     def __init__(self, characters: list[str]):
         self.character = ["blank", *characters, " "]
         self.dict = {ch: i for i, ch in enumerate(self.character)}
 
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **_kwargs) -> tuple[list[tuple[str, float]], list]:
+        """(text, score) per batch row: best class per step, repeats then blanks dropped; the score is
+        the mean of the kept steps' probabilities each rounded to 5 places, rounded to 5 (0 if none)."""
+        if return_word_box:
+            raise NotImplementedError("word boxes need RapidOCR's own decoder")
+        idx_all, prob_all = preds.argmax(axis=2), preds.max(axis=2)
+        out = []
+        for idx, prob in zip(idx_all, prob_all):
+            keep = np.ones(len(idx), dtype=bool)
+            keep[1:] = idx[1:] != idx[:-1]
+            keep &= idx != 0
+            conf = [round(c, 5) for c in np.array(prob[keep]).tolist()] or [0]
+            out.append(("".join(self.character[i] for i in idx[keep]), np.mean(conf).round(5).tolist()))
+        return out, []
+
 
 class LightRecognizer:
-    def __init__(self, model_path: str, threads: int):
+    def __init__(self, model_path: str, threads: int, min_width: int = 320, batch: int = 6):
         from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
 
         opts = SessionOptions()
@@ -53,6 +72,8 @@ class LightRecognizer:
         sess = InferenceSession(model_path, sess_options=opts,
                                 providers=[("CPUExecutionProvider", {"arena_extend_strategy": "kSameAsRequested"})])
         self.session = _Session(sess)
+        self.rec_image_shape = [3, REC_HEIGHT, int(min_width)]
+        self.rec_batch_num = int(batch)
         self.postprocess_op = _Decoder(sess.get_modelmeta().custom_metadata_map["character"].splitlines())
 
     @staticmethod
@@ -80,26 +101,10 @@ def light_recognizer() -> LightRecognizer:
         path = bundled_model_dir() / settings()["models"]["Rec"]
         if not path.is_file():
             raise FileNotFoundError(f"RapidOCR bundled model missing: {path} (reinstall rapidocr==3.10.0)")
-        return LightRecognizer(str(path), int(settings()["threads"]))
+        cfg = settings()
+        return LightRecognizer(str(path), int(cfg["threads"]), int(cfg.get("rec_min_width", 320)), int(cfg.get("rec_batch", 6)))
 
 
-RAPID_ENGINES = frozenset({"cascade", "rapidocr"})
-"""Page engines that read with RapidOCR itself (pipeline/ocr/cascade.py, rapid.py)."""
-_RAPID_HERE: list[bool] = []
-
-
-def engine_started(name: str) -> None:
-    """Called when this process makes a page engine (pipeline/reading/page.py): a RapidOCR engine's
-    process reads seal arcs with RapidOCR's own recogniser, loaded sooner or later anyway."""
-    if name in RAPID_ENGINES and not _RAPID_HERE:
-        _RAPID_HERE.append(True)
-
-
-def seal_recognizer():
-    """The recogniser for seal arcs: RapidOCR's own in a process that loads RapidOCR (a cascade
-    worker: no second copy of the model), else the light one."""
-    from pipeline.ocr.rapid import ocr_instance
-
-    if _RAPID_HERE or ocr_instance.cache_info().currsize:
-        return ocr_instance().text_rec
+def seal_recognizer() -> LightRecognizer:
+    """The recogniser for seal arcs: the light one, which RapidOCR's instance shares where loaded."""
     return light_recognizer()

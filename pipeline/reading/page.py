@@ -23,11 +23,8 @@ _ENGINES: dict[str, object] = {}
 
 def _engine(name: str):
     if name not in _ENGINES:
-        from pipeline.ocr.rec_light import engine_started
-
         with stagetime.stage("models"):
             _ENGINES[name] = get_engine(name)
-        engine_started(name)
     return _ENGINES[name]
 
 

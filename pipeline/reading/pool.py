@@ -34,8 +34,12 @@ def read_seal_crops(crops: list) -> list:
     return [read_seal_packed(c) for c in crops]
 
 
-def _worker_init() -> None:
+def _worker_init(gate=None) -> None:
+    """`gate`: the pool's semaphore for whole-page RapidOCR reads (pipeline/ocr/detect_gate.py)."""
+    from pipeline.ocr import detect_gate
+
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    detect_gate.install(gate)
     _stderr_to_run_log()
     _exit_with_parent()
 
@@ -83,7 +87,9 @@ def page_pool(workers: int) -> ProcessPoolExecutor:
     with _POOLS_LOCK:  # the pool may be warmed from another thread while the flow starts
         pool = _POOLS.get(workers)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+            ctx = mp.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                                       initargs=(ctx.Semaphore(1),))
             _POOLS[workers] = pool
         return pool
 
@@ -93,7 +99,7 @@ def _warm_worker(engine: str) -> dict:
         _engine(engine)
         from pipeline.ocr.rec_light import seal_recognizer
 
-        seal_recognizer()  # the seal arc reader's, whatever the page engine (RapidOCR's own or the model alone)
+        seal_recognizer()  # seal arcs' and the cascade's line crops' (rec_light: RapidOCR itself loads on a first detection)
     return led.totals()
 
 
