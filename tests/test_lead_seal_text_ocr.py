@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import extract as X
+from pipeline.extract import application as X  # where facts_from_layouts finds its extractors
 from pipeline.extract import extract_facts, facts_from_layouts
 from pipeline.extract.layout import layouts
 from pipeline.facts import Evidence, Fact, Unit
