@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import yaml
 
 from pipeline.model import Line, Page, Word
 from pipeline.ocr import stagetime
@@ -33,21 +31,10 @@ from pipeline.ocr.base import RasterPage, register
 from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
+from pipeline.ocr.rapid_config import CONFIG_PATH, bundled_model_dir, settings  # noqa: F401  (rapid.settings() for callers)
 from pipeline.ocr.rapid_rec import BoundedRecognizer, recognize
 
-CONFIG_PATH = Path(__file__).with_name("rapid.yaml")
 ENGINE = "rapidocr"
-
-
-@lru_cache(maxsize=1)
-def settings() -> dict:
-    return yaml.safe_load(CONFIG_PATH.read_text(encoding="utf-8"))
-
-
-def bundled_model_dir() -> Path:
-    import rapidocr
-
-    return Path(rapidocr.__file__).resolve().parent / "models"
 
 
 def rapidocr_params(cfg: dict | None = None) -> dict:

@@ -95,7 +95,7 @@ class LightRecognizer:
 @lru_cache(maxsize=1)
 def light_recognizer() -> LightRecognizer:
     from pipeline.ocr import stagetime
-    from pipeline.ocr.rapid import bundled_model_dir, settings
+    from pipeline.ocr.rapid_config import bundled_model_dir, settings
 
     with stagetime.stage("models"):
         path = bundled_model_dir() / settings()["models"]["Rec"]
