@@ -94,7 +94,8 @@ def rapid_share(counts: dict) -> str:
 
 def format_table(title: str, run: dict, floor_wall: float, floor_cpu: float) -> str:
     out = [f"== {title}: wall {run['wall_s']} s = {run['wall_s'] / floor_wall:.2f}× floor wall; "
-           f"CPU {run.get('cpu_s')} s = {run.get('cpu_s', 0) / floor_cpu:.2f}× floor CPU; peak RSS {run['peak_rss_mb']} MB",
+           f"CPU {run.get('cpu_s')} s = {run.get('cpu_s', 0) / floor_cpu:.2f}× floor CPU; peak RSS {run['peak_rss_mb']} MB"
+           + (f" (PSS {run['peak_pss_mb']} MB)" if run.get("peak_pss_mb") else ""),
            f"   {'stage':24s} {'busy wall s':>11s} {'CPU s':>8s} {'CPU % floor':>11s} {'n':>5s}"]
     for r in stage_rows(run, floor_cpu):
         wall = "" if r["wall_s"] is None else f"{r['wall_s']:.2f}"
