@@ -29,6 +29,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from flows import server_blocks, standing
+from flows.server_thread import last_words
 
 _LOCK = threading.Lock()
 
@@ -130,11 +131,7 @@ class EmbeddedServer:
             return None
 
     def _last_words(self) -> str:
-        try:
-            lines = [ln for ln in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
-        except OSError:
-            return ""
-        return f" ({lines[-1].strip()[:200]}; log: {self.log})" if lines else f" (log: {self.log})"
+        return last_words(self.log)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -58,8 +58,9 @@ class ThreadServer:
             if self._start(app, deadline):
                 break
             if attempt == PORT_RETRIES or self._new_port is None or isinstance(self._failed, Exception):
-                raise RuntimeError(f"the embedded Prefect server did not start: {self._failed or 'stopped'}"
-                                   f" (log: {self.log})")
+                why = (f"uvicorn exited with code {self._failed.code}" if isinstance(self._failed, SystemExit)
+                       else str(self._failed or "stopped"))
+                raise RuntimeError(f"the embedded Prefect server did not start: {why}{last_words(self.log)}")
             self.port = self._new_port()
             self.url = f"http://127.0.0.1:{self.port}/api"
         self.ready = True
@@ -83,7 +84,7 @@ class ThreadServer:
                 return False
             if time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the embedded Prefect server did not start in time (log: {self.log})")
+                raise RuntimeError(f"the embedded Prefect server did not start in time{last_words(self.log)}")
             time.sleep(0.02)
         return True
 
@@ -121,6 +122,15 @@ class ThreadServer:
         if self._uvicorn is not None and self._thread is not None and self._thread.is_alive():
             self._uvicorn.should_exit = True
             self._thread.join(timeout=10)
+
+
+def last_words(log: Path) -> str:
+    """' (the log's last line; log: PATH)' for a one-line error: why the server stopped, where to read more."""
+    try:
+        lines = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return f" (log: {log})"
+    return f" ({lines[-1].strip()[:200]}; log: {log})" if lines else f" (log: {log})"
 
 
 def server_threads_cpu() -> float:

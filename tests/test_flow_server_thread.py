@@ -157,3 +157,22 @@ def test_the_thread_servers_settings_are_its_own_and_the_processs_environment_is
     from prefect.settings import get_current_settings
 
     assert get_current_settings().server.database.migrate_on_start is True
+
+
+def test_a_thread_server_that_cannot_start_says_why_in_one_line(tmp_path, monkeypatch):
+    (tmp_path / "blocker").write_text("a file where the database folder should be")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{tmp_path / 'blocker' / 'prefect.db'}")
+    log = tmp_path / "server.log"
+    s = server_thread.ThreadServer(server._free_port(), server.server_environ(), log, new_port=server._free_port)
+    t = time.monotonic()
+    try:
+        s.wait_ready(120)
+        raise AssertionError("the server started on an impossible database")
+    except RuntimeError as exc:
+        msg = str(exc)
+    finally:
+        s.stop()
+    assert time.monotonic() - t < 60
+    assert "\n" not in msg and "did not start" in msg and f"log: {log}" in msg
+    assert "startup failed" in msg.lower() or "error" in msg.lower(), msg  # the log's last line, quoted
