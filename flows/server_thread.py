@@ -11,7 +11,9 @@ threads importing one package at once can get each other's half-made modules. uv
 on a daemon thread with its own event loop (it installs no signal handlers off the main thread), so
 the server goes when the process goes, a `kill -9` included. Its messages go to PREFECT_HOME's
 embedded-server.log as the subprocess's did, never to the run's log or the terminal. The interface
-is `server.EmbeddedServer`'s.
+is `server.EmbeddedServer`'s. One database per process: Prefect keeps one database interface per
+process, so a second thread server there would serve the first one's database (a run's process has
+one PREFECT_HOME; tests of other homes start theirs in a fresh process or as a subprocess).
 """
 from __future__ import annotations
 
