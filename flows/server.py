@@ -261,7 +261,8 @@ def start_early() -> None:
             if in_process():
                 from flows.server_thread import ThreadServer
 
-                _server = ThreadServer(_free_port(), server_environ(), _log_path(), new_port=_free_port)
+                _server = ThreadServer(_free_port(), server_environ(), _log_path(), new_port=_free_port,
+                                       on_ready=note_started)
             else:
                 _server = EmbeddedServer()
             atexit.register(_server.stop)
@@ -292,8 +293,6 @@ def ensure_api() -> str | None:
         return os.environ.get("PREFECT_API_URL")
     if not server.ready:
         server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")))
-        if not isinstance(server, EmbeddedServer):
-            note_started()
     _point_at(server.url)
     return server.url
 

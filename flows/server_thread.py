@@ -33,7 +33,7 @@ PORT_RETRIES = 2
 
 
 class ThreadServer:
-    def __init__(self, port: int, env: dict[str, str], log: Path, new_port=None) -> None:
+    def __init__(self, port: int, env: dict[str, str], log: Path, new_port=None, on_ready=None) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}/api"
         self.log = log
@@ -41,6 +41,7 @@ class ThreadServer:
         self.boot_cpu: float | None = None
         self._env = env
         self._new_port = new_port
+        self._on_ready = on_ready
         self._uvicorn = None
         self._thread: threading.Thread | None = None
         self._failed: BaseException | None = None
@@ -71,6 +72,8 @@ class ThreadServer:
         # thread waited (the page workers are other processes; the flow's own threads are idle now)
         self.boot_cpu = round(time.process_time() - start, 3)
         self._at_boot = server_threads_cpu()
+        if self._on_ready is not None:
+            self._on_ready()
 
     def _start(self, app, deadline: float) -> bool:
         """Serve `app` on self.port; False when uvicorn gave up (a port taken: it exits)."""
@@ -209,8 +212,9 @@ def _stop_before_executors_close(stop) -> None:
 
 def server_settings(env: dict[str, str]):
     """Prefect's settings as the server subprocess read them from its environment (this process's plus
-    `env`), made without changing this process's environment: the flow's own settings stay as they
-    were, and a later server of another PREFECT_HOME (tests) does not inherit 'no migration'."""
+    `env`): `env` is in os.environ only while `Settings()` reads it, then put back, so the flow's own
+    settings stay as they were and a later server of another PREFECT_HOME (tests) does not inherit
+    'no migration'. A worker spawned in that moment would inherit server-only settings it never reads."""
     from prefect.settings import Settings
 
     saved = {k: os.environ.get(k) for k in env}

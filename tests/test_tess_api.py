@@ -98,3 +98,29 @@ def test_a_threads_engine_is_ended_with_the_thread(pages):
     t.join()
     gc.collect()
     assert len(tess_api._LIVE) == before
+
+
+def test_a_missing_osd_model_goes_on_without_osd_as_the_cli_did(pages, tmp_path):
+    """pytesseract raised TesseractError when OSD could not run, and the page went on without OSD's
+    word; the library's OSD engine failing to load must do the same, not fail (or crash) the worker
+    (real Tesseract, a tessdata folder holding chi_sim only)."""
+    data = tmp_path / "tessdata"
+    data.mkdir()
+    (data / "chi_sim.traineddata").symlink_to(Path("/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata"))
+    img = tmp_path / "page.npy"
+    np.save(img, np.ascontiguousarray(pages[0].image[::-1, ::-1]))
+    script = ("import numpy as np\n"
+              "from pipeline.ocr import tesseract\n"
+              "from pipeline.ocr.base import RasterPage\n"
+              "tesseract.LOW_CONFIDENCE_PAGE = 1.01  # every page asks OSD\n"
+              "eng = tesseract.TesseractEngine()\n"
+              f"image = np.load({str(img)!r})\n"
+              "print(eng.orientation(eng._prepare(image, 200)))\n"
+              "page = eng.read(RasterPage('p.png', 1, image, dpi=200))\n"
+              "print(page.rotation, len(page.lines) > 0)\n")
+    for mode in ("api", "cli"):  # OSD unknown: both ways then try the page turned 180° (it reads better)
+        env = {"JIEBANG_TESSERACT": mode, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "OMP_THREAD_LIMIT": "1",
+               "TESSDATA_PREFIX": str(data)}
+        res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert res.returncode == 0, (mode, res.stderr)
+        assert res.stdout.splitlines() == ["(0, 0.0)", "180 True"], (mode, res.stdout + res.stderr)

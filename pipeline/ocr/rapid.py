@@ -33,6 +33,7 @@ from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
 from pipeline.ocr.rapid_config import CONFIG_PATH, bundled_model_dir, settings  # noqa: F401  (rapid.settings() for callers)
 from pipeline.ocr.rapid_rec import BoundedRecognizer, recognize
+from pipeline.ocr.rec_light import REC_HEIGHT
 
 ENGINE = "rapidocr"
 
@@ -49,7 +50,7 @@ def rapidocr_params(cfg: dict | None = None) -> dict:
         "Global.model_root_dir": str(root),
         "EngineConfig.onnxruntime.intra_op_num_threads": int(cfg["threads"]),
         "EngineConfig.onnxruntime.inter_op_num_threads": int(cfg["threads"]),
-        "Rec.rec_img_shape": [3, 48, int(cfg.get("rec_min_width", 320))],
+        "Rec.rec_img_shape": [3, REC_HEIGHT, int(cfg.get("rec_min_width", 320))],
         "Rec.rec_batch_num": int(cfg.get("rec_batch", 6)),
     }
     for task, filename in cfg["models"].items():

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 REC_HEIGHT = 48
-"""RapidOCR's `Rec.rec_img_shape` height (rapid.py `rapidocr_params`)."""
+"""The recogniser's input height: RapidOCR's `Rec.rec_img_shape` (rapid.py `rapidocr_params` passes it)."""
 
 
 class _Session:

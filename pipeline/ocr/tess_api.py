@@ -13,7 +13,7 @@ One engine per language per thread, made on first use and kept: the model loads 
 Recognition has the same deadline the CLI call had (a monitor); a page over it raises the error
 pytesseract raised. JIEBANG_TESSERACT=cli goes back to the CLI (pytesseract), and so does a machine
 where the libraries cannot be loaded. A crash inside libtesseract now ends the worker rather than a
-child process: pages are our own decoded, re-written BMPs, never the submitted file.
+child process: Tesseract is given our own decoded grey pixels, never the submitted file.
 """
 from __future__ import annotations
 
@@ -89,7 +89,8 @@ class _Engine:
         self.libs = libs = _libs()
         self.api = libs.tess.TessBaseAPICreate()
         if libs.tess.TessBaseAPIInit3(self.api, None, lang.encode()) != 0:
-            libs.tess.TessBaseAPIDelete(self.api)
+            api, self.api = self.api, None  # deleted here: `close` (and __del__) must not end it again
+            libs.tess.TessBaseAPIDelete(api)
             raise RuntimeError(f"Tesseract could not load language {lang!r}")
         libs.tess.TessBaseAPISetVariable(self.api, b"debug_file", os.devnull.encode())  # its progress notes
         libs.tess.TessBaseAPISetPageSegMode(self.api, psm)
@@ -187,5 +188,10 @@ def image_to_data(grey: np.ndarray, lang: str, psm: int, timeout: float) -> dict
 
 def image_to_osd(grey: np.ndarray) -> tuple[int, float] | None:
     """(rotate, orientation_conf) as pytesseract.image_to_osd(<grey as a BMP>, config='--psm 0') gives
-    them; None where it raised (OSD found too little text)."""
-    return _engine("osd", 0).osd(grey)
+    them; None where it raised: OSD found too little text, or its model (osd.traineddata) is missing —
+    the page is then read as it lies, as before."""
+    try:
+        engine = _engine("osd", 0)
+    except RuntimeError:
+        return None
+    return engine.osd(grey)
