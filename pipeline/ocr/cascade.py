@@ -244,7 +244,7 @@ class CascadeEngine:
         ox, oy = int(max(0, x0 - 2 * pad)), int(max(0, y0 - pad))
         sub = grey[oy:int(min(h, y1 + pad)), ox:int(min(w, x1 + 2 * pad))]
         stagetime.count("rapid_blocks")
-        with stagetime.stage("ocr_rapidocr_blocks"):
+        with stagetime.stage("ocr_rapidocr_blocks"), detect_gate.one_at_a_time():  # ~100 MB: as whole pages
             items, _ = self.detect(sub, region=True, dpi=self.page_dpi)
         shifted = [(q + np.array([ox, oy], dtype=np.float32), t, s) for q, t, s in items]
         r_lines = rapid.boxes_to_lines(shifted, w, h)

@@ -5,8 +5,11 @@ from ~230 to ~450 MB (measured on f2-1521); two workers in it together were seen
 at a 70-page run's peak of 1.26 GB. The page pool (pipeline/reading/pool.py) makes one cross-process
 semaphore and hands it to every worker at start-up (`install`); `one_at_a_time` holds it over the
 read. Without a pool (one worker, tests) there is no gate. A gate held by a worker that died must not
-stall the run: after `timeout_s` the read goes ahead ungated. Region detection and wide crop reads
-are not gated: measured, that cost a heap trim per gap region (~0.3 s CPU on f2-1521) for no lower peak.
+stall the run: after `timeout_s` the read goes ahead ungated. The cascade's blocks (a few lines under
+a seal, detected as a region: ~100 MB) go through the gate too; with the 目录 leader rows no longer
+read 4 416 px wide (rapid.yaml `rec_max_crop_px`) they were the next peaks (f2-1521: 1.17–1.26 GB summed
+RSS before, 1.18 twice after). Gap regions are not gated: they rise a worker by ~2 MB (median, 43 on
+f2-1521), and each gated read costs a heap trim (~0.3 s CPU there).
 """
 from __future__ import annotations
 

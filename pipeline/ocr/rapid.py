@@ -32,7 +32,7 @@ from pipeline.ocr.lookalikes import fix_lines
 from pipeline.ocr.preprocess import levelled_red
 from pipeline.ocr.punctuation import fix_punctuation
 from pipeline.ocr.rapid_config import CONFIG_PATH, bundled_model_dir, settings  # noqa: F401  (rapid.settings() for callers)
-from pipeline.ocr.rapid_rec import BoundedRecognizer, recognize
+from pipeline.ocr.rapid_rec import BoundedRecognizer, capped_width, recognize
 from pipeline.ocr.rec_light import REC_HEIGHT
 
 ENGINE = "rapidocr"
@@ -120,7 +120,10 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     from pipeline.ocr.rec_light import light_recognizer
 
     rec = light_recognizer()
+    cap = int(settings().get("rec_max_crop_px", 0))
     imgs = [as_bgr(c if c.ndim == 2 else ocr_grey(c)) for c in crops]
+    if cap:
+        imgs = [capped_width(im, cap, REC_HEIGHT) for im in imgs]
     with ENGINE_LOCK:
         out = recognize(rec, imgs, int(settings()["rec_max_batch_px"]))
     return [("".join(fix_punctuation([str(t)])), float(np.clip(s, 0.0, 1.0))) for t, s in out]
