@@ -139,15 +139,25 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
     took a worker to ~680 MB; whole pages are detected at ~170 dpi anyway). Recognition still
     reads the boxes from the full-resolution image.
     """
+    from pipeline.ocr import rapid_light
+    from pipeline.ocr.cls_light import upside_down
+
+    limit = None
+    if region:
+        side = int(settings()["max_side_len"])
+        if dpi:
+            side = min(side, max(32, int(max(grey.shape[:2]) * min(1.0, settings()["region_dpi"] / dpi))))
+        limit = ("max", side)
+    if not rapid_light.use_library():  # RapidOCR's steps on the light models: RapidOCR never imported
+        with ENGINE_LOCK:
+            items, cls_res = rapid_light.ocr(as_bgr(grey), limit)
+        return items, upside_down(cls_res)
     engine = detecting()
     with ENGINE_LOCK:
         det = engine.text_det
         saved = det.limit_type, det.limit_side_len
-        if region:
-            limit = int(settings()["max_side_len"])
-            if dpi:
-                limit = min(limit, max(32, int(max(grey.shape[:2]) * min(1.0, settings()["region_dpi"] / dpi))))
-            det.limit_type, det.limit_side_len = "max", limit
+        if limit:
+            det.limit_type, det.limit_side_len = limit
         try:
             return _detect_and_read(engine, grey)
         finally:
@@ -155,9 +165,10 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
 
 
 def page_upside_down(engine, cls) -> bool:
-    """Most lines turned 180° by the angle classifier: the page itself is upside down."""
-    verdicts = [label for label, score in (cls.cls_res or []) if score > engine.cfg.Cls.cls_thresh]
-    return bool(cls.cls_res) and sum("180" in v for v in verdicts) > len(cls.cls_res) / 2
+    """Most lines turned 180° by RapidOCR's angle classifier: the page itself is upside down."""
+    from pipeline.ocr.cls_light import upside_down
+
+    return upside_down(cls.cls_res, engine.cfg.Cls.cls_thresh)
 
 
 def _detect_and_read(engine, grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
