@@ -2,7 +2,8 @@
 
 Detection costs by area: ~2.7 s CPU and ~600 MB at once for an A4 page at the 2000 px RapidOCR works
 at (two page workers doing it together took a 100-page run past 1.2 GB, issue 18), and the pages the
-cascade hands over whole (a 目录, a signature page under seals) are mostly white.
+cascade hands over whole (a 目录, a signature page under seals) are mostly white. Run on the light
+models (rapid_light.py; RapidOCR itself with JIEBANG_RAPIDOCR=library), the same lines either way.
 """
 from __future__ import annotations
 

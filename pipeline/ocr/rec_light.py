@@ -2,9 +2,9 @@
 
 Why: importing RapidOCR builds its model catalogue with OmegaConf (an 85 KB YAML), ~0.45 s CPU per
 worker process (issue 18). Seal arcs (pipeline/extract/seals/read.py) and the cascade's line crops
-(`rapid.read_crops`, recognition only) need nothing of RapidOCR but this model, so a worker imports
-RapidOCR only when it first detects (blocks, gap regions, whole pages), and RapidOCR's instance then
-recognises with this same session (`rapid.ocr_instance`: one copy of the model per process). The
+(`rapid.read_crops`, recognition only) need nothing of RapidOCR but this model; detection runs on
+det_light/cls_light (rapid_light.py), and RapidOCR's own instance, where JIEBANG_RAPIDOCR=library
+loads it, recognises with this same session (`rapid.ocr_instance`: one copy of the model). The
 session is made as RapidOCR 3.10.0 makes its recogniser's (`OrtInferSession`: same model file from
 rapid.yaml, graph optimisation, no CPU memory arena, rapid.yaml's threads, the CPU provider's arena
 strategy) and exposes what its callers use of `TextRecognizer`: `session(batch)`, `resize_norm_img`,
