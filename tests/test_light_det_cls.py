@@ -44,6 +44,20 @@ def test_unclip_distance_is_shapelys_area_and_perimeter(page):
         assert ring_area_length(box) == (poly.area, poly.length)
 
 
+def test_detector_input_is_rapidocrs_for_every_pixel_value(page):
+    """det_light normalises in float32 in place; RapidOCR via float64: the same tensor, every value."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    from pipeline.ocr.det_light import det_input
+
+    every = np.repeat(np.tile(np.arange(256, dtype=np.uint8), (32, 1))[..., None], 3, axis=2)
+    _, bgr = page
+    for img, limit in ((every, ("max", 256)), (bgr, ("min", 736)), (bgr, ("max", 2000)), (bgr[:100, :900], ("max", 300))):
+        want = DetPreProcess(limit[1], limit[0])(img)
+        got = det_input(img, *limit)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
 @pytest.mark.parametrize("limit", [("min", 736), ("max", 2000), ("max", 640)])
 def test_detector_boxes_are_rapidocrs(page, library, limit):
     _, bgr = page
@@ -128,3 +142,20 @@ def test_whole_page_by_bands_reads_as_rapidocr(page, library):
     new, old = _both(rapid_page.detect_and_read_page, rapid.ocr_grey(img))
     assert _same(new, old) and len(new[0]) >= 3
     assert f"统一社会信用代码：{sample.facts['uscc']}" in [t for _, t, _ in new[0]]
+
+
+def test_light_sessions_are_made_as_rapidocrs(library):
+    """Same model files, one thread, graph optimisation, no CPU memory arena: as RapidOCR's OrtInferSession."""
+    from pipeline.ocr.rec_light import light_recognizer
+    from tests.rapid_own import own_recognizer
+
+    pairs = [(light_detector().session, library.text_det.session.session),
+             (light_classifier().session, library.text_cls.session.session),
+             (light_recognizer().session.session, own_recognizer().session.session)]
+    for mine, theirs in pairs:
+        a, b = mine.get_session_options(), theirs.get_session_options()
+        assert (a.intra_op_num_threads, a.inter_op_num_threads) == (b.intra_op_num_threads, b.inter_op_num_threads) == (1, 1)
+        assert a.enable_cpu_mem_arena == b.enable_cpu_mem_arena is False
+        assert a.graph_optimization_level == b.graph_optimization_level
+        assert mine.get_providers() == theirs.get_providers()
+        assert mine.get_modelmeta().custom_metadata_map == theirs.get_modelmeta().custom_metadata_map

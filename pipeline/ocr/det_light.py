@@ -35,10 +35,14 @@ def det_input(img: np.ndarray, limit_type: str, limit_side_len: int) -> np.ndarr
     resize_w = int(round(int(w * ratio) / 32) * 32)
     if resize_w <= 0 or resize_h <= 0:
         return None
-    img = cv2.resize(img, (resize_w, resize_h))
-    half = np.array([0.5, 0.5, 0.5])
-    img = (img.astype("float32") * (1 / 255.0) - half) / half
-    return np.expand_dims(img.transpose((2, 0, 1)), axis=0).astype(np.float32)
+    x = cv2.resize(img, (resize_w, resize_h)).astype(np.float32)
+    # RapidOCR: (x * (1/255) - mean) / std with float64 mean/std (0.5), then float32. x - 0.5 and / 0.5
+    # are exact in float64 for these float32 values, so float32 arithmetic in place rounds the same
+    # once, without two float64 copies of the page (16 bytes a pixel more while it detects).
+    x *= np.float32(1 / 255.0)
+    x -= np.float32(0.5)
+    x /= np.float32(0.5)
+    return np.ascontiguousarray(x.transpose((2, 0, 1))[np.newaxis])
 
 
 def mini_box(contour: np.ndarray) -> tuple[np.ndarray, float]:
