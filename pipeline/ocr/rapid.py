@@ -7,11 +7,12 @@ default "cascade" engine only asks it to re-read chosen crops (`read_crops`).
 Rules kept here:
 - Only the models bundled in the rapidocr 3.10.0 wheel (rapidocr/models/). Each model is passed
   by explicit `model_path`, so RapidOCR never routes to its ModelScope download; a missing file
-  fails when the instance is made (every model file is checked then). Recognition alone (the
-  cascade's crops, `read_crops`; seal arcs) runs on the recogniser model without importing RapidOCR
-  (rec_light.py, ~0.45 s CPU per worker saved); RapidOCR itself, sharing that recogniser, loads on
-  the first detection with its detector and angle classifier (`detecting()`): a worker that never
-  detects has neither in memory (issue 18).
+  fails when the instance is made (every model file is checked then). Nothing here imports RapidOCR
+  by default (issue 18: +32 MB RSS, ~0.42 s CPU per worker): recognition alone (the cascade's crops,
+  `read_crops`; seal arcs) runs on rec_light's recogniser, detection (`detect_and_read`, rapid_page)
+  on RapidOCR's steps copied over the light models (rapid_light.py: det_light, cls_light), each
+  model loaded on first use. JIEBANG_RAPIDOCR=library detects with RapidOCR itself (`detecting()`,
+  sharing that recogniser) for comparison (benchmarks/rapid_light_identity.py).
 - One onnxruntime intra/inter-op thread; one instance per process (`ocr_instance()` cache).
 - Input is the red channel of the RGB page as grey: red seal ink turns white, so RapidOCR does
   not read the seal's own text into the page and reads the black text under it.
@@ -132,9 +133,10 @@ def read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = None) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
     """Full RapidOCR on a grey image: ((quadrilateral 4x2 in pixels, text, score) per box, upside_down).
 
-    The steps of `RapidOCR.__call__` (3.10.0) are run one by one to keep the angle classifier's
-    verdicts: when most lines were turned 180° the page itself is upside down (the texts are
-    already upright; only the boxes and their order need turning).
+    The steps of `RapidOCR.__call__` (3.10.0), run by rapid_light on the light models (RapidOCR's own
+    with JIEBANG_RAPIDOCR=library), keep the angle classifier's verdicts: when most lines were turned
+    180° the page itself is upside down (the texts are already upright; only the boxes and their
+    order need turning).
 
     `region=True` is for a small part of a page (a few lines): the detector then works at the
     crop's own scale instead of enlarging its short side to 736 px (5x the work on a line strip);
@@ -142,15 +144,25 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
     took a worker to ~680 MB; whole pages are detected at ~170 dpi anyway). Recognition still
     reads the boxes from the full-resolution image.
     """
+    from pipeline.ocr import rapid_light
+    from pipeline.ocr.cls_light import upside_down
+
+    limit = None
+    if region:
+        side = int(settings()["max_side_len"])
+        if dpi:
+            side = min(side, max(32, int(max(grey.shape[:2]) * min(1.0, settings()["region_dpi"] / dpi))))
+        limit = ("max", side)
+    if not rapid_light.use_library():  # RapidOCR's steps on the light models: RapidOCR never imported
+        with ENGINE_LOCK:
+            items, cls_res = rapid_light.ocr(as_bgr(grey), limit)
+        return items, upside_down(cls_res)
     engine = detecting()
     with ENGINE_LOCK:
         det = engine.text_det
         saved = det.limit_type, det.limit_side_len
-        if region:
-            limit = int(settings()["max_side_len"])
-            if dpi:
-                limit = min(limit, max(32, int(max(grey.shape[:2]) * min(1.0, settings()["region_dpi"] / dpi))))
-            det.limit_type, det.limit_side_len = "max", limit
+        if limit:
+            det.limit_type, det.limit_side_len = limit
         try:
             return _detect_and_read(engine, grey)
         finally:
@@ -158,9 +170,10 @@ def detect_and_read(grey: np.ndarray, region: bool = False, dpi: int | None = No
 
 
 def page_upside_down(engine, cls) -> bool:
-    """Most lines turned 180° by the angle classifier: the page itself is upside down."""
-    verdicts = [label for label, score in (cls.cls_res or []) if score > engine.cfg.Cls.cls_thresh]
-    return bool(cls.cls_res) and sum("180" in v for v in verdicts) > len(cls.cls_res) / 2
+    """Most lines turned 180° by RapidOCR's angle classifier: the page itself is upside down."""
+    from pipeline.ocr.cls_light import upside_down
+
+    return upside_down(cls.cls_res, engine.cfg.Cls.cls_thresh)
 
 
 def _detect_and_read(engine, grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:

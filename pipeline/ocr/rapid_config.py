@@ -16,6 +16,10 @@ def settings() -> dict:
 
 
 def bundled_model_dir() -> Path:
-    import rapidocr  # the package only: its engine (and OmegaConf catalogue) loads on first use
+    """rapidocr's models/ folder, found without importing the package (the light models need its files only)."""
+    import importlib.util
 
-    return Path(rapidocr.__file__).resolve().parent / "models"
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("rapidocr is not installed: its bundled models are needed (pip install rapidocr==3.10.0)")
+    return Path(spec.submodule_search_locations[0]).resolve() / "models"

@@ -2,7 +2,8 @@
 
 Detection costs by area: ~2.7 s CPU and ~600 MB at once for an A4 page at the 2000 px RapidOCR works
 at (two page workers doing it together took a 100-page run past 1.2 GB, issue 18), and the pages the
-cascade hands over whole (a 目录, a signature page under seals) are mostly white.
+cascade hands over whole (a 目录, a signature page under seals) are mostly white. Run on the light
+models (rapid_light.py; RapidOCR itself with JIEBANG_RAPIDOCR=library), the same lines either way.
 """
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, 
     (`_detect_in_bands`); the lines found are read from the same scaled page as in the whole-page
     call, and their boxes mapped back to the page.
     """
+    from pipeline.ocr import rapid_light
+
+    if not rapid_light.use_library():
+        return _light_page(grey)
     from rapidocr.ch_ppocr_cls.utils import TextClsOutput  # rapidocr is imported only where it runs
 
     cfg = settings()["page_content"]
@@ -53,35 +58,70 @@ def detect_and_read_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, 
     return result_items(res, shift), upside_down
 
 
-def _detect_in_bands(det, img: np.ndarray, band: int, overlap: int) -> TextDetOutput:
-    """Text boxes of `img` (at its own scale) found band by band, top to bottom.
+def _light_page(grey: np.ndarray) -> tuple[list[tuple[np.ndarray, str, float]], bool]:
+    """`detect_and_read_page` on the light models (rapid_light: RapidOCR's steps, RapidOCR not imported)."""
+    from pipeline.ocr import rapid_light
+    from pipeline.ocr.cls_light import upside_down
+    from pipeline.ocr.det_light import light_detector
+
+    cfg = settings()
+    with ENGINE_LOCK:
+        shape = grey.shape[:2]
+        img, op_record = rapid_light.preprocess_img(as_bgr(grey), int(cfg["max_side_len"]))
+        box = content_box(img[..., 0], cfg["page_content"]) or (0, 0, img.shape[1], img.shape[0])
+        x0, y0, x1, y1 = box
+        sub = np.ascontiguousarray(img[y0:y1, x0:x1])
+        del img
+        boxes = _band_boxes(lambda part, limit: light_detector()(part, limit)[0], sub,
+                            int(cfg["page_content"]["band_px"]), int(cfg["page_content"]["band_overlap_px"]))
+        if boxes is None:
+            return [], False
+        crops = [rapid_light.rotate_crop(sub, b) for b in boxes]
+        read, cls_res = rapid_light.classify_and_read(crops, bool(cfg["use_cls"]))
+        record = {"preprocess": dict(op_record["preprocess"]), "padding_1": {"top": 0, "left": 0}}
+        items = rapid_light.final_items(boxes, read, record, shape, float(cfg["text_score"]))
+    shift = np.array([x0 * op_record["preprocess"]["ratio_w"], y0 * op_record["preprocess"]["ratio_h"]], dtype=np.float32)
+    return [(q + shift, t, s) for q, t, s in items], upside_down(cls_res)
+
+
+def _band_boxes(detect, img: np.ndarray, band: int, overlap: int) -> np.ndarray | None:
+    """Text boxes of `img` (at its own scale) found band by band, top to bottom; None if none.
 
     Bands `band` px tall overlap by at least `overlap` px; a box is kept from the band in whose own
     part (split at the middle of each overlap) its centre lies, where a line no taller than the
-    overlap is whole. Memory then grows with the band, not the page.
+    overlap is whole. Memory then grows with the band, not the page. `detect(part, (limit_type,
+    limit_side_len))` gives a part's boxes or None.
     """
-    from rapidocr.ch_ppocr_det.utils import TextDetOutput
-
     h = img.shape[0]
     starts = [0] if h <= band else [*range(0, h - band, band - overlap), h - band]
     ends = [min(h, s + band) for s in starts]
     cuts = [0.0] + [(starts[k + 1] + ends[k]) / 2 for k in range(len(starts) - 1)] + [float(h)]
-    boxes, scores = [], []
+    boxes = []
     for k, (s, e) in enumerate(zip(starts, ends)):
         part = np.ascontiguousarray(img[s:e])
-        det.limit_type, det.limit_side_len = "max", max(part.shape[:2])  # at its own scale
-        out = det(part)
-        if out.boxes is None:
+        found = detect(part, ("max", max(part.shape[:2])))  # at its own scale
+        if found is None:
             continue
-        for b, sc in zip(out.boxes, out.scores):
+        for b in found:
             b = np.asarray(b, dtype=np.float32) + np.array([0, s], dtype=np.float32)
             if cuts[k] <= float(b[:, 1].mean()) < cuts[k + 1]:
                 boxes.append(b)
-                scores.append(sc)
     if not boxes:
-        return TextDetOutput()
+        return None
     order = sorted(range(len(boxes)), key=lambda i: (float(boxes[i][0, 1]), float(boxes[i][0, 0])))
-    return TextDetOutput(img, np.array([boxes[i] for i in order]), [scores[i] for i in order])
+    return np.array([boxes[i] for i in order])
+
+
+def _detect_in_bands(det, img: np.ndarray, band: int, overlap: int):
+    """`_band_boxes` with RapidOCR's own detector (JIEBANG_RAPIDOCR=library), as its TextDetOutput."""
+    from rapidocr.ch_ppocr_det.utils import TextDetOutput
+
+    def detect(part, limit):
+        det.limit_type, det.limit_side_len = limit
+        return det(part).boxes
+
+    boxes = _band_boxes(detect, img, band, overlap)
+    return TextDetOutput() if boxes is None else TextDetOutput(img, boxes, [0.0] * len(boxes))
 
 
 def content_box(grey: np.ndarray, cfg: dict) -> tuple[int, int, int, int] | None:

@@ -2,9 +2,9 @@
 
 Why: importing RapidOCR builds its model catalogue with OmegaConf (an 85 KB YAML), ~0.45 s CPU per
 worker process (issue 18). Seal arcs (pipeline/extract/seals/read.py) and the cascade's line crops
-(`rapid.read_crops`, recognition only) need nothing of RapidOCR but this model, so a worker imports
-RapidOCR only when it first detects (blocks, gap regions, whole pages), and RapidOCR's instance then
-recognises with this same session (`rapid.ocr_instance`: one copy of the model per process). The
+(`rapid.read_crops`, recognition only) need nothing of RapidOCR but this model; detection runs on
+det_light/cls_light (rapid_light.py), and RapidOCR's own instance, where JIEBANG_RAPIDOCR=library
+loads it, recognises with this same session (`rapid.ocr_instance`: one copy of the model). The
 session is made as RapidOCR 3.10.0 makes its recogniser's (`OrtInferSession`: same model file from
 rapid.yaml, graph optimisation, no CPU memory arena, rapid.yaml's threads, the CPU provider's arena
 strategy) and exposes what its callers use of `TextRecognizer`: `session(batch)`, `resize_norm_img`,
@@ -58,19 +58,35 @@ class _Decoder:
         return out, []
 
 
+def ort_session(model_path: str, threads: int):
+    """An onnxruntime session made as RapidOCR 3.10.0's `OrtInferSession` makes it with its config.yaml
+    and rapid.yaml's threads (every light model: recogniser, det_light's detector, cls_light's classifier)."""
+    from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
+
+    opts = SessionOptions()
+    opts.log_severity_level = 4
+    opts.enable_cpu_mem_arena = False
+    opts.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
+    if 1 <= threads <= (os.cpu_count() or 1):
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = threads
+    return InferenceSession(model_path, sess_options=opts,
+                            providers=[("CPUExecutionProvider", {"arena_extend_strategy": "kSameAsRequested"})])
+
+
+def bundled_model(task: str):
+    """Path of rapid.yaml's model for `task` (Det, Rec, Cls) in the rapidocr wheel; missing: an error."""
+    from pipeline.ocr.rapid_config import bundled_model_dir, settings
+
+    path = bundled_model_dir() / settings()["models"][task]
+    if not path.is_file():
+        raise FileNotFoundError(f"RapidOCR bundled model missing: {path} (reinstall rapidocr==3.10.0)")
+    return path
+
+
 class LightRecognizer:
     def __init__(self, model_path: str, threads: int, min_width: int = 320, batch: int = 6):
-        from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
-
-        opts = SessionOptions()
-        opts.log_severity_level = 4
-        opts.enable_cpu_mem_arena = False
-        opts.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
-        if 1 <= threads <= (os.cpu_count() or 1):
-            opts.intra_op_num_threads = threads
-            opts.inter_op_num_threads = threads
-        sess = InferenceSession(model_path, sess_options=opts,
-                                providers=[("CPUExecutionProvider", {"arena_extend_strategy": "kSameAsRequested"})])
+        sess = ort_session(model_path, threads)
         self.session = _Session(sess)
         self.rec_image_shape = [3, REC_HEIGHT, int(min_width)]
         self.rec_batch_num = int(batch)
@@ -95,12 +111,10 @@ class LightRecognizer:
 @lru_cache(maxsize=1)
 def light_recognizer() -> LightRecognizer:
     from pipeline.ocr import stagetime
-    from pipeline.ocr.rapid_config import bundled_model_dir, settings
+    from pipeline.ocr.rapid_config import settings
 
     with stagetime.stage("models"):
-        path = bundled_model_dir() / settings()["models"]["Rec"]
-        if not path.is_file():
-            raise FileNotFoundError(f"RapidOCR bundled model missing: {path} (reinstall rapidocr==3.10.0)")
+        path = bundled_model("Rec")
         cfg = settings()
         return LightRecognizer(str(path), int(cfg["threads"]), int(cfg.get("rec_min_width", 320)), int(cfg.get("rec_batch", 6)))
 
