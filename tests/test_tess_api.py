@@ -124,3 +124,17 @@ def test_a_missing_osd_model_goes_on_without_osd_as_the_cli_did(pages, tmp_path)
         res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert res.returncode == 0, (mode, res.stderr)
         assert res.stdout.splitlines() == ["(0, 0.0)", "180 True"], (mode, res.stdout + res.stderr)
+
+
+def test_the_osd_engine_is_ended_after_its_page(pages):
+    """OSD is asked about a few pages in a hundred; its engine (~45 MB) must not stay loaded in the page
+    worker for the rest of the run (issue 18). Real OSD on a page turned 180°, twice: the same answer,
+    and no engine left open by it."""
+    import gc
+
+    grey = tesseract.TesseractEngine._prepare(np.ascontiguousarray(pages[0].image[::-1, ::-1]), pages[0].dpi)
+    first = tess_api.image_to_osd(grey)
+    assert first is not None and first[0] == 180, first
+    gc.collect()
+    assert not [e for e in tess_api._LIVE if e.lang == "osd" and e.api], "an OSD engine stayed loaded"
+    assert tess_api.image_to_osd(grey) == first
