@@ -67,3 +67,27 @@ def test_the_cascade_reads_a_whole_page_inside_the_gate():
     finally:
         detect_gate.install(None)
     assert held == [True] and gate.acquire(blocking=False)  # held over the read, open after it
+
+
+def test_the_cascade_detects_a_block_inside_the_gate():
+    """A block of overlapping lines under a seal is detected as a region (~100 MB in a worker): it takes
+    the gate as whole pages do, so two workers' blocks and whole pages never add up."""
+    from pipeline.model import Line
+
+    gate = threading.Semaphore(1)
+    held = []
+
+    def detect(grey, region=False, dpi=None):
+        held.append((region, not gate.acquire(blocking=False)))
+        return [], False
+
+    lines = [Line(text="重庆某某", bbox=(0.1, 0.30, 0.5, 0.34), confidence=0.4),
+             Line(text="公司", bbox=(0.2, 0.32, 0.45, 0.35), confidence=0.4)]
+    detect_gate.install(gate)
+    try:
+        eng = CascadeEngine(detect=detect)
+        eng.page_dpi = 300
+        eng._reread_block(np.full((400, 300), 255, np.uint8), lines, [0, 1], {}, {"margin": 0.25}, list(lines))
+    finally:
+        detect_gate.install(None)
+    assert held == [(True, True)] and gate.acquire(blocking=False)  # held over the detection, open after it
