@@ -1,4 +1,4 @@
-"""At most one whole-page RapidOCR read at a time across the page workers (issue 18: peak memory).
+"""At most one whole-page (or block) RapidOCR read at a time across the page workers (issue 18: peak memory).
 
 A whole-page read (the cascade's `full_page_confidence` pages, rapid_page.py) takes a page worker
 from ~230 to ~450 MB (measured on f2-1521); two workers in it together were seen holding 736–766 MB
