@@ -115,11 +115,28 @@ def review_bundle(
     for _ in range(len(queue) if not read_window else min(read_window, len(queue))):
         submit_read()
     reads: dict[str, Any] = {}
+    tallies: dict[str, tuple[int, int, dict]] = {}  # rel → pages, pages OCR'd, stages: what the record counts
     read_errors: dict[str, DocumentError] = {}
     cached: set[str] = set()
     cut: list[str] = []
     review_futures = {}
     waiting = {s.name: set(s.files) for s in b.submissions}
+    reviewed: set[str] = set()  # reviews finished (a done callback), whose reads may go
+    settled: set[str] = set()
+
+    def settle(s) -> None:
+        """A submission's review is final: a cached one whose sheet was deleted is redone (it needs the
+        reads), then its reads are let go. The flow so holds the reads of the submissions in progress,
+        not of the whole bundle (247 pages: ~27 MB of words and boxes, issue 18)."""
+        fut = review_futures.get(s.name)
+        if fut is not None:
+            fut.wait()
+            if fut.state.is_completed() and fut.state.name == "Cached" and not _sheet_on_disk(out_dir, fut.result()):
+                review_futures[s.name] = fut = _submit_review(s, reads, read_errors, b.errors, context, refresh=True)
+                fut.wait()
+        for f in s.files:
+            reads.pop(f, None)
+        settled.add(s.name)
     # submissions with no readable files go straight to review
     for s in b.submissions:
         if not s.files:
@@ -133,6 +150,7 @@ def review_bundle(
         state = fut.state
         if state.is_completed():
             reads[rel] = fut.result().as_file(rel)  # a cached read may be of a copy elsewhere in the bundle
+            tallies[rel] = (reads[rel].document.page_count, reads[rel].ocr_pages, reads[rel].stages)
             if state.name == "Cached":
                 cached.add(rel)
             if budgets.note(keys[rel], reads[rel]):
@@ -143,13 +161,19 @@ def review_bundle(
             partial = getattr(exc, "read", None)
             if partial is not None:
                 reads[rel] = partial
+                tallies[rel] = (partial.document.page_count, partial.ocr_pages, partial.stages)
         doc = reads[rel].document if rel in reads else None
         progress.emit("file_done", file=rel, pages=doc.page_count if doc else 0, cached=state.name == "Cached")
         for s in b.submissions:
             if rel in waiting[s.name]:
                 waiting[s.name].discard(rel)
                 if not waiting[s.name]:
-                    review_futures[s.name] = _submit_review(s, reads, read_errors, b.errors, context)
+                    review_futures[s.name] = fut = _submit_review(s, reads, read_errors, b.errors, context)
+                    if fut is not None:
+                        fut.add_done_callback(lambda _f, name=s.name: reviewed.add(name))
+        for s in b.submissions:
+            if s.name in reviewed and s.name not in settled:
+                settle(s)
     t_read = time.perf_counter() - t1
 
     # reviews, in bundle order; an exception becomes that submission's error review
@@ -159,11 +183,11 @@ def review_bundle(
         errors = list(b.errors.get(s.name, [])) + [read_errors[f] for f in s.files if f in read_errors]
         review, reason = None, None
         if fut is not None:
-            fut.wait()
+            if s.name not in settled:
+                settle(s)
+            fut = review_futures[s.name]
             if fut.state.is_completed():
                 review = fut.result()
-                if fut.state.name == "Cached" and not _sheet_on_disk(out_dir, review):
-                    review = _submit_review(s, reads, read_errors, b.errors, context, refresh=True).result()
             else:
                 exc = fut.state.result(raise_on_failure=False)
                 reason = f"{type(exc).__name__}: {exc}"
@@ -185,11 +209,11 @@ def review_bundle(
     t_summary = time.perf_counter() - t3
 
     total = time.perf_counter() - t0
-    pages = sum(r.document.page_count for r in reads.values())
-    fresh_pages = sum(r.ocr_pages for rel, r in reads.items() if rel not in cached)
-    for rel, r in reads.items():
+    pages = sum(n for n, _, _ in tallies.values())
+    fresh_pages = sum(n for rel, (_, n, _) in tallies.items() if rel not in cached)
+    for rel, (_, _, stages_of_read) in tallies.items():
         if rel not in cached:
-            stagetime.merge(ledger, r.stages)
+            stagetime.merge(ledger, stages_of_read)
     stagetime.merge(ledger, stagetime.take_global())
     record.update(
         status="failed" if failed or not summary_ok else "completed",

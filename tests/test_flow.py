@@ -271,3 +271,44 @@ def test_review_inputs_are_opaque_to_prefect_only_on_the_thread_runner():
 
     assert isinstance(threaded(), quote)
     assert fb._opaque([1, 2]) == [1, 2]  # no flow: nothing to quote for
+
+
+def test_the_flow_lets_a_submissions_reads_go_once_its_review_is_done(fake, tmp_path, monkeypatch):
+    """Every page's words and boxes stay in the flow only while their submission is in progress: kept
+    to the end of the run (by the flow, and by Prefect's in-memory result store), a 247-page bundle's
+    reads were ~27 MB of the flow process (issue 18: memory bounded by page size, not bundle size).
+    All reads but the last are quick; by the last submission's review the others' reads are gone —
+    but one: Prefect's events client keeps the context of the task run that started it."""
+    import gc
+    import time
+    import weakref
+
+    from pipeline.cli import app
+
+    read, review = fake.read_document, fake.review_submission
+    made: dict[str, weakref.ref] = {}
+    alive: list[list[str]] = []
+
+    def tracked_read(root, rel, **kw):
+        time.sleep(1.5 if rel == "z.jpg" else 0.02)
+        got = read(root, rel, **kw)
+        made.setdefault(rel, weakref.ref(got))
+        return got
+
+    def last_review_looks(entry, reads, **kw):
+        if entry == "z.jpg":
+            time.sleep(0.3)  # the flow lets the finished ones go as z.jpg's read comes in
+            gc.collect()
+            alive.append(sorted(rel for rel, ref in made.items() if rel != "z.jpg" and ref() is not None))
+        return review(entry, reads, **kw)
+
+    monkeypatch.setattr(fb.stages, "read_document", tracked_read)
+    monkeypatch.setattr(fb.stages, "review_submission", last_review_looks)
+    bundle, out = _bundle(tmp_path / "bundle"), tmp_path / "out"
+    (bundle / "d.jpg").write_bytes(b"d")  # a read of its own (not a.jpg's cache entry)
+    (bundle / "z.jpg").write_bytes(b"z")
+    res = CliRunner().invoke(app, ["run", str(bundle), "--out", str(out), "--workers", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert len(made) == 6 and len(alive) == 1
+    assert len(alive[0]) <= 1, alive  # all five were alive before
+    assert json.loads((out / "c" / "review.json").read_text())["files"] == ["c/1.jpg", "c/2.jpg"]
