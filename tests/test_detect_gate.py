@@ -91,3 +91,17 @@ def test_the_cascade_detects_a_block_inside_the_gate():
     finally:
         detect_gate.install(None)
     assert held == [(True, True)] and gate.acquire(blocking=False)  # held over the detection, open after it
+
+
+def test_the_cascade_lets_tesseracts_model_go_for_a_whole_page():
+    gate = threading.Semaphore(1)
+    unloaded = []
+
+    eng = CascadeEngine(detect_page=lambda grey: ([], False))
+    eng.tesseract.unload = lambda: unloaded.append(not gate.acquire(blocking=False))
+    detect_gate.install(gate)
+    try:
+        eng._whole_page(np.full((64, 64, 3), 255, np.uint8), 64, 64)
+    finally:
+        detect_gate.install(None)
+    assert unloaded == [True]  # inside the gate, before the read

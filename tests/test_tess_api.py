@@ -138,3 +138,18 @@ def test_the_osd_engine_is_ended_after_its_page(pages):
     gc.collect()
     assert not [e for e in tess_api._LIVE if e.lang == "osd" and e.api], "an OSD engine stayed loaded"
     assert tess_api.image_to_osd(grey) == first
+
+
+def test_a_threads_engines_can_be_let_go_and_load_again(pages):
+    """Before a whole-page RapidOCR read (a page worker's peak) the cascade lets Tesseract's model go
+    (~55 MB); the next read loads it again and reads the same (real Tesseract)."""
+    import gc
+
+    grey = tesseract.TesseractEngine._prepare(pages[0].image, pages[0].dpi)
+    first = tess_api.image_to_data(grey, "chi_sim", 4, 60)
+    mine = [e for e in tess_api._LIVE if e.lang == "chi_sim" and e.api]
+    assert mine
+    tess_api.close_thread_engines()
+    gc.collect()
+    assert len([e for e in tess_api._LIVE if e.lang == "chi_sim" and e.api]) == len(mine) - 1
+    assert tess_api.image_to_data(grey, "chi_sim", 4, 60) == first

@@ -141,6 +141,11 @@ class TesseractEngine:
     detect_orientation: bool = True
     name: str = "tesseract"
 
+    def unload(self) -> None:
+        """Let this thread's Tesseract model go until the next read (`tess_api.close_thread_engines`)."""
+        if tess_api.in_process():
+            tess_api.close_thread_engines()
+
     def _read_grey(self, grey: np.ndarray) -> list[Line]:
         h, w = grey.shape[:2]
         if tess_api.in_process():
