@@ -3,7 +3,6 @@ rapid_light; issue 18): each piece gives what RapidOCR 3.10.0's own gives on rea
 boxes, scores, 180° verdicts, texts — and JIEBANG_RAPIDOCR=library still runs RapidOCR itself."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ocr_pages import render_page  # noqa: E402
+from benchmarks.rapid_light_identity import both  # noqa: E402  (light result, library result) of one call
 from pipeline.ocr import rapid, rapid_light, rapid_page  # noqa: E402
 from pipeline.ocr.cls_light import light_classifier  # noqa: E402
 from pipeline.ocr.det_light import light_detector, mini_box, ring_area_length  # noqa: E402
@@ -87,17 +87,6 @@ def test_classifier_verdicts_and_turned_crops_are_rapidocrs(page, library):
     assert all(np.array_equal(a, b) for a, b in zip(imgs, ref.img_list))
 
 
-def _both(fn, *args, **kwargs):
-    os.environ.pop("JIEBANG_RAPIDOCR", None)
-    new = fn(*args, **kwargs)
-    os.environ["JIEBANG_RAPIDOCR"] = "library"
-    try:
-        old = fn(*args, **kwargs)
-    finally:
-        os.environ.pop("JIEBANG_RAPIDOCR", None)
-    return new, old
-
-
 def _same(new, old) -> bool:
     (ni, nu), (oi, ou) = new, old
     return nu == ou and len(ni) == len(oi) and all(
@@ -107,10 +96,10 @@ def _same(new, old) -> bool:
 def test_whole_pages_upright_and_turned_read_as_rapidocr(page, library):
     sample, bgr = page
     grey = bgr[..., 0]
-    new, old = _both(rapid.detect_and_read, grey)
+    new, old = both(rapid.detect_and_read, grey)
     assert _same(new, old) and not new[1]
     assert f"统一社会信用代码：{sample.facts['uscc']}" in [t for _, t, _ in new[0]]
-    new, old = _both(rapid.detect_and_read, np.ascontiguousarray(grey[::-1, ::-1]))
+    new, old = both(rapid.detect_and_read, np.ascontiguousarray(grey[::-1, ::-1]))
     assert _same(new, old) and new[1]  # the classifier's verdicts: the page is upside down
 
 
@@ -127,7 +116,7 @@ def test_regions_and_strips_read_as_rapidocr(page, library):
     for crop in crops:
         crop = np.ascontiguousarray(crop)
         for dpi in (300, None):
-            new, old = _both(rapid.detect_and_read, crop, region=True, dpi=dpi)
+            new, old = both(rapid.detect_and_read, crop, region=True, dpi=dpi)
             assert _same(new, old), (crop.shape, dpi)
     record: dict = {}
     assert rapid_light.vertical_padding(np.zeros((28, 400, 3), np.uint8), record).shape == (100, 400, 3)
@@ -139,7 +128,7 @@ def test_whole_page_by_bands_reads_as_rapidocr(page, library):
     img = sample.image.copy()
     truth = next(t for t in sample.lines if t.text.startswith("统一社会信用代码"))
     img[max(int(truth.box[3]) + 40, img.shape[0] // 2):] = 255  # white below: detected over the inked box, in bands
-    new, old = _both(rapid_page.detect_and_read_page, rapid.ocr_grey(img))
+    new, old = both(rapid_page.detect_and_read_page, rapid.ocr_grey(img))
     assert _same(new, old) and len(new[0]) >= 3
     assert f"统一社会信用代码：{sample.facts['uscc']}" in [t for _, t, _ in new[0]]
 
