@@ -24,7 +24,7 @@ from pipeline.model import DocumentError
 from pipeline.ocr import stagetime
 
 TRANSIENT_CODES = frozenset({"ocr_failed", "ocr_timeout"})
-RESULTS_NOT_IN_MEMORY = True
+KEEP_RESULTS_IN_MEMORY = False
 """Reads and reviews are persisted (the content cache) but not also kept in Prefect's in-memory result
 store (an LRU of up to 1000 records): kept, every page's words and boxes of the whole bundle stayed in
 the flow process to the end of the run (247 pages: ~27 MB, issue 18). The flow holds a read only while
@@ -88,7 +88,7 @@ def failed_read_error(rel: str, exc: BaseException) -> DocumentError:
     task_run_name="read {rel_path}",
     cache_key_fn=read_cache_key,
     persist_result=True,
-    cache_result_in_memory=False,  # see RESULTS_NOT_IN_MEMORY
+    cache_result_in_memory=KEEP_RESULTS_IN_MEMORY,
     retries=READ_RETRIES,
     retry_delay_seconds=READ_RETRY_DELAYS,
 )
@@ -124,7 +124,7 @@ def review_cache_key(_ctx, params: dict[str, Any]) -> str:
 
 
 @task(name="review-submission", task_run_name="review {entry}", cache_key_fn=review_cache_key, persist_result=True,
-      cache_result_in_memory=False)
+      cache_result_in_memory=KEEP_RESULTS_IN_MEMORY)
 def review_submission(entry: str, reads: list, errors: list, context: dict) -> dict:
     """Extraction, checks and the review sheet of one submission. The heap its sheets and seal crops
     freed goes back to the OS after it (`release_memory`): the flow process otherwise kept ~3 MB a

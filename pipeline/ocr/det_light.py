@@ -24,6 +24,12 @@ DEFAULT_LIMIT = ("min", 736)
 """RapidOCR's `Det.limit_type` / `Det.limit_side_len` (config.yaml): a whole page's short side to 736 px."""
 
 
+def size32(h: int, w: int, ratio: float) -> tuple[int, int]:
+    """(h, w) scaled by `ratio`, each rounded to a multiple of 32, as RapidOCR rounds them (its
+    `DetPreProcess` and `resize_image_within_bounds` alike); a side may round to 0."""
+    return int(round(int(h * ratio) / 32) * 32), int(round(int(w * ratio) / 32) * 32)
+
+
 def det_input(img: np.ndarray, limit_type: str, limit_side_len: int) -> np.ndarray | None:
     """`DetPreProcess`: the network's 1×3×H×W input (sides multiples of 32), None if it rounds to nothing."""
     h, w = img.shape[:2]
@@ -31,8 +37,7 @@ def det_input(img: np.ndarray, limit_type: str, limit_side_len: int) -> np.ndarr
         ratio = float(limit_side_len) / (h if h > w else w) if max(h, w) > limit_side_len else 1.0
     else:
         ratio = float(limit_side_len) / (h if h < w else w) if min(h, w) < limit_side_len else 1.0
-    resize_h = int(round(int(h * ratio) / 32) * 32)
-    resize_w = int(round(int(w * ratio) / 32) * 32)
+    resize_h, resize_w = size32(h, w, ratio)
     if resize_w <= 0 or resize_h <= 0:
         return None
     x = cv2.resize(img, (resize_w, resize_h)).astype(np.float32)

@@ -37,7 +37,7 @@ def one_at_a_time(timeout_s: float = 300.0) -> Iterator[None]:
     gate = _GATE[0]
     got = gate.acquire(False)
     if not got:
-        stagetime.count("whole_page_waits")
+        stagetime.count("detect_gate_waits")
         got = gate.acquire(True, timeout_s)
     try:
         yield

@@ -27,9 +27,10 @@ def use_library() -> bool:
 
 
 def _resize(img: np.ndarray, ratio: float) -> tuple[np.ndarray, float, float]:
+    from pipeline.ocr.det_light import size32
+
     h, w = img.shape[:2]
-    resize_h = int(round(int(h * ratio) / 32) * 32)
-    resize_w = int(round(int(w * ratio) / 32) * 32)
+    resize_h, resize_w = size32(h, w, ratio)
     if resize_w <= 0 or resize_h <= 0:
         raise ValueError("resize_w or resize_h is less than or equal to 0")
     return cv2.resize(img, (resize_w, resize_h)), h / resize_h, w / resize_w

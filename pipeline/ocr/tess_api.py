@@ -9,7 +9,8 @@ was identical to `tesseract IMG OUT -l chi_sim --psm 4 tsv` on those pages and o
 dev bundles, and OSD (`DetectOrientationScript`, the numbers the CLI's `--psm 0` prints) on 32 page
 turns. No BMP is written for it (~15 ms a page).
 
-One engine per language per thread, made on first use and kept: the model loads once per worker.
+One reading engine per language per thread, made on first use and kept: the model loads once per worker
+(let go only before a whole-page RapidOCR read, `close_thread_engines`); the OSD engine is made per call.
 Recognition has the same deadline the CLI call had (a monitor); a page over it raises the error
 pytesseract raised. JIEBANG_TESSERACT=cli goes back to the CLI (pytesseract), and so does a machine
 where the libraries cannot be loaded. A crash inside libtesseract now ends the worker rather than a
@@ -203,8 +204,8 @@ def image_to_osd(grey: np.ndarray) -> tuple[int, float] | None:
     the page is then read as it lies, as before.
 
     The OSD engine is made for the call and ended after it, not kept like the reading engine: it holds
-    ~45 MB, costs ~0.04 s CPU to load, and is asked about a few pages in a hundred (3 of 70 on dev
-    f2-1521, 8 of 247 on f2-1590), so kept it sat in every page worker for the rest of the run
+    ~45 MB, costs ~0.04 s CPU to load, and is asked about a few pages in a hundred (3 of 63 pages OCR'd
+    on dev f2-1521, 8 of 168 on f2-1590), so kept it sat in every page worker for the rest of the run
     (issue 18: peak memory)."""
     try:
         engine = _Engine("osd", 0)
